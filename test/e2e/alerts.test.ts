@@ -6,11 +6,13 @@ import { type AlertReceiver, type ReceivedAlert, startReceiver } from './alert-r
 import {
   cleanupHomes,
   createHome,
+  deleteApps,
   FIXTURES,
   killDaemon,
   listState,
   readLines,
   readPidFile,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -174,42 +176,6 @@ webhook = "${hook.url}/escalate"
     await velosOk(['start', file], { home });
     expect((await alertsState(home)).map((a) => a.rule.name)).toEqual(['storm2']);
     expect(statSync(join(home, 'alerts.json')).mode & 0o777).toBe(0o600);
-  });
-
-  it('a job that fails twice in a row fires; a successful run resolves it', async () => {
-    const home = createHome();
-    const out = join(home, 'job-alerts.jsonl');
-    const file = join(home, 'job.toml');
-    writeFileSync(
-      file,
-      `[[apps]]
-name = "sync"
-script = "${join(FIXTURES, 'job-counter.js')}"
-type = "job"
-interval = "300ms"
-env = { COUNTER_FILE = "${join(home, 'count')}", EXIT_CODES = "1,1,0" }
-
-[[alerts]]
-name = "sync-failing"
-app = "sync"
-when = "job failed 2 times in a row"
-severity = "error"
-command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]
-`,
-    );
-    await velosOk(['start', file], { home });
-    const entries = await waitFor(
-      () => {
-        const list = recorded(out);
-        return list.some((e) => e.stdin.status === 'resolved') ? list : undefined;
-      },
-      { message: 'firing then resolved' },
-    );
-    expect(entries[0]!.stdin).toMatchObject({ status: 'firing', severity: 'error', app: 'sync' });
-    expect(String(entries[0]!.stdin.message)).toContain('failed 2 time(s) in a row');
-    expect(entries.find((e) => e.stdin.status === 'resolved')!.stdin).toMatchObject({ rule: 'sync-failing' });
-    const finished = events(home, 'job.finished');
-    expect(finished.slice(0, 3).map((e) => e.fields?.outcome)).toEqual(['failed', 'failed', 'ok']);
   });
 
   it('retries a failing webhook with backoff, reports a timeout, and records delivery health', async () => {
@@ -477,103 +443,157 @@ webhook = { url = "https://hooks.example.com/services/s3cretpath", headers = { a
     );
   });
 
-  it('a memory rule fires on a leaking app and resolves when it stops', async () => {
-    const home = createHome();
-    const hook = await receiver();
-    await velosOk(
-      ['alerts', 'add', 'leak', '--when', 'memory > 80M', '--app', 'leaky', '--webhook', `${hook.url}/mem`],
-      { home },
-    );
-    await velosOk(['start', join(FIXTURES, 'leaky.js'), '--name', 'leaky'], {
-      home,
-      env: { LEAK_MB: '20', LEAK_EVERY_MS: '100' },
-    });
-    const firing = await waitFor(() => on(hook.received, '/mem', 'firing')[0], { message: 'memory firing' });
-    expect(String(firing.body.message)).toMatch(/leaky \(id \d+\) uses \d+M of memory \(above 80M\)/);
-    await withClient(home, (client) => client.stop('leaky'));
-    await waitFor(() => on(hook.received, '/mem', 'resolved')[0], { message: 'memory resolved' });
-  });
+  // Tests of one app and the rules of that app only, each with its own channels (a webhook path, a
+  // command's output file), share one home and daemon (a daemon each cost ~0.4 s of CPU); each deletes
+  // its app. Those that read every rule, the daemon's health or its environment have their own.
+  describe('on one daemon', () => {
+    const shared = sharedHome();
 
-  it('an unhealthy rule holds through the liveness restarts it causes, fires after its for, and resolves once the probes pass', async () => {
-    const home = createHome();
-    const hook = await receiver();
-    const port = await freePort();
-    const config = join(home, 'probed.toml');
-    writeFileSync(
-      config,
-      [
-        '[[apps]]',
-        'name = "probed"',
-        `script = "${join(FIXTURES, 'health-server.js')}"`,
-        `env = { PORT = "${port}", HEALTH_FAIL = "1" }`,
-        '[apps.liveness_probe]',
-        `http = "http://127.0.0.1:${port}/health"`,
-        'interval = "300ms"',
-        'failure_threshold = 2',
-        // probes that start before a slow start listens fail by ECONNREFUSED, even once health is ok
-        'initial_delay = "2s"',
-        '',
-      ].join('\n'),
-    );
-    const hookUrl = `${hook.url}/unhealthy`;
-    await velosOk(
-      ['alerts', 'add', 'sick', '--when', 'unhealthy for 3s', '--app', 'probed', '--webhook', hookUrl],
-      {
+    it('a job that fails twice in a row fires; a successful run resolves it', async () => {
+      const home = shared();
+      const out = join(home, 'job-alerts.jsonl');
+      const file = join(home, 'job.toml');
+      writeFileSync(
+        file,
+        `[[apps]]
+  name = "sync"
+  script = "${join(FIXTURES, 'job-counter.js')}"
+  type = "job"
+  interval = "300ms"
+  env = { COUNTER_FILE = "${join(home, 'count')}", EXIT_CODES = "1,1,0" }
+
+  [[alerts]]
+  name = "sync-failing"
+  app = "sync"
+  when = "job failed 2 times in a row"
+  severity = "error"
+  command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]
+  `,
+      );
+      await velosOk(['start', file], { home });
+      const entries = await waitFor(
+        () => {
+          const list = recorded(out);
+          return list.some((e) => e.stdin.status === 'resolved') ? list : undefined;
+        },
+        { message: 'firing then resolved' },
+      );
+      expect(entries[0]!.stdin).toMatchObject({ status: 'firing', severity: 'error', app: 'sync' });
+      expect(String(entries[0]!.stdin.message)).toContain('failed 2 time(s) in a row');
+      expect(entries.find((e) => e.stdin.status === 'resolved')!.stdin).toMatchObject({
+        rule: 'sync-failing',
+      });
+      const finished = events(home, 'job.finished').filter((e) => e.app === 'sync');
+      expect(finished.slice(0, 3).map((e) => e.fields?.outcome)).toEqual(['failed', 'failed', 'ok']);
+      await deleteApps(home, ['sync']);
+    });
+
+    it('a memory rule fires on a leaking app and resolves when it stops', async () => {
+      const home = shared();
+      const hook = await receiver();
+      await velosOk(
+        ['alerts', 'add', 'leak', '--when', 'memory > 80M', '--app', 'leaky', '--webhook', `${hook.url}/mem`],
+        { home },
+      );
+      await velosOk(['start', join(FIXTURES, 'leaky.js'), '--name', 'leaky'], {
         home,
-      },
-    );
-    await velosOk(['start', config], { home });
-    // every run fails its probe and is restarted for it: unhealthy, then unknown and starting again
-    const firing = await waitFor(() => on(hook.received, '/unhealthy', 'firing')[0], {
-      message: 'unhealthy firing',
-      timeoutMs: 30_000,
+        // it stops growing well above the rule's 80M: touching a gigabyte more by the time a sample sees it costs CPU for nothing
+        env: { LEAK_MB: '20', LEAK_EVERY_MS: '100', LEAK_MAX_MB: '120' },
+      });
+      const firing = await waitFor(() => on(hook.received, '/mem', 'firing')[0], {
+        message: 'memory firing',
+      });
+      expect(String(firing.body.message)).toMatch(/leaky \(id \d+\) uses \d+M of memory \(above 80M\)/);
+      await withClient(home, (client) => client.stop('leaky'));
+      await waitFor(() => on(hook.received, '/mem', 'resolved')[0], { message: 'memory resolved' });
+      await deleteApps(home, ['leaky']);
     });
-    expect(String(firing.body.message)).toMatch(/^probed \(id \d+\) is unhealthy/);
-    expect(events(home, 'process.exited').some((e) => e.fields?.reason === 'unhealthy')).toBe(true);
-    expect(on(hook.received, '/unhealthy', 'resolved')).toEqual([]);
-    // the probes pass again: the next run starts healthy
-    await withClient(home, (client) => client.configSet('probed', { 'env.HEALTH_FAIL': '0' }));
-    await waitFor(() => on(hook.received, '/unhealthy', 'resolved')[0], {
-      message: 'unhealthy resolved',
-      timeoutMs: 30_000,
-    });
-    // resolved by a passing probe (the restart's unknown health holds it)
-    await waitFor(
-      () => events(home, 'process.health').some((e) => e.app === 'probed' && e.fields?.to === 'healthy'),
-      { message: 'a healthy verdict of probed' },
-    );
-  });
 
-  it('the sboxmgr-update example: a job every 30 minutes whose second failure in a row alerts', async () => {
-    const home = createHome();
-    const hook = await receiver();
-    const out = join(home, 'escalation.jsonl');
-    const example = readFileSync(join(FIXTURES, 'examples/sboxmgr-update.toml'), 'utf8');
-    expect(example).toMatch(/interval = "30m"\ntimeout = "5m"/);
-    // the example as written, with its times shortened and its channels pointed at this test
-    const file = join(home, 'sboxmgr-update.toml');
-    writeFileSync(
-      file,
-      example
-        .replace('script = "fake-sboxmgr.sh"', `script = "${join(FIXTURES, 'examples/fake-sboxmgr.sh')}"`)
-        .replace('interval = "30m"', 'interval = "200ms"')
-        .replace('SBOXMGR_EXIT = "0"', 'SBOXMGR_EXIT = "1", SBOXMGR_WORK_MS = "10"')
-        .replace('after = "6h"', 'after = "300ms"')
-        .replace(/webhook = "https:\/\/hooks\.slack\.com[^"]*"/, `webhook = "${hook.url}/slack"`)
-        .replace(
-          /command = \[[^\]]*\]/,
-          `command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]`,
-        ),
-    );
-    await velosOk(['start', file], { home });
-    const firing = await waitFor(() => on(hook.received, '/slack', 'firing')[0], { message: 'the alert' });
-    expect(firing.body).toMatchObject({
-      rule: 'sboxmgr-update-failing',
-      severity: 'error',
-      app: 'sboxmgr-update',
+    it('an unhealthy rule holds through the liveness restarts it causes, fires after its for, and resolves once the probes pass', async () => {
+      const home = shared();
+      const hook = await receiver();
+      const port = await freePort();
+      const config = join(home, 'probed.toml');
+      writeFileSync(
+        config,
+        [
+          '[[apps]]',
+          'name = "probed"',
+          `script = "${join(FIXTURES, 'health-server.js')}"`,
+          `env = { PORT = "${port}", HEALTH_FAIL = "1" }`,
+          '[apps.liveness_probe]',
+          `http = "http://127.0.0.1:${port}/health"`,
+          'interval = "300ms"',
+          'failure_threshold = 2',
+          // probes that start before a slow start listens fail by ECONNREFUSED, even once health is ok
+          'initial_delay = "2s"',
+          '',
+        ].join('\n'),
+      );
+      const hookUrl = `${hook.url}/unhealthy`;
+      await velosOk(
+        ['alerts', 'add', 'sick', '--when', 'unhealthy for 3s', '--app', 'probed', '--webhook', hookUrl],
+        {
+          home,
+        },
+      );
+      await velosOk(['start', config], { home });
+      // every run fails its probe and is restarted for it: unhealthy, then unknown and starting again
+      const firing = await waitFor(() => on(hook.received, '/unhealthy', 'firing')[0], {
+        message: 'unhealthy firing',
+        timeoutMs: 30_000,
+      });
+      expect(String(firing.body.message)).toMatch(/^probed \(id \d+\) is unhealthy/);
+      expect(
+        events(home, 'process.exited').some((e) => e.app === 'probed' && e.fields?.reason === 'unhealthy'),
+      ).toBe(true);
+      expect(on(hook.received, '/unhealthy', 'resolved')).toEqual([]);
+      // the probes pass again: the next run starts healthy
+      await withClient(home, (client) => client.configSet('probed', { 'env.HEALTH_FAIL': '0' }));
+      await waitFor(() => on(hook.received, '/unhealthy', 'resolved')[0], {
+        message: 'unhealthy resolved',
+        timeoutMs: 30_000,
+      });
+      // resolved by a passing probe (the restart's unknown health holds it)
+      await waitFor(
+        () => events(home, 'process.health').some((e) => e.app === 'probed' && e.fields?.to === 'healthy'),
+        { message: 'a healthy verdict of probed' },
+      );
+      await deleteApps(home, ['probed']);
     });
-    expect(String(firing.body.text)).toContain('[FIRING] sboxmgr-update-failing (error) sboxmgr-update:');
-    const escalated = await waitFor(() => recorded(out)[0], { message: 'the escalation command' });
-    expect(escalated.stdin).toMatchObject({ severity: 'critical', escalated: true });
+
+    it('the sboxmgr-update example: a job every 30 minutes whose second failure in a row alerts', async () => {
+      const home = shared();
+      const hook = await receiver();
+      const out = join(home, 'escalation.jsonl');
+      const example = readFileSync(join(FIXTURES, 'examples/sboxmgr-update.toml'), 'utf8');
+      expect(example).toMatch(/interval = "30m"\ntimeout = "5m"/);
+      // the example as written, with its times shortened and its channels pointed at this test
+      const file = join(home, 'sboxmgr-update.toml');
+      writeFileSync(
+        file,
+        example
+          .replace('script = "fake-sboxmgr.sh"', `script = "${join(FIXTURES, 'examples/fake-sboxmgr.sh')}"`)
+          .replace('interval = "30m"', 'interval = "200ms"')
+          .replace('SBOXMGR_EXIT = "0"', 'SBOXMGR_EXIT = "1", SBOXMGR_WORK_MS = "10"')
+          .replace('after = "6h"', 'after = "300ms"')
+          .replace(/webhook = "https:\/\/hooks\.slack\.com[^"]*"/, `webhook = "${hook.url}/slack"`)
+          .replace(
+            /command = \[[^\]]*\]/,
+            `command = ["node", "${join(FIXTURES, 'alert-recorder.js')}", "${out}"]`,
+          ),
+      );
+      await velosOk(['start', file], { home });
+      const firing = await waitFor(() => on(hook.received, '/slack', 'firing')[0], { message: 'the alert' });
+      expect(firing.body).toMatchObject({
+        rule: 'sboxmgr-update-failing',
+        severity: 'error',
+        app: 'sboxmgr-update',
+      });
+      expect(String(firing.body.text)).toContain('[FIRING] sboxmgr-update-failing (error) sboxmgr-update:');
+      const escalated = await waitFor(() => recorded(out)[0], { message: 'the escalation command' });
+      expect(escalated.stdin).toMatchObject({ severity: 'critical', escalated: true });
+      await deleteApps(home, ['sboxmgr-update']);
+    });
   });
 });
