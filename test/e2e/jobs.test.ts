@@ -6,6 +6,7 @@ import {
   busEvents,
   cleanupHomes,
   createHome,
+  deleteApps,
   FIXTURES,
   isAlive,
   listState,
@@ -211,6 +212,8 @@ describe('jobs (SUP-8)', () => {
       [1, 'schedule', 'ok'],
       [2, 'schedule', 'ok'],
     ]);
+    // a run every second (a Node start each) for the rest of the file's tests on the shared daemon otherwise
+    await deleteApps(home, ['cron']);
   });
 
   it('runs an --every 30d --timeout 30d job once, to its end; a duration past 365d is refused (issue #19 item 3)', async () => {
