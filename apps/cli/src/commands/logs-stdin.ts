@@ -30,8 +30,8 @@ export async function stdinLogEngine(
   try {
     const file = join(dir.path, 'stdin.log');
     await pipeline(input, endingWithNewline(), createWriteStream(file, { mode: 0o600 }));
-    const { analyzeLogs, searchLogs } = await import('@velos/supervisor/file-log-queries');
-    const { validatedControl } = await import('@velos/supervisor');
+    // not the main entry of @velos/supervisor, the whole daemon: this subpath holds all that is used here
+    const { analyzeLogs, searchLogs, validatedControl } = await import('@velos/supervisor/file-log-queries');
     const target = {
       name: 'stdin',
       id: 0,
