@@ -10,7 +10,7 @@ import {
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { FIXTURE_CONFIGS, runExport, warnings } from './export-helpers.js';
+import { EXPORT_ENV, FIXTURE_CONFIGS, runExport, warnings } from './export-helpers.js';
 import { BIN, runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
@@ -28,7 +28,7 @@ function errorLine(stderr: string): string {
 
 describe('velos export: bad input', () => {
   it('refuses an unknown target', async () => {
-    const run = await scratch.run(BIN, ['export', 'nomad', demo], {});
+    const run = await scratch.run(BIN, ['export', 'nomad', demo], EXPORT_ENV);
     expect(run.code).not.toBe(0);
     expect(errorLine(run.stderr)).toMatch(
       /unknown export target "nomad" \(expected systemd, compose, kubernetes\)/,
@@ -39,12 +39,12 @@ describe('velos export: bad input', () => {
     const dir = scratch.dir();
     const bad = join(dir, 'bad.toml');
     writeFileSync(bad, '[[apps]]\nname = "x"\nscript = "x.js"\nrestart_dealy = "1s"\n');
-    const run = await scratch.run(BIN, ['export', 'systemd', bad], {});
+    const run = await scratch.run(BIN, ['export', 'systemd', bad], EXPORT_ENV);
     expect(run.code).not.toBe(0);
     expect(errorLine(run.stderr)).toMatch(
       /bad\.toml: apps\[0\]: unknown option "restart_dealy" \(did you mean "restart_delay"\?\)/,
     );
-    const missing = await scratch.run(BIN, ['export', 'compose', join(dir, 'none.yaml')], {});
+    const missing = await scratch.run(BIN, ['export', 'compose', join(dir, 'none.yaml')], EXPORT_ENV);
     expect(missing.code).not.toBe(0);
     expect(errorLine(missing.stderr)).toMatch(/none\.yaml: cannot read config file/);
   });
@@ -112,7 +112,7 @@ describe('velos export: bad input', () => {
     const dir = scratch.dir();
     const spaced = join(dir, 'spaced.yaml');
     writeFileSync(spaced, 'apps:\n  - name: my api\n    script: node\n  - name: My_Api\n    script: node\n');
-    const compose = await scratch.run(BIN, ['export', 'compose', spaced], {});
+    const compose = await scratch.run(BIN, ['export', 'compose', spaced], EXPORT_ENV);
     expect(compose.code).not.toBe(0);
     expect(errorLine(compose.stderr)).toMatch(
       /^velos: my api: name: compose names hold only letters, digits/,
@@ -121,7 +121,7 @@ describe('velos export: bad input', () => {
     const systemd = await runExport(scratch, 'systemd', spaced);
     expect(systemd.code, systemd.stderr).toBe(0);
     expect([...systemd.files.keys()].sort()).toEqual(['My_Api.service', 'my\\x20api.service']);
-    const kubernetes = await scratch.run(BIN, ['export', 'kubernetes', spaced], {});
+    const kubernetes = await scratch.run(BIN, ['export', 'kubernetes', spaced], EXPORT_ENV);
     expect(kubernetes.code).not.toBe(0);
     expect(errorLine(kubernetes.stderr)).toMatch(
       /^velos: My_Api: name: it becomes "my-api" in kubernetes, like my api/,
@@ -159,7 +159,7 @@ describe('velos export: bad input', () => {
     const run = await scratch.run(
       BIN,
       ['export', 'compose', config, '--env', 'production', '--image', 'web:1'],
-      {},
+      EXPORT_ENV,
     );
     expect(run.code, run.stderr).toBe(0);
     expect(parse(run.stdout).services.web.environment).toEqual({ MODE: 'prod', KEEP: '1' });
@@ -241,7 +241,7 @@ describe('velos export: bad input', () => {
     const shared = join(dir, 'shared.txt');
     writeFileSync(shared, 'not yours\n', { mode: 0o644 });
     symlinkSync(shared, join(out, 'web.env'));
-    const run = await scratch.run(BIN, ['export', 'systemd', config, '--out', out], {});
+    const run = await scratch.run(BIN, ['export', 'systemd', config, '--out', out], EXPORT_ENV);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(shared, 'utf8')).toBe('not yours\n');
     expect(statSync(shared).mode & 0o777).toBe(0o644);
@@ -255,14 +255,18 @@ describe('velos export: bad input', () => {
     const dir = scratch.dir();
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
-    const run = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', file], {});
+    const run = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', file], EXPORT_ENV);
     expect(run.code).not.toBe(0);
     expect(errorLine(run.stderr)).toBe(
       `velos: --out ${file}: a file is in the way of that directory; nothing was written`,
     );
     if (existsSync('/proc/self')) {
       // a directory the kernel cannot make although its parent is there: Node's recursive mkdir looped
-      const proc = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', '/proc/velos-nope'], {});
+      const proc = await scratch.run(
+        BIN,
+        ['export', 'systemd', sboxmgr, '--out', '/proc/velos-nope'],
+        EXPORT_ENV,
+      );
       expect(proc.code).not.toBe(0);
       expect(errorLine(proc.stderr)).toMatch(
         /^velos: --out \/proc\/velos-nope: cannot make the directory \(ENOENT[^)]*\); nothing was written$/,
@@ -270,7 +274,7 @@ describe('velos export: bad input', () => {
     }
     const blocked = join(dir, 'blocked');
     mkdirSync(join(blocked, 'sboxmgr-update.service'), { recursive: true });
-    const inTheWay = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', blocked], {});
+    const inTheWay = await scratch.run(BIN, ['export', 'systemd', sboxmgr, '--out', blocked], EXPORT_ENV);
     expect(inTheWay.code).not.toBe(0);
     expect(errorLine(inTheWay.stderr)).toBe(
       `velos: --out ${blocked}: cannot write sboxmgr-update.service (a directory of that name is in the way); nothing was written`,
@@ -407,7 +411,7 @@ describe('velos export: bad input', () => {
       [['compose', sboxmgr, '--namespace', 'x'], /--namespace applies to kubernetes only/],
       [['kubernetes', sboxmgr, '--namespace', 'Not_OK'], /--namespace: expected a Kubernetes name/],
     ] as const) {
-      const run = await scratch.run(BIN, ['export', ...args], {});
+      const run = await scratch.run(BIN, ['export', ...args], EXPORT_ENV);
       expect(run.code).not.toBe(0);
       expect(errorLine(run.stderr)).toMatch(message);
     }
@@ -416,7 +420,7 @@ describe('velos export: bad input', () => {
 
 describe('velos export: output', () => {
   it('prints several files behind ### headers without --out', async () => {
-    const run = await scratch.run(BIN, ['export', 'systemd', sboxmgr], {});
+    const run = await scratch.run(BIN, ['export', 'systemd', sboxmgr], EXPORT_ENV);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.match(/^### .*$/gm)).toEqual([
       '### sboxmgr-update.service',
@@ -425,14 +429,14 @@ describe('velos export: output', () => {
   });
 
   it('prints one file as it is (a YAML document)', async () => {
-    const run = await scratch.run(BIN, ['export', 'kubernetes', sboxmgr, '--image', 'x:1'], {});
+    const run = await scratch.run(BIN, ['export', 'kubernetes', sboxmgr, '--image', 'x:1'], EXPORT_ENV);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).not.toContain('###');
     expect(parse(run.stdout)).toMatchObject({ kind: 'CronJob', metadata: { name: 'sboxmgr-update' } });
   });
 
   it('is in velos --help and has its own help', async () => {
-    const help = await scratch.run(BIN, ['export', '--help'], {});
+    const help = await scratch.run(BIN, ['export', '--help'], EXPORT_ENV);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('velos export <systemd|compose|kubernetes> <config>');
     expect(help.stdout).toContain('--lossy');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { escapeUnitName } from '../src/startup/systemd-escape.js';
-import { runExport, unitSection } from './export-helpers.js';
+import { EXPORT_ENV, runExport, unitSection } from './export-helpers.js';
 import { BIN, runTool, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
@@ -82,7 +82,7 @@ describe('velos export: app names of any script', () => {
   it('systemd: refuses a name whose escaped unit names would pass 255 characters', async () => {
     const file = join(scratch.dir(), 'long.yaml');
     writeFileSync(file, `apps:\n  - name: ${'注'.repeat(60)}\n    script: node\n`);
-    const run = await scratch.run(BIN, ['export', 'systemd', file], {});
+    const run = await scratch.run(BIN, ['export', 'systemd', file], EXPORT_ENV);
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim()).toMatch(
       /^velos: 注+: name: its systemd unit names would be up to 741 characters .*more than systemd's 255; use a shorter name to export it$/,
