@@ -10,8 +10,8 @@ export default defineConfig({
     'metrics-history': 'src/metrics/history-runtime.ts',
     // `velos logs -`: the log queries without a daemon; never through the main entry (the log engine)
     'file-log-queries': 'src/file-log-queries-entry.ts',
-    // `velos export`: the command an app is spawned with, without loading the daemon
-    'app-command': 'src/app-command-entry.ts',
+    // `velos export` and `velos config validate`: what the daemon makes of specs, without loading the daemon
+    'spec-tools': 'src/spec-tools-entry.ts',
   },
   format: ['esm'],
   target: 'node20',
@@ -20,7 +20,7 @@ export default defineConfig({
   onSuccess: async () => {
     writeFileSync('dist/metrics-history.d.ts', "export * from './metrics/history-runtime.js';\n");
     writeFileSync('dist/file-log-queries.d.ts', "export * from './file-log-queries-entry.js';\n");
-    writeFileSync('dist/app-command.d.ts', "export * from './app-command-entry.js';\n");
+    writeFileSync('dist/spec-tools.d.ts', "export * from './spec-tools-entry.js';\n");
   },
   clean: true,
 });

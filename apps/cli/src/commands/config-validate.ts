@@ -98,7 +98,8 @@ async function checkDependencies(
     ...spec,
     dependsOn: spec.dependsOn.filter((dep) => names.has(dep.name)),
   }));
-  const { orderByDependencies } = await import('@velos/supervisor');
+  // the subpath, not the main entry of @velos/supervisor (the whole daemon)
+  const { orderByDependencies } = await import('@velos/supervisor/spec-tools');
   const ordered = orderByDependencies(inFile, (spec) => spec, new Map(), { missing: 'not in this file' });
   return { ordered: ordered.map((spec) => spec.name), external };
 }

@@ -1,6 +1,6 @@
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
-import { resolveCommand } from '@velos/supervisor/app-command';
+import { resolveCommand } from '@velos/supervisor/spec-tools';
 import { findOnPath } from '../commands/start-spec.js';
 import { exportedEnv } from './secret-env.js';
 

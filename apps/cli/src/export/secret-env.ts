@@ -1,5 +1,5 @@
 import { type AppSpec, maskEnv } from '@velos/core';
-import { resolveCommand, runsPython } from '@velos/supervisor/app-command';
+import { resolveCommand, runsPython } from '@velos/supervisor/spec-tools';
 
 /** An app's env split into the values that go to a file of their own (they look secret) and the rest. */
 export interface SplitEnv {
