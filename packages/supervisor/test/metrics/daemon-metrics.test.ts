@@ -34,6 +34,8 @@ beforeAll(async () => {
         script: 'crash-after.js',
         env: { CRASH_AFTER_MS: '300' },
         restartDelayMs: 200,
+        // errored after 4 crashes: the test counts 2 (each crash is a Node process started again)
+        maxRestarts: 3,
       }),
       appSpec(home, { name: 'mix', script: 'log-mix.js', env: { COUNT: '600', RATE: '300', STAY: '1' } }),
       {
@@ -116,6 +118,8 @@ describe('the metrics snapshot of a real daemon (OBS-1)', () => {
     expect(durationSeconds.count).toBe((tick.job!.runs.ok ?? 0) + (tick.job!.runs.failed ?? 0));
     expect(durationSeconds.sum).toBeGreaterThan(0);
     expect(processOf(await snapshot(), 'crasher').job).toBeUndefined();
+    // counted: no more runs (a Node process every 300 ms, for the rest of the file)
+    await client.call('stop', { target: 'tick' });
   });
 
   it('has plausible host figures and the event-loop lag', async () => {
