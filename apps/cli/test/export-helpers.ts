@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppSpec } from '@velos/core';
@@ -16,18 +16,16 @@ export const FIXTURE_CONFIGS: string[] = ['examples', 'demo'].flatMap((dir) =>
 );
 
 /**
- * The VELOS_HOME of every `velos export` a test runs (`EXPORT_ENV`): a temporary directory holding only
- * `cache/`, made once per worker process and removed when it exits. An export reads nothing of its home,
- * but bin/velos.js keeps V8's code cache of the CLI's files in `<home>/cache/cli` when `cache/` is there
- * (Node 20): every export after the first compiles the CLI from that cache instead of from source, ~80 ms
- * less CPU each (a home that does not exist, as the inherited one was, compiled all of it every time).
+ * The VELOS_HOME of every `velos export` a test runs (`EXPORT_ENV`): `apps/cli/node_modules/.velos-test/
+ * export-home`, holding only `cache/`, kept between runs as a build cache is (a temporary one outlived
+ * vitest's workers, which end without their 'exit' listeners). An export reads nothing of its home, but
+ * bin/velos.js keeps V8's code cache of the CLI's files in `<home>/cache/cli` when `cache/` is there
+ * (Node 20; keyed by each file's content, written atomically, a stale one pruned): every export after
+ * the first compiles the CLI from that cache instead of from source, ~80 ms less CPU each (the inherited
+ * home, which did not exist, had it compile all of it every time).
  */
-const EXPORT_HOME = ((): string => {
-  const home = mkdtempSync(join(tmpdir(), 'velos-export-home-'));
-  mkdirSync(join(home, 'cache'), { mode: 0o700 });
-  process.once('exit', () => rmSync(home, { recursive: true, force: true }));
-  return home;
-})();
+const EXPORT_HOME = fileURLToPath(new URL('../node_modules/.velos-test/export-home/', import.meta.url));
+mkdirSync(join(EXPORT_HOME, 'cache'), { recursive: true, mode: 0o700 });
 
 /** The env of a `velos export` run: its home is `EXPORT_HOME`. */
 export const EXPORT_ENV: NodeJS.ProcessEnv = { VELOS_HOME: EXPORT_HOME };
