@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeJson, listJson, readLines, waitFor } from '../e2e/helpers.js';
+import { cleanupHomes, createHome, describeState, listState, readLines, waitFor } from '../e2e/helpers.js';
 import { PM2_FIXTURES, pm2 } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
@@ -32,8 +32,12 @@ interface Report {
   stopped: boolean;
 }
 
+/**
+ * The imported app's details, over the daemon's socket (as `velos describe <name> --json` prints them):
+ * what the import left is under test here, not describe's output.
+ */
 async function specOf(home: string, name: string) {
-  const [detail] = await describeJson(home, name);
+  const [detail] = await describeState(home, name);
   expect(detail, name).toBeDefined();
   return detail!;
 }
@@ -125,14 +129,14 @@ describe('velos import pm2 of a real PM2 dump', () => {
     // and the processes write where PM2's did: per instance by Velos id, shared files shared
     const rows = await waitFor(
       async () => {
-        const list = await listJson(home);
+        const list = await listState(home);
         const online = list.filter((p) => p.status === 'online');
         return online.length === 9 && list;
       },
       { message: '9 processes online' },
     );
     for (const row of rows.filter((p) => p.name === 'worker')) {
-      const [detail] = await describeJson(home, String(row.id));
+      const [detail] = await describeState(home, String(row.id));
       expect(detail!.outLogPath).toBe(join(logs, `worker-${row.id}.log`));
       // PM2's --time lines (time: true in the dump): local time to the second, then a colon and a space
       expect(detail!.spec.logDateFormat).toBe('YYYY-MM-DDTHH:mm:ss:');
