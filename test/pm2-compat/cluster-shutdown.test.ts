@@ -1,22 +1,37 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../e2e/free-port.js';
-import { cleanupHomes, createHome, isAlive, outLog, readLines, waitFor } from '../e2e/helpers.js';
-import { parsePm2List } from './pm2-jlist-shape.js';
-import { PM2_FIXTURES, pm2, runScript } from './pm2-shim.js';
+import {
+  cleanupHomes,
+  clearApps,
+  deleteApps,
+  isAlive,
+  listState,
+  outLog,
+  readLines,
+  sharedHome,
+  waitFor,
+} from '../e2e/helpers.js';
+import { PM2_FIXTURES, runScript } from './pm2-shim.js';
 
 const APP = join(PM2_FIXTURES, 'cluster-shutdown.js');
 
 afterEach(cleanupHomes);
 
-/** The online workers of `name` once there are `count`, from `pm2 jlist`. */
+/**
+ * The online workers of `name` once there are `count`, each having written its first line, from the
+ * daemon's list over its socket (a `pm2 jlist` each round would start bash, sh and the CLI: what the
+ * shutdown did is under test here, not jlist's output).
+ */
 async function workers(home: string, name: string, count: number) {
   return waitFor(
     async () => {
-      const list = parsePm2List((await pm2(['jlist'], home)).stdout).filter((p) => p.name === name);
+      const list = (await listState(home))
+        .filter((p) => p.name === name)
+        .map((p) => ({ ...p, pid: p.pid ?? 0 }));
       return (
         list.length === count &&
-        list.every((p) => p.pm2_env.status === 'online' && p.pid > 0) &&
+        list.every((p) => p.status === 'online' && p.pid > 0) &&
         list.every((p) => linesOf(home, name).some((line) => line.startsWith(`worker ${p.pid} `))) &&
         list
       );
@@ -34,8 +49,14 @@ function linesOfPid(home: string, name: string, pid: number): string[] {
   return linesOf(home, name).filter((line) => line.startsWith(`worker ${pid} `));
 }
 
-function daemonLog(home: string): string {
-  return readLines(join(home, 'daemon.log')).join('\n');
+/** The daemon's log from line `from` on (the lines a test wrote, in the home the tests share). */
+function daemonLog(home: string, from = 0): string {
+  return readLines(join(home, 'daemon.log')).slice(from).join('\n');
+}
+
+/** How many lines the daemon's log holds now (0 before the daemon starts): where a test's lines begin. */
+function daemonLogLength(home: string): number {
+  return readLines(join(home, 'daemon.log')).length;
 }
 
 async function ok(script: string, home: string) {
@@ -46,9 +67,15 @@ async function ok(script: string, home: string) {
 
 // Issue #14: PM2's shutdown_with_message in cluster mode: the worker's process.on('message') gets
 // 'shutdown' (no signal), then SIGKILL after kill_timeout if it is still there.
+// One daemon for both tests: each runs an app of its own name on a port of its own, deletes it at its
+// end and reads only the daemon log lines written after its start.
 describe('shutdown_with_message in cluster mode', () => {
+  const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
+
   it("stop, scale down and reload send the workers 'shutdown' instead of a signal", async () => {
-    const home = createHome();
+    const home = shared();
+    const logFrom = daemonLogLength(home);
     const port = await freePort();
     await ok(
       `PORT=${port} pm2 start ${APP} --name web -i 3 --shutdown-with-message --kill-timeout 20000`,
@@ -84,11 +111,13 @@ describe('shutdown_with_message in cluster mode', () => {
       expect(linesOfPid(home, 'web', p.pid).join('\n')).toContain('closed');
     }
     expect(linesOf(home, 'web').join('\n')).not.toMatch(/got SIG/);
-    expect(daemonLog(home)).not.toMatch(/SIGKILLed/);
+    expect(daemonLog(home, logFrom)).not.toMatch(/SIGKILLed/);
+    await deleteApps(home, ['web']);
   });
 
   it("a worker that ignores 'shutdown' is SIGKILLed after kill_timeout (ecosystem file)", async () => {
-    const home = createHome();
+    const home = shared();
+    const logFrom = daemonLogLength(home);
     const port = await freePort();
     const file = join(home, 'ecosystem.config.js');
     await ok(
@@ -106,7 +135,9 @@ pm2 start ${file}`,
       expect(linesOfPid(home, 'stubborn', p.pid).join('\n')).toContain('got message "shutdown"');
     }
     expect(linesOf(home, 'stubborn').join('\n')).not.toMatch(/got SIG/);
-    expect(daemonLog(home)).toMatch(/did not exit within 800 ms of the 'shutdown' message: SIGKILLed/);
+    expect(daemonLog(home, logFrom)).toMatch(
+      /did not exit within 800 ms of the 'shutdown' message: SIGKILLed/,
+    );
     // the new workers get the message too
     const after = await workers(home, 'stubborn', 2);
     await ok('pm2 delete stubborn', home);
