@@ -1,9 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
+  clearApps,
   createHome,
+  deleteApps,
   FIXTURES,
   listState,
   outLog,
@@ -20,6 +22,11 @@ const SIGNAL_LOGGER = join(PM2_FIXTURES, 'signal-logger.js');
 const APP = join(PM2_FIXTURES, 'app.js');
 
 afterEach(cleanupHomes);
+
+// One daemon for the tests that need no ids from 0 nor a kill: each deletes its apps at its end, and
+// finds the list empty (a test that failed before its own clean-up leaves nothing to the next).
+const shared = sharedHome();
+beforeEach(() => clearApps(shared()));
 
 /** `pm2 jlist`, parsed and checked against PM2's documented shape. */
 async function jlist(home: string) {
@@ -127,10 +134,7 @@ describe('jlist, prettylist and the read commands', () => {
   });
 });
 
-// one daemon for both tests: each deletes its apps at its end (and reads only rows of its own names)
 describe('signals and counters', () => {
-  const shared = sharedHome();
-
   it('sendSignal and signal reach the process; bad signals and stopped targets fail on one line', async () => {
     const home = shared();
     await ok(['start', SIGNAL_LOGGER, '--name', 'sig'], home);
@@ -198,8 +202,8 @@ describe('signals and counters', () => {
 
 describe('targets', () => {
   it('acts on names, ids, namespaces, all and /regex/, several at once; nothing matching exits 1', async () => {
-    const home = createHome();
-    // the three apps from one process file (one CLI call): ids 0, 1, 2 in its order
+    const home = shared();
+    // the three apps from one process file (one CLI call), ids in its order
     const file = join(home, 'ecosystem.config.js');
     const apps = [
       ['web-1', 'web'],
@@ -208,13 +212,14 @@ describe('targets', () => {
     ].map(([name, namespace]) => ({ name, namespace, script: SIGNAL_LOGGER }));
     writeFileSync(file, `module.exports = { apps: ${JSON.stringify(apps)} };\n`);
     await ok(['start', file], home);
-    await onlineState(home, 3);
+    const [, web2] = await onlineState(home, 3);
     // the state each command left, from the daemon's list (PM2's status words in jlist: the first test)
     const statusOf = async () => Object.fromEntries((await listState(home)).map((p) => [p.name, p.status]));
 
     await ok(['stop', '/^web-/'], home);
     expect(await statusOf()).toEqual({ 'web-1': 'stopped', 'web-2': 'stopped', worker: 'online' });
-    await ok(['restart', 'web-1', '1', 'jobs'], home);
+    // web-1 by name, web-2 by id, worker by namespace
+    await ok(['restart', 'web-1', String(web2!.id), 'jobs'], home);
     expect(await statusOf()).toEqual({ 'web-1': 'online', 'web-2': 'online', worker: 'online' });
     await ok(['stop', 'web'], home);
     expect(await statusOf()).toEqual({ 'web-1': 'stopped', 'web-2': 'stopped', worker: 'online' });
@@ -238,9 +243,10 @@ describe('targets', () => {
 
 describe('logs, save/dump, global flags', () => {
   it("logs takes PM2's --lines, --nostream, --timestamp, --format, --err, --out, --raw and --json", async () => {
-    const home = createHome();
+    const home = shared();
     const chatty = join(FIXTURES, 'chatty.js');
     await ok(['start', chatty, '--name', 'talk'], home);
+    const [talk] = await onlineState(home, 1, 'talk');
     await waitFor(() => readLines(outLog(home, 'talk')).length >= 5);
 
     const last = await ok(['logs', 'talk', '--lines', '3', '--nostream'], home);
@@ -258,10 +264,13 @@ describe('logs, save/dump, global flags', () => {
     expect(lines.map((line) => line.stream)).toEqual(['out', 'out']);
     const keyValue = await ok(['logs', 'talk', '--lines', '1', '--format'], home);
     expect(keyValue.stdout).toMatch(
-      /^timestamp=\d{4}-\d{2}-\d{2}T\S+ app=talk id=0 type=out message=line \d+\n$/,
+      new RegExp(
+        `^timestamp=\\d{4}-\\d{2}-\\d{2}T\\S+ app=talk id=${talk!.id} type=out message=line \\d+\\n$`,
+      ),
     );
     const errOnly = await ok(['logs', 'talk', '--err', '--nostream'], home);
     expect(errOnly.stdout).toBe('');
+    await deleteApps(home, ['talk']);
   });
 
   it('dump and save write the list that resurrect brings back after kill; -s silences, --no-color', async () => {
@@ -284,7 +293,7 @@ describe('logs, save/dump, global flags', () => {
 
 describe('the rest of the command list', () => {
   it('start of a command line, startOrGracefulReload, gracefulReload, del, unstartup', async () => {
-    const home = createHome();
+    const home = shared();
     // a command line with spaces runs under sh -c, as pm2 start "…" does
     await ok(['start', `node ${APP}`, '--name', 'cmd'], home);
     const file = join(home, 'ecosystem.config.js');
@@ -305,5 +314,6 @@ describe('the rest of the command list', () => {
     expect(unstartup.stdout).toMatch(
       /nothing to remove|unstartup systemd --service-name velos-pm2-compat-none/,
     );
+    await deleteApps(home, ['eco']);
   });
 });
