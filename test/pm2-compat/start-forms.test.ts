@@ -7,7 +7,9 @@ import {
   createHome,
   deleteApps,
   isAlive,
+  onlineRows,
   readLines,
+  rowsNamed,
   sharedHome,
   waitFor,
 } from '../e2e/helpers.js';
@@ -25,8 +27,9 @@ async function resolved(home: string, flags: string): Promise<Record<string, unk
   return (JSON.parse(result.stdout) as Record<string, unknown>[])[0]!;
 }
 
-// One daemon for the tests that start apps with no `pm2 env <id>`: each runs apps of names of its own,
-// in a directory of its own, and deletes them at its end, so that each finds the list empty.
+// One daemon for the tests that start apps: each runs apps of names of its own, in a directory of its
+// own, and deletes them at its end, so that each finds the list empty (`pm2 env <id>` takes the id the
+// app got).
 const shared = sharedHome();
 beforeEach(() => clearApps(shared()));
 
@@ -134,30 +137,32 @@ describe("PM2's forms of the start flags", () => {
 
 describe("PM2's --env with a script and -a (--update-env)", () => {
   it('start of a script with --env starts it with a warning; restart -a gives it the env of the shell', async () => {
-    const home = createHome();
+    const home = shared();
     const started = await runScript(`pm2 start ${OUT_ERR} --name e --env production`, home);
     expect(started.code, started.stderr).toBe(0);
     expect(started.stderr).toContain('--env production: selects the env_<profile> tables of a config file');
-    const [online] = await jlistWhen(home, allOnline(1), 'e online');
-    expect(online!.pm2_env.status).toBe('online');
+    // online, from the daemon's list over its socket (the start and env are under test, not jlist)
+    const [online] = await onlineRows(home, 'e', 1);
+    expect(online!.status).toBe('online');
+    const id = online!.id;
     const restarted = await runScript('FROM_DEPLOY=yes pm2 restart e -a', home);
     expect(restarted.code, restarted.stderr).toBe(0);
-    const env = await runScript('pm2 env 0', home);
+    const env = await runScript(`pm2 env ${id}`, home);
     expect(env.stdout.split('\n')).toContain('FROM_DEPLOY: yes');
     const reloaded = await runScript('ALSO=1 pm2 reload e -a', home);
     expect(reloaded.code, reloaded.stderr).toBe(0);
-    expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ALSO: 1');
-    // start <name> of a running app restarts it, as pm2's does
-    const running = parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]!;
+    expect((await runScript(`pm2 env ${id}`, home)).stdout.split('\n')).toContain('ALSO: 1');
+    // start <name> of a running app restarts it, as pm2's does (its restarts, from the daemon's list)
+    const [running] = await rowsNamed(home, 'e');
     expect((await runScript('pm2 start e', home)).code).toBe(0);
-    const restarted2 = parsePm2List((await runScript('pm2 jlist', home)).stdout)[0]!;
-    expect(restarted2.pm2_env.restart_time).toBe(running.pm2_env.restart_time + 1);
-    expect(restarted2.pid).not.toBe(running.pid);
+    const [restarted2] = await rowsNamed(home, 'e');
+    expect(restarted2!.restarts).toBe(running!.restarts + 1);
+    expect(restarted2!.pid).not.toBe(running!.pid);
     // start <name> --update-env of a stopped app, and start of a process file with it
     expect((await runScript('pm2 stop e', home)).code).toBe(0);
     const again = await runScript('ONCE_MORE=2 pm2 start e --update-env', home);
     expect(again.code, again.stderr).toBe(0);
-    expect((await runScript('pm2 env 0', home)).stdout.split('\n')).toContain('ONCE_MORE: 2');
+    expect((await runScript(`pm2 env ${id}`, home)).stdout.split('\n')).toContain('ONCE_MORE: 2');
     const file = join(home, 'ecosystem.config.js');
     await runScript(
       `echo "module.exports = { apps: [{ name: 'f', script: '${OUT_ERR}' }] };" > ${file}`,
@@ -165,6 +170,7 @@ describe("PM2's --env with a script and -a (--update-env)", () => {
     );
     const withFile = await runScript(`pm2 start ${file} --update-env`, home);
     expect(withFile.code, withFile.stderr).toBe(0);
+    await deleteApps(home, ['e', 'f']);
   });
 });
 
