@@ -1,7 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, onlineRows, rowsNamed, velosOk } from './helpers.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  clearApps,
+  deleteApps,
+  FIXTURES,
+  onlineRows,
+  rowsNamed,
+  sharedHome,
+  velosOk,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -13,9 +22,13 @@ async function counts(home: string, names: string[]): Promise<number[]> {
 
 // What PM2 7.0.4 counted in `restart_time`, read off a real run: a restart of a running process, fork
 // or cluster, by name or through its process file; never a start (or restart) of a stopped one.
+// One daemon for both tests: each counts only its own apps (by name), and deletes them at its end.
 describe('PM2 restart_time', () => {
+  const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
+
   it('does not count the start again of a stopped process, by start or restart', async () => {
-    const home = createHome();
+    const home = shared();
     const cwd = FIXTURES;
     await velosOk(['start', 'silent.js', '--name', 'a'], { home, cwd });
     await onlineRows(home, 'a', 1);
@@ -30,10 +43,11 @@ describe('PM2 restart_time', () => {
     await velosOk(['restart', 'a'], { home });
     await onlineRows(home, 'a', 1);
     expect(await counts(home, ['a'])).toEqual([1]);
+    await deleteApps(home, ['a']);
   });
 
   it('counts a restart through a process file for fork and cluster apps alike, once', async () => {
-    const home = createHome();
+    const home = shared();
     const file = join(home, 'ecosystem.config.js');
     writeFileSync(
       file,
@@ -59,5 +73,6 @@ describe('PM2 restart_time', () => {
     await onlineRows(home, 'k', 2);
     await onlineRows(home, 'f', 1);
     expect(await counts(home, names)).toEqual([2, 2, 2]);
+    await deleteApps(home, names);
   });
 });
