@@ -1,7 +1,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, readLines, velos, waitFor } from './helpers.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  clearApps,
+  createHome,
+  deleteApps,
+  FIXTURES,
+  listState,
+  readLines,
+  sharedHome,
+  velos,
+  waitFor,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -40,6 +51,11 @@ function waitInstanceLines(path: string, instance: number, count: number): Promi
 
 // Issue #14: PM2's merge_logs: false gives each instance its own files, `-<pm_id>` before `.log`.
 describe('PM2 merge_logs', () => {
+  // one daemon for the tests that need no ids from 0 (the first test's paths carry them): each runs an
+  // app of its own name and deletes it at its end
+  const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
+
   it('false: one out and err file per instance, default and explicit paths; true: one shared file', async () => {
     const home = createHome();
     const file = join(home, 'ecosystem.config.js');
@@ -85,7 +101,7 @@ describe('PM2 merge_logs', () => {
   });
 
   it('log_date_format takes moment tokens (others stay as text, with a warning); velos logs reads the time back', async () => {
-    const home = createHome();
+    const home = shared();
     const before = Date.now() - 1000;
     const format = 'ddd Do MMM YYYY hh:mm:ss.SSS A ZZ';
     const result = await velos(['start', LINES, '--name', 'stamped', '--log-date-format', format], {
@@ -109,10 +125,11 @@ describe('PM2 merge_logs', () => {
       .map((line) => JSON.parse(line) as { ts: number; line: string });
     expect(read.map((entry) => entry.line)).toEqual(['i0 1', 'i0 2', 'i0 3']);
     for (const entry of read) expect(entry.ts).toBeGreaterThanOrEqual(before);
+    await deleteApps(home, ['stamped']);
   });
 
   it('watch ignores the per-instance files of the app, as it does its shared ones', async () => {
-    const home = createHome();
+    const home = shared();
     const project = join(home, 'project');
     mkdirSync(project);
     const file = join(project, 'ecosystem.config.js');
@@ -123,21 +140,26 @@ describe('PM2 merge_logs', () => {
   out_file: './out.log', error_file: './err.log', env: { COUNT: '5' } }] };\n`,
     );
     expect((await velos(['start', file], { home })).code).toBe(0);
+    // each instance's file is out-<its pm_id>.log (ids past those of the tests before, in this home)
+    const [first, second] = (await listState(home)).map((row) => join(project, `out-${row.id}.log`));
+    // `velos jlist`'s restart_time of each instance: read once at the end; polled over the socket
     const restarts = async () => {
       const result = await velos(['jlist'], { home });
       return (JSON.parse(result.stdout) as { pm2_env: { restart_time: number } }[]).map(
         (p) => p.pm2_env.restart_time,
       );
     };
+    const restartsNow = async () => (await listState(home)).map((row) => row.restarts);
     for (const round of [1, 2]) {
-      await waitFor(() => readLines(join(project, 'out-0.log')).length >= 5 * round);
-      await waitFor(() => readLines(join(project, 'out-1.log')).length >= 5 * round);
+      await waitFor(() => readLines(first!).length >= 5 * round);
+      await waitFor(() => readLines(second!).length >= 5 * round);
       writeFileSync(join(project, `trigger-${round}.txt`), 'x');
-      await waitFor(async () => (await restarts()).every((n) => n === round), {
+      await waitFor(async () => (await restartsNow()).every((n) => n === round), {
         message: `restart_time ${round} for both`,
       });
     }
-    await waitFor(() => readLines(join(project, 'out-1.log')).length >= 15);
+    await waitFor(() => readLines(second!).length >= 15);
     expect(await restarts()).toEqual([2, 2]);
+    await deleteApps(home, ['w']);
   });
 });
