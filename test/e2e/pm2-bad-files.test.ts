@@ -1,17 +1,31 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeJson, listJson, waitForStatus } from './helpers.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  clearApps,
+  deleteApps,
+  describeState,
+  listState,
+  sharedHome,
+  waitForStatus,
+} from './helpers.js';
 import { copyCorpus, velosIn } from './pm2-helpers.js';
 
 afterEach(cleanupHomes);
 
 // Issue #14: a process file that throws, exports nothing or has wrong types is one clear error line
 // naming the file, the app and the key; nothing already running is touched.
+// One daemon for both tests: each runs its 'bare' from a copy of the corpus of its own and deletes it at
+// its end; the state each command left is read over the daemon's socket (the CLI's output under test is
+// that of the refused starts).
 describe('bad PM2 process files', () => {
+  const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
+
   it('fail with the file, the app and the key, and leave running apps alone', async () => {
-    const home = createHome();
-    const project = copyCorpus(home);
+    const home = shared();
+    const project = copyCorpus(home, 'project-bad');
     expect((await velosIn(join(project, 'bare'), home, ['start', 'pm2.json'])).code).toBe(0);
     const before = await waitForStatus(home, 'bare', 'online');
 
@@ -68,15 +82,16 @@ describe('bad PM2 process files', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toMatch(/^velos: process file not found: \/\S+\/ecosystem\.config\.js$/);
 
-    const rows = await listJson(home);
+    const rows = await listState(home);
     expect(rows.map((row) => [row.name, row.status, row.pid, row.restarts])).toEqual([
       ['bare', 'online', before.pid, 0],
     ]);
+    await deleteApps(home, ['bare']);
   });
 
   it('a missing script is refused before anything changes; a spec the daemon refuses leaves the app as it was', async () => {
-    const home = createHome();
-    const dir = join(copyCorpus(home), 'bare');
+    const home = shared();
+    const dir = join(copyCorpus(home, 'project-missing'), 'bare');
     expect((await velosIn(dir, home, ['start', 'pm2.json'])).code).toBe(0);
     const before = await waitForStatus(home, 'bare', 'online');
     writeFileSync(join(dir, 'pm2.json'), JSON.stringify({ name: 'bare', script: '../apps/missing.js' }));
@@ -101,7 +116,7 @@ describe('bad PM2 process files', () => {
       1,
       `velos: pm2.json: apps[0] (gone).script: not found: ../apps/gone.js (from ${dir}); apps[2] (bare).script: not found: ../apps/missing.js (from ${dir})\n`,
     ]);
-    expect((await listJson(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
+    expect((await listState(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
       ['online', before.pid, 0],
     ]);
 
@@ -117,10 +132,11 @@ describe('bad PM2 process files', () => {
     const result = await velosIn(dir, home, ['start', 'pm2.json']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bare: increment_var PORT: expected PORT');
-    expect((await listJson(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
+    expect((await listState(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
       ['online', before.pid, 0],
     ]);
-    const [detail] = await describeJson(home, 'bare');
+    const [detail] = await describeState(home, 'bare');
     expect(detail!.spec.incrementVar).toBeUndefined();
+    await deleteApps(home, ['bare']);
   });
 });
