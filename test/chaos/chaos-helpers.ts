@@ -7,7 +7,9 @@ import { isAlive, onlineRows, readLines, readPidFile, waitFor } from '../e2e/hel
 export { freePort } from '../e2e/free-port.js';
 export {
   cleanupHomes,
+  clearApps,
   createHome,
+  deleteApps,
   descendantsOf,
   FIXTURES as FIXTURE_DIR,
   homeProcesses,
@@ -16,11 +18,13 @@ export {
   type ListRow,
   listJson,
   listProcs,
+  listState,
   outLog,
   readLines,
   readPidFile,
   rowsNamed,
   SeenProcesses,
+  sharedHome,
   spawnVelos,
   VELOS_BIN,
   velos,

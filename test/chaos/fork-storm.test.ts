@@ -1,12 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
-  createHome,
+  clearApps,
+  deleteApps,
+  isAlive,
   listJson,
-  listProcs,
+  listState,
   SeenProcesses,
+  sharedHome,
   velosOk,
   waitFor,
 } from './chaos-helpers.js';
@@ -22,11 +25,26 @@ afterEach(async () => {
 const GROUPED = 250;
 const ESCAPED = 50;
 
-/** Live processes of this home running `sleep <seconds>`. */
+/**
+ * Live processes of this home running `sleep <seconds>`. Polled while 300 of them run: each process's
+ * cmdline is read first, and the environment only of those that run that sleep (listProcs reads the
+ * stat, cmdline and environment of every process on the machine each time).
+ */
 function sleepers(home: string, seconds: number): number[] {
-  return listProcs()
-    .filter((p) => p.cmdline.join(' ') === `sleep ${seconds}` && p.environ.includes(`VELOS_HOME=${home}`))
-    .map((p) => p.pid);
+  const cmdline = `sleep\0${seconds}\0`;
+  const homeVar = `\0VELOS_HOME=${home}\0`;
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8') !== cmdline) continue;
+      if (!`\0${readFileSync(`/proc/${name}/environ`, 'utf8')}`.includes(homeVar)) continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (isAlive(Number(name))) pids.push(Number(name));
+  }
+  return pids;
 }
 
 /** A shell that forks `GROUPED` sleeps in its group and `ESCAPED` that call setsid, then `tail`. */
@@ -34,9 +52,13 @@ function storm(seconds: number, tail: string): string {
   return `for i in $(seq ${GROUPED}); do sleep ${seconds} & done; for i in $(seq ${ESCAPED}); do setsid sleep ${seconds} & done; ${tail}`;
 }
 
+// One daemon for both tests: each runs its own storm (sleeps of seconds of its own) and deletes it.
 describe('a child that forks hundreds of grandchildren', () => {
+  const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
+
   it('then exits: none of them is left (group and setsid ones), and the daemon answers meanwhile', async () => {
-    const home = createHome();
+    const home = shared();
     const go = join(home, 'go');
     await velosOk(
       [
@@ -60,19 +82,21 @@ describe('a child that forks hundreds of grandchildren', () => {
     for (const pid of all) seenPids.add(pid);
     writeFileSync(go, '');
     // The shell exits: the daemon stops what the exited run left, answering all the while.
+    // the daemon's list over its socket each round: it answers meanwhile
     await waitFor(
       async () => {
-        const rows = await listJson(home);
+        const rows = await listState(home);
         expect(rows[0]?.name).toBe('storm');
         return sleepers(home, 601).length === 0;
       },
       { timeoutMs: 30_000, message: 'every grandchild of the exited run to be stopped' },
     );
     expect((await listJson(home))[0]?.status).not.toBe('online');
+    await deleteApps(home, ['storm']);
   });
 
   it('still running: delete stops the whole storm', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', storm(602, 'exec sleep 603'), '--name', 'storm'], { home });
     const all = await waitFor(
       () => {
