@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { isAlive, onlineRows, readLines, readPidFile, waitFor } from '../e2e/helpers.js';
+import { isAlive, onlineRows, readLines, readPidFile, waitFor, withClient } from '../e2e/helpers.js';
 
 export { freePort } from '../e2e/free-port.js';
 export {
@@ -35,6 +35,17 @@ export {
 
 /** The chaos project's own fixture programs. */
 export const CHAOS_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+/**
+ * A job's run history, newest first, as `velos runs <job> --json --limit <limit>` prints it, read over the
+ * daemon's socket (no CLI process each round of a poll): the history the daemon recorded is what the
+ * chaos tests check, not the command's output. Throws when no daemon answers (no daemon is started).
+ */
+export async function runsState<T>(home: string, name: string, limit = 20): Promise<T[]> {
+  const runs = await withClient(home, (client) => client.runs(name, limit));
+  // The CLI prints JSON: the same round trip drops undefined fields as it does.
+  return JSON.parse(JSON.stringify(runs)) as T[];
+}
 
 /** SIGKILLs the daemon of a home by the pid in velos.pid and waits until it is gone; returns its pid. */
 export async function killDaemon(home: string): Promise<number> {

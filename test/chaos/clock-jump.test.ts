@@ -6,6 +6,7 @@ import {
   createHome,
   FIXTURE_DIR,
   rowsNamed,
+  runsState,
   SeenProcesses,
   velosOk,
   waitFor,
@@ -118,13 +119,13 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
     });
     const [run] = await waitFor(
       async () => {
-        const runs = JSON.parse((await velosOk(['runs', 'long', '--json'], { home })).stdout);
+        const runs = await runsState<{ outcome: string; startedAt: number; endedAt: number }>(home, 'long');
         return runs[0]?.outcome === 'ok' ? runs : undefined;
       },
       { timeoutMs: 15_000, message: 'the run of long to end' },
     );
     // its end is its start plus what the monotonic clock measured: it was an hour before its start
-    expect(run.endedAt - run.startedAt).toBeGreaterThanOrEqual(3500);
-    expect(run.endedAt - run.startedAt).toBeLessThan(60_000);
+    expect(run!.endedAt - run!.startedAt).toBeGreaterThanOrEqual(3500);
+    expect(run!.endedAt - run!.startedAt).toBeLessThan(60_000);
   });
 });

@@ -7,6 +7,8 @@ import {
   isAlive,
   killDaemon,
   killPid,
+  listState,
+  runsState,
   SeenProcesses,
   velosOk,
   waitFor,
@@ -31,9 +33,9 @@ interface RunRow {
   trigger: string;
 }
 
+/** The job's last 100 runs, oldest first, over the daemon's socket (a daemon must run: none is started). */
 async function runsOf(home: string, name: string): Promise<RunRow[]> {
-  const result = await velosOk(['runs', name, '--json', '--limit', '100'], { home });
-  return (JSON.parse(result.stdout) as RunRow[]).sort((a, b) => a.seq - b.seq);
+  return (await runsState<RunRow>(home, name, 100)).sort((a, b) => a.seq - b.seq);
 }
 
 describe('SIGKILL of the daemon while a job runs', () => {
@@ -84,10 +86,7 @@ describe('SIGKILL of the daemon while a job runs', () => {
     expect(runs.map((run) => run.seq)).toEqual([running.seq]);
     const stopped = await waitFor(
       async () => {
-        const rows = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as Array<{
-          status: string;
-          lastExitReason: string | null;
-        }>;
+        const rows = (await listState(home)) as Array<{ status: string; lastExitReason?: string | null }>;
         return rows[0]?.status === 'stopped' ? rows[0] : undefined;
       },
       { message: 'the one-shot job to be stopped' },
