@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -45,6 +45,28 @@ export async function runsState<T>(home: string, name: string, limit = 20): Prom
   const runs = await withClient(home, (client) => client.runs(name, limit));
   // The CLI prints JSON: the same round trip drops undefined fields as it does.
   return JSON.parse(JSON.stringify(runs)) as T[];
+}
+
+/**
+ * Pids of the live processes of this home (VELOS_HOME in their environment) whose command line is exactly
+ * `words`. For polls: each process's cmdline is read first, and the environment only of those that match
+ * (listProcs reads the stat, cmdline and environment of every process on the machine each time).
+ */
+export function homeCommandPids(home: string, words: string[]): number[] {
+  const cmdline = `${words.join('\0')}\0`;
+  const homeVar = `\0VELOS_HOME=${home}\0`;
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8') !== cmdline) continue;
+      if (!`\0${readFileSync(`/proc/${name}/environ`, 'utf8')}`.includes(homeVar)) continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (isAlive(Number(name))) pids.push(Number(name));
+  }
+  return pids;
 }
 
 /** SIGKILLs the daemon of a home by the pid in velos.pid and waits until it is gone; returns its pid. */

@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   clearApps,
   deleteApps,
-  isAlive,
+  homeCommandPids,
   listJson,
   listState,
   SeenProcesses,
@@ -25,26 +25,9 @@ afterEach(async () => {
 const GROUPED = 250;
 const ESCAPED = 50;
 
-/**
- * Live processes of this home running `sleep <seconds>`. Polled while 300 of them run: each process's
- * cmdline is read first, and the environment only of those that run that sleep (listProcs reads the
- * stat, cmdline and environment of every process on the machine each time).
- */
+/** Live processes of this home running `sleep <seconds>` (polled while 300 of them run). */
 function sleepers(home: string, seconds: number): number[] {
-  const cmdline = `sleep\0${seconds}\0`;
-  const homeVar = `\0VELOS_HOME=${home}\0`;
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8') !== cmdline) continue;
-      if (!`\0${readFileSync(`/proc/${name}/environ`, 'utf8')}`.includes(homeVar)) continue;
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (isAlive(Number(name))) pids.push(Number(name));
-  }
-  return pids;
+  return homeCommandPids(home, ['sleep', String(seconds)]);
 }
 
 /** A shell that forks `GROUPED` sleeps in its group and `ESCAPED` that call setsid, then `tail`. */

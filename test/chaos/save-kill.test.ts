@@ -7,6 +7,7 @@ import {
   isJsonFile,
   killDaemon,
   listJson,
+  listState,
   readPidFile,
   spawnVelos,
   velosOk,
@@ -38,7 +39,8 @@ describe('SIGKILL of the daemon during a save', () => {
       rmSync(join(home, 'run', 'live.json'), { force: true });
       const rows = await listJson(home);
       expect(rows.map((row) => row.name).sort()).toEqual(apps.map((app) => app.name).sort());
-      await waitFor(async () => (await listJson(home)).every((row) => row.status === 'online'), {
+      // polled over the socket of the daemon the listJson above started
+      await waitFor(async () => (await listState(home)).every((row) => row.status === 'online'), {
         message: 'every restored app online',
       });
       expect(readPidFile(home)).not.toBeNull();

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
-  createHome,
+  clearApps,
+  deleteApps,
   descendantsOf,
+  homeCommandPids,
   isAlive,
-  listProcs,
   SeenProcesses,
+  sharedHome,
   velosOk,
   waitFor,
   waitForStatus,
@@ -20,15 +22,18 @@ afterEach(async () => {
   await cleanupHomes();
 });
 
-/** The live process of this home whose command line is exactly `command`. */
+/** The live process of this home whose command line is exactly `command` (words split on spaces). */
 function findCommand(home: string, command: string): number | undefined {
-  return listProcs().find((p) => p.cmdline.join(' ') === command && p.environ.includes(`VELOS_HOME=${home}`))
-    ?.pid;
+  return homeCommandPids(home, command.split(' '))[0];
 }
 
+// One daemon for the tests: each runs an app and sleeps of its own, and deletes its app at its end.
 describe('grandchildren that left the process group with setsid', () => {
+  const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
+
   it('are found by their environment and stopped on delete, even when no monitor sample ever saw them', async () => {
-    const home = createHome();
+    const home = shared();
     // The subshell exits at once: the setsid'd sleep is re-parented before any monitor sample.
     await velosOk(
       ['start', '(setsid sleep 3001 &); (setsid sleep 3002 &); exec sleep 3000', '--name', 'esc'],
@@ -56,7 +61,7 @@ describe('grandchildren that left the process group with setsid', () => {
   });
 
   it('are stopped with the leftovers of a run that exited by itself', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(
       ['start', '(setsid sleep 3003 &); sleep 1; exit 3', '--name', 'esc-exit', '--no-autorestart'],
       { home },
@@ -68,10 +73,11 @@ describe('grandchildren that left the process group with setsid', () => {
       message: 'the escaped sleep to be stopped',
     });
     expect(isAlive(escaped)).toBe(false);
+    await deleteApps(home, ['esc-exit']);
   });
 
   it('are stopped when the run exits while one of them has no environment to read (in the middle of an exec)', async () => {
-    const home = createHome();
+    const home = shared();
     // the grandchild runs with an empty environment (as a process in the middle of an execve reads) until
     // after the run exited, then execs with the run's VELOS_HOME and VELOS_ID
     const pidFile = join(home, 'grandchild.pid');
@@ -87,5 +93,6 @@ describe('grandchildren that left the process group with setsid', () => {
       timeoutMs: 10_000,
       message: 'the escaped sleep to be stopped',
     });
+    await deleteApps(home, ['esc-exec']);
   });
 });
