@@ -1,7 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
-import type { LogLine, LogsAnalyzeResult } from '@velos/core';
+import type {
+  LogLine,
+  LogsAnalyzeRequest,
+  LogsAnalyzeResult,
+  LogsRequest,
+  LogsSearchRequest,
+} from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -12,6 +18,7 @@ import {
   velos,
   velosOk,
   waitFor,
+  withClient,
 } from './helpers.js';
 
 /** Lines each log-mix.js app prints (about a fifth of them error events, some of them on stderr). */
@@ -35,6 +42,33 @@ async function searchJson(args: string[]): Promise<LogLine[]> {
     .split('\n')
     .filter((text) => text.length > 0)
     .map((text) => JSON.parse(text) as LogLine);
+}
+
+/**
+ * The lines of a search over the daemon's socket, as `velos logs … --json` prints them (one
+ * `JSON.stringify` of each line): the reference a multi-app search is compared with, which is not the
+ * CLI under test, so it costs no CLI process.
+ */
+async function searchState(request: LogsSearchRequest): Promise<LogLine[]> {
+  const result = await withClient(home, (client) => client.searchLogs(request));
+  return JSON.parse(JSON.stringify(result.lines)) as LogLine[];
+}
+
+/** The answer of a log engine view over the socket, as `velos logs … --json` prints it (a reference). */
+async function analyzeState(request: LogsAnalyzeRequest): Promise<LogsAnalyzeResult> {
+  const result = await withClient(home, (client) => client.analyzeLogs(request));
+  return JSON.parse(JSON.stringify(result)) as LogsAnalyzeResult;
+}
+
+/** The lines of a plain tail over the socket, as `velos logs <target> --lines N --json` prints them (a reference). */
+async function tailState(request: LogsRequest): Promise<LogLine[]> {
+  const result = await withClient(home, (client) => client.logsResult(request));
+  return JSON.parse(JSON.stringify(result.lines)) as LogLine[];
+}
+
+/** `--since 10m` as the CLI sends it: the time 10 minutes ago. */
+function tenMinutesAgo(): number {
+  return Date.now() - 10 * 60_000;
 }
 
 beforeAll(async () => {
@@ -80,8 +114,11 @@ afterAll(cleanupHomes, 60_000);
 
 describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
   it('without a target: every error of every app in the last 10 minutes, by time, each under its app', async () => {
-    const a = await searchJson(['mix-a', '--level', 'error', '--since', '10m', '--limit', '1000']);
-    const b = await searchJson(['mix-b', '--level', 'error', '--since', '10m', '--limit', '1000']);
+    // each app alone, over the socket: the CLI under test is the search of every app
+    const alone = (target: string) =>
+      searchState({ target, level: 'error', since: tenMinutesAgo(), limit: 1000 });
+    const a = await alone('mix-a');
+    const b = await alone('mix-b');
     expect(a.length).toBeGreaterThan(20);
     expect(b.length).toBeGreaterThan(20);
     const all = await searchJson(['--level', 'error', '--since', '10m', '--limit', '1000']);
@@ -105,7 +142,7 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
     for (const line of lines)
       expect(line).toMatch(/^mix-b \| ERROR db connection failed: connect ECONNREFUSED/);
     expect(stderr).toContain('the newest matches are shown');
-    const newest = await searchJson(['all', '--grep', 'ECONNREFUSED', '--limit', '1000']);
+    const newest = await searchState({ target: 'all', grep: 'ECONNREFUSED', limit: 1000 });
     expect(lines).toEqual(newest.slice(-6).map((line) => `${line.name} | ${line.line}`));
   });
 
@@ -116,7 +153,7 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
     expect(times).toEqual([...times].sort((x, y) => x - y));
     // each app's own lines (out and err) in the order a search of that app alone gives them
     for (const name of ['plain', 'plain-2']) {
-      const alone = await searchJson([name, '--grep', '^line', '--limit', '1000']);
+      const alone = await searchState({ target: name, grep: '^line', limit: 1000 });
       expect(alone).toHaveLength(PLAIN_LINES);
       expect(tools.filter((line) => line.name === name)).toEqual(alone);
     }
@@ -143,8 +180,9 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
   });
 
   it("summarises several apps: one summary of the merged stream, each app's lines, errors and health, the apps of each pattern", async () => {
+    // each app alone, over the socket (the reference): the CLI under test summarises several
     const alone = await Promise.all(
-      ['mix-a', 'mix-b'].map(async (name) => analyzeJson([name, '--summary', '--since', '10m'])),
+      ['mix-a', 'mix-b'].map((target) => analyzeState({ target, view: 'summary', since: tenMinutesAgo() })),
     );
     const shop = await analyzeJson(['shop', '--summary', '--since', '10m', '--limit', '10']);
     expect(shop.app).toBe('shop');
@@ -226,8 +264,9 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
     const regex = await searchTail(['/^plain/', '--lines', '1000']);
     expect(new Set(regex.map((line) => line.name))).toEqual(new Set(['plain', 'plain-2']));
     expect(regex).toHaveLength(2 * PLAIN_LINES);
-    expect(regex).toEqual(await searchTail(['tools', '--lines', '1000']));
-    const all = await searchTail(['all', '--lines', '1000']);
+    // the references over the socket: the namespace's tail, and every app's
+    expect(regex).toEqual(await tailState({ target: 'tools', lines: 1000 }));
+    const all = await tailState({ target: 'all', lines: 1000 });
     expect(regex).toEqual(all.filter((line) => line.name === 'plain' || line.name === 'plain-2'));
     const { stdout } = await velosOk(['logs', '/^plain-/', '--lines', '3'], { home });
     expect(stdout.trim().split('\n')).toEqual([
