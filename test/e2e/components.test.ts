@@ -3,6 +3,9 @@ import {
   busEvents,
   cleanupHomes,
   createHome,
+  deleteApps,
+  killDaemon,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -52,8 +55,12 @@ async function eventsOfKind(home: string, kind: string): Promise<EventRow[]> {
 }
 
 describe('velos components (OBS-2: outside components that report their health)', () => {
+  // the first and the last test share a daemon (the last one only needs one to refuse an unknown app);
+  // the two of a daemon restart have their own
+  const shared = sharedHome();
+
   it('marks a component stale after its interval, tells it recovered, and keeps it out of the daemon status', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'api'], { home });
     await waitForStatus(home, 'api', 'online');
     // an alert rule of the app matches the component's events: they carry the app
@@ -123,23 +130,15 @@ describe('velos components (OBS-2: outside components that report their health)'
       { message: 'the alert rule silent firing', timeoutMs: 15_000 },
     );
 
-    await velosOk(
-      [
-        'components',
-        'report',
-        'nightly',
-        '--interval',
-        '1m',
-        '--status',
-        'unhealthy',
-        '--message',
-        'disk full',
-        '--app',
-        'api',
-      ],
-      {
-        home,
-      },
+    // the recovery's report over the socket: its CLI answer is the one checked above
+    await withClient(home, (client) =>
+      client.reportComponent({
+        name: 'nightly',
+        intervalMs: 60_000,
+        status: 'unhealthy',
+        message: 'disk full',
+        app: 'api',
+      }),
     );
     // the state condition resolves at the recovery; the event condition waits out its resolve_after (1m)
     await waitFor(
@@ -166,6 +165,11 @@ describe('velos components (OBS-2: outside components that report their health)'
     );
     expect(removed.events.map((e) => e.message)).toEqual(['component nightly was removed']);
     expect(await componentsState(home)).toEqual([]);
+    // the shared daemon as it was: no app, no rule of this test
+    await deleteApps(home, ['api']);
+    await withClient(home, async (client) => {
+      for (const rule of ['late', 'silent']) await client.removeAlert(rule);
+    });
     // about 15 CLI runs: on a loaded machine they alone take past the default 60 s
   }, 120_000);
 
@@ -177,7 +181,8 @@ describe('velos components (OBS-2: outside components that report their health)'
         home,
       },
     );
-    await velosOk(['kill'], { home });
+    // what `velos kill` sends (and it waits as the CLI does for the daemon to exit), without a CLI process
+    await killDaemon(home);
     const restartedAt = Date.now();
     // the CLI starts the next daemon
     const [kept] = await componentsJson(home);
@@ -220,7 +225,7 @@ describe('velos components (OBS-2: outside components that report their health)'
       { message: 'the alert naming both stale components', timeoutMs: 30_000 },
     );
     // `velos kill` saves components.json at close: both are stale there, and stay so without a new event
-    await velosOk(['kill'], { home });
+    await killDaemon(home);
     // the CLI starts the next daemon
     expect((await componentsJson(home)).map((c) => [c.name, c.isStale])).toEqual([
       ['backup', true],
@@ -245,7 +250,7 @@ describe('velos components (OBS-2: outside components that report their health)'
   }, 150_000);
 
   it('refuses a report without a unit, a status or out of bounds, before asking the daemon', async () => {
-    const home = createHome();
+    const home = shared();
     const cases: [string[], RegExp][] = [
       [
         ['--interval', '30', '--status', 'healthy'],
