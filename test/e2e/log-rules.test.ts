@@ -1,8 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogLine } from '@velos/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, listState, velos, velosOk, waitFor } from './helpers.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  createHome,
+  deleteApps,
+  FIXTURES,
+  listState,
+  sharedHome,
+  velos,
+  velosOk,
+  waitFor,
+  withClient,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
@@ -24,10 +35,16 @@ function app(name: string, extra = ''): string {
   return `[[apps]]\nname = "${name}"\nscript = "${LINES}"\n${extra}\n`;
 }
 
-/** The lines `velos logs <app> --level warn` finds, once the app's four lines are captured. */
+/**
+ * The lines `velos logs <app> --level warn` finds, once the app's four lines are captured (polled over
+ * the daemon's socket: the CLI under test is the search).
+ */
 async function warnLines(home: string, name: string): Promise<string[]> {
   await waitFor(
-    async () => (await velosOk(['logs', name, '--lines', '10'], { home })).stdout.includes('all good'),
+    async () =>
+      (await withClient(home, (client) => client.logs({ target: name, lines: 10 }))).some(
+        (line) => line.line === 'all good',
+      ),
     {
       message: `the lines of ${name} captured`,
     },
@@ -52,8 +69,15 @@ async function pidOf(home: string, name: string): Promise<number> {
 }
 
 describe('log_rules: an app classifies its lines with its own rules first (ENG-1)', () => {
+  // the first test and the reload one share a daemon: each deletes its apps; the reload's short grace is
+  // in config.toml before the daemon starts (the first test reloads nothing)
+  const shared = sharedHome();
+  beforeAll(() => {
+    writeFileSync(join(shared(), 'config.toml'), '[reload]\ngrace = "300ms"\n');
+  });
+
   it('velos logs --level warn shows what a user rule makes a warning, not what one makes info', async () => {
-    const home = createHome();
+    const home = shared();
     const file = writeConfig(
       home,
       app('ruled', RULES) + app('json', `log_format = "json"\n${RULES}`) + app('plain'),
@@ -81,6 +105,7 @@ describe('log_rules: an app classifies its lines with its own rules first (ENG-1
       'legacy call: /v1/users': 'warn',
       'ERROR cache miss for key user:1': 'info',
     });
+    await deleteApps(home, ['ruled', 'json', 'plain']);
   });
 
   it("takes config.toml's [defaults] log_rules for every app of a file; an app's own list replaces them", async () => {
@@ -103,21 +128,22 @@ describe('log_rules: an app classifies its lines with its own rules first (ENG-1
   });
 
   it('a reload that changes log_rules applies them in place: the app keeps running', async () => {
-    const home = createHome();
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
-    const file = writeConfig(home, app('ruled', RULES));
+    // a name of its own in the shared home: no line of the first test's ruled in its logs
+    const home = shared();
+    const file = writeConfig(home, app('reruled', RULES));
     await velosOk(['start', file], { home });
-    const pid = await pidOf(home, 'ruled');
-    expect(await warnLines(home, 'ruled')).toContain('legacy call: /v1/users');
-    writeConfig(home, app('ruled', 'log_rules = [{ match = "^all good$", level = "warn" }]'));
+    const pid = await pidOf(home, 'reruled');
+    expect(await warnLines(home, 'reruled')).toContain('legacy call: /v1/users');
+    writeConfig(home, app('reruled', 'log_rules = [{ match = "^all good$", level = "warn" }]'));
     const reload = await velosOk(['config', 'reload', file], { home });
-    expect(reload.stdout).toMatch(/updated in place ruled/);
-    expect(await warnLines(home, 'ruled')).toEqual([
+    expect(reload.stdout).toMatch(/updated in place reruled/);
+    expect(await warnLines(home, 'reruled')).toEqual([
       'DEPRECATED: x() is going away',
       'ERROR cache miss for key user:1',
       'all good',
     ]);
-    expect(await pidOf(home, 'ruled')).toBe(pid);
+    expect(await pidOf(home, 'reruled')).toBe(pid);
+    await deleteApps(home, ['reruled']);
   });
 
   it('refuses a bad rule with one line naming the file, the key path and the line', async () => {
