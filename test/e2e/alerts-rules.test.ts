@@ -1,13 +1,40 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, listJson, velos, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  clearApps,
+  createHome,
+  FIXTURES,
+  listState,
+  sharedHome,
+  velos,
+  velosOk,
+  waitFor,
+  withClient,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
+/**
+ * One daemon for the tests that need no config.toml of their own: each starts from a daemon without
+ * apps or alert rules (`resetShared`), the ones a failed test before it may have left.
+ */
+const shared = sharedHome();
+
+/** Deletes every app and alert rule of the shared home's daemon, when it runs. */
+async function resetShared(home: string): Promise<void> {
+  if (!existsSync(join(home, 'velos.sock'))) return;
+  await clearApps(home);
+  await withClient(home, async (client) => {
+    for (const alert of await client.alerts()) await client.removeAlert(alert.rule.name);
+  });
+}
+
 describe('alert rules that could never do what they say are refused', () => {
   it('an escalation after N repeats of a rule without repeat (it would never escalate)', async () => {
-    const home = createHome();
+    const home = shared();
+    await resetShared(home);
     const added = await velos(['alerts', 'add', 'esc', '--when', 'errored', '--escalate-repeats', '2'], {
       home,
     });
@@ -37,9 +64,10 @@ severity = "critical"
     expect(started.stderr).toContain(
       'app.toml: alerts[0].escalate.after_repeats: needs "repeat" on the rule',
     );
-    // a bad rule starts nothing, and the daemon goes on
-    expect(await listJson(home)).toEqual([]);
-    expect((await velosOk(['alerts', '--json'], { home })).stdout.trim()).toBe('[]');
+    // a bad rule starts nothing, and the daemon goes on (its state over the socket: the CLI's answer is
+    // the refusal above)
+    expect(await listState(home)).toEqual([]);
+    expect(await withClient(home, (client) => client.alerts())).toEqual([]);
 
     // with repeat, the same rule is taken
     writeFileSync(
@@ -48,6 +76,7 @@ severity = "critical"
     );
     await velosOk(['alerts', 'add', '--file', file], { home });
     expect((await velosOk(['alerts'], { home })).stdout).toMatch(/esc\s+errored/);
+    await resetShared(home);
   });
 
   it("velos alerts remove of a file's rule says that the file still has it (config reload brought it back unsaid)", async () => {
@@ -70,15 +99,17 @@ severity = "critical"
 
 describe("a config file's [[alerts]]", () => {
   it('are in before its apps start or a reload adds them: an app that exits at once is seen by an event rule', async () => {
-    const home = createHome();
+    const home = shared();
+    await resetShared(home);
     // a rule of another source first: the engine runs already, and a late rule would miss the exit
     await velosOk(['alerts', 'add', 'keep', '--when', 'daemon degraded'], { home });
     const file = join(home, 'quick.toml');
     const quick = (name: string) =>
       `[[apps]]\nname = "${name}"\nscript = "false"\nautorestart = false\n\n[[alerts]]\nname = "${name}-exits"\nwhen = "event exited"\napp = "${name}"\n`;
+    // what `velos alerts --json` prints of the rule, polled over the socket
     const isFiring = async (rule: string) => {
-      const rows = JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout);
-      return rows.find((row: { rule: { name: string } }) => row.rule.name === rule)?.phase === 'firing';
+      const rows = await withClient(home, (client) => client.alerts());
+      return rows.find((row) => row.rule.name === rule)?.phase === 'firing';
     };
     writeFileSync(file, quick('a'));
     await velosOk(['start', file], { home });
@@ -86,10 +117,12 @@ describe("a config file's [[alerts]]", () => {
     writeFileSync(file, `${quick('a')}\n${quick('b')}`);
     await velosOk(['config', 'reload', file], { home });
     await waitFor(() => isFiring('b-exits'), { message: 'the exit of b fires its rule', timeoutMs: 5000 });
+    await resetShared(home);
   });
 
   it('startOrReload/startOrRestart of a TOML file apply its [[alerts]] as velos start does, and fail when an app cannot spawn', async () => {
-    const home = createHome();
+    const home = shared();
+    await resetShared(home);
     const file = join(home, 'app.toml');
     const app = (script: string) => `[[apps]]\nname = "tick"\nscript = "${join(FIXTURES, script)}"\n`;
     writeFileSync(file, `${app('ticker.js')}\n[[alerts]]\nname = "down"\nwhen = "errored"\n`);
@@ -103,5 +136,6 @@ describe("a config file's [[alerts]]", () => {
       `velos: tick: cannot start ${join(FIXTURES, 'gone.js')}: not found (ENOENT)`,
     ]);
     expect((await velosOk(['alerts'], { home })).stdout).toMatch(/^no alert rules/);
+    await resetShared(home);
   });
 });
