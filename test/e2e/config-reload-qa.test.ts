@@ -1,9 +1,35 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, readLines, velosOk, waitFor } from './helpers.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanupHomes,
+  clearApps,
+  createHome,
+  FIXTURES,
+  killDaemon,
+  readLines,
+  sharedHome,
+  velosOk,
+  waitFor,
+  withClient,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
+
+/**
+ * One daemon for the tests that need no restart of it, its config.toml written before it starts (a
+ * short grace: a changed app is watched this long before a reload answers). Each test starts and ends
+ * without apps (`clearApps`), and reads only its own lines of daemon.log.
+ */
+const shared = sharedHome();
+beforeAll(() => {
+  writeFileSync(join(shared(), 'config.toml'), '[reload]\ngrace = "300ms"\n');
+});
+
+/** The value of `key` in the environment `velos env <name>` prints (its spec's env), over the socket. */
+async function envValue(home: string, name: string, key: string): Promise<string | undefined> {
+  return (await withClient(home, (client) => client.configGet(name))).env?.[key];
+}
 
 /** Writes a PM2 process file (ecosystem.json) of one app with `extra` keys; its path. */
 function writeEcosystem(home: string, extra: Record<string, unknown>): string {
@@ -19,9 +45,8 @@ function writeEcosystem(home: string, extra: Record<string, unknown>): string {
 
 describe('config reload of a PM2 process file', () => {
   it('prints the warnings velos start prints (an unknown key, a PM2 option Velos ignores)', async () => {
-    const home = createHome();
-    // a short grace: the changed app is watched this long before the reload answers
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+    const home = shared();
+    await clearApps(home);
     const file = writeEcosystem(home, { env: { A: '1' } });
     await velosOk(['start', file], { home });
     writeEcosystem(home, { env: { A: '2' }, kill_timout: 3000 });
@@ -40,11 +65,12 @@ describe('config reload of a PM2 process file', () => {
         `config ${file}: warning: ecosystem.json: apps[0] (eco): unknown option "kill_timout"`,
       ),
     );
+    await clearApps(home);
   });
 
   it('tells the warnings of the apps its --only selection takes, not of the others', async () => {
-    const home = createHome();
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+    const home = shared();
+    await clearApps(home);
     const dir = join(home, 'project');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'ecosystem.json');
@@ -67,6 +93,7 @@ describe('config reload of a PM2 process file', () => {
     expect(json.files[0].warnings).toEqual([
       'ecosystem.json: apps[0] (eco): unknown option "kill_timout" (did you mean "kill_timeout"?) ignored',
     ]);
+    await clearApps(home);
   });
 });
 
@@ -84,12 +111,14 @@ describe('--watch-config across a daemon restart', () => {
       );
     write('1');
     await velosOk(['start', file, '--watch-config'], { home });
-    await velosOk(['kill'], { home });
+    // what `velos kill` sends (and it waits for the daemon to exit), without a CLI process
+    await killDaemon(home);
     write('2');
     // the next command starts the daemon, which restores w with V=1 from state.json
     await velosOk(['list'], { home });
     // the defect: V stayed 1 (the watch saw no change) until the file was edited again
-    await waitFor(async () => (await velosOk(['env', 'w'], { home })).stdout.includes('V: 2'), {
+    // polled over the socket: what `velos env w` prints of V
+    await waitFor(async () => (await envValue(home, 'w', 'V')) === '2', {
       message: 'the edit made while the daemon was down to apply',
     });
     expect(readLines(join(home, 'daemon.log'))).toContainEqual(
@@ -100,8 +129,8 @@ describe('--watch-config across a daemon restart', () => {
 
 describe('--watch-config and env_file', () => {
   it("an edit of an app's env_file reloads the file, as an edit of the file does", async () => {
-    const home = createHome();
-    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
+    const home = shared();
+    await clearApps(home);
     const dir = join(home, 'project');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'app.toml');
@@ -113,11 +142,12 @@ describe('--watch-config and env_file', () => {
     await velosOk(['start', file, '--watch-config'], { home });
     // the defect: the file alone was watched, the new value waited for an edit of it or a config reload
     writeFileSync(join(dir, '.env'), 'V=2\n');
-    await waitFor(async () => (await velosOk(['env', 'w'], { home })).stdout.includes('V: 2'), {
+    await waitFor(async () => (await envValue(home, 'w', 'V')) === '2', {
       message: 'the edit of .env to apply',
     });
     expect(readLines(join(home, 'daemon.log'))).toContainEqual(
       expect.stringContaining(`config ${file}: its env_file ${join(dir, '.env')} changed`),
     );
+    await clearApps(home);
   });
 });
