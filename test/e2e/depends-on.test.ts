@@ -3,11 +3,14 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
+  clearApps,
   createHome,
   errLog,
   FIXTURES,
-  listJson,
+  killDaemon,
+  listState,
   readLines,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -41,6 +44,10 @@ function waitForEvents(home: string, wanted: string[]): Promise<true> {
 }
 
 describe('depends_on (SUP-12)', () => {
+  // one daemon for the tests that do not kill it: each starts and ends without apps, and its apps have
+  // names of their own (in daemon.log); only the job test's apps write order.txt
+  const shared = sharedHome();
+
   it('starts a config in dependency order and kill stops it in reverse order', async () => {
     const home = createHome();
     const recorder = fixture(home, 'order-recorder.js');
@@ -60,7 +67,7 @@ describe('depends_on (SUP-12)', () => {
     );
     await velosOk(['start', config], { home, env: { ORDER_FILE: join(home, 'order.txt') } });
     await waitForEvents(home, ['start a', 'start b', 'start c']);
-    const rows = await listJson(home);
+    const rows = await listState(home);
     const startedAt = (name: string) =>
       (rows.find((row) => row.name === name) as unknown as { startedAt: number }).startedAt;
     expect(startedAt('a')).toBeLessThanOrEqual(startedAt('b'));
@@ -77,14 +84,15 @@ describe('depends_on (SUP-12)', () => {
     await waitFor(() => events(home).filter((event) => event.startsWith('start')).length === 6 || undefined, {
       message: 'a, b and c to start again',
     });
-    const again = await listJson(home);
+    const again = await listState(home);
     const restartedAt = (name: string) =>
       (again.find((row) => row.name === name) as unknown as { startedAt: number }).startedAt;
     expect(restartedAt('a')).toBeLessThanOrEqual(restartedAt('b'));
     expect(restartedAt('b')).toBeLessThanOrEqual(restartedAt('c'));
     expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain('c: waiting for b (started)');
 
-    await velosOk(['kill'], { home });
+    // what `velos kill` sends (and it waits for the daemon to exit), without a CLI process
+    await killDaemon(home);
     expect(events(home).filter((event) => event.startsWith('stop'))).toEqual([
       ...['stop c', 'stop b', 'stop a'],
       ...['stop c', 'stop b', 'stop a'],
@@ -92,7 +100,8 @@ describe('depends_on (SUP-12)', () => {
   });
 
   it('waits for a job to complete successfully, and marks a dependent of a failing job errored', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const recorder = fixture(home, 'order-recorder.js');
     const job = fixture(home, 'job-counter.js');
     const config = writeConfig(
@@ -134,10 +143,12 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
       "velos: not started: dependency 'broken' did not complete successfully: its run 1 exited with code 4",
     );
     expect(events(home)).toEqual(['start web']);
+    await clearApps(home);
   });
 
   it('refuses to trigger a job waiting for its dependencies; its wait and schedule go on until they are met', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const readyFile = join(home, 'db-ready');
     const config = writeConfig(
       home,
@@ -166,7 +177,7 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
       1,
       'velos: mig2 waits for db (healthy); not triggered',
     ]);
-    const waiting = (await listJson(home)).find((row) => row.name === 'mig2');
+    const waiting = (await listState(home)).find((row) => row.name === 'mig2');
     expect(waiting).toMatchObject({ status: 'starting', pid: null });
     expect(readLines(join(home, 'mig2.count'))).toEqual([]);
 
@@ -179,10 +190,12 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
       trigger: string;
     }[];
     expect(runs.map((run) => run.trigger)).toEqual(['start']);
+    await clearApps(home);
   });
 
   it('rejects a cycle in one line and starts nothing', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const silent = fixture(home, 'silent.js');
     const config = writeConfig(
       home,
@@ -201,6 +214,6 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     const result = await velos(['start', config], { home });
     expect(result.code).toBe(1);
     expect(result.stderr.trimEnd()).toBe('velos: depends_on cycle: a -> b -> a');
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 });
