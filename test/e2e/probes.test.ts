@@ -4,11 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import {
   cleanupHomes,
-  createHome,
-  describeJson,
+  clearApps,
+  describeState,
   errLog,
   FIXTURES,
+  listState,
   readLines,
+  sharedHome,
   velosOk,
   waitFor,
 } from './helpers.js';
@@ -49,9 +51,9 @@ interface HealthRow {
   };
 }
 
+/** The app's row as `velos list --json` prints it, over the daemon's socket (polled: no CLI process each time). */
 async function row(home: string, name: string): Promise<HealthRow | undefined> {
-  const result = await velosOk(['list', '--json'], { home });
-  return (JSON.parse(result.stdout) as HealthRow[]).find((r) => r.name === name);
+  return ((await listState(home)) as unknown as HealthRow[]).find((r) => r.name === name);
 }
 
 async function setHealth(port: number, query: string): Promise<void> {
@@ -60,8 +62,12 @@ async function setHealth(port: number, query: string): Promise<void> {
 }
 
 describe('liveness and readiness probes through the CLI (SUP-11)', () => {
+  // one daemon for the file: each test starts and ends without apps (the first reads list --ai's first row)
+  const shared = sharedHome();
+
   it('shows health in list and describe, and restarts an app whose liveness fails', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const port = await freePort();
     const dir = join(home, 'project');
     mkdirSync(dir);
@@ -134,7 +140,7 @@ describe('liveness and readiness probes through the CLI (SUP-11)', () => {
       { message: 'an unhealthy restart', timeoutMs: 30_000 },
     );
     expect(restarted.lastExitReason).toBe('unhealthy');
-    const [detail] = await describeJson(home, 'web');
+    const [detail] = await describeState(home, 'web');
     expect(detail!.lastExitReason).toBe('unhealthy');
     expect(
       readLines(errLog(home, 'web')).some((line) =>
@@ -143,10 +149,12 @@ describe('liveness and readiness probes through the CLI (SUP-11)', () => {
     ).toBe(true);
     const daemonLog = readLines(join(home, 'daemon.log')).join('\n');
     expect(daemonLog).toMatch(/\(web\): liveness probe failed 2 times: HTTP 503: restarting/);
+    await clearApps(home);
   });
 
   it('takes --liveness-http and --readiness-http on the command line', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const port = await freePort();
     await velosOk(
       [
@@ -161,16 +169,19 @@ describe('liveness and readiness probes through the CLI (SUP-11)', () => {
       ],
       { home, env: { PORT: String(port) } },
     );
-    const [detail] = await describeJson(home, 'flagged');
+    // the spec the flags gave, over the socket (the CLI under test is the start)
+    const [detail] = await describeState(home, 'flagged');
     expect(detail!.spec).toMatchObject({
       livenessProbe: { kind: 'http', url: `http://127.0.0.1:${port}/health`, failureThreshold: 3 },
       readinessProbe: { kind: 'http', url: `http://127.0.0.1:${port}/ready` },
     });
     expect((detail as unknown as HealthRow).health).toBeDefined();
+    await clearApps(home);
   });
 
   it('kills what an exec probe left running with setsid after each check (it used to outlive delete and kill)', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const dir = join(home, 'project');
     mkdirSync(join(dir, 'bg'), { recursive: true });
     // each check starts a child that leaves the group and the session and writes its pid, then passes
