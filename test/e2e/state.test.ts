@@ -5,7 +5,7 @@ import {
   cleanupHomes,
   createHome,
   isAlive,
-  listJson,
+  killDaemon,
   listState,
   readPidFile,
   velos,
@@ -16,9 +16,13 @@ import {
 
 afterEach(cleanupHomes);
 
-async function killDaemon(home: string): Promise<void> {
+/**
+ * `velos kill` over the socket (helpers' `killDaemon`: the same request, no CLI process), and the pid
+ * file's daemon gone.
+ */
+async function killAndWait(home: string): Promise<void> {
   const daemonPid = readPidFile(home);
-  await velosOk(['kill'], { home });
+  await killDaemon(home);
   await waitFor(() => !isAlive(daemonPid), { timeoutMs: 10_000, message: 'daemon gone' });
 }
 
@@ -32,14 +36,14 @@ describe('state (SUP-13)', () => {
     await velosOk(['stop', 'resting'], { home });
     await waitForStatus(home, 'resting', 'stopped');
 
-    await killDaemon(home);
+    await killAndWait(home);
     expect(existsSync(join(home, 'state.json'))).toBe(true);
     expect(isAlive(before.pid)).toBe(false);
 
     const after = await waitForStatus(home, 'keeper', 'online');
     expect(after.pid).not.toBe(before.pid);
     expect(isAlive(after.pid)).toBe(true);
-    const rows = await listJson(home);
+    const rows = await listState(home);
     expect(rows.map((r) => r.name).sort()).toEqual(['keeper', 'resting']);
     expect(rows.find((r) => r.name === 'resting')?.status).toBe('stopped');
   });
@@ -53,9 +57,9 @@ describe('state (SUP-13)', () => {
     const saved = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as unknown;
     expect(JSON.stringify(saved)).toContain('"one"');
 
-    const old = await listJson(home);
+    const old = await listState(home);
     await velosOk(['delete', 'all'], { home });
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
     await waitFor(() => old.every((r) => !isAlive(r.pid)), {
       timeoutMs: 10_000,
       message: 'old processes gone',
@@ -84,7 +88,7 @@ describe('state (SUP-13)', () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'survivor'], { home });
     await waitForStatus(home, 'survivor', 'online');
-    await killDaemon(home);
+    await killAndWait(home);
     const state = join(home, 'state.json');
     copyFileSync(state, join(home, 'state.json.bak'));
     writeFileSync(state, '{"apps": [ this is not json');
