@@ -1,11 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeJson, rowsNamed, velos, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  clearApps,
+  describeState,
+  rowsNamed,
+  sharedHome,
+  velos,
+  velosOk,
+  waitFor,
+} from './helpers.js';
 
 afterEach(cleanupHomes);
 
 describe('cron_restart (SUP-8)', () => {
+  // one daemon for the file: each test starts and ends without apps (their schedules tick every second)
+  const shared = sharedHome();
+
   it('restarts an app on the schedule given with --cron-restart', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     await velosOk(['start', 'fixtures/silent.js', '--name', 'nightly', '--cron-restart', '* * * * * *'], {
       home,
     });
@@ -16,13 +29,15 @@ describe('cron_restart (SUP-8)', () => {
       },
       { timeoutMs: 15_000, message: 'a scheduled restart' },
     );
-    const [detail] = await describeJson(home, 'nightly');
+    const [detail] = await describeState(home, 'nightly');
     expect(detail!.lastExitReason).toBe('cron');
     expect(detail!.spec).toMatchObject({ cronRestart: '* * * * * *' });
+    await clearApps(home);
   });
 
   it('runs an app that exits by itself again on each tick (--cron --no-autorestart), until velos stop', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     await velosOk(
       [
         'start',
@@ -61,10 +76,12 @@ describe('cron_restart (SUP-8)', () => {
       status: 'stopped',
       restarts: stopped!.restarts,
     });
+    await clearApps(home);
   });
 
   it('refuses a schedule it cannot read, and starts nothing', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const result = await velos(['start', 'fixtures/silent.js', '--cron-restart', 'nope'], { home });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(
