@@ -4,11 +4,13 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
+  clearApps,
   createHome,
   outLog,
   range,
   readLines,
   rowsNamed,
+  sharedHome,
   velos,
   velosOk,
   waitExited,
@@ -32,6 +34,9 @@ function numbersOf(lines: readonly string[]): number[] {
 }
 
 describe('log rotation (LOG-2)', () => {
+  // one daemon for the two tests that run apps (each starts and ends without apps, its own app names)
+  const shared = sharedHome();
+
   it('maps the rotation flags of velos start onto the app spec, and refuses bad values', async () => {
     const home = createHome();
     const flags = ['--log-max-size', '10M', '--log-retain', '3', '--no-log-compress'];
@@ -58,7 +63,8 @@ describe('log rotation (LOG-2)', () => {
   });
 
   it('rotates by size with --log-max-size 64K: the gzipped rotated files and the log hold every line once', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const count = 60_000;
     await velosOk(
       [
@@ -96,10 +102,12 @@ describe('log rotation (LOG-2)', () => {
 
     const tail = await velosOk(['logs', 'rot', '--lines', '3000', '--raw'], { home });
     expect(numbersOf(tail.stdout.trimEnd().split('\n'))).toEqual(range(count - 2999, count));
+    await clearApps(home);
   }, 120_000);
 
   it('velos reloadLogs reopens a file renamed away: the moved file stops growing, no line is lost', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const count = 4000;
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'moved', '--no-autorestart'], {
       home,
@@ -126,5 +134,6 @@ describe('log rotation (LOG-2)', () => {
     expect(badCron.code).not.toBe(0);
     expect(badCron.stderr).toMatch(/--log-rotate-cron: expected a cron expression .*, got "every day"/);
     expect(await rowsNamed(home, 'badcron')).toEqual([]);
+    await clearApps(home);
   }, 120_000);
 });
