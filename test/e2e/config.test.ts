@@ -3,10 +3,12 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
+  clearApps,
   createHome,
-  describeJson,
+  describeState,
   FIXTURES,
-  listJson,
+  killDaemon,
+  listState,
   outLog,
   readLines,
   rowsNamed,
@@ -33,11 +35,13 @@ function fixture(home: string, name: string): string {
 }
 
 describe('config files (CFG-1)', () => {
-  // The tests of files that are refused each assert that nothing started: they share one home and daemon.
+  // One home and daemon for the file's tests: those of files that start apps begin and end without apps
+  // (`clearApps`), so that each of the refused files can assert that nothing started.
   const shared = sharedHome();
 
   it('starts every [[apps]] of a TOML file, with env, args and relative paths', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const config = writeConfig(
       home,
       'velos.toml',
@@ -68,10 +72,12 @@ instances = 2
     expect(printed.argv).toEqual(['--flag', 'value']);
     expect(printed.env).toEqual({ FROM_CONFIG: 'toml', FROM_SHELL: 'inherited' });
     expect(realpathSync(printed.cwd)).toBe(realpathSync(join(home, 'project')));
+    await clearApps(home);
   });
 
   it('starts the apps: list of a YAML file', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const config = writeConfig(
       home,
       'apps.yaml',
@@ -85,10 +91,12 @@ instances = 2
     await velosOk(['start', config], { home });
     await waitForStatus(home, 'yaml-one', 'online');
     await waitForStatus(home, 'yaml-two', 'online');
+    await clearApps(home);
   });
 
   it('starts the apps of a JSON file and applies its snake_case options', async () => {
-    const home = createHome();
+    const home = shared();
+    await clearApps(home);
     const config = writeConfig(
       home,
       'apps.json',
@@ -113,7 +121,8 @@ instances = 2
     );
     await velosOk(['start', config], { home });
     await waitForStatus(home, 'tuned', 'online');
-    const [detail] = await describeJson(home, 'tuned');
+    // the spec the file gave, over the socket (the CLI under test is the start)
+    const [detail] = await describeState(home, 'tuned');
     expect(detail?.spec).toMatchObject({
       autorestart: false,
       maxRestarts: 2,
@@ -126,6 +135,7 @@ instances = 2
       mergeLogs: true,
     });
     expect(typeof detail?.spec.logDateFormat).toBe('string');
+    await clearApps(home);
   });
 
   it('rejects a bad value on one line naming file, path and expectation, and starts nothing', async () => {
@@ -148,7 +158,7 @@ instances = "lots"
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines, result.stderr).toHaveLength(1);
     expect(lines[0]).toMatch(/^velos: velos\.toml: apps\[1\]\.instances: \S/);
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 
   it('rejects an unknown key, naming the option it was likely meant to be', async () => {
@@ -167,7 +177,7 @@ max_restart = 3
     expect(result.stderr.trimEnd()).toBe(
       'velos: velos.toml: apps[0]: unknown option "max_restart" (did you mean "max_restarts"?) (line 4)',
     );
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 
   it('rejects a file that is not valid TOML', async () => {
@@ -177,7 +187,7 @@ max_restart = 3
     expect(result.code).toBe(1);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^velos: velos\.toml: /);
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 
   it('rejects a config file that does not exist', async () => {
@@ -185,7 +195,7 @@ max_restart = 3
     const result = await velos(['start', join(home, 'missing.toml')], { home });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^velos: .*missing\.toml/);
-    expect(await listJson(home)).toEqual([]);
+    expect(await listState(home)).toEqual([]);
   });
 });
 
@@ -239,7 +249,8 @@ env_production = { MODE = "prod" }
       env: { SHOW_ENV: 'FROM_SHELL', FROM_SHELL: 'one' },
     });
     await velosOk(['save'], { home });
-    await velosOk(['kill'], { home });
+    // what `velos kill` sends (and it waits for the daemon to exit), without a CLI process
+    await killDaemon(home);
     const path = join(home, 'state.json');
     const state = JSON.parse(readFileSync(path, 'utf8')) as { apps: { spec: Record<string, unknown> }[] };
     for (const app of state.apps) delete app.spec.ownEnv;
