@@ -7,7 +7,7 @@ import {
   cleanupHomes,
   createHome,
   FIXTURES,
-  listJson,
+  killDaemon,
   listState,
   readPidFile,
   velosOk,
@@ -150,8 +150,9 @@ describe('OpenTelemetry export (OBS-5)', () => {
     expect(second.links).toEqual([{ traceId: crashed.traceId, spanId: crashed.spanId }]);
     expect(second.events.map((e) => e.name)).toContain('process.online');
 
-    // the export is flushed when the daemon stops: its own stopping event arrives
-    await velosOk(['kill'], { home });
+    // the export is flushed when the daemon stops: its own stopping event arrives (the stop that
+    // `velos kill` asks for, sent over the socket: no CLI process)
+    await killDaemon(home);
     await waitFor(() => otlp.spans().find((s) => s.name === 'daemon.stopping'), {
       message: 'the daemon.stopping span, sent on close',
     });
@@ -193,7 +194,7 @@ describe('OpenTelemetry export (OBS-5)', () => {
       .split('\n')
       .filter((line) => line.includes('export to') && line.includes('failed'));
     expect(failures.length).toBeLessThanOrEqual(2);
-    expect((await listJson(home)).find((r) => r.name === 'otapp')?.status).toBe('online');
+    expect((await listState(home)).find((r) => r.name === 'otapp')?.status).toBe('online');
 
     // a deleted process's series stop (the SDK would repeat their last values forever otherwise)
     await velosOk(['delete', 'otapp'], { home });
