@@ -27,7 +27,10 @@ import { createRunClock } from './run-clock.js';
 /** Why a running process is restarted on purpose (not by the restart policy after an exit). */
 export type RestartReason = 'user' | 'memory' | 'cron' | 'watch' | 'inactivity' | 'unhealthy' | 'reload';
 
-/** Restarts that only end a job's run (it misbehaved): the job runs again on its schedule, not now. */
+/**
+ * Restarts decided on a run that misbehaved: they only end a job's run (the job runs again on its
+ * schedule, not now), and they are dropped once that run is no longer the process's current one.
+ */
 const ENDS_JOB_RUN: ReadonlySet<RestartReason> = new Set<RestartReason>([
   'memory',
   'inactivity',
@@ -82,7 +85,8 @@ export interface ProcessLifecycle {
    * Restarts one process; `unstableRestarts` is what its count becomes (0: a clean slate). Resolves
    * false when it did not: the process was deleted, or `isStopStanding` and the user stopped it while
    * the restart waited for the operations before it (by default for the restarts nobody asked for now:
-   * `cron`, `memory`, `watch`, `inactivity`, `unhealthy`).
+   * `cron`, `memory`, `watch`, `inactivity`, `unhealthy`); also for `memory`, `inactivity` and `unhealthy`
+   * when the run it was called on is no longer the current one (replaced by a reload, or ended).
    */
   restartOne(
     record: ProcessRecord,
@@ -348,8 +352,15 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     unstableRestarts = 0,
     isStopStanding = reason !== 'user' && reason !== 'reload',
   ): Promise<boolean> {
+    // a restart decided on a run's misbehaviour is for that run only: one that waited behind a reload's
+    // step (or whose run ended by itself meanwhile) must not restart the run that replaced it
+    const decidedFor = ENDS_JOB_RUN.has(reason) ? record.run : undefined;
     return runOp(record, async () => {
       if (table.records.get(record.id) !== record) return false;
+      if (decidedFor !== undefined && record.run !== decidedFor) {
+        log(`${label(record)}: not restarted (${reason}): the run it was for has ended meanwhile`);
+        return false;
+      }
       // a `stop` queued before this cron restart ran first: the user's stop stands
       if (reason === 'cron' && !isDueOnSchedule(record)) return false;
       // so it does before a restart of a running process that waited behind it (a memory or watch
