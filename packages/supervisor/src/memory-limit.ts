@@ -10,10 +10,13 @@ export interface MemoryCheckTarget {
 }
 
 /**
- * True when an online process's tree RSS is over its `max_memory` (SUP-9); a process that a user
- * operation is already stopping or restarting is left alone.
+ * True when a running process's tree RSS is over its `max_memory` (SUP-9): an online one, or one still
+ * `starting` (a `wait_ready` app before its 'ready', a cluster worker booting), which has a pid and
+ * can balloon before it says ready (one without a pid yet samples 0). A process that a user operation
+ * is already stopping or restarting is left alone.
  */
 export function isOverMemoryLimit(target: MemoryCheckTarget): boolean {
   const limit = target.app.spec.maxMemoryBytes;
-  return limit !== undefined && target.status === 'online' && !target.isUserOp && target.memory > limit;
+  const isRunning = target.status === 'online' || target.status === 'starting';
+  return limit !== undefined && isRunning && !target.isUserOp && target.memory > limit;
 }

@@ -48,6 +48,8 @@ export interface ProcessLifecycleOptions {
   cluster(): ClusterRunner | undefined;
   /** A run of a process is online (it has a pid). */
   onOnline(record: ProcessRecord): void;
+  /** A run of a process has a pid but is still `starting` (see `RunnerHooks.onPid`). */
+  onPid?(record: ProcessRecord): void;
   /** The run of a process ended, before the restart policy looks at its exit. */
   onRunEnded(record: ProcessRecord): void;
   /** A deleted process has just left the table. */
@@ -142,6 +144,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       clock.markOnline(record);
       options.onOnline(record);
     },
+    onPid: (record) => options.onPid?.(record),
     onExit: handleExit,
     onLeftoversGone: () => scheduleRestarts(),
     log,

@@ -28,6 +28,11 @@ export type ExitCause = 'status-unknown' | 'primary-exit';
 export interface RunnerHooks {
   /** A process has a pid and runs. */
   onOnline(record: ProcessRecord): void;
+  /**
+   * A run has a pid but stays `starting` (a `wait_ready` app until its 'ready', a cluster worker while
+   * its Node boots): it is sampled from now on, so `max_memory` holds before it is online (SUP-9).
+   */
+  onPid?(record: ProcessRecord): void;
   /** The process of a run exited (not called for spawn errors); `cause` when its code and signal cannot tell. */
   onExit(record: ProcessRecord, exitCode: number | null, signal: string | null, cause?: ExitCause): void;
   /** Processes left in the group of a run that exited by itself are gone (see `record.leftovers`). */
@@ -159,6 +164,7 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
     return;
   }
   // wait_ready: `starting` (PM2's `launching`) until the app sends 'ready' or listen_timeout passes
+  hooks.onPid?.(record);
   void channel.ready.then((how) => {
     if (how === 'exit' || record.run !== run || record.status !== 'starting') return;
     if (how === 'timeout') {

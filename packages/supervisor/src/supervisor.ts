@@ -159,6 +159,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       watchdogs.onOnline(record);
       probes.attach(record);
     },
+    // SUP-9: a run still starting (wait_ready) is sampled, and held to its max_memory, already
+    onPid: () => monitor.wake(),
     onRunEnded: (record) => {
       probes.detach(record);
       if (record.app.spec.pidFile !== undefined) void removePidFile(record);

@@ -9,7 +9,7 @@ afterEach(() => harness.cleanup());
 const MB = 1024 * 1024;
 
 describe('max_memory (SUP-9)', () => {
-  it('is over the limit only for an online process with a limit, not during a user operation', () => {
+  it('is over the limit only for a running (online or starting) process with a limit, not during a user operation', () => {
     const target = {
       status: 'online' as const,
       isUserOp: false,
@@ -19,7 +19,9 @@ describe('max_memory (SUP-9)', () => {
     expect(isOverMemoryLimit(target)).toBe(true);
     expect(isOverMemoryLimit({ ...target, memory: 100 * MB })).toBe(false);
     expect(isOverMemoryLimit({ ...target, app: { spec: {} } })).toBe(false);
+    expect(isOverMemoryLimit({ ...target, status: 'starting' })).toBe(true);
     expect(isOverMemoryLimit({ ...target, status: 'stopping' })).toBe(false);
+    expect(isOverMemoryLimit({ ...target, status: 'waiting-restart' })).toBe(false);
     expect(isOverMemoryLimit({ ...target, isUserOp: true })).toBe(false);
   });
 
@@ -49,5 +51,37 @@ describe('max_memory (SUP-9)', () => {
     expect(errLines.map((l) => l.line).join('\n')).toMatch(
       /velos: restarting: memory \d+M over max_memory 100M/,
     );
+  });
+
+  it('restarts a wait_ready process that passes max_memory before it says ready (still starting)', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(
+      createSupervisor({ home, log: (line) => logLines.push(line), monitorIntervalMs: 200 }),
+    );
+    // it never sends 'ready': without the limit it would stay starting for the whole listen_timeout
+    const starting = supervisor.start([
+      appSpec(home, {
+        name: 'balloon',
+        script: 'leaky.js',
+        waitReady: true,
+        listenTimeoutMs: 60_000,
+        maxMemoryBytes: 100 * MB,
+        env: { LEAK_MB: '20' },
+      }),
+    ]);
+    const restarted = await waitFor(
+      async () => {
+        const [info] = await supervisor.list();
+        return info && info.restarts >= 1 ? info : null;
+      },
+      { what: 'a memory restart while starting', timeoutMs: 10_000 },
+    );
+    expect(restarted.lastExitReason).toBe('memory');
+    expect(
+      logLines.some((line) => /\(balloon\): memory \d+M over max_memory 100M: restarting/.test(line)),
+    ).toBe(true);
+    // the start answered once its run ended
+    expect((await starting).map((p) => p.name)).toEqual(['balloon']);
   });
 });

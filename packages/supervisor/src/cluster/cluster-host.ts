@@ -268,6 +268,7 @@ export class ClusterHost {
     record.spawnSeq = nextSpawnSeq();
     this.#send({ t: 'current', key: slot.key });
     if (!hasBootReport) this.#markOnline(record);
+    else this.hooks.onPid?.(record);
   }
 
   /** The worker's Node is up: its process is `online` unless it was stopped or replaced meanwhile. */
