@@ -586,9 +586,11 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       // what the spawn left for later, events, run entry, FIFO refill, runs from immediates after it)
       if (i < records.length - 1) await nextTurn();
     }
-    // issue #14 wait_ready: a start answers once its fork-mode Node apps sent 'ready' (or listen_timeout passed)
+    // issue #14 wait_ready: a start answers once its Node apps sent 'ready' (or listen_timeout passed),
+    // cluster workers too (their run has no channel of the daemon's: the primary tells their 'ready')
     if (launchOptions?.isWaitingReady === false) return;
-    await Promise.all(records.map((record) => record.run?.channel?.ready));
+    const cluster = options.cluster();
+    await Promise.all(records.map((record) => record.run?.channel?.ready ?? cluster?.whenReady(record)));
   }
 
   /** SUP-8: a job's schedule is turned on (it runs now or when due); any other app is spawned. */

@@ -116,6 +116,20 @@ export class ClusterHost {
     return this.#primary.link?.pid ?? null;
   }
 
+  /**
+   * Issue #14 in cluster mode: resolves once the worker being spawned for `record` (or its run's) said
+   * 'ready', exited, or `listen_timeout` passed, as a fork app's run channel does; at once without
+   * `wait_ready` or such a worker.
+   */
+  async whenReady(record: ProcessRecord): Promise<void> {
+    const spec = record.app.spec;
+    if (!spec.waitReady) return;
+    const key = this.#pending.get(record);
+    const slot =
+      key === undefined ? (record.run ? this.#slots.findByRun(record.run) : undefined) : this.#slots.get(key);
+    if (slot) await this.#slots.wait(slot, (s) => s.hasExited || s.isReady, spec.listenTimeoutMs);
+  }
+
   /** Forks a reload's new worker for `record`; see `startCandidate` in worker-reload.ts. */
   startCandidate(record: ProcessRecord): Promise<WorkerSlot | CandidateFailure> {
     return startCandidate(this.#reload, record);

@@ -20,6 +20,8 @@ export interface ClusterRunner {
    * `reason` is the process's exit reason then: `reload`, or `watch` for a watch mode's rolling restart.
    */
   reload(record: ProcessRecord, reason?: 'reload' | 'watch'): Promise<{ retired: Promise<void> } | null>;
+  /** Resolves once the worker spawned for a `wait_ready` process said 'ready', exited or passed `listen_timeout`. */
+  whenReady(record: ProcessRecord): Promise<void>;
   /**
    * Disconnects a running worker from the port it shares and waits until its open requests are done
    * (`kill_timeout` at most) before it is stopped: a scale-down loses no request. Nothing for a process
@@ -94,6 +96,10 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
         `process ${record.id} (${record.app.spec.name}): reloaded, worker ${old.pid} → ${candidate.pid}`,
       );
       return { retired: host.retire(old, record) };
+    },
+
+    async whenReady(record) {
+      await hosts.get(record.app)?.whenReady(record);
     },
 
     async drain(record) {
