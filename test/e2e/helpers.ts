@@ -42,6 +42,7 @@ export {
   descendantsOf,
   homeProcesses,
   isAlive,
+  killChild,
   killPid,
   listProcs,
   type ProcEntry,

@@ -4,6 +4,7 @@ export {
   descendantsOf,
   homeProcesses,
   isAlive,
+  killChild,
   killPid,
   listProcs,
   mentionsHome,

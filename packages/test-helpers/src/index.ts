@@ -26,6 +26,7 @@ export {
   homeProcesses,
   isAlive,
   isHomePath,
+  killChild,
   killPid,
   killTree,
   listProcs,

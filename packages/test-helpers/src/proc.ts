@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { isAbsolute, normalize } from 'node:path';
 
@@ -95,6 +96,17 @@ export function killPid(pid: number | null | undefined): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * SIGKILLs a child this process spawned, unless it already exited. Its pid is safe to signal until then:
+ * Node sets `exitCode` or `signalCode` in the same step that reaps it, and Linux gives no other process
+ * the pid before that. A bare `killPid(child.pid)` after the exit could kill whatever got the pid since.
+ */
+export function killChild(
+  child: Pick<ChildProcess, 'pid' | 'exitCode' | 'signalCode'> | null | undefined,
+): void {
+  if (child && child.exitCode === null && child.signalCode === null) killPid(child.pid);
 }
 
 /** True when the process has another vitest worker's `VITEST_POOL_ID` in its environment. */

@@ -9,6 +9,7 @@ import {
   homeProcesses,
   isAlive,
   isHomePath,
+  killChild,
   killPid,
   makeTempHome,
   runVelos,
@@ -105,6 +106,16 @@ describe('killing by pid', () => {
     seen.killAll();
     expect(wasKilled(running.pid!)).toBe(true);
     expect(seen.alive()).toEqual([]);
+  });
+
+  it('kills a child while it runs, never the pid of one that exited (another process may have it since)', () => {
+    const running = silentChild();
+    // an exited child whose pid a later process got: here, the running one's
+    killChild({ pid: running.pid, exitCode: 0, signalCode: null });
+    killChild({ pid: running.pid, exitCode: null, signalCode: 'SIGTERM' });
+    expect(wasKilled(running.pid!)).toBe(false);
+    killChild(running);
+    expect(wasKilled(running.pid!)).toBe(true);
   });
 });
 
