@@ -16,7 +16,6 @@ import {
   cleanupHomes,
   createHome,
   FIXTURE_DIR,
-  isAlive,
   killPid,
   outLog,
   readLines,
@@ -56,10 +55,12 @@ afterEach(async () => {
   // The daemon goes first (it holds files in the mount), then the mount, then the home.
   for (const mount of mounts) {
     const home = join(mount, '..');
-    const daemon = readPidFile(home);
+    // by pid and start time: once `velos kill` ended it, its pid may name another process
+    const daemon = new SeenProcesses();
+    daemon.add(readPidFile(home));
     await velos(['kill'], { home, timeoutMs: 20_000 }).catch(() => undefined);
-    killPid(daemon ?? undefined);
-    await waitFor(() => !isAlive(daemon), { message: 'the daemon to be gone' });
+    for (const pid of daemon.alive()) killPid(pid);
+    await waitFor(() => daemon.alive().length === 0, { message: 'the daemon to be gone' });
   }
   for (const mount of mounts.splice(0)) spawnSync('umount', ['-l', mount]);
   await cleanupHomes();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, killPid, spawnVelos, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, killChild, spawnVelos, velosOk, waitFor } from './helpers.js';
 
 // CLI-3: `velos logs --ai` lines carry `a` (their app) unless the target names one app, so that an
 // agent reading `all`, a namespace or a /regex/ knows whose each line is, and a follow says it on
@@ -77,7 +77,7 @@ describe('velos logs --ai and the app of each line', () => {
         .map((text) => JSON.parse(text) as Line);
       expect(lines.every((line) => line.a === 'api')).toBe(true);
     } finally {
-      killPid(follower.pid);
+      killChild(follower);
     }
   });
 });

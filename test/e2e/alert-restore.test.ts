@@ -6,9 +6,9 @@ import {
   cleanupHomes,
   createHome,
   isAlive,
-  killPid,
   listState,
   readPidFile,
+  SeenProcesses,
   velosOk,
   waitFor,
   waitForLiveTable,
@@ -16,11 +16,10 @@ import {
 
 const receivers: AlertReceiver[] = [];
 /** Pids of supervised children a test saw, killed by pid in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
   for (const receiver of receivers.splice(0)) await receiver.close();
 });

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, isAlive, killPid, velos, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, isAlive, SeenProcesses, velos, waitFor } from './helpers.js';
 
-const pids: number[] = [];
+const pids = new SeenProcesses();
 afterEach(async () => {
-  for (const pid of pids.splice(0)) killPid(pid);
+  pids.killAll();
   await cleanupHomes();
 });
 
@@ -29,7 +29,7 @@ command = { run = ["sh", "-c", "sleep 30 & echo $! > ${pidFile}; echo queued >&2
     const background = await waitFor(() => Number(readFileSync(pidFile, 'utf8')) || undefined, {
       message: 'the background pid',
     });
-    pids.push(background);
+    pids.add(background);
     expect(result.stdout.trim()).toBe('sent command sh (1 attempt(s))');
     expect(result.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(2000);

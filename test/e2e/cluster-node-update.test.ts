@@ -8,21 +8,20 @@ import {
   cleanupHomes,
   createHome,
   homeProcesses,
-  killPid,
   onlineRows,
   readPidFile,
   runNode,
+  SeenProcesses,
   VELOS_BIN,
   velosOk,
   waitFor,
 } from './helpers.js';
 
 /** Every pid a test saw, killed in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

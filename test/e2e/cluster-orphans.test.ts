@@ -7,20 +7,19 @@ import {
   createHome,
   homeProcesses,
   isAlive,
-  killPid,
   onlineRows,
   readPidFile,
+  SeenProcesses,
   velosOk,
   waitFor,
   waitForLiveTable,
 } from './helpers.js';
 
 /** Every pid a test saw, killed in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
 });
 

@@ -7,12 +7,12 @@ import {
   createHome,
   describeState,
   isAlive,
-  killPid,
   type ListRow,
   listJson,
   listState,
   readLines,
   readPidFile,
+  SeenProcesses,
   velosOk,
   waitFor,
   waitForStatus,
@@ -20,11 +20,10 @@ import {
 
 const receivers: AlertReceiver[] = [];
 /** Pids of supervised children a test saw, killed by pid in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  seenPids.killAll();
   await cleanupHomes();
   for (const receiver of receivers.splice(0)) await receiver.close();
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   createHome,
-  killPid,
+  killChild,
   outLog,
   range,
   readLines,
@@ -114,7 +114,7 @@ describe('rotated log files (issue 15)', () => {
       });
       expect(lineNumbers(followed)).toEqual(range(1701, 3000));
     } finally {
-      killPid(follower.pid);
+      killChild(follower);
     }
   });
 });

@@ -13,7 +13,7 @@ import {
   cleanupHomes,
   createHome,
   describeState,
-  killPid,
+  killChild,
   spawnVelos,
   velos,
   velosOk,
@@ -313,7 +313,7 @@ describe('velos logs searches over several apps (LOG-4/ENG-7)', () => {
       expect(follower.exitCode).toBeNull();
       expect(seen).not.toContain('other |');
     } finally {
-      killPid(follower.pid);
+      killChild(follower);
       try {
         await client.delete('late-1');
         await client.delete('other');

@@ -8,7 +8,7 @@ import {
   clearApps,
   errLog,
   homeEnv,
-  killPid,
+  killChild,
   outLog,
   readLines,
   sharedHome,
@@ -123,7 +123,7 @@ describe('velos logs --raw', () => {
       });
       expect(Buffer.concat(chunks).equals(expected), Buffer.concat(chunks).toString('hex')).toBe(true);
     } finally {
-      killPid(follower.pid);
+      killChild(follower);
     }
   });
 

@@ -6,7 +6,7 @@ import {
   createHome,
   describeState,
   errLog,
-  killPid,
+  killChild,
   outLog,
   range,
   readLines,
@@ -259,7 +259,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
       expect(fresh).toBeGreaterThan(before + 2);
       expect(follower.exitCode).toBeNull();
     } finally {
-      killPid(follower.pid);
+      killChild(follower);
     }
   });
 
@@ -412,7 +412,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
       expect(after.findIndex((n, i) => i > 0 && n <= after[i - 1]!)).toBe(-1);
       expect(read).not.toContain('skipped');
     } finally {
-      killPid(pid);
+      killChild(follower);
     }
   });
 

@@ -3,16 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
-import {
-  cleanupHomes,
-  createHome,
-  FIXTURES,
-  isAlive,
-  killPid,
-  readPidFile,
-  velosOk,
-  waitFor,
-} from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, isAlive, readPidFile, velosOk, waitFor } from './helpers.js';
 import { connectMcpStdio } from './mcp-stdio.js';
 
 // What an AI agent meets over a whole MCP session (docs/mcp.md): the daemon going away under it,
@@ -20,7 +11,7 @@ import { connectMcpStdio } from './mcp-stdio.js';
 
 interface Session {
   client: Client;
-  pid: number | undefined;
+  kill: () => void;
 }
 
 const sessions: Session[] = [];
@@ -50,7 +41,7 @@ type Row = { i: number; n: string; s: string; p?: number; m?: string };
 afterEach(async () => {
   for (const session of sessions.splice(0)) {
     await session.client.close().catch(() => undefined);
-    killPid(session.pid);
+    session.kill();
   }
   await cleanupHomes();
 }, 60_000);

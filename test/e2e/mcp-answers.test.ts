@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
-import { cleanupHomes, createHome, FIXTURES, killPid, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor } from './helpers.js';
 import { connectMcpStdio } from './mcp-stdio.js';
 
 // What an agent reads back from the tools, checked against what the apps did (session 36's QA round):
@@ -15,7 +15,7 @@ const LONG_CHARS = 300_000;
 
 let home: string;
 let client: Client;
-let serverPid: number | undefined;
+let killServer: (() => void) | undefined;
 
 interface ToolAnswer {
   text: string;
@@ -75,7 +75,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   await velosOk(['start', config], { home });
-  ({ client, pid: serverPid } = await connectMcpStdio(home, 'velos-answers-e2e'));
+  ({ client, kill: killServer } = await connectMcpStdio(home, 'velos-answers-e2e'));
   await waitFor(
     async () => {
       const lines = await ok<Line[]>('log_read', { target: 'huge', lines: 5 });
@@ -87,7 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.close().catch(() => undefined);
-  killPid(serverPid);
+  killServer?.();
   await cleanupHomes();
 }, 60_000);
 

@@ -7,14 +7,14 @@ import {
   createHome,
   deleteApps,
   FIXTURES,
-  killPid,
+  killChild,
   listState,
   readPidFile,
   spawnVelos,
   velosOk,
   waitFor,
 } from './helpers.js';
-import { connectMcpStdio } from './mcp-stdio.js';
+import { connectMcpStdio, type McpSession } from './mcp-stdio.js';
 
 /** What a call may take here: far below the `listen_timeout` of the app that never gets ready. */
 const ANSWER_TIMEOUT_MS = 15_000;
@@ -31,18 +31,18 @@ type Row = {
   tail?: string[];
 };
 
-const mcpPids: number[] = [];
+const mcpSessions: McpSession[] = [];
 
 afterEach(async () => {
-  for (const pid of mcpPids.splice(0)) killPid(pid);
+  for (const session of mcpSessions.splice(0)) session.kill();
   await cleanupHomes();
 }, 60_000);
 
 /** The SDK's client on `velos mcp` over stdio, for `home`; its pid is killed after the test. */
 async function connect(home: string): Promise<Client> {
-  const { client, pid } = await connectMcpStdio(home, 'velos-e2e-start-state', ANSWER_TIMEOUT_MS);
-  if (pid) mcpPids.push(pid);
-  return client;
+  const session = await connectMcpStdio(home, 'velos-e2e-start-state', ANSWER_TIMEOUT_MS);
+  mcpSessions.push(session);
+  return session.client;
 }
 
 /** A tool's answer, parsed; fails on a tool error or when it takes longer than `ANSWER_TIMEOUT_MS`. */
@@ -81,7 +81,7 @@ describe('velos mcp while apps start (the SDK client over stdio)', () => {
     await velosOk(['save'], { home });
     const oldDaemon = readPidFile(home);
     await velosOk(['kill'], { home });
-    killPid(start.pid);
+    killChild(start);
 
     // the session's first connection starts the daemon, which restores `slow`
     const client = await connect(home);

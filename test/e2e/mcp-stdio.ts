@@ -1,12 +1,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { FIXTURES, homeEnv, VELOS_BIN } from './helpers.js';
+import { FIXTURES, homeEnv, SeenProcesses, VELOS_BIN } from './helpers.js';
 
 /** The MCP SDK's own client, connected to `velos mcp` over stdio for `home`, and the server's pid. */
 export interface McpSession {
   client: Client;
-  /** The `velos mcp` process: the test kills it in teardown. */
+  /** The `velos mcp` process. */
   pid: number | undefined;
+  /** SIGKILLs the `velos mcp` process if it still runs (by pid and start time: never a later process with its pid). */
+  kill: () => void;
 }
 
 /**
@@ -23,5 +25,7 @@ export async function connectMcpStdio(home: string, name: string, timeout?: numb
   });
   const client = new Client({ name, version: '1.0.0' });
   await client.connect(transport, timeout === undefined ? undefined : { timeout });
-  return { client, pid: transport.pid ?? undefined };
+  const started = new SeenProcesses();
+  started.add(transport.pid);
+  return { client, pid: transport.pid ?? undefined, kill: () => started.killAll() };
 }

@@ -8,7 +8,7 @@ import { createClient, type VelosClient } from '@velos/client';
 import { findCommand } from '@velos/core';
 import { createMcpHttpHandler, VELOS_TOOLS } from '@velos/mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, killPid, spawnVelos, velosOk, waitFor } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, spawnVelos, velosOk, waitFor } from './helpers.js';
 import { connectMcpStdio } from './mcp-stdio.js';
 
 /** The top templates of fixtures/log-mix.js as the log engine names them, most frequent first. */
@@ -24,7 +24,7 @@ const TOKEN = 'test-token-0123456789abcdef';
 
 let home: string;
 let stdioClient: Client;
-let stdioPid: number | undefined;
+let killStdio: (() => void) | undefined;
 let httpServer: Server;
 let httpControl: VelosClient;
 let httpUrl: URL;
@@ -73,7 +73,7 @@ beforeAll(async () => {
     { timeoutMs: 30_000, message: 'the mix captured' },
   );
 
-  ({ client: stdioClient, pid: stdioPid } = await connectMcpStdio(home, 'velos-e2e'));
+  ({ client: stdioClient, kill: killStdio } = await connectMcpStdio(home, 'velos-e2e'));
 
   httpControl = createClient({ home, autoStart: false });
   const handle = createMcpHttpHandler({ control: httpControl, token: TOKEN, cwd: FIXTURES });
@@ -86,7 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stdioClient?.close().catch(() => undefined);
-  killPid(stdioPid);
+  killStdio?.();
   await httpControl?.close();
   await new Promise((resolve) => httpServer?.close(resolve));
   await cleanupHomes();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
-import { cleanupHomes, createHome, FIXTURES, killPid, velosOk, waitFor, waitForStatus } from './helpers.js';
+import { cleanupHomes, createHome, FIXTURES, killChild, velosOk, waitFor, waitForStatus } from './helpers.js';
 import { requireBinary } from './metrics-tools.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -13,7 +13,7 @@ const started: { child: ChildProcess; dir: string }[] = [];
 
 afterEach(async () => {
   for (const { child, dir } of started.splice(0)) {
-    killPid(child.pid);
+    killChild(child);
     await waitFor(() => child.exitCode !== null || child.signalCode !== null, {
       message: 'prometheus to stop',
     });

@@ -7,7 +7,6 @@ import {
   createHome,
   describeJson,
   isAlive,
-  killPid,
   type ListRow,
   listJson,
   listProcs,
@@ -15,6 +14,7 @@ import {
   readLines,
   readPidFile,
   rowsNamed,
+  SeenProcesses,
   velos,
   velosOk,
   waitFor,
@@ -25,12 +25,11 @@ import {
 /** Processes a test starts itself (besides the CLI's), killed by pid in teardown. */
 const owned: ChildProcess[] = [];
 /** Pids of supervised children a test saw, killed by pid in teardown whatever happened. */
-const seenPids = new Set<number>();
+const seenPids = new SeenProcesses();
 
 afterEach(async () => {
-  for (const child of owned.splice(0)) killPid(child.pid);
-  for (const pid of seenPids) killPid(pid);
-  seenPids.clear();
+  for (const child of owned.splice(0)) child.kill('SIGKILL');
+  seenPids.killAll();
   await cleanupHomes();
 });
 

@@ -10,6 +10,7 @@ import {
   FIXTURES,
   listState,
   readLines,
+  SeenProcesses,
   sharedHome,
   velosOk,
   waitFor,
@@ -17,15 +18,11 @@ import {
 
 /** Pids a test saw started by probe commands: killed by PID in teardown should one outlive the test. */
 const probeLeftovers = new Set<number>();
+/** The same processes by pid and start time, for the teardown: their pids are reused once they are gone. */
+const leftoverProcs = new SeenProcesses();
 
 afterEach(async () => {
-  for (const pid of probeLeftovers) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone, as it should be
-    }
-  }
+  leftoverProcs.killAll();
   probeLeftovers.clear();
   await cleanupHomes();
 });
@@ -203,6 +200,7 @@ describe('liveness and readiness probes through the CLI (SUP-11)', () => {
     const seen = () => {
       for (const name of readdirSync(join(dir, 'bg'))) {
         const pid = Number(readFileSync(join(dir, 'bg', name), 'utf8').trim());
+        if (pid > 0 && !probeLeftovers.has(pid)) leftoverProcs.add(pid);
         if (pid > 0) probeLeftovers.add(pid);
       }
       return [...probeLeftovers];

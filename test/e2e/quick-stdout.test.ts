@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
   homeEnv,
-  killPid,
+  killChild,
   sharedHome,
   trackHomeChild,
   VELOS_BIN,
@@ -69,7 +69,7 @@ function withReaderGone(
       stderr += chunk;
     });
     const timer = setTimeout(() => {
-      killPid(child.pid);
+      killChild(child);
       reject(new Error(`${args.join(' ')} did not exit`));
     }, 30_000);
     child.on('close', (code) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { killPid, spawnVelos, waitFor } from './helpers.js';
+import { killChild, spawnVelos, waitFor } from './helpers.js';
 
 /** A `velos serve` a test started: its URL, its admin token, and how to stop it (by PID). */
 export interface StartedServe {
@@ -28,5 +28,5 @@ export async function startServe(home: string): Promise<StartedServe> {
     .find((l) => l.startsWith('admin '))!
     .slice('admin '.length)
     .trim();
-  return { url: info.url, admin, stop: () => killPid(child.pid) };
+  return { url: info.url, admin, stop: () => killChild(child) };
 }

@@ -8,10 +8,10 @@ import {
   describeJson,
   FIXTURES,
   homeEnv,
-  killPid,
   onlineRows,
   outLog,
   rowsNamed,
+  SeenProcesses,
   sharedHome,
   VELOS_BIN,
   velos,
@@ -156,6 +156,8 @@ describe('app names of any script (PM2 migration): every surface', () => {
     });
     const client = new Client({ name: 'velos-e2e-unicode', version: '1.0.0' });
     await client.connect(transport);
+    const mcp = new SeenProcesses();
+    mcp.add(transport.pid);
     try {
       const text = async (name: string, args: Record<string, unknown>) => {
         const result = (await client.callTool({ name, arguments: args })) as {
@@ -171,7 +173,7 @@ describe('app names of any script (PM2 migration): every surface', () => {
       await onlineRows(home, CHUMON, 1);
     } finally {
       await client.close().catch(() => undefined);
-      killPid(transport.pid ?? undefined);
+      mcp.killAll();
     }
     for (const name of [ORDERS, CHUMON, CAFE_DECOMPOSED]) await velosOk(['delete', name], { home });
     expect((await velos(['list', '--json'], { home })).stdout.trim()).toBe('[]');

@@ -7,7 +7,7 @@ import {
   expectHealthy,
   type FuzzDaemon,
   isAlive,
-  killPid,
+  killChild,
   rssMb,
   startFuzzDaemon,
 } from './support/daemon.js';
@@ -201,7 +201,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  killPid(peer?.child.pid);
+  killChild(peer?.child);
   await daemon?.client.close();
   await cleanupHomes();
 });

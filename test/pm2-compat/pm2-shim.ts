@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CliResult, killPid, type ListRow, listState, REPO_ROOT, waitFor } from '../e2e/helpers.js';
+import { type CliResult, killChild, type ListRow, listState, REPO_ROOT, waitFor } from '../e2e/helpers.js';
 import { type Pm2Description, parsePm2List } from './pm2-jlist-shape.js';
 
 /** The directory of the `pm2` shim (a `pm2` that runs apps/cli/bin/velos.js with the same arguments). */
@@ -30,7 +30,7 @@ export function runScript(script: string, home: string, timeoutMs = 60_000): Pro
       stderr += chunk;
     });
     const timer = setTimeout(() => {
-      killPid(child.pid);
+      killChild(child);
       reject(new Error(`script timed out after ${timeoutMs} ms; stderr: ${stderr}`));
     }, timeoutMs);
     child.on('error', reject);

@@ -7,7 +7,7 @@ import { computeHealth, initialProbeState, nextProbeState, type ProbeState } fro
 import { runCheck } from '../src/probes/run-check.js';
 import { isPidAlive } from '../src/proc-scan.js';
 import { freePort } from './free-port.js';
-import { FIXTURES, Harness, killTree, waitFor } from './helpers.js';
+import { FIXTURES, Harness, killTree, SeenProcesses, waitFor } from './helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.cleanup());
@@ -124,6 +124,8 @@ describe('http and tcp checks', () => {
 
 /** A probe command whose background child leaves its group and session, writes its pid to `bg`; it exits 0. */
 const SETSID_CHILD = `setsid sh -c 'echo $$ > bg; exec sleep 201' & while [ ! -s bg ]; do sleep 0.01; done; exit 0`;
+/** The setsid children the checks below left, by pid and start time: killed in their `finally` should one outlive its check. */
+const setsidChildren = new SeenProcesses();
 
 describe('exec checks', () => {
   const exec = (command: string): ProbeCheck => ({ kind: 'exec', command });
@@ -182,10 +184,11 @@ describe('exec checks', () => {
     try {
       expect(await runCheck(exec(SETSID_CHILD), 5000, context, never)).toBeNull();
       pid = Number(readFileSync(join(home, 'bg'), 'utf8').trim());
+      setsidChildren.add(pid);
       expect(pid).toBeGreaterThan(0);
       await waitFor(() => !isPidAlive(pid), { what: 'the setsid child of the probe command to be killed' });
     } finally {
-      if (pid > 0 && isPidAlive(pid)) process.kill(pid, 'SIGKILL');
+      setsidChildren.killAll();
     }
   });
 
@@ -199,10 +202,11 @@ describe('exec checks', () => {
     try {
       expect(await runCheck(exec(command), 5000, context, never)).toBeNull();
       pid = Number(readFileSync(join(home, 'bg'), 'utf8').trim());
+      setsidChildren.add(pid);
       expect(pid).toBeGreaterThan(0);
       await waitFor(() => !isPidAlive(pid), { what: 'the setsid child of the probe command to be killed' });
     } finally {
-      if (pid > 0 && isPidAlive(pid)) process.kill(pid, 'SIGKILL');
+      setsidChildren.killAll();
     }
   });
 
@@ -215,12 +219,13 @@ describe('exec checks', () => {
     try {
       expect(await runCheck(exec(SETSID_CHILD), 5000, context, never)).toBeNull();
       pid = Number(readFileSync(join(home, 'bg'), 'utf8').trim());
+      setsidChildren.add(pid);
       // positive control: the command's own child is killed, the bystander is not
       await waitFor(() => !isPidAlive(pid), { what: 'the setsid child of the probe command to be killed' });
       expect(isPidAlive(bystander.pid!)).toBe(true);
     } finally {
       bystander.kill('SIGKILL');
-      if (pid > 0 && isPidAlive(pid)) process.kill(pid, 'SIGKILL');
+      setsidChildren.killAll();
     }
   });
 });

@@ -5,7 +5,15 @@ import { expect } from 'vitest';
 import { createHome, isAlive, readPidFile, runNode, VELOS_BIN, velosOk, waitFor } from '../../e2e/helpers.js';
 import { INSPECT_FLAG, inspectorUrlIn } from './heap.js';
 
-export { cleanupHomes, FIXTURES, isAlive, killPid, VELOS_BIN, velosOk, waitFor } from '../../e2e/helpers.js';
+export {
+  cleanupHomes,
+  FIXTURES,
+  isAlive,
+  killChild,
+  VELOS_BIN,
+  velosOk,
+  waitFor,
+} from '../../e2e/helpers.js';
 
 /** A daemon started by the real CLI on a fresh temporary VELOS_HOME. */
 export interface FuzzDaemon {

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   isAlive,
-  killPid,
+  killChild,
   readPidFile,
   spawnNode,
   spawnVelos,
@@ -71,6 +71,6 @@ export async function startServe(home: string, options: { inspect?: boolean } = 
     read: token('read'),
     ...(inspector === undefined ? {} : { inspector }),
     stderr: () => stderr,
-    stop: () => killPid(child.pid),
+    stop: () => killChild(child),
   };
 }

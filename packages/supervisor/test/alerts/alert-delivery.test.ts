@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertRule } from '@velos/core';
-import { hasOpenssl, makeSelfSigned } from '@velos/test-helpers';
+import { hasOpenssl, makeSelfSigned, SeenProcesses } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, retryAfterOf, retryDelayMs } from '../../src/alerts/alert-delivery.js';
 import type { AlertNotification } from '../../src/alerts/alert-payload.js';
@@ -94,13 +94,9 @@ describe('alert delivery', () => {
       notification,
     );
     const background = Number(readFileSync(pidFile, 'utf8'));
-    cleanups.push(() => {
-      try {
-        process.kill(background, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    });
+    const left = new SeenProcesses();
+    left.add(background);
+    cleanups.push(() => left.killAll());
     expect(result).toMatchObject({ isOk: true, attempts: 1 });
     expect(Date.now() - started).toBeLessThan(1500);
     // what it left running is not killed with it
