@@ -139,15 +139,16 @@ describe('signals and counters', () => {
     const home = shared();
     await ok(['start', SIGNAL_LOGGER, '--name', 'sig'], home);
     await ok(['start', SIGNAL_LOGGER, '--name', 'sig2'], home);
-    await onlineState(home, 1, 'sig');
-    await onlineState(home, 1, 'sig2');
+    // their ids are whatever the shared daemon gives next: read them, as a user reads `pm2 list`
+    const [sig] = await onlineState(home, 1, 'sig');
+    const [sig2] = await onlineState(home, 1, 'sig2');
     await waitFor(() => readLines(outLog(home, 'sig')).some((line) => line.startsWith('ready')));
     await waitFor(() => readLines(outLog(home, 'sig2')).some((line) => line.startsWith('ready')));
 
     const sent = await ok(['sendSignal', 'SIGUSR2', 'sig'], home);
-    expect(sent.stdout).toMatch(/sent SIGUSR2 to sig \(id 0, pid \d+\)/);
+    expect(sent.stdout).toMatch(new RegExp(`sent SIGUSR2 to sig \\(id ${sig!.id}, pid \\d+\\)`));
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR2'));
-    await ok(['signal', 'hup', '0'], home);
+    await ok(['signal', 'hup', String(sig!.id)], home);
     await ok(['signal', '10', '/^si/'], home);
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGHUP'));
     await waitFor(() => readLines(outLog(home, 'sig')).includes('got SIGUSR1'));
@@ -168,7 +169,7 @@ describe('signals and counters', () => {
     // a stopped target fails alone: the others still get the signal, and say so
     const partly = await pm2(['signal', 'SIGHUP', 'sig', 'sig2'], home);
     expect(partly.code).toBe(1);
-    expect(partly.stdout).toMatch(/sent SIGHUP to sig2 \(id 1, pid \d+\)/);
+    expect(partly.stdout).toMatch(new RegExp(`sent SIGHUP to sig2 \\(id ${sig2!.id}, pid \\d+\\)`));
     expect(partly.stderr.trim().split('\n')).toEqual([
       "velos: signal: no running process of 'sig' to send SIGHUP to",
     ]);
