@@ -49,14 +49,14 @@ function linesOfPid(home: string, name: string, pid: number): string[] {
   return linesOf(home, name).filter((line) => line.startsWith(`worker ${pid} `));
 }
 
-/** The daemon's log from line `from` on (the lines a test wrote, in the home the tests share). */
-function daemonLog(home: string, from = 0): string {
-  return readLines(join(home, 'daemon.log')).slice(from).join('\n');
-}
-
-/** How many lines the daemon's log holds now (0 before the daemon starts): where a test's lines begin. */
-function daemonLogLength(home: string): number {
-  return readLines(join(home, 'daemon.log')).length;
+/**
+ * The daemon's log lines about app `name` (`process <id> (<name>) …`): in the home the tests share, whatever
+ * ran before or beside a test (another test's SIGKILLed workers) is not its own.
+ */
+function daemonLogOf(home: string, name: string): string {
+  return readLines(join(home, 'daemon.log'))
+    .filter((line) => line.includes(`(${name})`))
+    .join('\n');
 }
 
 async function ok(script: string, home: string) {
@@ -68,14 +68,13 @@ async function ok(script: string, home: string) {
 // Issue #14: PM2's shutdown_with_message in cluster mode: the worker's process.on('message') gets
 // 'shutdown' (no signal), then SIGKILL after kill_timeout if it is still there.
 // One daemon for both tests: each runs an app of its own name on a port of its own, deletes it at its
-// end and reads only the daemon log lines written after its start.
+// end and reads only the daemon log lines about its own app.
 describe('shutdown_with_message in cluster mode', () => {
   const shared = sharedHome();
   beforeEach(() => clearApps(shared()));
 
   it("stop, scale down and reload send the workers 'shutdown' instead of a signal", async () => {
     const home = shared();
-    const logFrom = daemonLogLength(home);
     const port = await freePort();
     await ok(
       `PORT=${port} pm2 start ${APP} --name web -i 3 --shutdown-with-message --kill-timeout 20000`,
@@ -111,13 +110,12 @@ describe('shutdown_with_message in cluster mode', () => {
       expect(linesOfPid(home, 'web', p.pid).join('\n')).toContain('closed');
     }
     expect(linesOf(home, 'web').join('\n')).not.toMatch(/got SIG/);
-    expect(daemonLog(home, logFrom)).not.toMatch(/SIGKILLed/);
+    expect(daemonLogOf(home, 'web')).not.toMatch(/SIGKILLed/);
     await deleteApps(home, ['web']);
   });
 
   it("a worker that ignores 'shutdown' is SIGKILLed after kill_timeout (ecosystem file)", async () => {
     const home = shared();
-    const logFrom = daemonLogLength(home);
     const port = await freePort();
     const file = join(home, 'ecosystem.config.js');
     await ok(
@@ -135,7 +133,7 @@ pm2 start ${file}`,
       expect(linesOfPid(home, 'stubborn', p.pid).join('\n')).toContain('got message "shutdown"');
     }
     expect(linesOf(home, 'stubborn').join('\n')).not.toMatch(/got SIG/);
-    expect(daemonLog(home, logFrom)).toMatch(
+    expect(daemonLogOf(home, 'stubborn')).toMatch(
       /did not exit within 800 ms of the 'shutdown' message: SIGKILLed/,
     );
     // the new workers get the message too
