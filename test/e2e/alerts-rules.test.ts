@@ -7,6 +7,7 @@ import {
   createHome,
   FIXTURES,
   listState,
+  readPidFile,
   sharedHome,
   velos,
   velosOk,
@@ -59,13 +60,16 @@ after_repeats = 1
 severity = "critical"
 `,
     );
+    const daemonBefore = readPidFile(home);
     const started = await velos(['start', file], { home });
     expect(started.code).toBe(1);
     expect(started.stderr).toContain(
       'app.toml: alerts[0].escalate.after_repeats: needs "repeat" on the rule',
     );
-    // a bad rule starts nothing, and the daemon goes on (its state over the socket: the CLI's answer is
-    // the refusal above)
+    // the file is refused before the CLI talks to a daemon: it starts none (none runs yet when this test
+    // is the first on the shared home), one already running goes on, and no app nor rule of the file
+    // reaches it (its state over the socket: the CLI's answer is the refusal above)
+    expect(readPidFile(home)).toBe(daemonBefore);
     expect(await listState(home)).toEqual([]);
     expect(await withClient(home, (client) => client.alerts())).toEqual([]);
 
