@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import {
   cleanupHomes,
-  createHome,
+  clearApps,
   errLog,
   homeProcesses,
   isAlive,
@@ -13,6 +13,7 @@ import {
   listState,
   readLines,
   rowsNamed,
+  sharedHome,
   velos,
   velosOk,
   waitFor,
@@ -90,8 +91,13 @@ async function waitOnline(home: string, name: string, count: number): Promise<Cl
 }
 
 describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
+  // One daemon for the block: each test runs apps of its own names on ports of its own, and finds the
+  // list empty (a test that failed before its end leaves nothing to the next).
+  const shared = sharedHome();
+  beforeEach(() => clearApps(shared()));
+
   it('reloads a 4-instance cluster app twice, then scales it down to 2, under HTTP load with no failed request', async () => {
-    const home = createHome();
+    const home = shared();
     const port = await freePort();
     await velosOk(['start', 'fixtures/cluster-server.js', '--name', 'web', '-i', '4'], {
       home,
@@ -125,7 +131,7 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
   });
 
   it('reloads workers that never listen: past listen_timeout the new worker replaces the old one, as PM2', async () => {
-    const home = createHome();
+    const home = shared();
     await velosOk(['start', 'fixtures/silent.js', '--name', 'quiet', '-i', '2', '--listen-timeout', '1s'], {
       home,
     });
@@ -146,7 +152,7 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
   });
 
   it('fails a reload whose new worker exits before it listens, keeping the old workers serving', async () => {
-    const home = createHome();
+    const home = shared();
     const port = await freePort();
     await velosOk(['start', 'fixtures/cluster-server.js', '--name', 'slow', '-i', '2'], {
       home,
@@ -171,7 +177,7 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
   });
 
   it('refuses scale and config set of a target selecting several apps on one line, nothing changed', async () => {
-    const home = createHome();
+    const home = shared();
     for (const name of ['b1', 'b2']) {
       await velosOk(['start', 'fixtures/silent.js', '--name', name, '--namespace', 'bulk'], { home });
     }
@@ -196,7 +202,7 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
   });
 
   it('scales with N, +N and -N; a non-Node program with -i runs as fork instances with increment_var', async () => {
-    const home = createHome();
+    const home = shared();
     const started = await velosOk(
       ['start', 'fixtures/script.sh', '--name', 'sh', '-i', '3', '--increment-var', 'PORT'],
       { home, env: { PORT: '5200' } },
