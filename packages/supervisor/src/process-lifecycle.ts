@@ -122,9 +122,12 @@ export interface ProcessLifecycle {
   restartUnhealthy(record: ProcessRecord, failures: number, reason: string, hasPassed: boolean): void;
   /**
    * Spawns processes marked `starting` one by one, letting other requests in between spawns; then waits
-   * for the `wait_ready` ones to be ready (or their `listen_timeout`), unless `isWaitingReady` is false.
+   * for the `wait_ready` ones to be ready (or their `listen_timeout`) and for cluster workers to be
+   * online with their pids, unless `isWaitingReady` is false.
    */
   launch(records: ProcessRecord[], options?: LaunchOptions): Promise<void>;
+  /** What a start of the process waits for once it is spawned: see `launch`. */
+  whenStarted(record: ProcessRecord): Promise<void>;
   /** Marks processes as starting (so a concurrent start of their name is NAME_IN_USE). */
   prepare(ids: number[], reset: boolean): ProcessRecord[];
   /** Stops scheduling restarts; runs that end from now on are not restarted. */
@@ -586,11 +589,17 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       // what the spawn left for later, events, run entry, FIFO refill, runs from immediates after it)
       if (i < records.length - 1) await nextTurn();
     }
-    // issue #14 wait_ready: a start answers once its Node apps sent 'ready' (or listen_timeout passed),
-    // cluster workers too (their run has no channel of the daemon's: the primary tells their 'ready')
     if (launchOptions?.isWaitingReady === false) return;
-    const cluster = options.cluster();
-    await Promise.all(records.map((record) => record.run?.channel?.ready ?? cluster?.whenReady(record)));
+    await Promise.all(records.map(whenStarted));
+  }
+
+  /**
+   * Issue #14 wait_ready: a start answers once its Node apps sent 'ready' (or listen_timeout passed),
+   * cluster workers too (their run has no channel of the daemon's: the primary tells their 'ready');
+   * a cluster worker without it once online with its pid, as a fork app's run is once spawned.
+   */
+  async function whenStarted(record: ProcessRecord): Promise<void> {
+    await (record.run?.channel?.ready ?? options.cluster()?.whenStarted(record));
   }
 
   /** SUP-8: a job's schedule is turned on (it runs now or when due); any other app is spawned. */
@@ -628,6 +637,7 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
     enforceMemoryLimits,
     restartUnhealthy,
     launch,
+    whenStarted,
     prepare,
     close() {
       isClosed = true;

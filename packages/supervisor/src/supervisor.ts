@@ -656,10 +656,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // a stopped stack): an app after the apps it depends on, once their conditions are met
       const stopped = targets.filter((record) => !isActive(record.status));
       const running = targets.filter((record) => isActive(record.status));
-      // issue #14 wait_ready: the restart answers once its fork-mode Node apps said 'ready' (or listen_timeout)
+      // issue #14 wait_ready: the restart answers once its Node apps said 'ready' (or listen_timeout),
+      // as a start does (a cluster worker once online with its pid)
       await Promise.all([
         lifecycle.prepareStopped(stopped).then((groups) => launchApps(groups, undefined, true)),
-        ...running.map(async (record) => restartOne(record).then(() => record.run?.channel?.ready)),
+        ...running.map(async (record) => restartOne(record).then(() => lifecycle.whenStarted(record))),
       ]);
       watchMode.sync();
       return targets.map((record) => toInfo(record));

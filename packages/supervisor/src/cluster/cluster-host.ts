@@ -28,6 +28,15 @@ export type { WorkerSlot } from './worker-slots.js';
 /** How often a primary with no worker checks whether its app still wants it. */
 const RETIRE_CHECK_MS = 500;
 
+/** The longest a start waits for a new worker to be online (see `ClusterHost.whenStarted`). */
+const START_ANSWER_MS = 5_000;
+
+/** True once a spawned worker is past `starting`: online with its pid, or no longer its process's run. */
+function isStarted(slot: WorkerSlot): boolean {
+  const record = slot.record;
+  return slot.pid !== null && (record.run !== slot.run || record.status !== 'starting');
+}
+
 /**
  * The daemon's side of one cluster app: spawns its primary on demand (or takes over the one a daemon
  * that died left running, SUP-13), forks workers through it, turns the primary's reports into runs of
@@ -117,17 +126,20 @@ export class ClusterHost {
   }
 
   /**
-   * Issue #14 in cluster mode: resolves once the worker being spawned for `record` (or its run's) said
-   * 'ready', exited, or `listen_timeout` passed, as a fork app's run channel does; at once without
-   * `wait_ready` or such a worker.
+   * What a start, scale-up or restart waits for before it answers: the worker being spawned for
+   * `record` (or its run's) is online with its pid, as a fork app's run is once spawned (within
+   * START_ANSWER_MS: a worker the primary never reports must not hold the command); with `wait_ready`,
+   * until it said 'ready' (issue #14, within `listen_timeout`), as a fork app's run channel does. At
+   * once when it exited, failed to fork, or there is no such worker.
    */
-  async whenReady(record: ProcessRecord): Promise<void> {
+  async whenStarted(record: ProcessRecord): Promise<void> {
     const spec = record.app.spec;
-    if (!spec.waitReady) return;
     const key = this.#pending.get(record);
     const slot =
       key === undefined ? (record.run ? this.#slots.findByRun(record.run) : undefined) : this.#slots.get(key);
-    if (slot) await this.#slots.wait(slot, (s) => s.hasExited || s.isReady, spec.listenTimeoutMs);
+    if (!slot) return;
+    if (spec.waitReady) await this.#slots.wait(slot, (s) => s.hasExited || s.isReady, spec.listenTimeoutMs);
+    else await this.#slots.wait(slot, (s) => s.hasExited || isStarted(s), START_ANSWER_MS);
   }
 
   /** Forks a reload's new worker for `record`; see `startCandidate` in worker-reload.ts. */

@@ -20,8 +20,11 @@ export interface ClusterRunner {
    * `reason` is the process's exit reason then: `reload`, or `watch` for a watch mode's rolling restart.
    */
   reload(record: ProcessRecord, reason?: 'reload' | 'watch'): Promise<{ retired: Promise<void> } | null>;
-  /** Resolves once the worker spawned for a `wait_ready` process said 'ready', exited or passed `listen_timeout`. */
-  whenReady(record: ProcessRecord): Promise<void>;
+  /**
+   * Resolves once the worker spawned for a process is online with its pid (a few seconds at most), or
+   * with `wait_ready` said 'ready' (within `listen_timeout`), or exited: what a start answers after.
+   */
+  whenStarted(record: ProcessRecord): Promise<void>;
   /**
    * Disconnects a running worker from the port it shares and waits until its open requests are done
    * (`kill_timeout` at most) before it is stopped: a scale-down loses no request. Nothing for a process
@@ -98,8 +101,8 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
       return { retired: host.retire(old, record) };
     },
 
-    async whenReady(record) {
-      await hosts.get(record.app)?.whenReady(record);
+    async whenStarted(record) {
+      await hosts.get(record.app)?.whenStarted(record);
     },
 
     async drain(record) {
