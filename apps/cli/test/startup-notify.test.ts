@@ -101,6 +101,14 @@ describe('velos daemon --foreground under systemd (NOTIFY_SOCKET)', () => {
       'STOPPING=1',
     );
     expect(notify.calls().filter((call) => call.includes('READY=1'))).toHaveLength(1);
+    // as the kill began to stop svc (one wave of kill_timeout 5 s, + 1 s slack, + 10 s margin): before
+    // its STOPPING=1, which goes once the kill has answered
+    const stopCalls = notify.calls().filter((call) => /EXTEND_TIMEOUT_USEC|STOPPING/.test(call));
+    expect(stopCalls[0]?.split(' ').slice(1)).toEqual([
+      join(home, 'notify'),
+      `--pid=${pid}`,
+      'EXTEND_TIMEOUT_USEC=16000000',
+    ]);
 
     const second = startDaemon(home, path);
     const secondPid = await waitFor(() => pingPid(home), 'the second daemon to answer ping');
@@ -150,6 +158,11 @@ describe('velos daemon --foreground under systemd (NOTIFY_SOCKET)', () => {
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
     await waitFor(() => read().some((d) => d.includes('STOPPING=1')), 'a STOPPING=1 datagram');
+    // SIGTERM stops every app too (none here: the margin alone)
+    await waitFor(
+      () => read().some((d) => d.includes('EXTEND_TIMEOUT_USEC=10000000')),
+      'EXTEND_TIMEOUT_USEC',
+    );
   });
 
   it('without systemd-notify on PATH it still serves, and says why in daemon.log', async () => {

@@ -48,7 +48,8 @@ const MAX_SOCKET_PATH_BYTES = 103;
  * SIGTERM/SIGINT has saved the state, stopped every child and removed the socket, pid and lock
  * files; the process then exits 0. An uncaught exception is written to `daemon.log` and ends the
  * daemon at once with `FATAL_EXIT_CODE`, its apps left to the next daemon (SUP-13). Under systemd
- * (`NOTIFY_SOCKET` set) it sends READY=1 once restored, STOPPING=1 on shutdown, and WATCHDOG=1
+ * (`NOTIFY_SOCKET` set) it sends READY=1 once restored, STOPPING=1 on shutdown, EXTEND_TIMEOUT_USEC
+ * as it stops every app (their `depends_on` waves may outlast `TimeoutStopSec=`), and WATCHDOG=1
  * pings when `WATCHDOG_USEC` asks for them (see `createServiceNotifier`).
  * @example await runDaemon({ home: join(homedir(), '.velos') });
  */
@@ -99,7 +100,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const notifier = createServiceNotifier({ log, unsetEnvironment: true });
   const extensions = createExtensionRunner(options.extensions ?? [], log);
   let applyExtensions = async (): Promise<ExtensionChange[]> => [];
-  const supervisor = createSupervisor({ home, log, onDaemonConfig: () => applyExtensions() });
+  const supervisor = createSupervisor({
+    home,
+    log,
+    onDaemonConfig: () => applyExtensions(),
+    // `depends_on` stops go in waves: TimeoutStopSec= alone could SIGKILL us before the last one
+    onStopAll: (budgetMs) => void notifier.extendTimeout(budgetMs),
+  });
   let server: IpcServer | null = null;
   let stopping: Promise<void> | null = null;
   let restoreError: unknown = null;

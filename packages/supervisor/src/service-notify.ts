@@ -26,6 +26,11 @@ export interface ServiceNotifier {
   status(text: string): Promise<void>;
   /** Sends `STOPPING=1` (with `STATUS` when given). */
   stopping(status?: string): Promise<void>;
+  /**
+   * Sends `EXTEND_TIMEOUT_USEC=<ms × 1000>` (systemd ≥ 236): the current state's timeout (on a stop,
+   * `TimeoutStopSec=`) ends no sooner than `ms` from now; a later timeout is kept.
+   */
+  extendTimeout(ms: number): Promise<void>;
   /** Stops the watchdog pings and resolves once the messages already queued are sent. */
   close(): Promise<void>;
 }
@@ -96,6 +101,7 @@ export function createServiceNotifier(options: ServiceNotifierOptions = {}): Ser
     },
     status: (text) => send(statusOf(text)),
     stopping: (status) => send(['STOPPING=1', ...statusOf(status)]),
+    extendTimeout: (ms) => send([`EXTEND_TIMEOUT_USEC=${Math.max(0, Math.ceil(ms)) * 1000}`]),
     close() {
       if (watchdog !== null) clearInterval(watchdog);
       watchdog = null;

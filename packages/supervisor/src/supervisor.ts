@@ -62,6 +62,7 @@ import { hasNewLogs, ProcessTable } from './process-table.js';
 import { checkNameFree, checkStartable } from './start-checks.js';
 import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
+import { shutdownBudgetMs } from './stop-budget.js';
 import { timeZoneWarning } from './time-zone-check.js';
 import type { EventSource } from './typed-emitter.js';
 import { createWatchMode, hasNewWatch } from './watch/watch-mode.js';
@@ -79,6 +80,8 @@ export interface SupervisorOptions {
   monitorIntervalMs?: number;
   /** Told each good read of config.toml (at start and on reloads); resolves with what applying it changed. */
   onDaemonConfig?: (config: DaemonConfig | null) => Promise<ExtensionChange[]> | undefined;
+  /** Told, as `kill` begins to stop every app, how long that may take (see `shutdownBudgetMs`). */
+  onStopAll?: (budgetMs: number) => void;
 }
 
 /** An in-process `VelosControl` that owns the child processes, plus what a host needs around it. */
@@ -601,7 +604,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     // a daemon that dies while it stops them leaves them running in run/live.json, to be brought back
     await live.hold();
     cronRestarts.stopAll();
-    const stopped = await lifecycle.stopInWaves(table.sorted().filter((record) => isActive(record.status)));
+    const active = table.sorted().filter((record) => isActive(record.status));
+    options.onStopAll?.(shutdownBudgetMs(active, table.apps));
+    const stopped = await lifecycle.stopInWaves(active);
     await watchMode.closeAll();
     await live.clear();
     metricsControl.history.save();

@@ -48,6 +48,14 @@ describe('createServiceNotifier', () => {
     ]);
   });
 
+  it('sends EXTEND_TIMEOUT_USEC in microseconds (the stop of every app may outlast TimeoutStopSec=)', async () => {
+    const { bin, calls } = fakeNotify();
+    const env = { PATH: `${bin}:${process.env.PATH}`, NOTIFY_SOCKET: '/n' };
+    const notifier = track(createServiceNotifier({ env, pid: 7 }));
+    await notifier.extendTimeout(96_000);
+    expect(readCalls(calls)).toEqual(['/n --pid=7 EXTEND_TIMEOUT_USEC=96000000']);
+  });
+
   it('pings WATCHDOG=1 at half of WATCHDOG_USEC after READY, and stops on close', async () => {
     const { bin, calls } = fakeNotify();
     const env = { PATH: `${bin}:${process.env.PATH}`, NOTIFY_SOCKET: '/n', WATCHDOG_USEC: '200000' };
@@ -76,6 +84,7 @@ describe('createServiceNotifier', () => {
     expect(notifier.watchdogIntervalMs).toBeNull();
     await notifier.ready('x');
     await notifier.stopping();
+    await notifier.extendTimeout(1000);
     expect(readCalls(calls)).toEqual([]);
   });
 

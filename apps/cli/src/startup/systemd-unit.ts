@@ -27,7 +27,11 @@ export interface SystemdUnitOptions {
   isWaitingForNetwork?: boolean;
 }
 
-/** Default `TimeoutStopSec=`: apps stop in parallel, so this only has to exceed the largest kill_timeout. */
+/**
+ * Default `TimeoutStopSec=`, a floor: apps stop in parallel but in `depends_on` waves, each up to its
+ * slowest app's kill_timeout, so the daemon asks systemd for more (`EXTEND_TIMEOUT_USEC`, systemd ≥ 236)
+ * as it begins to stop them when the waves may take longer.
+ */
 export const DEFAULT_STOP_TIMEOUT_SEC = 60;
 
 /** `WatchdogSec=`: the daemon sends `WATCHDOG=1` every half of it, so a hung event loop is restarted after this. */
@@ -60,6 +64,8 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
     '# must not take the apps down with it.',
     'KillMode=process',
     `LimitNOFILE=${OPEN_FILES_LIMIT}`,
+    '# At least this; as it stops the apps the daemon sends EXTEND_TIMEOUT_USEC (systemd >= 236) with the',
+    "# sum of its depends_on stop waves' longest kill_timeout, plus a margin, when that is longer.",
     `TimeoutStopSec=${options.stopTimeoutSec ?? DEFAULT_STOP_TIMEOUT_SEC}`,
     '# The daemon pings WATCHDOG=1 every half of this once ready; a hung daemon is killed and restarted.',
     `WatchdogSec=${WATCHDOG_SEC}s`,
