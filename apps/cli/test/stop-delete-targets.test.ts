@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DeleteResult, ErrorCodes, isVelosError, type ProcessInfo, VelosError } from '@velos/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runProcessAction } from '../src/commands/process-action.js';
@@ -155,5 +158,32 @@ describe('velos delete of saved apps that were never restored', () => {
     expect(await failureOf(runProcessAction(ctx, 'delete', ['all']))).toBe(
       "TARGET_NOT_FOUND: no process matches 'all': there are none",
     );
+  });
+});
+
+describe('velos stop and delete of a process file', () => {
+  it("act on its apps without the file's warnings, which are about starting them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velos-stop-file-'));
+    try {
+      writeFileSync(join(dir, 'app.js'), '');
+      const file = join(dir, 'ecosystem.config.js');
+      writeFileSync(
+        file,
+        `module.exports = { apps: [
+  { name: 'db', script: 'app.js', frob: 1, time: true, log_date_format: 'HH:mm', env_production: {} },
+  { name: 'api', script: 'app.js', vizion: false },
+] };\n`,
+      );
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      for (const action of ['stop', 'delete'] as const) {
+        const { ctx, requests } = context();
+        const input = { options: { env: 'staging' }, args: [file], rest: [] };
+        expect(await failureOf(runProcessAction(ctx, action, [file], { input }))).toBeNull();
+        expect(requests).toEqual([{ action, target: ['db', 'api'] }]);
+      }
+      expect(stderr.mock.calls.map(([text]) => String(text))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -56,6 +56,8 @@ export function fileInput(input: CommandInput | undefined, file: string): Comman
  * The apps of a process file (after `--only`), and those of them the daemon has: what `velos stop
  * ecosystem.config.js` and `delete` act on, as PM2 does. None of them known acts on nothing and is
  * no error, as in PM2 (6.0.14 exits 0): `pm2 delete ecosystem.config.js` cleans up before a start.
+ * The file's warnings (unknown or ignored options, an env_<profile> missing) are about starting its
+ * apps: a stop or delete reads it for their names alone, so it does not repeat them.
  */
 export async function knownAppsOfFile(
   ctx: CommandContext,
@@ -66,7 +68,7 @@ export async function knownAppsOfFile(
   const config = await import('@velos/core/config');
   const { startEnvironment } = await import('./start.js');
   const { specsFromConfigFile } = await import('./start-spec.js');
-  const where = await startEnvironment(ctx, config);
+  const { warn: _startWarnings, ...where } = await startEnvironment(ctx, config);
   const specs = await specsFromConfigFile(resolve(file), fileInput(input, file), where, config);
   const apps = specs.map((spec) => spec.name);
   return { apps, known: apps.filter((name) => known.has(name)) };
