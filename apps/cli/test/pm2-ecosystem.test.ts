@@ -81,7 +81,11 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     ]);
     expect(specs[0]).toMatchObject({ maxRestarts: 2, cwd: dir, env: { A: 'p' } });
     expect(specs.every((s) => s.source === undefined)).toBe(true);
-    expect(warnings).toEqual(['ecosystem.config.cjs: apps[0] (api): unknown option "frob" ignored']);
+    // as PM2, each app without the --env profile is named (worker starts with its env)
+    expect(warnings).toEqual([
+      'ecosystem.config.cjs: apps[0] (api): unknown option "frob" ignored',
+      'ecosystem.config.cjs: apps[1] (worker): no env_production table (from --env production); its env used',
+    ]);
     expect((await load('ecosystem.config.cjs', { only: 'worker' })).map((s) => s.name)).toEqual(['worker']);
     await expect(load('ecosystem.config.cjs', { only: 'nope' })).rejects.toThrow(
       '--only: ecosystem.config.cjs has no app named nope (it has api, worker)',
@@ -124,10 +128,11 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     await load('doubts.config.js', { only: 'cron, api', env: 'production' }, two);
     expect(two.join('\n')).not.toMatch(/worker|frob|treekill/);
     expect(two).toContain('doubts.config.js: PM2 options with no Velos equivalent, ignored: vizion, pmx');
-    // the --env profile that no selected app has is said of them, though another app has it
-    expect(two).toContain(
-      'doubts.config.js: no app of --only cron,api has an env_production table (from --env production); env used',
-    );
+    // the --env profile a selected app lacks is said of each, though another app has it
+    expect(two.filter((line) => line.includes('env_production'))).toEqual([
+      'doubts.config.js: apps[0] (api): no env_production table (from --env production); its env used',
+      'doubts.config.js: apps[2] (cron): no env_production table (from --env production); its env used',
+    ]);
     const profiled: string[] = [];
     await load('doubts.config.js', { only: 'worker', env: 'production' }, profiled);
     expect(profiled.join('\n')).not.toContain('env_production');

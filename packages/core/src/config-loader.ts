@@ -190,13 +190,16 @@ export function validateConfig(
   const only = ctx.only;
   const isTold = (i: number): boolean => only === undefined || isSelected(specs[i]!, only);
   if (ctx.onWarning) tellAppWarnings(held, label, ctx.onWarning, isTold);
-  // PM2 starts the apps with their env when none has the --env profile: said of the apps taken
+  // PM2 starts an app without the --env profile with its env, and warns of each such app: said of
+  // the apps taken, as an app that lacks the table is as likely a typo as a file that lacks it
   const profile = ctx.envProfile;
-  if (profile !== undefined && ctx.dialect === 'pm2' && ctx.onWarning && specs.some((_, i) => isTold(i))) {
-    if (!specs.some((_, i) => isTold(i) && profiled[i])) {
-      const which = only === undefined ? 'no app has' : `no app of --only ${only.join(',')} has`;
-      ctx.onWarning(`${label}: ${which} an env_${profile} table (from --env ${profile}); env used`);
-    }
+  if (profile !== undefined && ctx.dialect === 'pm2' && ctx.onWarning) {
+    specs.forEach((spec, i) => {
+      if (!isTold(i) || profiled[i]) return;
+      ctx.onWarning?.(
+        `${label}: apps[${i}] (${nameInFile(spec)}): no env_${profile} table (from --env ${profile}); its env used`,
+      );
+    });
   }
   return specs;
 }
@@ -464,7 +467,7 @@ function applyProfile(
   label: string,
   isPm2: boolean,
 ): void {
-  // PM2 starts the apps with their env when no app has the profile (tellProfile warns); a Velos file is refused
+  // PM2 starts an app without the profile with its env (validateConfig warns of each); a Velos file is refused
   if (!isPm2 && !profiles.some((own) => own[profile] !== undefined)) {
     throw new VelosError(
       ErrorCodes.INVALID_CONFIG,
