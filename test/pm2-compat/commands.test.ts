@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -289,6 +289,19 @@ describe('logs, save/dump, global flags', () => {
     await ok(['kill'], home);
     await ok(['resurrect'], home);
     expect((await onlineState(home, 1)).map((row) => row.name)).toEqual(['keep']);
+    // as PM2: a save with nothing listed is refused and keeps the saved list, unless --force
+    await ok(['delete', 'keep'], home);
+    const state = join(home, 'state.json');
+    const kept = readFileSync(state, 'utf8');
+    const refused = await pm2(['save'], home);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      `velos: nothing to save: no process is listed, so ${state} is left as it is (save --force writes the empty list)\n`,
+    );
+    expect(readFileSync(state, 'utf8')).toBe(kept);
+    expect((await ok(['save', '--force'], home)).stdout).toMatch(/saved 0 processes/);
+    expect(JSON.parse(readFileSync(state, 'utf8')).apps).toEqual([]);
   });
 });
 

@@ -562,6 +562,14 @@ describe('REST routes over a real daemon', () => {
 
   it('saves, resurrects and reopens log files', async () => {
     expect((await request('POST', '/api/v1/daemon/save')).body.count).toBeGreaterThan(0);
+    // force (a save with no process listed is refused unless forced: 409 NOTHING_TO_SAVE) goes to the daemon
+    expect(
+      (await request('POST', '/api/v1/daemon/save', { body: { force: true } })).body.count,
+    ).toBeGreaterThan(0);
+    expect(await request('POST', '/api/v1/daemon/save', { body: { force: 'yes' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', field: 'force' } },
+    });
     expect((await request('POST', '/api/v1/daemon/resurrect')).status).toBe(200);
     expect(
       (await request('POST', '/api/v1/daemon/reload-logs', { body: { target: 'web' } })).body.reopened.length,

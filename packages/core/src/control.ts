@@ -119,7 +119,11 @@ export interface VelosControl {
   flush(target?: string): Promise<string[]>;
   /** Closes and reopens the log files of the target (all when absent) by path, for external rotators; resolves the paths. */
   reloadLogs(target?: string): Promise<string[]>;
-  save(): Promise<{ path: string; count: number }>;
+  /**
+   * Writes the process list to the state file. With no process listed it is refused
+   * (`NOTHING_TO_SAVE`, the file left as it is) unless `force`: it would wipe the saved list.
+   */
+  save(options?: { force?: boolean }): Promise<{ path: string; count: number }>;
   /** Starts the apps of the last `save` again; `warnings` tell what of the saved state could not be read. */
   resurrect(): Promise<ResurrectResult>;
   kill(): Promise<{ stopped: number }>;

@@ -6,6 +6,11 @@ export const ErrorCodes = {
   /** CFG-2: a config reload's changed apps did not come up; their previous specs run again. */
   CONFIG_ROLLED_BACK: 'CONFIG_ROLLED_BACK',
   TARGET_NOT_FOUND: 'TARGET_NOT_FOUND',
+  /**
+   * A `save` with no process listed, which would replace the saved list with an empty one (as PM2,
+   * refused unless forced: a save before `resurrect` would lose the whole list).
+   */
+  NOTHING_TO_SAVE: 'NOTHING_TO_SAVE',
   NAME_IN_USE: 'NAME_IN_USE',
   SPAWN_FAILED: 'SPAWN_FAILED',
   DAEMON_UNAVAILABLE: 'DAEMON_UNAVAILABLE',

@@ -412,11 +412,17 @@ export const PROTOCOL_COMMANDS = {
   }),
   save: requestCommand({
     method: 'save',
-    description: 'Writes the process list to the state file, for resurrect and the next daemon start.',
+    description:
+      'Writes the process list to the state file, for resurrect and the next daemon start; with no process listed it is refused (the file kept) unless force.',
     isReadOnly: false,
     isIdempotent: true,
     isDestructive: false,
-    ...noPayload,
+    // `{}` unless forced, as before `force`: a daemon from before it (its schema drops the key) saves
+    // as it did, empty list included
+    toPayload: (options: { force?: boolean } = {}): { force?: true } =>
+      options.force === true ? { force: true } : {},
+    toArgs: (payload: { force?: boolean }): [{ force?: boolean }?] =>
+      payload.force === true ? [{ force: true }] : [],
     ...sameResult<Value<'save'>>(),
   }),
   resurrect: requestCommand({

@@ -448,7 +448,7 @@ export const requestSchemas = lazyEntries({
     }),
   flush: () => z.object({ target: z.optional(target) }),
   reloadLogs: () => z.object({ target: z.optional(target) }),
-  save: empty,
+  save: () => z.object({ force: z.optional(z.boolean()) }),
   resurrect: empty,
   kill: empty,
   handOver: empty,

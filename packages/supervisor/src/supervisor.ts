@@ -59,6 +59,7 @@ import {
 import { resetCounters, signalRecords } from './process-signals.js';
 import type { StatusEvent } from './process-status.js';
 import { hasNewLogs, ProcessTable } from './process-table.js';
+import { nothingToSave } from './save-refusal.js';
 import { checkNameFree, checkStartable } from './start-checks.js';
 import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
@@ -576,12 +577,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return scaled;
   }
 
-  /** Writes `state.json`; resolves with its path and how many processes it holds (unrestored apps' included). */
-  function saveState(): Promise<{ path: string; count: number }> {
+  /**
+   * Writes `state.json`; resolves with its path and how many processes it holds (unrestored apps'
+   * included). `isEmptyRefused` (a `save` not forced): no process is `nothingToSave`, nothing written.
+   */
+  function saveState(isEmptyRefused = false): Promise<{ path: string; count: number }> {
     const write = async (): Promise<{ path: string; count: number }> => {
-      mkdirSync(home, { recursive: true, mode: 0o700 });
       const state = table.toState();
       const count = state.apps.reduce((sum, app) => sum + app.ids.length, 0);
+      if (count === 0 && isEmptyRefused) throw nothingToSave(home);
+      mkdirSync(home, { recursive: true, mode: 0o700 });
       return { path: await writeState(home, state), count };
     };
     const result = saving.then(write, write);
@@ -851,8 +856,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return [...reopened];
     },
 
-    async save() {
-      const saved = await saveState();
+    async save(options) {
+      const saved = await saveState(options?.force !== true);
       log(`saved ${saved.count} process(es) to ${saved.path}`);
       return saved;
     },

@@ -65,17 +65,18 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
     maxArgs: 0,
     summary: 'save the process list, for resurrect',
     details:
-      'It is written to $VELOS_HOME/state.json, which the daemon also restores when it starts (at boot).',
+      'It is written to $VELOS_HOME/state.json, which the daemon also restores when it starts (at boot).\nWith no process listed it is refused (exit 1, the file kept), as in PM2: a save before\nvelos resurrect would lose the saved list. --force writes the empty list.',
     options: {
       force: {
         type: 'boolean',
         short: 'f',
-        description: 'PM2 compatibility: accepted, saving is never refused',
+        description: 'save even with no process listed (writes an empty list)',
       },
       json,
       ai,
     },
-    run: async (ctx) => (await import('../commands/state.js')).runSave(ctx),
+    run: async (ctx, input) =>
+      (await import('../commands/state.js')).runSave(ctx, input.options.force === true),
   },
   {
     name: 'resurrect',

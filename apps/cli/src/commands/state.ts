@@ -1,10 +1,14 @@
 import { type CommandContext, printWarnings } from '../context.js';
 import { printProcesses } from './print-processes.js';
 
-/** `velos save`: writes the process list to the daemon's state file, for `velos resurrect`. */
-export async function runSave(ctx: CommandContext): Promise<void> {
+/**
+ * `velos save`: writes the process list to the daemon's state file, for `velos resurrect`. With no
+ * process listed the daemon refuses it and keeps the file (a save before a resurrect would wipe the
+ * list) unless `--force`, as PM2 does.
+ */
+export async function runSave(ctx: CommandContext, isForced = false): Promise<void> {
   const client = await ctx.client();
-  const saved = await client.save();
+  const saved = await client.save(isForced ? { force: true } : {});
   if (ctx.mode !== 'text') ctx.printJson(saved);
   else ctx.print(`saved ${saved.count} ${saved.count === 1 ? 'process' : 'processes'} to ${saved.path}`);
 }

@@ -12,7 +12,8 @@ const ERROR_STATUSES: Record<string, string> = {
   '401': 'No valid bearer token',
   '403': "The token's scope does not allow this",
   '404': 'Target or route not found',
-  '409': 'Conflicts with what exists: NAME_IN_USE (an app or alert rule of that name), CONFIG_ROLLED_BACK',
+  '409':
+    'Conflicts with what exists: NAME_IN_USE (an app or alert rule of that name), CONFIG_ROLLED_BACK, NOTHING_TO_SAVE (a save with no process listed, not forced)',
   '413': 'Request body over the limit',
   '415': 'A body that is not application/json',
   '429': 'Rate limited; see Retry-After',

@@ -248,7 +248,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   command('DELETE', '/alerts/:name', 'alerts', 'alerts.remove', ({ params }) => ({ name: params.name })),
   command('POST', '/alerts/:name/test', 'alerts', 'alerts.test', ({ params }) => ({ name: params.name })),
 
-  command('POST', '/daemon/save', 'daemon', 'save', none),
+  // as `velos save`: with no process listed refused (409 NOTHING_TO_SAVE, the file kept) unless {"force": true}
+  command('POST', '/daemon/save', 'daemon', 'save', ({ body }) => pick(body, ['force']), {
+    body: ['force'],
+    conflicts: [ErrorCodes.NOTHING_TO_SAVE],
+  }),
   command('POST', '/daemon/resurrect', 'daemon', 'resurrect', none),
   command('POST', '/daemon/reload-logs', 'daemon', 'reloadLogs', ({ body }) => pick(body, ['target']), {
     body: ['target'],
