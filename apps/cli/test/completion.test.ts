@@ -1,8 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ArgCompletion } from '../src/command-spec.js';
 import { COMMANDS } from '../src/command-table.js';
 import { completeWords } from '../src/completion/complete-words.js';
 import { COMPLETION_SHELLS, completionScript } from '../src/completion/shell-scripts.js';
+
+// what loaded the client (and its MessagePack codec): a Tab that asks the daemon nothing must not
+const clientLoads: string[] = [];
+vi.mock('@velos/client', () => {
+  clientLoads.push('@velos/client');
+  return {
+    createClient: () => ({
+      list: async () => [{ name: 'api', namespace: 'default', type: 'service' }],
+      close: async () => {},
+    }),
+  };
+});
 
 /** The answer for the last word of `line` (the command line after `velos`; a trailing space starts a new word). */
 function complete(line: string) {
@@ -106,5 +118,27 @@ describe('the command table and the completion scripts', () => {
 
   it('writes a script for bash, zsh and fish that runs velos __complete', () => {
     for (const shell of COMPLETION_SHELLS) expect(completionScript(shell)).toContain('velos __complete');
+  });
+});
+
+describe('velos __complete', () => {
+  it('loads the client only for the names of a running daemon, not for command words or options', async () => {
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
+      printed.push(String(text));
+      return true;
+    });
+    try {
+      const { runComplete } = await import('../src/commands/completion.js');
+      await runComplete(['0', 'st']);
+      await runComplete(['1', 'stop', '--']);
+      expect(clientLoads).toEqual([]);
+      expect(printed.join('')).toContain('stop\n');
+      await runComplete(['1', 'stop', '']);
+      expect(clientLoads).toEqual(['@velos/client']);
+      expect(printed.at(-1)).toMatch(/^api$/m);
+    } finally {
+      write.mockRestore();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { createClient, type VelosClient } from '@velos/client';
+import type { VelosClient } from '@velos/client';
 import { COMMANDS } from '../command-table.js';
 import { type CompletionAnswer, completeWords } from '../completion/complete-words.js';
 import { COMPLETION_SHELLS, type CompletionShell, completionScript } from '../completion/shell-scripts.js';
@@ -57,10 +57,15 @@ async function configKeys(): Promise<string[]> {
   return [...keys.map((key) => `${key}=`), 'env.'];
 }
 
-/** The names a running daemon knows for `source`; none when no daemon answers in time. */
+/**
+ * The names a running daemon knows for `source`; none when no daemon answers in time. The client (and
+ * its MessagePack codec) loads here, not with this module: a Tab on a command word or an option, most
+ * of them, asks the daemon nothing and went on loading it (~15 ms of each such Tab).
+ */
 async function daemonNames(
   source: Extract<CompletionAnswer, { kind: 'names' }>['source'],
 ): Promise<string[]> {
+  const { createClient } = await import('@velos/client');
   const client = createClient({
     home: resolveHome(process.env),
     autoStart: false,
