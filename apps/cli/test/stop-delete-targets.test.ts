@@ -182,6 +182,14 @@ describe('velos stop and delete of a process file', () => {
         expect(requests).toEqual([{ action, target: ['db', 'api'] }]);
       }
       expect(stderr.mock.calls.map(([text]) => String(text))).toEqual([]);
+      // a name --only gives that the file lacks is about this command: still told
+      const { ctx, requests } = context();
+      const input = { options: { only: 'api,nope' }, args: [file], rest: [] };
+      expect(await failureOf(runProcessAction(ctx, 'stop', [file], { input }))).toBeNull();
+      expect(requests).toEqual([{ action: 'stop', target: 'api' }]);
+      expect(stderr.mock.calls.map(([text]) => String(text))).toEqual([
+        `velos: warning: --only: ecosystem.config.js has no app named nope (it has db, api); the others go on\n`,
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

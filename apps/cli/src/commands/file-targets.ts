@@ -68,7 +68,7 @@ export async function knownAppsOfFile(
   const config = await import('@velos/core/config');
   const { startEnvironment } = await import('./start.js');
   const { specsFromConfigFile } = await import('./start-spec.js');
-  const { warn: _startWarnings, ...where } = await startEnvironment(ctx, config);
+  const where = { ...(await startEnvironment(ctx, config)), isForNames: true };
   const specs = await specsFromConfigFile(resolve(file), fileInput(input, file), where, config);
   const apps = specs.map((spec) => spec.name);
   return { apps, known: apps.filter((name) => known.has(name)) };

@@ -30,6 +30,11 @@ export interface StartEnvironment {
   defaults?: Record<string, unknown>;
   /** Told each warning of a PM2 process file (unknown or ignored options); the start goes on. */
   warn?: (message: string) => void;
+  /**
+   * The file is read for its apps' names alone (`velos stop|delete <file>`): its warnings about
+   * options, which concern starting the apps, are not told; an `--only` name it lacks still is.
+   */
+  isForNames?: boolean;
 }
 
 /** What the argument of `velos start` names. */
@@ -205,7 +210,7 @@ export async function specsFromConfigFile(
     ...(typeof profile === 'string' ? { envProfile: profile } : {}),
     ...(appendsEnvToName ? { appendsEnvToName } : {}),
     ...(where.defaults ? { defaults: where.defaults } : {}),
-    ...(where.warn ? { onWarning: where.warn } : {}),
+    ...(where.warn && !where.isForNames ? { onWarning: where.warn } : {}),
     ...(selected ? { only: selected } : {}),
   };
   const loaded = isScript
