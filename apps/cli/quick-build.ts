@@ -77,3 +77,21 @@ export const quickCore: EsbuildPlugin = {
     });
   },
 };
+
+/**
+ * For dist/velos-complete.cjs: the `import()`s of the command table (each command's implementation,
+ * loaded when it runs) become an empty module, which completion never runs: the bundle, which has no
+ * chunks, would otherwise hold the whole CLI.
+ */
+export const commandRunsLeftOut: EsbuildPlugin = {
+  name: 'command-runs-left-out',
+  setup(build) {
+    const commandTable = `${cliSource}command-table/`;
+    build.onResolve({ filter: /^\.\.\/commands\// }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.startsWith(commandTable)
+        ? { path: args.path, namespace: 'command-run-left-out' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'command-run-left-out' }, () => ({ contents: '', loader: 'js' }));
+  },
+};

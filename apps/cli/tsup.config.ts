@@ -7,7 +7,7 @@ import {
   lazyFsPromises,
 } from './daemon-cjs.js';
 import { entryBuiltinsByRequire, monitBundlePlugins, stampCacheKey } from './monit-build.js';
-import { quickCore } from './quick-build.js';
+import { commandRunsLeftOut, quickCore } from './quick-build.js';
 
 const shared: Options = {
   format: ['esm'],
@@ -48,7 +48,7 @@ const shared: Options = {
 // in place of msgpackr (packages/client/src/plain-codec.ts: loading and warming msgpackr's reader took
 // longer than the daemon's answer).
 // The CommonJS bundles of dist/ that are not the daemon's (whose build converts its own files to CommonJS)
-const OTHER_COMMONJS_BUNDLES = ['velos.cjs', 'velos-start.cjs', 'monit.cjs'];
+const OTHER_COMMONJS_BUNDLES = ['velos.cjs', 'velos-start.cjs', 'velos-complete.cjs', 'monit.cjs'];
 
 const quick: Options = {
   ...shared,
@@ -94,6 +94,15 @@ export default defineConfig([
     ...quick,
     entry: { 'velos-start': 'src/start-entry.ts' },
     onSuccess: () => stampCacheKey('dist/velos-start.cjs'),
+  },
+  // `velos __complete` (each Tab of the completion scripts) likewise from dist/velos-complete.cjs: the command
+  // table without the commands, whose `import()`s are left out (commandRunsLeftOut, first: quickCore takes
+  // every relative import)
+  {
+    ...quick,
+    entry: { 'velos-complete': 'src/complete-entry.ts' },
+    esbuildPlugins: [commandRunsLeftOut, ...(quick.esbuildPlugins ?? [])],
+    onSuccess: () => stampCacheKey('dist/velos-complete.cjs'),
   },
   // `velos monit` without arguments: the splash and the loader of dist/monit.cjs in one module, likewise.
   {

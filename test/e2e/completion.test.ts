@@ -188,6 +188,8 @@ describe('velos completion', () => {
     const subcommands = await velos(['__complete', '1', 'events', ''], { home: empty });
     expect(subcommands.stdout).toBe('emit\n');
     expect(existsSync(join(empty, 'velos.sock'))).toBe(false);
+    // answered by the quick bundle (dist/velos-complete.cjs), which keeps its code cache in the home
+    expect(existsSync(join(empty, 'cache', 'velos-complete.cjs.v8-cache'))).toBe(true);
     await cleanupHome(empty);
   });
 

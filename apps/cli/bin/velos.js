@@ -13,8 +13,15 @@ const CONFIG_WORD = /\.(json|ya?ml|toml)$|(^|\/)ecosystem[^/]*\.[cm]?js$|\.confi
 const isQuickStart = command === 'start' && rest.length <= 6 && !rest.some((word) => CONFIG_WORD.test(word));
 // the build's stamp of a quick bundle's content hash, the key of its code cache (src/cache-key-stamp.ts)
 const CACHE_KEY_STAMP = '/*velos-cache-key:';
+// `velos __complete …` (each Tab of the completion scripts) from dist/velos-complete.cjs (src/complete-entry.ts)
 const quick =
-  LIST_NAMES.includes(command) && rest.length <= 1 ? 'velos.cjs' : isQuickStart ? 'velos-start.cjs' : null;
+  LIST_NAMES.includes(command) && rest.length <= 1
+    ? 'velos.cjs'
+    : isQuickStart
+      ? 'velos-start.cjs'
+      : command === '__complete'
+        ? 'velos-complete.cjs'
+        : null;
 
 if (command === 'start' && rest.includes('--no-daemon')) {
   // a container's `velos start … --no-daemon`: a SIGTERM or SIGINT before its daemon has handlers of its

@@ -4,15 +4,26 @@ import { COMMANDS } from '../src/command-table.js';
 import { completeWords } from '../src/completion/complete-words.js';
 import { COMPLETION_SHELLS, completionScript } from '../src/completion/shell-scripts.js';
 
-// what loaded the client (and its MessagePack codec): a Tab that asks the daemon nothing must not
+// what loaded the client's connection (and its MessagePack codec): a Tab that asks the daemon nothing must not
 const clientLoads: string[] = [];
-vi.mock('@velos/client', () => {
-  clientLoads.push('@velos/client');
+const requests: { home: string; cmd: string }[] = [];
+vi.mock('@velos/client/quick', () => {
+  clientLoads.push('@velos/client/quick');
   return {
-    createClient: () => ({
-      list: async () => [{ name: 'api', namespace: 'default', type: 'service' }],
-      close: async () => {},
-    }),
+    connectDaemon: async (home: string, launcher: unknown) => {
+      // never started for a Tab
+      expect(launcher).toBe(false);
+      return {
+        started: false,
+        connection: {
+          request: async (cmd: string) => {
+            requests.push({ home, cmd });
+            return { processes: [{ name: 'api', namespace: 'default', type: 'service' }] };
+          },
+          close: () => {},
+        },
+      };
+    },
   };
 });
 
@@ -135,8 +146,9 @@ describe('velos __complete', () => {
       expect(clientLoads).toEqual([]);
       expect(printed.join('')).toContain('stop\n');
       await runComplete(['1', 'stop', '']);
-      expect(clientLoads).toEqual(['@velos/client']);
-      expect(printed.at(-1)).toMatch(/^api$/m);
+      expect(clientLoads).toEqual(['@velos/client/quick']);
+      expect(requests.map((request) => request.cmd)).toEqual(['list']);
+      expect(printed.at(-1)).toBe('api\nall\n');
     } finally {
       write.mockRestore();
     }

@@ -6,9 +6,9 @@ import { CACHE_KEY_STAMP } from '../src/cache-key-stamp.js';
 // Issue 17: what bin/velos.js relies on in the quick paths' bundles (built by `pnpm build`).
 const read = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../dist/${name}`, import.meta.url)), 'utf8');
-const BUNDLES = ['velos.cjs', 'velos-start.cjs'];
+const BUNDLES = ['velos.cjs', 'velos-start.cjs', 'velos-complete.cjs'];
 
-describe('the quick bundles (dist/velos.cjs, dist/velos-start.cjs)', () => {
+describe('the quick bundles (dist/velos.cjs, dist/velos-start.cjs, dist/velos-complete.cjs)', () => {
   it('have no import(): bin/velos.js runs them as scripts, where it is not available', () => {
     for (const name of BUNDLES) expect(read(name), name).not.toMatch(/(^|[^\w$.])import\(/);
   });
