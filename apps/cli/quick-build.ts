@@ -23,7 +23,7 @@ const LAZY_BUILTINS: Record<string, string[]> = {
 const PICOCOLORS_STDOUT = '(p.stdout || {}).isTTY';
 
 /**
- * How the quick paths' bundles (dist/velos.cjs, dist/velos-start.cjs) see `@velos/core` (issue 17):
+ * How the quick paths' bundles (dist/velos.cjs, dist/velos-start.cjs, dist/velos-complete.cjs) see `@velos/core` (issue 17):
  * - `@velos/core/codec` (msgpackr) is the client's small codec (packages/client/src/plain-codec.ts, same
  *   API and errors), so the client's `Connection` runs over it unchanged;
  * - `@velos/core` and its other entries are read from core's sources, each module marked free of side

@@ -12,7 +12,7 @@ import { unpackPlain } from './plain-unpack.js';
 /**
  * The frame codec of the CLI's quick paths (issue 17): what `@velos/core/codec` does for a client, with
  * the small MessagePack reader and writer of plain-unpack.ts and plain-pack.ts instead of msgpackr. The
- * quick bundles (dist/velos.cjs, dist/velos-start.cjs) are built with `@velos/core/codec` resolved to
+ * quick bundles (dist/velos.cjs, dist/velos-start.cjs, dist/velos-complete.cjs) are built with `@velos/core/codec` resolved to
  * this module, so the client's `Connection` runs unchanged over it; the errors are those of core's
  * `FrameDecoder`.
  */
