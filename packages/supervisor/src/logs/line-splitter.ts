@@ -95,6 +95,28 @@ export class LineSplitter {
     this.#onLines(line, 1);
   }
 
+  /**
+   * Writes the partial line as a line (a quiet pipe's, see `PipeCapture`) up to its last whole UTF-8
+   * character: the bytes of a character whose rest has not come yet stay as the start of the next
+   * partial line (cut there, both halves would decode to U+FFFD). When nothing before them is whole
+   * (bytes that never complete, or not UTF-8) everything is written, as `end` does.
+   */
+  cutPartial(): void {
+    if (this.#carryBytes === 0) return;
+    const carry = this.#carry.length === 1 ? this.#carry[0]! : Buffer.concat(this.#carry, this.#carryBytes);
+    const cut = completeCharactersEnd(carry);
+    if (cut === 0 || cut === carry.length) {
+      this.#carry = [carry];
+      this.end();
+      return;
+    }
+    this.#onLines(Buffer.concat([carry.subarray(0, cut), NEWLINE_BUFFER]), 1);
+    this.#carry = [carry.subarray(cut)];
+    this.#carryBytes = carry.length - cut;
+    // the bytes kept begin the next partial line
+    this.#partialsStarted += 1;
+  }
+
   #hold(piece: Buffer): void {
     if (this.#carryBytes === 0) this.#partialsStarted += 1;
     // a copy: the chunk may be a view of a buffer the next read overwrites
@@ -156,4 +178,19 @@ function characterBoundary(data: Buffer, max: number): number {
     if (((data[cut] ?? 0) & 0xc0) !== 0x80) return cut;
   }
   return max;
+}
+
+/**
+ * Where the whole characters of `data` end: before a UTF-8 lead byte in its last 3 bytes whose
+ * sequence is longer than the bytes after it; else its length (invalid data is left as it is).
+ */
+export function completeCharactersEnd(data: Buffer): number {
+  const length = data.length;
+  for (let at = length - 1; at >= 0 && at >= length - 3; at -= 1) {
+    const byte = data[at]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length - at < size ? at : length;
+  }
+  return length;
 }

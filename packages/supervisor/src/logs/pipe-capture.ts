@@ -121,19 +121,19 @@ export class PipeCapture {
     if (this.#finished) return;
     this.#ts = Date.now();
     this.#splitter.push(data, headroom);
-    if (this.#splitter.pendingBytes > 0) this.#notePartial(data.length);
+    if (this.#splitter.pendingBytes > 0) this.#notePartial(data.length % OUTPUT_BLOCK_BYTES === 0);
     if (this.#writer.isFull) this.#hold();
     else this.#pacer.onChunk(data.length);
   };
 
-  /** A read left a partial line waiting: notes when it began, and arms the timer unless it runs. */
-  #notePartial(bytes: number): void {
+  /** A read (of whole blocks: `isBlockRead`) left a partial line waiting: notes when it began, and arms the timer unless it runs. */
+  #notePartial(isBlockRead: boolean): void {
     const started = this.#splitter.partialsStarted;
     if (started !== this.#partialSeen) {
       this.#partialSeen = started;
       this.#partialSince = this.#ts;
     }
-    this.#isBlockRead = bytes % OUTPUT_BLOCK_BYTES === 0;
+    this.#isBlockRead = isBlockRead;
     if (this.#partialTimer === undefined && !this.#isBlockRead) this.#armPartialTimer(PARTIAL_LINE_QUIET_MS);
   }
 
@@ -186,7 +186,9 @@ export class PipeCapture {
     }
     // its time is that of the cut (a time index and the order of the streams never go back)
     this.#ts = Date.now();
-    this.#splitter.end();
+    this.#splitter.cutPartial();
+    // the start of a character whose rest has not come yet waits as a partial line of its own
+    if (this.#splitter.pendingBytes > 0) this.#notePartial(false);
   }
 
   #hold(): void {

@@ -51,6 +51,58 @@ describe('LineSplitter', () => {
     }
   });
 
+  it.each([
+    ['2-byte', 'é'],
+    ['3-byte', '€'],
+    ['4-byte', '😀'],
+  ])('cuts a line over the maximum before a %s character that would cross it', (_, char) => {
+    const size = Buffer.byteLength(char);
+    for (let before = 1; before <= 8; before += 1) {
+      const { splitter, lines } = collect(8);
+      const line = `${'x'.repeat(before)}${char}${char}y`;
+      splitter.push(Buffer.from(`${line}\n`));
+      const pieces = lines();
+      expect(pieces.join('')).toBe(line);
+      expect(pieces.every((piece) => !piece.includes('\ufffd') && Buffer.byteLength(piece) <= 8)).toBe(true);
+      expect(size).toBeGreaterThan(1);
+    }
+  });
+
+  it.each([
+    ['2-byte', 'é'],
+    ['3-byte', '€'],
+    ['4-byte', '😀'],
+  ])(
+    'cuts a partial line before a %s character whose rest has not come, which starts the next piece',
+    (_, char) => {
+      const bytes = Buffer.from(char);
+      for (let held = 1; held < bytes.length; held += 1) {
+        const { splitter, lines } = collect(1024);
+        splitter.push(Buffer.concat([Buffer.from('Loading '), bytes.subarray(0, held)]));
+        const started = splitter.partialsStarted;
+        splitter.cutPartial();
+        expect(lines()).toEqual(['Loading ']);
+        expect(splitter.pendingBytes).toBe(held);
+        expect(splitter.partialsStarted).toBe(started + 1);
+        splitter.push(Buffer.concat([bytes.subarray(held), Buffer.from(' done\n')]));
+        expect(lines()).toEqual(['Loading ', `${char} done`]);
+      }
+    },
+  );
+
+  it('cuts a partial line of whole characters whole, and bytes that never complete as they are', () => {
+    const whole = collect(1024);
+    whole.splitter.push(Buffer.from('ready €'));
+    whole.splitter.cutPartial();
+    expect(whole.lines()).toEqual(['ready €']);
+    expect(whole.splitter.pendingBytes).toBe(0);
+    const broken = collect(1024);
+    broken.splitter.push(Buffer.from([0xe2, 0x82]));
+    broken.splitter.cutPartial();
+    expect(broken.emitted).toHaveLength(1);
+    expect(broken.splitter.pendingBytes).toBe(0);
+  });
+
   it('writes nothing at end when no partial line is pending', () => {
     const { splitter, emitted } = collect(1024);
     splitter.push(Buffer.from('done\n'));
