@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDaemonLog } from '../src/daemon-log.js';
-import { REPEAT_BURST_LINES } from '../src/log-repeats.js';
+import { createRepeatFilter, REPEAT_BURST_LINES } from '../src/log-repeats.js';
 import { appSpec, Harness, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -26,7 +26,38 @@ describe('daemon.log', () => {
     expect(lines).toHaveLength(REPEAT_BURST_LINES + 2);
     expect(lines.at(-2)).toMatch(/\] something else$/);
     expect(lines.at(-1)).toMatch(
-      /last message repeated 995 more times in 10 s: cannot write logs\/app-out\.log: ENOSPC: .*\(batch 999\)$/,
+      /last message repeated 995 more times in 10 s: cannot write logs\/app-out\.log: ENOSPC: .*\(batch 5\.\.999\)$/,
+    );
+  });
+
+  it('keeps the range of the numbers that differ among the lines it folds (growing restart delays)', () => {
+    const written: string[] = [];
+    const repeats = createRepeatFilter(
+      (line) => written.push(line),
+      10_000,
+      () => 0,
+    );
+    for (const [id, delay] of [
+      [3, 100],
+      [3, 150],
+      [4, 225],
+      [3, 338],
+      [4, 506],
+      [3, 759],
+      [4, 1139],
+      [3, 1708],
+    ])
+      repeats.push(`process ${id} (api) exited with code 1: restarting in ${delay} ms`);
+    repeats.flush();
+    expect(written).toHaveLength(REPEAT_BURST_LINES + 1);
+    expect(written.at(-1)).toBe(
+      'last message repeated 3 more times in 10 s: process 3..4 (api) exited with code 1: restarting in 759..1708 ms',
+    );
+    for (let i = 0; i < REPEAT_BURST_LINES + 2; i += 1)
+      repeats.push('process 7 (web) exited with code 1: restarting in 0 ms');
+    repeats.flush();
+    expect(written.at(-1)).toBe(
+      'last message repeated 2 more times in 10 s: process 7 (web) exited with code 1: restarting in 0 ms',
     );
   });
 
