@@ -361,6 +361,12 @@ describe('log lines', () => {
     expect(JSON.parse(formatLogLine(logLine('oops', 'err'), 'json', plain))).toEqual(logLine('oops', 'err'));
   });
 
+  it('names the process of a cluster instance\'s line when the daemon knows it ("<name>:<id> |")', () => {
+    const line = { ...logLine('hello'), id: 3 };
+    expect(formatLogLine({ ...line, isIdKnown: true }, 'prefixed', plain)).toBe('api:3 | hello');
+    expect(formatLogLine(line, 'prefixed', plain)).toBe('api | hello');
+  });
+
   it('marks stderr lines with a red prefix on a colour terminal', () => {
     expect(formatLogLine(logLine('oops', 'err'), 'prefixed', colored)).toBe(`${colored.red('api |')} oops`);
     expect(formatLogLine(logLine('fine'), 'prefixed', colored)).toBe(`${colored.dim('api |')} fine`);

@@ -178,4 +178,10 @@ export interface LogLine {
    * out here because the follower fell behind (its reader did not take them); `line` says so.
    */
   skipped?: number;
+  /**
+   * Set on a line of an app with several processes (cluster instances) when it is known to be process
+   * `id`'s (`velos logs` shows `<name>:<id>`); absent on a line read back from log files the processes
+   * share, which cannot be told apart (`id` is then the first of them).
+   */
+  isIdKnown?: true;
 }

@@ -55,6 +55,7 @@ export async function tailLogs(
   try {
     await Promise.all(records.map((record) => record.pipeline.tailReady()));
     const groups = groupBySharedFiles(records.map((record) => record.pipeline.tailSnapshot()));
+    const byId = new Map(records.map((record) => [record.id, record]));
     let answer: LogLine[] = [];
     let omittedLines = 0;
     const unattributed: string[] = [];
@@ -63,6 +64,9 @@ export async function tailLogs(
     const fileOf = new Map<LogLine, { path: string; group: number }>();
     for (const [group, snapshot] of groups.entries()) {
       const part = await tailLines(snapshot, lines, stream, maxBytes, withBytes);
+      // files of one process of several (log_per_instance): every line is known to be its own
+      if (snapshot.writers === 1 && hasSeveralProcesses(byId.get(snapshot.sources[0]?.id ?? -1)))
+        for (const line of part.lines) line.isIdKnown = true;
       if (part.unattributed) unattributed.push(...part.unattributed);
       for (const line of part.lines) {
         fileOf.set(line, { path: snapshot.files[snapshot.merged ? 'out' : line.stream].path, group });
@@ -149,15 +153,22 @@ export function followLogs(
     }
   };
   const subscribe = (record: ProcessRecord): (() => void) =>
-    record.pipeline.subscribe(onBatch, {
-      isBehind,
-      onSkipped: (count, from) => {
-        if (stream !== 'all' && from !== stream) return;
-        const entry = skipped.get(record.id);
-        if (entry) entry.lines += count;
-        else skipped.set(record.id, { name: record.app.spec.name, lines: count });
+    record.pipeline.subscribe(
+      (batch) => {
+        // a live line is its process's: marked in place, as every follower of the process marks it
+        if (hasSeveralProcesses(record)) for (const line of batch) line.isIdKnown = true;
+        onBatch(batch);
       },
-    });
+      {
+        isBehind,
+        onSkipped: (count, from) => {
+          if (stream !== 'all' && from !== stream) return;
+          const entry = skipped.get(record.id);
+          if (entry) entry.lines += count;
+          else skipped.set(record.id, { name: record.app.spec.name, lines: count });
+        },
+      },
+    );
   unsubscribers = records.map(subscribe);
   if (watch) unsubscribers.push(watch((record) => unsubscribers.push(subscribe(record))));
   tailLogs(records, lines, stream, MAX_LOG_ANSWER_BYTES, withBytes)
@@ -173,6 +184,11 @@ export function followLogs(
       early = null;
     });
   return queue.subscription;
+}
+
+/** The app of `record` runs several processes (cluster instances): its lines say which (`LogLine.isIdKnown`). */
+function hasSeveralProcesses(record: ProcessRecord | undefined): boolean {
+  return record !== undefined && record.app.ids.length > 1;
 }
 
 /** The bytes of `lines` in an answer (see `logLineBytes`). */

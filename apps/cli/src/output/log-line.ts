@@ -2,7 +2,7 @@ import type { LogLine, LogsCut } from '@velos/core';
 import { formatBytes } from '@velos/core';
 import type { Colors } from './colors.js';
 
-/** How `velos logs` prints lines: `<name> | line`, the bare line, or one JSON object per line. */
+/** How `velos logs` prints lines: `<name> | line` (`<name>:<id> |` for a cluster instance's), the bare line, or one JSON object per line. */
 export type LogLineFormat = 'prefixed' | 'raw' | 'json';
 
 /**
@@ -20,7 +20,8 @@ export function formatLogLine(
   const raw = line.fields ? `${line.line}${formatFields(line.fields)}` : line.line;
   const text = isEscaped ? terminalText(raw, colors) : raw;
   if (format === 'raw') return text;
-  const prefix = `${line.name} |`;
+  // of an app with several processes, the one that wrote the line when known (as `velos list` ids them)
+  const prefix = line.isIdKnown ? `${line.name}:${line.id} |` : `${line.name} |`;
   return `${line.stream === 'err' ? colors.red(prefix) : colors.dim(prefix)} ${text}`;
 }
 

@@ -180,7 +180,7 @@ function sharersTail(
   // one file: its order; two: the order the daemon read the streams in, as for a whole tail
   const keyOf = ({ batch }: RingBatch) => (snapshot.merged ? batch.seq! : (batch.order ?? batch.ts));
   batches.sort((a, b) => keyOf(a) - keyOf(b) || a.batch.seq! - b.batch.seq!);
-  const lines = ringLines(batches, accept, count, budget, withBytes).map((entry) => entry.line);
+  const lines = ringLines(batches, accept, count, budget, withBytes, true).map((entry) => entry.line);
   const result: TailResult = {
     lines,
     omittedLines: budget.isCut ? count - lines.length : 0,
@@ -253,7 +253,7 @@ async function fileTail(
   const budget: Budget = { left: maxBytes, isCut: false };
   const file = snapshot.files[fileStream];
   const { batches, firstSeq } = contiguousBatches(snapshot, fileStream, file);
-  const ring = ringLines(batches, accept, count, budget, withBytes);
+  const ring = ringLines(batches, accept, count, budget, withBytes, snapshot.writers > 1);
   if (budget.isCut) return { lines: ring, omittedLines: count - ring.length, cutAt: null };
   if (ring.length >= count || !isFileReadable) return { lines: ring, omittedLines: 0, cutAt: null };
   // the settled ring lines are the file's newest (none was lost: the run starts at `writtenFrom` or
@@ -309,12 +309,14 @@ function contiguousBatches(
   return { batches: all.slice(start), firstSeq };
 }
 
+/** The newest ring lines of `batches`; `isShared`: several processes write the file (see `LogLine.isIdKnown`). */
 function ringLines(
   batches: RingBatch[],
   accept: (stream: LogStream) => boolean,
   count: number,
   budget: Budget,
   withBytes: boolean,
+  isShared: boolean,
 ): Ordered[] {
   const picked: Ordered[][] = [];
   let taken = 0;
@@ -336,6 +338,8 @@ function ringLines(
         line: text,
       });
       if (bytes !== undefined) line.bytes = bytes;
+      // a ring line is known to be its process's, unlike a line read back from a shared file
+      if (isShared) line.isIdKnown = true;
       if (!spend(budget, line)) break;
       lines.push({ line, order: ringIndex, key });
     }

@@ -23,7 +23,7 @@ describe('the start of a follow', () => {
     // the writer's check before a tail takes its time on disk; here the tail is taken at once, in the same
     // turn of the event loop as a line read just before it, as when that check ends in the turn of a read
     pipeline.tailReady = () => Promise.resolve();
-    const record = { id: 0, app: { spec: { name: 'app' } }, pipeline } as unknown as ProcessRecord;
+    const record = { id: 0, app: { spec: { name: 'app' }, ids: [0] }, pipeline } as unknown as ProcessRecord;
     const follow = followLogs([record], 2, 'out');
     pipeline.note('out', 'second');
     const seen: LogLine[] = [];
