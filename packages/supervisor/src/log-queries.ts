@@ -61,16 +61,19 @@ export async function tailLogs(
     const unattributed: string[] = [];
     // each file holding lines left out, with the end of the newest of them (-1: not known)
     const cutFiles = new Map<string, { endOffset: number; group: number }>();
-    const fileOf = new Map<LogLine, { path: string; group: number }>();
+    const fileOf = new Map<LogLine, { path: string; endOffset: number; group: number }>();
     for (const [group, snapshot] of groups.entries()) {
       const part = await tailLines(snapshot, lines, stream, maxBytes, withBytes);
       // files of one process of several (log_per_instance): every line is known to be its own
       if (snapshot.writers === 1 && hasSeveralProcesses(byId.get(snapshot.sources[0]?.id ?? -1)))
         for (const line of part.lines) line.isIdKnown = true;
       if (part.unattributed) unattributed.push(...part.unattributed);
-      for (const line of part.lines) {
-        fileOf.set(line, { path: snapshot.files[snapshot.merged ? 'out' : line.stream].path, group });
-      }
+      part.lines.forEach((line, index) => {
+        // a file line: the file it was read from (a rotated one, after velos update when the rings are empty)
+        const place = part.places?.[index];
+        const path = place?.path ?? snapshot.files[snapshot.merged ? 'out' : line.stream].path;
+        fileOf.set(line, { path, endOffset: place?.endOffset ?? -1, group });
+      });
       omittedLines += part.omittedLines;
       for (const cut of part.cutFiles) cutFiles.set(cut.path, { endOffset: cut.endOffset, group });
       const merged = answer.length === 0 ? part.lines : mergeByTime(answer, part.lines);
@@ -78,9 +81,10 @@ export async function tailLogs(
       for (const line of merged.slice(0, merged.length - answer.length)) {
         omittedLines += 1;
         const file = fileOf.get(line)!;
-        // newer lines of that app are left out now: where they end in its files is not known here
+        // newer lines of that app are left out now: where they end in its other files is not known here
         for (const cut of cutFiles.values()) if (cut.group === file.group) cut.endOffset = -1;
-        cutFiles.set(file.path, { endOffset: -1, group: file.group });
+        // lines are left out oldest first: this one is the newest left out of its file so far
+        cutFiles.set(file.path, { endOffset: file.endOffset, group: file.group });
         fileOf.delete(line);
       }
     }

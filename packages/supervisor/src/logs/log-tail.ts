@@ -74,6 +74,16 @@ export interface TailResult {
    * than asked for: the files hold older lines of theirs, which cannot be told from the others'.
    */
   unattributed?: string[];
+  /**
+   * Per line of `lines`, the file it was read from and the offset after it; undefined for a ring line
+   * (in the current file, or a rotated one since). Absent when no line came from a file.
+   */
+  places?: (CutPoint | undefined)[];
+}
+
+/** The places of `entries` (see `TailResult.places`), or none when no line came from a file. */
+function placesOf(entries: Ordered[]): Pick<TailResult, 'places'> {
+  return entries.some((entry) => entry.at !== undefined) ? { places: entries.map((entry) => entry.at) } : {};
 }
 
 /** Bytes read backwards at most to count the lines a cut answer leaves out (beyond, the count asked for is told). */
@@ -126,6 +136,7 @@ export async function tailLines(
       lines: tail.lines.map((entry) => entry.line),
       omittedLines: tail.omittedLines,
       cutFiles: tail.omittedLines > 0 ? [tail.cutAt ?? unknownCut(snapshot.files.out.path)] : [],
+      ...placesOf(tail.lines),
     };
   }
   const streams: LogStream[] = filter === 'all' ? ['out', 'err'] : [filter];
@@ -153,6 +164,7 @@ export async function tailLines(
     lines: kept.map((entry) => entry.line),
     omittedLines: Math.min(omittedLines, count - kept.length),
     cutFiles,
+    ...placesOf(kept),
   };
 }
 
