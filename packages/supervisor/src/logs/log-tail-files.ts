@@ -1,9 +1,11 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { LogLine } from '@velos/core';
 import { readTimeIndexTail, TimeCursor } from '../log-insights/time-lookup.js';
 import type { LogStream } from './line-batch.js';
 import type { LineDecoder } from './line-format.js';
 import { logLineBytes } from './log-line-bytes.js';
 import { listRotated } from './log-rotation.js';
+import { openLogForReading } from './open-log-file.js';
 import { readGzipLinesBackwards } from './read-gzip-lines.js';
 import { type BackwardsRead, type LineVisitor, readLinesBackwards } from './read-lines-backwards.js';
 
@@ -132,34 +134,90 @@ export async function readFileLines(
     budget.isCut = true;
     cutAt ??= { path: reading.path, endOffset: read.longLineEnd ?? -1 };
   };
-  const current = await readLinesBackwards(
-    file.path,
-    file.endOffset,
-    Math.min(overlap, file.fileLines),
-    visit,
-    budget.left,
-  );
-  if (current === null) return { lines: [], restOffset: null, cutAt: null };
-  noteRead(current);
-  // the current file holds only `fileLines` lines: older ones are in the rotated files, newest first
-  let skip = Math.max(0, overlap - file.fileLines);
-  const generations = found.length < count && !budget.isCut ? await rotatedGenerations(file) : [];
-  for (const generation of generations) {
-    if (found.length >= count || budget.isCut) break;
-    fileIndex += 1;
-    reading.path = generation;
-    const read = await readRotated(reading, skip, count - found.length, visit, budget.left);
-    // ring lines left to pass over go on into the next older file (the ring may span several small
-    // ones); a file gone since the listing (pruned) leaves it unknown where they end: stop there
-    if (read === null) {
-      if (skip > 0) break;
-      continue;
+  // the rotated files a tail reads are opened before it reads them: while it reads, rotations (a flood)
+  // may compress or prune them (a low retention), and an open file stays readable (a tail of 30,000
+  // lines came back ~3 % short, without a gap). Before the current file too when this writer rotated
+  // (its current file holds only its own `fileLines`) and those are fewer than the tail needs.
+  const isRotatedNeeded =
+    file.previous !== null && count > file.fileLines - Math.min(overlap, file.fileLines);
+  let opened = isRotatedNeeded ? await openGenerations(file) : null;
+  try {
+    const current = await readLinesBackwards(
+      file.path,
+      file.endOffset,
+      Math.min(overlap, file.fileLines),
+      visit,
+      budget.left,
+    );
+    if (current === null) return { lines: [], restOffset: null, cutAt: null };
+    noteRead(current);
+    // the current file holds only `fileLines` lines: older ones are in the rotated files, newest first
+    let skip = Math.max(0, overlap - file.fileLines);
+    if (found.length < count && !budget.isCut) opened ??= await openGenerations(file);
+    const generations = found.length < count && !budget.isCut ? (opened ?? []) : [];
+    for (const generation of generations) {
+      if (found.length >= count || budget.isCut) break;
+      fileIndex += 1;
+      reading.path = generation.path;
+      const read = await readRotated(
+        reading,
+        skip,
+        count - found.length,
+        visit,
+        budget.left,
+        generation.handle,
+      );
+      // ring lines left to pass over go on into the next older file (the ring may span several small
+      // ones); a file gone since the listing (pruned) leaves it unknown where they end: stop there
+      if (read === null) {
+        if (skip > 0) break;
+        continue;
+      }
+      noteRead(read);
+      skip -= read.skipped;
     }
-    noteRead(read);
-    skip -= read.skipped;
+    const lines = await orderFound(found, reads, file.endOffset, owner.bound);
+    return { lines, restOffset, cutAt };
+  } finally {
+    await closeGenerations(opened ?? []);
   }
-  const lines = await orderFound(found, reads, file.endOffset, owner.bound);
-  return { lines, restOffset, cutAt };
+}
+
+/** Rotated files a tail opens at most before reading (see `openGenerations`); older ones are opened as they are read. */
+const MAX_OPENED_GENERATIONS = 32;
+
+/** A rotated file to read, opened already when `handle` is set (`path` is then the file opened: plain or `.gz`). */
+interface Generation {
+  path: string;
+  handle?: FileHandle;
+}
+
+/** `rotatedGenerations`, the newest MAX_OPENED_GENERATIONS of them opened (the `.gz` of one compressed since). */
+async function openGenerations(file: TailedFile): Promise<Generation[]> {
+  const generations: Generation[] = [];
+  try {
+    for (const path of await rotatedGenerations(file)) {
+      if (generations.length >= MAX_OPENED_GENERATIONS) {
+        generations.push({ path });
+        continue;
+      }
+      let handle = await openLogForReading(path);
+      let at = path;
+      if (handle === null && !path.endsWith('.gz')) {
+        at = `${path}.gz`;
+        handle = await openLogForReading(at);
+      }
+      generations.push(handle === null ? { path } : { path: at, handle });
+    }
+  } catch (error) {
+    await closeGenerations(generations);
+    throw error;
+  }
+  return generations;
+}
+
+async function closeGenerations(generations: Generation[]): Promise<void> {
+  await Promise.all(generations.map((generation) => generation.handle?.close()));
 }
 
 /**
@@ -242,7 +300,8 @@ function stampMs(stamp: string): number {
 
 /**
  * Reads the rotated file `reading.path` backwards, gzipped or not (it may have been compressed since
- * the snapshot: then `reading.path` becomes the `.gz` file's, before its lines are visited).
+ * the snapshot: then `reading.path` becomes the `.gz` file's, before its lines are visited); `opened`:
+ * the file at `reading.path`, opened already.
  */
 async function readRotated(
   reading: { path: string },
@@ -250,10 +309,14 @@ async function readRotated(
   count: number,
   visit: LineVisitor,
   maxBytes: number,
+  opened?: FileHandle,
 ): Promise<BackwardsRead | null> {
   // the skipped lines are ring lines (held in memory already), so they may be kept besides the budget
   const limits = { maxLineBytes: maxBytes, maxKeptBytes: maxBytes * 2 };
-  if (reading.path.endsWith('.gz')) return readGzipLinesBackwards(reading.path, skip, count, visit, limits);
+  if (reading.path.endsWith('.gz'))
+    return readGzipLinesBackwards(reading.path, skip, count, visit, limits, opened);
+  if (opened !== undefined)
+    return readLinesBackwards(reading.path, Number.POSITIVE_INFINITY, skip, visit, maxBytes, opened);
   const plain = await readLinesBackwards(reading.path, Number.POSITIVE_INFINITY, skip, visit, maxBytes);
   if (plain !== null) return plain;
   reading.path = `${reading.path}.gz`;

@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import { bytesUnlessUtf8 } from './line-batch.js';
 import { logReadError, openLogForReading } from './open-log-file.js';
 import type { BackwardsRead, LineVisitor } from './read-lines-backwards.js';
@@ -22,7 +23,7 @@ interface Kept {
  * the decompressed text. Memory stays bounded: only those lines are kept, no line longer than
  * `maxLineBytes` is held (reading stops at it, as at lines dropped to keep the kept ones under
  * `maxKeptBytes`), and `hasLongLine` says so. Resolves the file's mtime, or null when the file does
- * not exist.
+ * not exist. `opened`: the file, opened already (then not closed here).
  */
 export async function readGzipLinesBackwards(
   path: string,
@@ -33,8 +34,9 @@ export async function readGzipLinesBackwards(
     maxLineBytes: Number.POSITIVE_INFINITY,
     maxKeptBytes: Number.POSITIVE_INFINITY,
   },
+  opened?: FileHandle,
 ): Promise<BackwardsRead | null> {
-  const handle = await openLogForReading(path);
+  const handle = opened ?? (await openLogForReading(path));
   if (!handle) return null;
   const keep = skip + count;
   const kept: Kept[] = [];
@@ -102,7 +104,8 @@ export async function readGzipLinesBackwards(
   } catch (error) {
     throw logReadError(path, error);
   } finally {
-    await handle.close();
+    // a file opened by the caller (`opened`) stays the caller's to close
+    if (opened === undefined) await handle.close();
   }
   let longLineEnd: number | undefined;
   for (let index = kept.length - 1 - skip; index >= 0; index -= 1) {

@@ -28,7 +28,7 @@ export interface BackwardsRead {
  * 64 KiB (never the whole file): the newest `skip` lines are passed over without being decoded, then
  * each line goes to `visit` until it returns false or the file's start is reached. A line longer than
  * `maxLineBytes` is never held: reading stops there and `hasLongLine` is set. Resolves the file's
- * mtime, or null when the file does not exist.
+ * mtime, or null when the file does not exist. `opened`: the file, opened already (then not closed here).
  */
 export async function readLinesBackwards(
   path: string,
@@ -36,8 +36,9 @@ export async function readLinesBackwards(
   skip: number,
   visit: LineVisitor,
   maxLineBytes = Number.POSITIVE_INFINITY,
+  opened?: FileHandle,
 ): Promise<BackwardsRead | null> {
-  const handle = await openLogForReading(path);
+  const handle = opened ?? (await openLogForReading(path));
   if (!handle) return null;
   try {
     const stat = await handle.stat();
@@ -89,7 +90,8 @@ export async function readLinesBackwards(
       ? { mtimeMs: stat.mtimeMs, skipped, hasLongLine: true, longLineEnd: lineEnd }
       : { mtimeMs: stat.mtimeMs, skipped };
   } finally {
-    await handle.close();
+    // a file opened by the caller (`opened`) stays the caller's to close
+    if (opened === undefined) await handle.close();
   }
 }
 
