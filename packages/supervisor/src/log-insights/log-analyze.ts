@@ -21,6 +21,7 @@ import { isDaemonNote } from './daemon-note.js';
 import { fitEstimates } from './fit-estimates.js';
 import { grepMatches } from './grep-match.js';
 import { compileGrep } from './grep-pattern.js';
+import { pidLineFilter } from './instance-pids.js';
 import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
 import {
   createChunkBuffers,
@@ -166,6 +167,10 @@ export async function analyzeLogs(
       ? undefined
       : createLineDecoder({ format: target.format, dateFormat: target.dateFormat }),
   );
+  // one instance of an app whose instances share JSON Lines files: its records only (told by their pid)
+  const keepOf = apps.map((target) =>
+    target.pids === undefined ? {} : { keep: pidLineFilter(target.pids) },
+  );
   // a sample watches for the lines that may be errors, the apps' own rules' included
   const errorWatchOf = createErrorWatches(apps);
   // the parts are read one at a time: one pair of chunk buffers for all of them
@@ -282,7 +287,7 @@ export async function analyzeLogs(
       lines: count,
       completed,
       resumeAt,
-    } = await scanSource(source, { ...range, deadline }, visit, watch, part, buffers);
+    } = await scanSource(source, { ...range, deadline, ...keepOf[app] }, visit, watch, part, buffers);
     context.flush();
     lines += count;
     linesOf[app] = (linesOf[app] ?? 0) + count;

@@ -36,7 +36,12 @@ export function createLogQueryControl(
     },
     analyzeLogs: async (request) => {
       const records = selectLogRecords(table, request.target);
-      const apps = (await import('./log-target.js')).logQueryTargets(records, await exitReader(bus));
+      const { logQueryTargets, pidTargetRecords } = await import('./log-target.js');
+      // some instances of an app sharing JSON Lines files: their records are told by pid
+      const byPid = pidTargetRecords(records);
+      const pids =
+        byPid.length === 0 ? null : await (await import('./instance-pids.js')).instancePids(bus, byPid);
+      const apps = logQueryTargets(records, await exitReader(bus), pids);
       return run(async () => (await import('./log-analyze.js')).analyzeLogs(apps, request));
     },
   };

@@ -28,6 +28,8 @@ export interface ScanRange {
   until?: number;
   /** Epoch ms after which the scan stops (the answer says it is partial). */
   deadline: number;
+  /** Only lines it keeps are counted and visited (one instance's lines of a shared JSON Lines file). */
+  keep?: (data: Buffer, start: number, end: number) => boolean;
 }
 
 /** Bytes read at a time past a part's end, to finish the line that crosses it. */
@@ -223,6 +225,7 @@ export async function scanSource(
           return;
         }
       }
+      if (range.keep !== undefined && !range.keep(data, lineStart, end)) continue;
       lines += 1;
       if (skip > 0) {
         skip -= 1;

@@ -28,6 +28,11 @@ export interface LogQueryTarget {
    * hold and the answer gives, as a file line cannot be told whose.
    */
   sharedBy?: number[];
+  /**
+   * Set instead of `sharedBy` when those shared files are JSON Lines and the pids of the selected
+   * processes are known: a record holds its writer's pid, so only theirs are read.
+   */
+  pids?: ReadonlySet<number>;
   format: LogFormat;
   dateFormat?: string;
   /** False when the app opted out of the live log engine (`log_engine = false`). */
@@ -78,23 +83,42 @@ export function queryFilesOf(target: LogQueryTarget): LogQueryFiles[] {
 }
 
 /** The apps of the records a target selected, one each, in the order of their first process id. */
-export function logQueryTargets(records: ProcessRecord[], readExits?: ReadExits): LogQueryTarget[] {
+export function logQueryTargets(
+  records: ProcessRecord[],
+  readExits?: ReadExits,
+  pids?: ReadonlySet<number> | null,
+): LogQueryTarget[] {
   const sorted = [...records].sort((a, b) => a.id - b.id);
   const apps = [...new Set(sorted.map((record) => record.app))];
-  return apps.map((app) => toTarget(app, sorted, readExits));
+  return apps.map((app) => toTarget(app, sorted, readExits, pids ?? undefined));
+}
+
+/**
+ * The records of a target that selected some processes of one app sharing JSON Lines files (`velos
+ * logs 3` of one instance), whose lines `pids` (see `instancePids`) can tell apart; else none.
+ */
+export function pidTargetRecords(records: ProcessRecord[]): ProcessRecord[] {
+  const app = records[0]?.app;
+  if (app === undefined || records.some((record) => record.app !== app)) return [];
+  if (app.spec.logPerInstance === true || app.spec.logFormat !== 'json') return [];
+  const selected = new Set(records.map((record) => record.id));
+  return app.ids.some((id) => !selected.has(id)) ? records : [];
 }
 
 function toTarget(
   app: ProcessRecord['app'],
   sorted: ProcessRecord[],
   readExits: ReadExits | undefined,
+  pids: ReadonlySet<number> | undefined,
 ): LogQueryTarget {
   const mine = sorted.filter((record) => record.app === app);
   const selected = new Set(mine.map((record) => record.id));
   const isSome = app.ids.some((id) => !selected.has(id));
   // each instance writes its own files: the selected ones' are read, and only their exits count
   const isOwnFiles = app.spec.logPerInstance === true;
-  const ids = isOwnFiles && isSome ? [...selected] : undefined;
+  // shared JSON Lines files: the selected ones' records are told by their pids, and only their exits count
+  const isByPid = isSome && !isOwnFiles && pids !== undefined;
+  const ids = (isOwnFiles || isByPid) && isSome ? [...selected] : undefined;
   let lastRestart: LogQueryTarget['lastRestart'];
   for (const record of mine) {
     // a stopped or errored process has no current run: its latest run's start is kept (process-history.ts)
@@ -118,7 +142,8 @@ function toTarget(
     ...(isOwnFiles
       ? { instanceFiles: mine.map((record) => ({ ...ownFiles(app, record.id), id: record.id })) }
       : {}),
-    ...(isSome && !isOwnFiles ? { sharedBy: [...app.ids].sort((a, b) => a - b) } : {}),
+    ...(isByPid ? { pids: pids! } : {}),
+    ...(isSome && !isOwnFiles && !isByPid ? { sharedBy: [...app.ids].sort((a, b) => a - b) } : {}),
     format: app.spec.logFormat,
     ...(app.spec.logDateFormat === undefined ? {} : { dateFormat: app.spec.logDateFormat }),
     hasLiveEngine: app.spec.logEngine !== false,
