@@ -254,7 +254,7 @@ function appsText(apps: LogAppSummaryInfo[]): string {
   const width = Math.max(...apps.map((app) => app.name.length));
   return apps
     .map((app, i) => {
-      const parts = [`${app.lines.toLocaleString('en-US')} lines`];
+      const parts = [app.lines === 1 ? '1 line' : `${app.lines.toLocaleString('en-US')} lines`];
       for (const level of ['fatal', 'error', 'warn'] as const) {
         const count = app.levels[level];
         if (count !== undefined) parts.push(`${count.toLocaleString('en-US')} ${level}`);

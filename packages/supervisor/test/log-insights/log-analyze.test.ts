@@ -287,6 +287,14 @@ describe('analyzeLogs over several apps', () => {
     expect(result.text).toMatch(/^apps: flood {2}[\d,]+ lines · 3 error · health \d+\/100$/m);
   });
 
+  it("says '1 line' of an app that wrote one", async () => {
+    const one = fileTarget('one-line', 'single', ['INFO started'], []);
+    const two = fileTarget('two-lines', 'double', ['INFO started', 'INFO ready'], []);
+    const result = await analyzeLogs([one, two], { target: 'all', view: 'summary', limit: 10 });
+    expect(result.text).toMatch(/ single {2}1 line · health \d+\/100$/m);
+    expect(result.text).toMatch(/ double {2}2 lines · health/);
+  });
+
   it('answers a target that selects no app (`all` before any start) with an empty view of each kind', async () => {
     for (const view of ['summary', 'patterns', 'anomalies', 'dedupe'] as const) {
       const result = await analyzeLogs([], { target: 'all', view, limit: 10 });
