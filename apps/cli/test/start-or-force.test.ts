@@ -65,6 +65,22 @@ describe('startOrForce (velos start -f)', () => {
     expect(scales).toEqual([]);
   });
 
+  // it said "'fj' runs /srv/job.js; … so /srv/job.js would not run" when only the interpreter differed
+  it('names the interpreter and its arguments when they are what differs', async () => {
+    const running = spec({ interpreterArgs: ['--max-old-space-size=64'] });
+    const { client, scales } = daemonWith(running);
+    await expect(startOrForce(client, [spec()], true)).rejects.toThrow(
+      "'fj' runs /srv/job.js (interpreter args --max-old-space-size=64); -f adds instances of it (its " +
+        'script, arguments and interpreter), so /srv/job.js would not run: delete it first (velos delete fj) ' +
+        'or give another --name',
+    );
+    const bun = daemonWith(spec());
+    await expect(
+      startOrForce(bun.client, [spec({ interpreter: 'bun', interpreterArgs: ['--smol'] })], true),
+    ).rejects.toThrow('so /srv/job.js (interpreter bun --smol) would not run');
+    expect([...scales, ...bun.scales]).toEqual([]);
+  });
+
   it('offers -f only where it can apply: one app, not forced already', async () => {
     const other = spec({ name: 'web', source: { file: '/srv/other.toml' } });
     const { client } = daemonWith(other);

@@ -70,6 +70,15 @@ async function isFromFile(
   return running?.spec.source?.file === file;
 }
 
-function commandOf(spec: Pick<AppSpec, 'script' | 'args'>): string {
-  return [spec.script, ...spec.args].join(' ');
+/**
+ * What a spec runs, as the refusal names it: the interpreter and its arguments too when set, since a
+ * -f that differs only there would otherwise read "'c' runs app.js; … so app.js would not run".
+ */
+function commandOf(spec: Pick<AppSpec, 'script' | 'args' | 'interpreter' | 'interpreterArgs'>): string {
+  const command = [spec.script, ...spec.args].join(' ');
+  const interpreterArgs = spec.interpreterArgs.join(' ');
+  if (spec.interpreter !== undefined) {
+    return `${command} (interpreter ${[spec.interpreter, interpreterArgs].filter(Boolean).join(' ')})`;
+  }
+  return interpreterArgs === '' ? command : `${command} (interpreter args ${interpreterArgs})`;
 }
