@@ -5,7 +5,8 @@ export const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   force: {
     type: 'boolean',
     short: 'f',
-    description: 'an app of this name runs already: add these instances to it (same script and arguments)',
+    description:
+      'an app of this name runs already: add these instances to it (same script, args and interpreter)',
   },
   'no-daemon': {
     type: 'boolean',
