@@ -136,6 +136,26 @@ describe('REST routes over a real daemon', () => {
     expect(restarted.status).toBe(200);
     expect(restarted.body.processes[0].pid).not.toBe(before.pid);
     expect((await request('POST', '/api/v1/processes/plain/reload')).status).toBe(200);
+    // what no environment can hold is refused and the app keeps running (the spawn failed: it was left errored)
+    const running = (await request('GET', '/api/v1/processes/plain')).body.processes[0];
+    for (const [path, env, field, message] of [
+      ['restart', { A: 'x\0y' }, 'env.A', 'env.A: expected a value without NUL characters'],
+      [
+        'reload',
+        { 'A=B': 'x' },
+        'env.A=B',
+        'expected a variable name (not empty, without = or NUL), got "A=B"',
+      ],
+    ] as const) {
+      const refused = await request('POST', `/api/v1/processes/plain/${path}`, { body: { env } });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field });
+      expect(refused.body.error.message).toContain(message);
+    }
+    expect((await request('GET', '/api/v1/processes/plain')).body.processes[0]).toMatchObject({
+      status: 'online',
+      pid: running.pid,
+    });
     // a restart and a reload asked for by the operator are no health problem for health_check
     const health = await call(api.url, 'POST', '/mcp', {
       token: api.admin,

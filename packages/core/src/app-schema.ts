@@ -5,6 +5,7 @@ import { appNameSchema, appNameText } from './app-name-schema.js';
 import { splitArgs } from './app-resolve.js';
 import { NESTED_DEFAULTS } from './app-spec.js';
 import { CONFIG_PARSE } from './config-issues.js';
+import { envEntryProblem } from './env-entry.js';
 import { logRulesSchema } from './log-rules-schema.js';
 import { probeHeaderNameProblem, probeHeaderValueProblem, probeUrlProblem } from './probe-request.js';
 import { quoteValue } from './quote-value.js';
@@ -28,12 +29,7 @@ export const envValues = z.pipe(
     const entries = Object.entries(env).map(([k, v]) => [k, String(v)] as const);
     // what no process environment can hold: the app would get another variable, or fail to spawn
     for (const [name, value] of entries) {
-      const why =
-        name === '' || /[=\0]/.test(name)
-          ? `expected a variable name (not empty, without = or NUL), got ${quoteValue(name)}`
-          : value.includes('\0')
-            ? 'expected a value without NUL characters'
-            : null;
+      const why = envEntryProblem(name, value);
       if (why !== null) ctx.issues.push({ code: 'custom', message: why, input: value, path: [name] });
     }
     return Object.fromEntries(entries);

@@ -7,6 +7,7 @@ import { TARGET_MAX_CHARS } from './app-name.js';
 import { appNameSchema, appNameText } from './app-name-schema.js';
 import type { AppSpec } from './app-spec.js';
 import { COMPONENT_LIMITS, COMPONENT_NAME } from './component-report.js';
+import { envEntryProblem } from './env-entry.js';
 import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
 import { isoTime } from './iso-time.js';
 import { logRulesSchema } from './log-rules-schema.js';
@@ -34,6 +35,15 @@ const optionalNonEmpty = z.optional(nonEmpty);
 const optionalBoolean = z.optional(z.boolean());
 const strings = z.array(z.string());
 const stringRecord = z.record(z.string(), z.string());
+// what no process environment can hold is refused here, not at the spawn: a restart with it stopped the app
+const envRecord = z.record(z.string(), z.string()).check(
+  z.superRefine((env, ctx) => {
+    for (const [name, value] of Object.entries(env)) {
+      const why = envEntryProblem(name, value);
+      if (why !== null) ctx.addIssue({ code: 'custom', message: why, input: value, path: [name] });
+    }
+  }),
+);
 const optionalEnvName = z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/)));
 const atLeastOne = z.int().check(z.gte(1));
 
@@ -69,8 +79,8 @@ export const appSpecSchema = z.object({
   script: nonEmpty,
   args: strings,
   cwd: absolutePath,
-  env: stringRecord,
-  ownEnv: z.optional(stringRecord),
+  env: envRecord,
+  ownEnv: z.optional(envRecord),
   inheritEnv: z.optional(z.literal(false)),
   autostart: z.optional(z.literal(false)),
   filterEnv: z.optional(z.array(nonEmpty)),
@@ -383,9 +393,8 @@ export const requestSchemas = lazyEntries({
       replace: z.optional(z.boolean()),
     }),
   stop: () => z.object({ target: targets }),
-  restart: () =>
-    z.object({ target: targets, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
-  reload: () => z.object({ target, env: z.optional(stringRecord), ownEnv: z.optional(stringRecord) }),
+  restart: () => z.object({ target: targets, env: z.optional(envRecord), ownEnv: z.optional(envRecord) }),
+  reload: () => z.object({ target, env: z.optional(envRecord), ownEnv: z.optional(envRecord) }),
   scale: () =>
     z.object({
       name: target,
