@@ -544,8 +544,20 @@ describe('REST routes over a real daemon', () => {
       body: { rule: { ...rule, when: 'restarts >= lots' } },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'rule' });
+    expect(refused.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'rule.when' });
     expect(refused.body.error.message).toMatch(/^rule\.when: expected one of "event <kind>/);
+    // each wrong key is the field, as in a rule given as JSON (it was "rule" whatever the key)
+    for (const [wrong, field] of [
+      [{ webhook: 'not-a-url' }, 'rule.webhook'],
+      [{ webhook: { url: 'x' } }, 'rule.webhook.url'],
+      [{ severity: 'loud' }, 'rule.severity'],
+      [{ for: 'soon' }, 'rule.for'],
+    ] as const) {
+      const answer = await request('POST', '/api/v1/alerts', { body: { rule: { ...rule, ...wrong } } });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.field, answer.body.error.message).toBe(field);
+      expect(answer.body.error.message.startsWith(`${field}: `)).toBe(true);
+    }
   });
 
   it('masks webhook URLs and secret headers of GET /alerts for a read token, not for admin', async () => {

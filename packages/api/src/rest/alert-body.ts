@@ -20,7 +20,9 @@ export async function alertBody(body: unknown): Promise<unknown> {
     const message = error.message.startsWith(`${LABEL}: `)
       ? error.message.slice(LABEL.length + 2)
       : error.message;
-    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { data: { field: 'rule' } });
+    // the field the message names (`rule.when`, `rule.webhook.url`), as a rule given as JSON is told
+    const field = /^(rule(?:\.[^\s:]+)?): /.exec(message)?.[1] ?? 'rule';
+    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { data: { field } });
   }
 }
 
