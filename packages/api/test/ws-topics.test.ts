@@ -154,6 +154,17 @@ describe('the logs topic', () => {
 });
 
 describe('the events and metrics topics', () => {
+  it('answers an events target that names nothing with TARGET_NOT_FOUND, as a logs one (docs/api-websocket.md)', async () => {
+    const socket = await ready();
+    socket.send({ type: 'subscribe', topic: 'events', target: 'nope' });
+    const error = await socket.take((m) => m.type === 'error', 'an error');
+    expect(error).toMatchObject({ code: 'TARGET_NOT_FOUND', topic: 'events' });
+    // the subscription was dropped: asking again is told again, not taken as a duplicate
+    socket.send({ type: 'subscribe', topic: 'events', target: 'nope' });
+    await socket.take((m) => m.type === 'error', 'the second error');
+    await waitFor(() => harness.counts.active.followEvents === 0, 'no follow left');
+  });
+
   it('sends new events matching the kinds and target', async () => {
     const socket = await ready();
     socket.send({ type: 'subscribe', topic: 'events', target: 'tick', kinds: ['process'] });
