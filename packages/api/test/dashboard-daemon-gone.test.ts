@@ -62,6 +62,25 @@ describe.skipIf(!hasChromium)('the web dashboard while its daemon is gone', () =
     expect(await conn.getAttribute('class')).toContain('tone-bad');
     expect(await conn.getAttribute('title')).toMatch(/cannot reach the Velos daemon/);
 
+    // a page of a server that never reached the daemon knows nothing (one that did shows the rows it
+    // last had): it said 0 online, "Loading the processes…", "No events yet" and "none recorded"
+    const cold = await startServer(first!.client, { auth: { disabled: true } });
+    const fresh = await browser!.newPage();
+    try {
+      await fresh.goto(`${cold.url}/#/`);
+      await fresh
+        .locator('.banner', { hasText: 'The Velos daemon is not reachable' })
+        .waitFor({ timeout: 20_000 });
+      await fresh.getByText('The apps are not known yet: the daemon is not reachable.').waitFor();
+      expect(await fresh.locator('.count-n').allTextContents()).toEqual(['–', '–', '–', '–']);
+      await fresh.getByText('The events are not known: the daemon is not reachable.').waitFor();
+      await fresh.getByText('unknown: the daemon is not reachable').waitFor();
+      expect(await fresh.getByText('none recorded').count()).toBe(0);
+    } finally {
+      await fresh.close();
+      await cold.server.close();
+    }
+
     second = await startDaemon({}, first!.home);
     await tab.locator('.banner').waitFor({ state: 'detached', timeout: 30_000 });
     await conn.filter({ hasText: 'live' }).waitFor({ timeout: 20_000 });

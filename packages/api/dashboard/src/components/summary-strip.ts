@@ -20,6 +20,8 @@ const OPTIONAL_BUCKETS: ReadonlySet<string> = new Set(['scheduled']);
 /** The answer first: apps by state, the daemon's self-health, the host, and the newest problem. */
 export function SummaryStrip({ selected }: { selected: string | null }) {
   const processes = useDash((s) => s.processes);
+  // until a list arrived the counts are unknown, not 0 (a page opened while the daemon is down)
+  const hasProcesses = useDash((s) => s.hasProcesses);
   const status = useDash((s) => s.status);
   const isDaemonDown = useDash((s) => s.problem !== null);
   const metrics = useDash((s) => s.metrics);
@@ -39,12 +41,12 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
       ${BUCKETS.filter((b) => !OPTIONAL_BUCKETS.has(b.key) || counts[b.key] > 0 || selected === b.key).map(
         (b) => html`<button
           type="button"
-          class=${`count tone-${b.tone}${counts[b.key] === 0 ? ' zero' : ''}${selected === b.key ? ' selected' : ''}`}
+          class=${`count tone-${b.tone}${counts[b.key] === 0 || !hasProcesses ? ' zero' : ''}${selected === b.key ? ' selected' : ''}`}
           aria-pressed=${selected === b.key}
           title=${`Show only ${b.word} apps`}
           onClick=${() => setParams({ show: selected === b.key ? null : b.key })}
         >
-          <span class="count-n">${counts[b.key]}</span>
+          <span class="count-n">${hasProcesses ? counts[b.key] : '–'}</span>
           <span class="count-word"><span class="dot" aria-hidden="true"></span>${b.word}</span>
         </button>`,
       )}
@@ -85,7 +87,9 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
             ? html`<a class=${`problem-link sev-${problem.severity}`} href=${problem.app ? routeHash('app', problem.app) : routeHash('events')}>
                 <span class="sev">${problem.severity}</span> ${problem.message}
                 <span class="muted"> · ${formatAgo(problem.at)}</span></a>`
-            : html`<span class="muted">none recorded</span>`
+            : isDaemonDown && events.length === 0
+              ? html`<span class="muted">unknown: the daemon is not reachable</span>`
+              : html`<span class="muted">none recorded</span>`
         }
       </div>
     </div>

@@ -10,6 +10,7 @@ export function OverviewView({ route }: { route: Route }) {
   const processes = useDash((s) => s.processes);
   const hasProcesses = useDash((s) => s.hasProcesses);
   const events = useDash((s) => s.events);
+  const isDaemonDown = useDash((s) => s.problem !== null);
   const filter = route.params.get('q') ?? '';
   const show = route.params.get('show');
   const sort = (route.params.get('sort') ?? 'name') as 'name' | 'cpu' | 'memory' | 'restarts';
@@ -25,7 +26,7 @@ export function OverviewView({ route }: { route: Route }) {
       </div>
       ${
         !hasProcesses
-          ? html`<p class="empty-note">Loading the processes…</p>`
+          ? html`<p class="empty-note">${isDaemonDown ? 'The apps are not known yet: the daemon is not reachable.' : 'Loading the processes…'}</p>`
           : processes.size === 0
             ? html`<div class="empty">
                 <h3>No apps yet</h3>
@@ -41,7 +42,7 @@ export function OverviewView({ route }: { route: Route }) {
         <h2 id="events-h">Recent events <span class="muted">· last hour, newest of each kind</span></h2>
         <a href=${routeHash('events')} class="more">All events and alerts →</a>
       </div>
-      <${EventList} events=${events} groupLimit=${20} empty="No events yet: they appear as apps start, exit and restart." />
+      <${EventList} events=${events} groupLimit=${20} empty=${isDaemonDown ? 'The events are not known: the daemon is not reachable.' : 'No events yet: they appear as apps start, exit and restart.'} />
     </section>
   </div>`;
 }
