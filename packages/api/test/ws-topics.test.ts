@@ -154,6 +154,22 @@ describe('the logs topic', () => {
 });
 
 describe('the events and metrics topics', () => {
+  it('takes an events target "all" as no target: one subscription, each event once', async () => {
+    const socket = await ready();
+    socket.send({ type: 'subscribe', topic: 'events', kinds: ['app'] });
+    socket.send({ type: 'subscribe', topic: 'events', target: 'all', kinds: ['app'] });
+    await waitFor(() => harness.counts.active.followEvents === 1, 'one event follow');
+    await harness.client.emitEvent({ name: 'once.only', message: 'once' });
+    await socket.take((m) => m.type === 'events', 'the event');
+    // a ping answered after it: a second copy would have come before
+    socket.send({ type: 'ping' });
+    await socket.take((m) => m.type === 'pong', 'pong');
+    expect(socket.messages.filter((m) => m.type === 'events')).toHaveLength(1);
+    socket.send({ type: 'unsubscribe', topic: 'events', kinds: ['app'] });
+    await waitFor(() => harness.counts.active.followEvents === 0, 'the follow cancelled');
+    expect(socket.messages.filter((m) => m.type === 'error')).toEqual([]);
+  });
+
   it('answers an events target that names nothing with TARGET_NOT_FOUND, as a logs one (docs/api-websocket.md)', async () => {
     const socket = await ready();
     socket.send({ type: 'subscribe', topic: 'events', target: 'nope' });

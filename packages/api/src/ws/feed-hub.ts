@@ -35,7 +35,7 @@ export class FeedHub {
       case 'logs':
         return logsFeedKey(request.target ?? ALL_TARGETS);
       case 'events':
-        return eventsFeedKey({ target: request.target, kinds: request.kinds ?? [] });
+        return eventsFeedKey({ target: eventsTarget(request.target), kinds: request.kinds ?? [] });
       case 'metrics':
         return metricsFeedKey(request.intervalMs ?? METRICS_INTERVAL_MS.default);
     }
@@ -87,9 +87,21 @@ export class FeedHub {
           maxBufferedBytes: settings.maxBufferedBytes,
         });
       case 'events':
-        return new EventsFeed(control, { target: request.target, kinds: request.kinds ?? [] }, retry);
+        return new EventsFeed(
+          control,
+          { target: eventsTarget(request.target), kinds: request.kinds ?? [] },
+          retry,
+        );
       case 'metrics':
         return new MetricsFeed(control, request.intervalMs ?? METRICS_INTERVAL_MS.default);
     }
   }
+}
+
+/**
+ * An events target as its feed is named: `all` is no target, as for logs, so that a subscription with
+ * `"target": "all"` and one without are one (each got every event once more) and either unsubscribes it.
+ */
+function eventsTarget(target: string | undefined): string | undefined {
+  return target === ALL_TARGETS ? undefined : target;
 }
