@@ -76,6 +76,10 @@ describe.skipIf(!hasChromium)('the web dashboard while its daemon is gone', () =
       await fresh.getByText('The events are not known: the daemon is not reachable.').waitFor();
       await fresh.getByText('unknown: the daemon is not reachable').waitFor();
       expect(await fresh.getByText('none recorded').count()).toBe(0);
+      // the events view neither: "No event matches these filters.", "Loading the alert rules…" for ever
+      await fresh.goto(`${cold.url}/#/events`);
+      await fresh.getByText('The events are not known: the daemon is not reachable.').waitFor();
+      await fresh.getByText('The alert rules are not known: the daemon is not reachable.').waitFor();
     } finally {
       await fresh.close();
       await cold.server.close();

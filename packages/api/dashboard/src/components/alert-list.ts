@@ -18,8 +18,14 @@ const PHASE_TONE: Record<AlertStatus['phase'], Tone> = {
 export function AlertList() {
   const alerts = useDash((s) => s.alerts);
   const scope = useDash((s) => s.scope);
+  const isDaemonDown = useDash((s) => s.problem !== null);
   const [tested, setTested] = useState<Record<string, string>>({});
-  if (!alerts) return html`<p class="empty-note">Loading the alert rules…</p>`;
+  if (!alerts) {
+    const note = isDaemonDown
+      ? 'The alert rules are not known: the daemon is not reachable.'
+      : 'Loading the alert rules…';
+    return html`<p class="empty-note">${note}</p>`;
+  }
   if (alerts.length === 0) {
     return html`<div class="empty-note">No alert rules. Add one with <code>velos alerts add</code> or an <code>[[alerts]]</code> table in a config file.</div>`;
   }

@@ -15,6 +15,7 @@ const SEVERITIES = ['info', 'warning', 'error', 'critical'];
 export function EventsView({ route }: { route: Route }) {
   const events = useDash((s) => s.events);
   const processes = useDash((s) => s.processes);
+  const isDaemonDown = useDash((s) => s.problem !== null);
   const app = route.params.get('app') ?? '';
   const kind = route.params.get('kind') ?? '';
   const severity = route.params.get('severity') ?? '';
@@ -47,7 +48,7 @@ export function EventsView({ route }: { route: Route }) {
           ${select('severity', severity, SEVERITIES.slice(1), 'any severity')}
         </div>
       </div>
-      <${EventList} events=${shown.slice(-200)} empty="No event matches these filters." />
+      <${EventList} events=${shown.slice(-200)} empty=${isDaemonDown && events.length === 0 ? 'The events are not known: the daemon is not reachable.' : 'No event matches these filters.'} />
     </section>
     <section class="panel alerts-panel" aria-labelledby="alerts-h">
       <div class="panel-head"><h2 id="alerts-h">Alert rules</h2></div>
