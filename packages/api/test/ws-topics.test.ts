@@ -142,6 +142,20 @@ describe('the logs topic', () => {
     await waitFor(() => harness.counts.active.followLogs === 0, 'the follow cancelled');
   });
 
+  it('refuses a target longer than the protocol takes as REST does, naming the field', async () => {
+    const socket = await ready();
+    for (const topic of ['logs', 'events']) {
+      socket.send({ type: 'subscribe', topic, target: 'a'.repeat(230) });
+      expect(await socket.take((m) => m.type === 'error', 'an error')).toEqual({
+        type: 'error',
+        code: 'INVALID_ARGUMENT',
+        message: 'target: expected at most 200 characters, got 230',
+        topic,
+        field: 'target',
+      });
+    }
+  });
+
   it('answers an unknown target with TARGET_NOT_FOUND and keeps the connection', async () => {
     const socket = await ready();
     socket.send({ type: 'subscribe', topic: 'logs', target: 'nope' });

@@ -1,4 +1,4 @@
-import { describeSchemaIssue, quoteValue, unknownEventKindReason } from '@velos/core';
+import { describeSchemaIssue, quoteValue, TARGET_MAX_CHARS, unknownEventKindReason } from '@velos/core';
 import { z } from 'zod';
 
 /** The topics a client may subscribe to. */
@@ -12,7 +12,8 @@ export const MAX_BACKLOG_LINES = 10_000;
 /** Default and least interval of the `metrics` topic, in ms. */
 export const METRICS_INTERVAL_MS = { default: 5000, min: 1000, max: 3_600_000 } as const;
 
-const target = z.string().min(1).max(256);
+// as long as the protocol takes (REST's too): a longer one was the daemon's `logs.follow: target: …`, no field
+const target = z.string().min(1).max(TARGET_MAX_CHARS);
 const filters = {
   topic: z.enum(TOPICS),
   target: z.optional(target),
