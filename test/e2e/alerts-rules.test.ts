@@ -83,6 +83,25 @@ severity = "critical"
     await resetShared(home);
   });
 
+  it('velos alerts add --file with a rule whose name is taken adds none of the file (not the rules before it)', async () => {
+    const home = shared();
+    await resetShared(home);
+    await velosOk(['alerts', 'add', 'taken', '--when', 'daemon degraded'], { home });
+    const file = join(home, 'rules.toml');
+    writeFileSync(
+      file,
+      '[[alerts]]\nname = "fresh"\nwhen = "errored"\n\n[[alerts]]\nname = "taken"\nwhen = "errored"\n',
+    );
+    const added = await velos(['alerts', 'add', '--file', file], { home });
+    expect([added.code, added.stderr.trim()]).toEqual([
+      1,
+      "velos: an alert rule called 'taken' exists already (from runtime); remove it first",
+    ]);
+    const rules = await withClient(home, (client) => client.alerts());
+    expect(rules.map((row) => [row.rule.name, row.rule.when.kind])).toEqual([['taken', 'daemon_degraded']]);
+    await resetShared(home);
+  });
+
   it("velos alerts remove of a file's rule says that the file still has it (config reload brought it back unsaid)", async () => {
     const home = createHome();
     writeFileSync(join(home, 'config.toml'), '[[alerts]]\nname = "from-file"\nwhen = "errored"\n');

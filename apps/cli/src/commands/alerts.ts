@@ -110,8 +110,27 @@ async function add(
     rules = [ruleFromFlags(config.parseAlertRules, input, name)];
   }
   const client = await ctx.client();
-  const added = [];
-  for (const rule of rules) added.push(await client.addAlert({ ...rule, source: RUNTIME_ALERT_SOURCE }));
+  // The daemon adds one rule per request: a clash found at the second rule of a file would leave the
+  // first added (and maybe firing already). A refused command changes nothing, so clashes are looked
+  // for first, and what was added is taken back if a later rule is still refused.
+  const owners = new Map((await client.alerts()).map((alert) => [alert.rule.name, alert.rule.source]));
+  for (const rule of rules) {
+    const owner = owners.get(rule.name);
+    if (owner !== undefined) {
+      throw new VelosError(
+        ErrorCodes.NAME_IN_USE,
+        `an alert rule called '${rule.name}' exists already (from ${owner}); remove it first`,
+        { data: { name: rule.name, source: owner } },
+      );
+    }
+  }
+  const added: AlertStatus[] = [];
+  try {
+    for (const rule of rules) added.push(await client.addAlert({ ...rule, source: RUNTIME_ALERT_SOURCE }));
+  } catch (error) {
+    for (const status of added) await client.removeAlert(status.rule.name).catch(() => undefined);
+    throw error;
+  }
   if (ctx.mode === 'json') ctx.printJson(shown(added, isShown));
   else if (ctx.mode === 'ai') ctx.printJson(toAiAlerts(added));
   else ctx.print(renderAlertTable(added, ctx.colors));
