@@ -103,6 +103,17 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
     await until('log lines of the new pid', (s) => s.includes(`ticker ${after.pid} line`));
     for (const line of screen().split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
 
+    // a filter picks quiet (tick, selected before, hidden); cleared, the table keeps quiet selected
+    sendKeys(socket, '/qui', 'Enter');
+    await until(
+      'the filter kept, quiet selected',
+      (s) => s.includes('filter "qui"') && s.includes('── logs quiet#0'),
+    );
+    sendKeys(socket, 'Escape');
+    await until('every process again', (s) => /tick/.test(s) && !s.includes('filter "qui"'));
+    expect(screen()).toContain('── logs quiet#0');
+    expect(screen()).toMatch(/▸\s+0 quiet/);
+
     sendKeys(socket, 'q');
     await until('monit to quit with 0', (s) => s.includes('monit exited 0'));
   });

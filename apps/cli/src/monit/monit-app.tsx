@@ -189,7 +189,7 @@ export function MonitApp(props: {
       if (key.upArrow || key.downArrow) move(key.upArrow ? -1 : 1);
       else if (key.pageUp || key.pageDown) move(key.pageUp ? -10 : 10);
       else if (key.return) setUi({ prompt: null });
-      else if (key.escape) setUi({ prompt: null, filter: '' });
+      else if (key.escape) setUi({ prompt: null, filter: '', selectedId: current?.id ?? now.selectedId });
       else if (key.backspace || key.delete)
         setUi({ prompt: { kind: 'filter', text: text.slice(0, -1) }, filter: text.slice(0, -1) });
       else if (input && !key.ctrl && !key.meta)
@@ -210,7 +210,8 @@ export function MonitApp(props: {
     else if (key.return || input === 'l') setUi({ view: 'logs' });
     else if (input === '?') setUi({ view: 'help' });
     else if (input === '/') setUi({ prompt: { kind: 'filter', text: now.filter } });
-    else if (key.escape && now.filter) setUi({ filter: '' });
+    // the process selected among the matches stays selected once every process shows again
+    else if (key.escape && now.filter) setUi({ filter: '', selectedId: current?.id ?? now.selectedId });
     else if (input === 'a' && current) {
       if (store.getData().summary) store.clearSummary();
       else void store.loadSummary(current.name);

@@ -87,8 +87,9 @@ describe('velos monit (ink)', () => {
     await m.press('kk', '── logs api#0 (id 0)');
     await m.press('/wor\r', 'filter "wor"');
     expect(m.frame()).not.toMatch(/\d api\s/);
+    // cleared, the filter leaves worker selected (picked among its matches): j then k come back to it
     await m.press('\u001b', 'api');
-    await m.press('jd', 'delete worker#0? it stops and leaves the list (y/N)');
+    await m.press('jkd', 'delete worker#0? it stops and leaves the list (y/N)');
     await m.press('y', 'deleted worker#0');
     expect(m.calls).toEqual(['delete 1']);
   });
