@@ -9,7 +9,7 @@ import type {
 } from '@velos/core';
 import { createLogResume } from '../follow/log-resume.js';
 import { type FollowHandle, followResumably } from '../follow/resumable-follow.js';
-import { historySignature, metricsSignature, processesSignature } from './format.js';
+import { historySignature, metricsSignature, processesSignature, SPARKLINE_WIDTHS } from './format.js';
 
 /** The figures `velos monit` shows, as last read from the daemon; replaced (never mutated) on change. */
 export interface MonitData {
@@ -75,7 +75,11 @@ const MAX_EVENTS = 50;
 /** The log pane's note while the daemon is away (the header says why). */
 export const LOGS_PAUSED = 'paused while the daemon is away';
 const HISTORY_SPAN_MS = 10 * 60_000;
-const HISTORY_POINTS = 60;
+/**
+ * The 10 minutes in as many points as the widest sparkline draws (20 s each): a sparkline shows the
+ * last points that fit its width, so more points than that would show only the latest minutes.
+ */
+const HISTORY_POINTS = SPARKLINE_WIDTHS.max;
 
 /** Creates the store of `velos monit` over `control`; call `start()` to begin polling. */
 export function createMonitStore(control: VelosControl, options: MonitStoreOptions = {}): MonitStore {

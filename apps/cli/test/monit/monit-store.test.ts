@@ -1,6 +1,6 @@
 import type { VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bar, fit, historySignature, sparkline } from '../../src/monit/format.js';
+import { bar, fit, historySignature, SPARKLINE_WIDTHS, sparkline } from '../../src/monit/format.js';
 import { computeLayout, scrollOffset } from '../../src/monit/layout.js';
 import { createMonitStore, LOGS_PAUSED, type MonitStore } from '../../src/monit/monit-store.js';
 import { renderSplash } from '../../src/monit/splash.js';
@@ -96,6 +96,20 @@ describe('monit store', () => {
     expect(store.getData().processes).toHaveLength(1);
     fake.state.history = { cpu: [1, 2], memory: [3, 4] };
     await vi.waitFor(() => expect(store.getData().history).toMatchObject({ cpu: [1, 2], error: null }));
+  });
+});
+
+describe('monit sparklines', () => {
+  it('ask for the last 10 minutes in no more points than the widest sparkline draws (it would show only the latest of them)', async () => {
+    const fake = fakeControl([proc({ id: 0, name: 'api' })]);
+    fake.state.history = { cpu: [1, 2], memory: [3, 4] };
+    const asked = vi.spyOn(fake.control, 'metricsHistory');
+    const store = createMonitStore(fake.control, { intervalMs: 10_000, throttleMs: 1 });
+    stores.push(store);
+    store.start();
+    store.select('0');
+    await vi.waitFor(() => expect(store.getData().history).toMatchObject({ cpu: [1, 2], error: null }));
+    expect(asked).toHaveBeenCalledWith({ target: '0', sinceMs: 10 * 60_000, points: SPARKLINE_WIDTHS.max });
   });
 });
 
