@@ -1,4 +1,5 @@
 import { formatBytes, type ProcessInfo } from '@velos/core';
+import { isSampled } from '@velos/core/ai';
 import { Text } from 'ink';
 import { memo } from 'react';
 import { eventTime } from '../output/events.js';
@@ -38,8 +39,9 @@ export const SelectedPanel = memo(function SelectedPanel(props: {
       </Text>
     );
   }
-  // a process not running has no figures now (its last ones are in the sparklines): `-` as in the table
-  const isRunning = p.pid !== null;
+  // a process not running, or not measured yet in this run (a crash loop's runs may never be), has no
+  // figures now (its last ones are in the sparklines): `-` as in the table, not 0.0% and 0B
+  const isRunning = isSampled(p);
   return (
     <Text wrap="truncate">
       <Text bold>{label}</Text>

@@ -51,6 +51,17 @@ describe('velos monit (ink)', () => {
     expect(m.logSubs[0]?.request).toEqual({ target: '0', lines: 50 });
   });
 
+  it('shows - for the CPU and memory of a run the monitor has not measured yet, as the table does (not 0.0% 0B)', async () => {
+    const m = mount([proc({ id: 0, name: 'boom', cpu: 0, memory: 0, uptime: 0 })]);
+    m.state.history = { cpu: [1, 2], memory: [3, 4] };
+    await m.until('boom#0');
+    await vi.waitFor(() => expect(m.frame()).toMatch(/boom#0\s+cpu \S+\s+- mem \S+\s+-$/m), {
+      timeout: 3000,
+      interval: 20,
+    });
+    expect(m.frame()).toMatch(/▸\s+0 boom\s+online\s+1000\s+-\s+-/);
+  });
+
   it('fits 80×24: at most 23 lines, none wider than 80 columns', async () => {
     const many = Array.from({ length: 30 }, (_, id) => proc({ id, name: `app-with-a-long-name-${id}` }));
     const m = mount(many);
