@@ -127,6 +127,23 @@ describe('firing alerts across daemons (velos update, daemon crash)', () => {
     expect(sent()).toEqual(['firing', 'resolved']);
   });
 
+  it('an errored rule added after velos update fires for an app the update found errored (no rule told of it before)', async () => {
+    const home = createHome();
+    await velosOk(['start', 'false', '--name', 'down', '--max-restarts', '1'], { home });
+    const isErrored = async () =>
+      (await listState(home)).some((r) => r.name === 'down' && r.status === 'errored');
+    await waitFor(isErrored, { message: 'down errored' });
+    await velosOk(['update'], { home });
+    expect(await isErrored()).toBe(true);
+
+    await velosOk(['alerts', 'add', 'errored', '--when', 'errored'], { home });
+    await waitFor(async () => (await alertList(home)).find((alert) => alert.phase === 'firing'), {
+      message: 'the new rule firing for down',
+    });
+    expect((await alertList(home))[0]).toMatchObject({ instances: [{ key: 'down', phase: 'firing' }] });
+    expect(await alertEvents(home, 'errored')).toEqual(['alert.firing']);
+  });
+
   it('a rule of the daemon config.toml takes back its firing alert after a daemon crash', async () => {
     const home = createHome();
     const hook = await startReceiver();

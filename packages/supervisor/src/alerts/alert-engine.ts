@@ -82,6 +82,8 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
   let isEvaluating = false;
   let isAgain = false;
   let isClosed = false;
+  /** Between `restoreState` and `endRestore` (the daemon's start): rules added meanwhile existed before it. */
+  let isRestoring = false;
 
   const onEvent = (event: VelosEvent): void => {
     for (const state of states.values()) {
@@ -99,6 +101,7 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       rule,
       (app, id) => target === undefined || host.matchesTarget(target, app, id),
       () => host.staleComponents?.() ?? [],
+      { isAfterRestore: !isRestoring },
     );
     const state = { rule, tracker, instances: new Map(), lastDelivery: null, untold: new Map() };
     const queue = queueOf(state, {
@@ -322,8 +325,12 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       persistence.save(states.values());
     },
 
-    restoreState: () => persistence.load(),
+    restoreState() {
+      isRestoring = true;
+      persistence.load();
+    },
     endRestore() {
+      isRestoring = false;
       persistence.end(states.values());
       // the processes are restored by now: a restored alert about one that is gone can resolve
       const processes = host.processes();

@@ -68,6 +68,7 @@ export function createTracker(
   rule: AlertRule,
   isTarget: (app: string | undefined, id: number | undefined) => boolean,
   staleComponents: () => readonly StaleComponent[] = () => [],
+  options: TrackerOptions = {},
 ): ConditionTracker {
   const when = rule.when;
   const keyOf = (event: VelosEvent): string => event.app ?? DAEMON_KEY;
@@ -240,7 +241,7 @@ export function createTracker(
     case 'component_stale':
       return componentTracker(isTarget, staleComponents);
     default:
-      return sampledTracker(rule, isTarget);
+      return sampledTracker(rule, isTarget, options);
   }
 }
 
@@ -301,6 +302,16 @@ function componentTracker(
   };
 }
 
+/** How a tracker reads what a daemon's restore brought back. */
+export interface TrackerOptions {
+  /**
+   * The rule was added after the daemon's start restored its rules and alerts (`velos alerts add`, a
+   * config file started or reloaded later): an `errored` status the restore brought back is news to
+   * it (the previous daemon's rules told of it, this one did not exist), so it fires.
+   */
+  isAfterRestore?: boolean;
+}
+
 /** What a sampled condition says of a process whose figures or status are not known yet. */
 const UNKNOWN = Symbol('unknown');
 
@@ -315,6 +326,7 @@ const RUNNING: ReadonlySet<string> = new Set(['starting', 'online', 'waiting-res
 function sampledTracker(
   rule: AlertRule,
   isTarget: (app: string | undefined, id: number | undefined) => boolean,
+  options: TrackerOptions,
 ): ConditionTracker {
   const when = rule.when;
   const held = new Map<string, string>();
@@ -340,8 +352,9 @@ function sampledTracker(
     switch (when.kind) {
       case 'errored':
         if (p.status !== 'errored') return null;
-        // one errored before `velos update` or a daemon crash was alerted on by that daemon
-        return p.isStatusRestored ? UNKNOWN : `${p.name} (id ${p.id}) is errored`;
+        // one errored before `velos update` or a daemon crash was alerted on by that daemon, by the
+        // rules it had; a rule that came after the restore never told of it
+        return p.isStatusRestored && !options.isAfterRestore ? UNKNOWN : `${p.name} (id ${p.id}) is errored`;
       case 'unhealthy':
         return checkHealth(p);
       case 'memory':

@@ -199,12 +199,36 @@ describe('the alert engine', () => {
       { id: 1, name: 'new', namespace: 'default', status: 'errored', memory: 0, cpu: 0 },
     ];
     const { engine, alerts } = setup(processes);
+    // a rule of the start (alerts.json, config.toml): the previous daemon had it, and told of old
+    engine.restoreState();
     engine.add(rule('errored', { kind: 'errored' }));
+    engine.endRestore();
     expect(alerts.map((e) => `${e.kind}:${e.app}`)).toEqual(['alert.firing:new']);
     // restarted by the user, then errored again under this daemon: a new failure
     processes[0] = { ...processes[0]!, isStatusRestored: false };
     engine.add(rule('other', { kind: 'daemon_degraded' }));
     expect(alerts.map((e) => `${e.kind}:${e.app}`)).toEqual(['alert.firing:new', 'alert.firing:old']);
+  });
+
+  it('fires a rule added after the restore for a process whose errored status the restore brought back (no rule told of it)', () => {
+    const processes: SampledProcess[] = [
+      {
+        id: 0,
+        name: 'old',
+        namespace: 'default',
+        status: 'errored',
+        isStatusRestored: true,
+        memory: 0,
+        cpu: 0,
+      },
+    ];
+    const { engine, alerts } = setup(processes);
+    engine.restoreState();
+    engine.add(rule('kept', { kind: 'errored' }));
+    engine.endRestore();
+    expect(alerts).toEqual([]);
+    engine.add(rule('added', { kind: 'errored' }));
+    expect(alerts.map((e) => `${e.kind}:${e.fields?.rule}:${e.app}`)).toEqual(['alert.firing:added:old']);
   });
 
   it('keeps run-time rules in alerts.json but not those of a non-persistent source, and keeps state when a source is set again unchanged', () => {
