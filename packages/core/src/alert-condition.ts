@@ -60,7 +60,7 @@ function parseBody(body: string, cpuCount: number): AlertCondition | string {
     const kinds = expandEventKindWords(words);
     return typeof kinds === 'string' ? kinds : { kind: 'event', kinds };
   }
-  const restarts = new RegExp(`^restarts? >= ?(\\d+) (?:within|in) ${DURATION}$`, 'i').exec(body);
+  const restarts = new RegExp(`^restarts? ?>= ?(\\d+) (?:within|in) ${DURATION}$`, 'i').exec(body);
   if (restarts) {
     const count = countOf(restarts[1]!);
     const windowMs = parseDurationMs(restarts[2]);
@@ -71,14 +71,14 @@ function parseBody(body: string, cpuCount: number): AlertCondition | string {
   }
   if (lower === 'errored') return { kind: 'errored' };
   if (lower === 'unhealthy') return { kind: 'unhealthy' };
-  const memory = /^(?:memory|mem|rss) > ?(\S+)$/i.exec(body);
+  const memory = /^(?:memory|mem|rss) ?> ?(\S+)$/i.exec(body);
   if (memory) {
     const aboveBytes = parseSizeBytes(memory[1]);
     if (aboveBytes === null || aboveBytes < 1)
       return `memory > SIZE: expected a size like "300M", got "${memory[1]}"`;
     return { kind: 'memory', aboveBytes };
   }
-  const cpu = /^cpu > ?(\d+(?:\.\d+)?) ?%?$/i.exec(body);
+  const cpu = /^cpu ?> ?(\d+(?:\.\d+)?) ?%?$/i.exec(body);
   if (cpu) {
     const abovePercent = Number(cpu[1]);
     const problem = cpuThresholdProblem(abovePercent, cpuCount);

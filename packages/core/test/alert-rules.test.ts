@@ -23,6 +23,14 @@ describe('alert conditions (OBS-3)', () => {
     expect(parseCondition(text)).toEqual(expected);
   });
 
+  it('takes the operators with or without spaces around them (memory>300M as memory > 300M)', () => {
+    expect(parseCondition('memory>300M')).toEqual({ when: { kind: 'memory', aboveBytes: 300 * 1024 ** 2 } });
+    expect(parseCondition('cpu>90%')).toEqual({ when: { kind: 'cpu', abovePercent: 90 } });
+    expect(parseCondition('restarts>=5 within 1m')).toEqual({
+      when: { kind: 'restarts', count: 5, windowMs: 60_000 },
+    });
+  });
+
   it('says what it expected for words it does not know', () => {
     expect(parseCondition('restarts > lots')).toMatch(
       /^expected one of "event <kind>.*got "restarts > lots"$/,
