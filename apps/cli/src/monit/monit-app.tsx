@@ -207,7 +207,8 @@ export function MonitApp(props: {
     else if (key.pageDown) move(10);
     else if (key.home || input === 'g') move(-list.length);
     else if (key.end || input === 'G') move(list.length);
-    else if (key.return || input === 'l') setUi({ view: 'logs' });
+    // with nothing selected (no process, or none matches the filter) there are no logs to open
+    else if ((key.return || input === 'l') && current) setUi({ view: 'logs' });
     else if (input === '?') setUi({ view: 'help' });
     else if (input === '/') setUi({ prompt: { kind: 'filter', text: now.filter } });
     // the process selected among the matches stays selected once every process shows again

@@ -189,6 +189,8 @@ describe('velos monit (ink)', () => {
   it('lists the keys of the full-screen logs there (q goes back, not quit)', async () => {
     const m = mount();
     await m.until('Enter logs · r restart');
+    // a process selected: with none (the list not in yet) Enter opens nothing
+    await m.until('── logs api#0');
     m.app.stdin.write('\r');
     await m.until('Esc/q back');
     expect(m.frame()).not.toContain('Enter logs');
@@ -315,6 +317,18 @@ describe('velos monit (ink)', () => {
     // the table's note is one line too: the selection's line comes right after it
     const note = lines.findIndex((line) => line.startsWith('no process matches'));
     expect(lines[note + 1], m.frame()).toMatch(/^no process selected\s*$/);
+  });
+
+  it('opens no full-screen logs while no process is selected (the filter matches none)', async () => {
+    const m = mount();
+    await m.until('worker');
+    await m.press('/zzz\r', 'filter "zzz"');
+    m.app.stdin.write('l');
+    m.app.stdin.write('\r');
+    // a key after them is handled on the main view: / opens the filter prompt there
+    await m.press('/', 'Enter: keep');
+    expect(m.frame()).toContain('no process matches "zzz"');
+    expect(m.frame()).not.toContain('Esc/q back');
   });
 
   it('moves the selection among the matches with the arrows while the filter is typed', async () => {
