@@ -391,13 +391,22 @@ const UPPER_LABELS: readonly (Level | undefined)[] = (() => {
 
 const TIMED_LABEL =
   /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (fatal|crit|critical|error|warn|warning|notice|info|http|verbose|debug|silly):\s/;
+// A capitalised level in a column right after the time, padded or followed by a colon: Windows' CBS log
+// (`2016-09-28 04:30:30, Info                  CBS    Warning: …`), .NET and other loggers that write
+// `Information`/`Warning`/`Error`. It names the record's level, so words after it (`Warning:`, `Failed`)
+// are content. One space after it is a sentence (`Error handling request`), read by the content rules.
+const TIMED_TITLE_LABEL =
+  /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (Fatal|Critical|Error|Warning|Warn|Information|Info|Notice|Debug|Trace|Verbose)(?::|\t| {2})/;
 
 /** The index in `UPPER_LABELS` of the upper-case word at `start`. */
 function upperKey(text: string, start: number): number {
   return (text.charCodeAt(start) - 65) * 26 + text.charCodeAt(start + 1) - 65;
 }
 
-/** The lower-case label that starts `text` (`info: …`, `2024-12-04T10:00:00Z error: …`), if any. */
+/**
+ * The label that starts `text`: a lower-case one (`info: …`, `2024-12-04T10:00:00Z error: …`), or a
+ * capitalised one in a column after the time (`2016-09-28 04:30:30, Info  CBS …`), if any.
+ */
 function leadingLabel(text: string, first: number): Level | undefined {
   if (first >= 48 && first <= 57) {
     // cheap first: a time character before the first space; after it, or after the second when a digit
@@ -407,6 +416,14 @@ function leadingLabel(text: string, first: number): Level | undefined {
     if (isDigit(text.charCodeAt(space + 1))) {
       space = text.indexOf(' ', space + 1);
       if (space === -1) return undefined;
+    }
+    const word = text.charCodeAt(space + 1);
+    if (word >= 65 && word <= 90) {
+      // `Info`, not `INFO` (the upper-case labels are read further on, anywhere in the line)
+      const next = text.charCodeAt(space + 2);
+      if (next < 97 || next > 122) return undefined;
+      const titled = TIMED_TITLE_LABEL.exec(text);
+      return titled === null ? undefined : parseLevel(titled[1]);
     }
     const end = lowerWordEnd(text, space + 1);
     if (text.charCodeAt(end) !== 58 || !LOWER_LABELS.has(text.slice(space + 1, end))) return undefined;

@@ -75,6 +75,20 @@ describe('classifyLine: format labels', () => {
     expect(classifyLine('FATAL: out of disk')).toBe('fatal');
   });
 
+  it('reads a capitalised level in a column after the time (Windows CBS, .NET), not a sentence', () => {
+    const cbs = (level: string, rest: string) => `2024-03-02 07:15:09, ${level.padEnd(22)}SVC    ${rest}`;
+    expect(classifyLine(cbs('Info', 'Warning: unknown attribute in manifest.'))).toBe('info');
+    expect(classifyLine(cbs('Info', 'SQM: Failed to queue upload. [HRESULT = 0x80004005]'))).toBe('info');
+    expect(classifyLine(cbs('Warning', 'Failed to read the store, retrying'))).toBe('warn');
+    expect(classifyLine(cbs('Error', '00000002 could not open key'))).toBe('error');
+    expect(classifyLine('2024-03-02T07:15:09Z Information: job 12 finished')).toBe('info');
+    expect(classifyLine('2024-03-02 07:15:09 Debug\tconnect attempt 1 failed')).toBe('debug');
+    expect(classifyLine('2024-03-02 07:15:09 Warning: disk 91% full, failed writes likely')).toBe('warn');
+    // one space: the first word of a sentence, read by the content rules
+    expect(classifyLine('2024-03-02 07:15:09 Info about the failed job follows')).toBe('error');
+    expect(classifyLine('2024-03-02 07:15:09 Debugger attached')).toBe('info');
+  });
+
   it("reads MySQL's [Note] as info", () => {
     expect(
       classifyLine(
