@@ -254,6 +254,32 @@ export function scanPath(s: string, p: number, end: number): number {
   return -1;
 }
 
+/**
+ * The end of a relative path that fills the word `s[p, w)`, else -1: names made of path characters joined
+ * by `/`, four or more (Windows' `GLOBALROOT/Device/HarddiskVolumeShadowCopy9/Windows/System32`), or three
+ * when the last is a file's (`src/app/main.go`). Fewer are words (`HTTP/1.1`, `application/json`,
+ * `ns/pod-7`, `TCP/UDP/ICMP`). An absolute path is `scanPath`'s.
+ */
+export function scanRelativePath(s: string, p: number, w: number): number {
+  if (!isAlnum(s.charCodeAt(p)) && s.charCodeAt(p) !== 95) return -1;
+  let slashes = 0;
+  for (let q = p + 1; q < w; q++) {
+    const ch = s.charCodeAt(q);
+    if (ch === 47) {
+      // an empty name (`a//b`) or a trailing slash: no path
+      if (s.charCodeAt(q - 1) === 47 || q === w - 1) return -1;
+      slashes++;
+    } else if (!(isAlnum(ch) || ch === 46 || ch === 95 || ch === 45 || ch === 126 || ch === 43 || ch === 37))
+      return -1;
+  }
+  if (slashes >= 3) return w;
+  if (slashes < 2) return -1;
+  // two slashes: a path when the last name is a file's (`src/app/main.go`), not `TCP/UDP/ICMP`
+  for (let q = w - 2; q > p && s.charCodeAt(q) !== 47; q--)
+    if (s.charCodeAt(q) === 46 && isLetter(s.charCodeAt(q + 1))) return w;
+  return -1;
+}
+
 /** A URL `scheme://…` up to whitespace or a quote, without trailing punctuation. */
 export function scanUrl(s: string, p: number, end: number): number {
   let q = p;

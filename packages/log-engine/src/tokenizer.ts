@@ -21,6 +21,7 @@ import {
   scanNumber,
   scanPath,
   scanQuoted,
+  scanRelativePath,
   scanState,
   scanUrl,
   scanUuid,
@@ -66,6 +67,7 @@ CLOSER[123] = 125;
 const HAS_DIGIT = 1;
 const HAS_DOT = 2;
 const HAS_AT = 4;
+const HAS_SLASH = 8;
 
 function isHexLetter(c: number): boolean {
   return (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
@@ -182,6 +184,7 @@ export class Tokenizer {
           if (d >= 48 && d <= 57) flags |= HAS_DIGIT;
           else if (d === 46) flags |= HAS_DOT;
           else if (d === 64) flags |= HAS_AT;
+          else if (d === 47) flags |= HAS_SLASH;
           // C1 controls are in words only (they are not spaces, delimiters or the start of a value)
         } else if (d <= 0x9f) b.hasC1 = true;
         w++;
@@ -300,7 +303,7 @@ export class Tokenizer {
     return -1;
   }
 
-  /** Tries the masks that start like a word and continue past `s[p, w)`: URLs, IPv6, UUIDs, C:\\ paths. */
+  /** Tries the masks that start like a word and continue past `s[p, w)` or fill it: URLs, IPv6, UUIDs, C:\\ and relative paths. */
   private scanWordValue(s: string, p: number, w: number, n: number, flags: number): number {
     const on = this.on;
     if (s.charCodeAt(w) === 58) {
@@ -315,6 +318,10 @@ export class Tokenizer {
     if ((flags & HAS_DIGIT) !== 0 && w - p >= 36 && on.uuid && s.charCodeAt(p + 8) === 45) {
       const q = scanUuid(s, p, n);
       if (q > 0) return this.found('<uuid>', q);
+    }
+    if ((flags & HAS_SLASH) !== 0 && on.path) {
+      const q = scanRelativePath(s, p, w);
+      if (q > 0) return this.found('<path>', q);
     }
     return -1;
   }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createNormalizer, normalizeLine } from '../src/normalizer.js';
+import { TemplateMiner } from '../src/template-miner.js';
 
 describe('normalizeLine', () => {
   it('masks each kind of variable value', () => {
@@ -32,6 +33,26 @@ describe('normalizeLine', () => {
       'QuorumPeer$QuorumServer@<hex> snapshot.<hex>',
     );
     expect(normalizeLine('count=-3, ratio=0.25;')).toBe('count=<num>, ratio=<num>;');
+  });
+
+  it('masks relative paths of four names, or three ending in a file, not pairs of words', () => {
+    expect(normalizeLine('unmount VOLROOT/Disk/ShadowVol3/Win/config/SYSTEM done')).toBe(
+      'unmount <path> done',
+    );
+    expect(normalizeLine('compiled src/api/handler.go:88 and lib/x.ts')).toBe(
+      'compiled <path>:<num> and lib/x.ts',
+    );
+    expect(normalizeLine('HTTP/1.1 application/json TCP/UDP/ICMP a//b/c/d x/y/z/')).toBe(
+      'HTTP/<num>.<num> application/json TCP/UDP/ICMP a//b/c/d x/y/z/',
+    );
+  });
+
+  it('groups lines whose relative paths differ by a digit run glued to a name', () => {
+    const miner = new TemplateMiner();
+    const ids = [1, 2, 3, 4, 5].map((n) =>
+      miner.add(`Unloading hive VOLROOT/Disk/ShadowVol${n}/Win/config/SYSTEM`),
+    );
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
   });
 
   it('keeps spacing and leaves plain text alone', () => {
