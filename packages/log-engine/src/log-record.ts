@@ -8,6 +8,7 @@ import { parseLogfmtLine } from './logfmt-line.js';
 import { parseRubyLoggerHeader } from './ruby-logger-header.js';
 import { stackFrameOf } from './stack-frame.js';
 import { parseStructuredLine } from './structured-line.js';
+import { syslogHostEnd } from './syslog-host.js';
 import { syslogPriority } from './syslog-priority.js';
 import { type LeadingTimestamp, parseBracketedTimestamp, parseLeadingTimestamp } from './timestamp.js';
 
@@ -201,7 +202,7 @@ export function eventMessageOf(line: string): string {
  * The time that starts `body` and where its message starts: a klog/glog header, a Ruby `Logger` header
  * (`I, [2026-03-14T09:00:00.123456 #42]  INFO -- : `), an Android logcat header
  * (`03-17 16:13:38.811  1702  2395 E `), or a leading timestamp
- * and the klog/glog header after it, if any (a line written with `--time`, `kubectl logs --timestamps`):
+ * and the klog/glog header or the syslog host (`syslogHostEnd`) after it, if any (a line written with `--time`, `kubectl logs --timestamps`):
  * the header leaves the message there too, and the time is the timestamp's (it names the year).
  */
 function leadingHeader(body: string): LeadingTimestamp | undefined {
@@ -214,7 +215,11 @@ function leadingHeader(body: string): LeadingTimestamp | undefined {
   const leading = parseLeadingTimestamp(body);
   if (leading === undefined) return undefined;
   const end = klogHeaderEnd(body, leading.end);
-  return end === -1 ? leading : { ts: leading.ts, end };
+  if (end !== -1) return { ts: leading.ts, end };
+  // a syslog host (`web-3 sshd[4121]: `) leaves the message too; a month name starts a syslog date
+  const c = body.charCodeAt(0);
+  const host = syslogHostEnd(body, leading.end, c >= 65 && c <= 90);
+  return host === -1 ? leading : { ts: leading.ts, end: host };
 }
 
 /**

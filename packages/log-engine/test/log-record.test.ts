@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRecordParser, eventMessageOf, messageOf, recordTime } from '../src/log-record.js';
+import { TemplateMiner } from '../src/template-miner.js';
 
 describe('createRecordParser', () => {
   const parse = createRecordParser();
@@ -95,12 +96,39 @@ describe('forget and eventMessageOf', () => {
 describe('messageOf and recordTime', () => {
   it('give the mined text and the time without classifying', () => {
     expect(messageOf('{"msg":"hello","level":"info"}')).toBe('hello');
-    expect(messageOf('Dec 10 06:55:46 host sshd[1]: hi')).toBe('host sshd[1]: hi');
+    expect(messageOf('Dec 10 06:55:46 host sshd[1]: hi')).toBe('sshd[1]: hi');
     expect(recordTime({ line: '{"time":"2026-11-22T10:00:00Z"}' })).toBe(Date.UTC(2026, 10, 22, 10));
     expect(recordTime({ ts: 7, line: 'x' })).toBe(7);
     expect(recordTime({ line: 'x' })).toBeUndefined();
     const clf = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326';
     expect(recordTime({ line: clf })).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
     expect(recordTime({ ts: 7, line: clf })).toBe(7);
+  });
+});
+
+describe('messageOf: the host of a syslog line', () => {
+  it('leaves the message like the time, so one event from many hosts is one template', () => {
+    const miner = new TemplateMiner();
+    const ids = ['app-1', 'db', 'edge.lan', 'rack4/n12', 'Mbp-Ana', 'gw'].flatMap((host, i) => [
+      miner.add(
+        messageOf(
+          `Apr  2 08:1${i}:00 ${host} sshd[${300 + i}]: Accepted key for ops from 10.1.0.${i} port 5${i}11`,
+        ),
+      ),
+      miner.add(messageOf(`Apr  2 08:1${i}:01 ${host} kernel: eth0 link up at 1000 Mbps`)),
+    ]);
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(2);
+    expect(messageOf('Apr  2 08:10:00 n7 su(pam_unix)[88]: session opened for user ops')).toBe(
+      'su(pam_unix)[88]: session opened for user ops',
+    );
+    expect(messageOf('Apr  2 08:10:00 mbp-7 launchd[1] (com.x.agent.42): exited with code 1')).toBe(
+      'launchd[1] (com.x.agent.42): exited with code 1',
+    );
+  });
+
+  it('behind another time, only before a tag with its pid', () => {
+    expect(messageOf('2026-04-02T08:10:00.5+02:00 app-1 worker[12]: job done')).toBe('worker[12]: job done');
+    expect(messageOf('2026-04-02T08:10:00Z Server started: port 80')).toBe('Server started: port 80');
+    expect(messageOf('Apr  2 08:10:00 just a sentence here')).toBe('just a sentence here');
   });
 });
