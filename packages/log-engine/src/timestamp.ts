@@ -57,10 +57,10 @@ export function parseLeadingTimestamp(line: string, referenceYear?: number): Lea
   let rest = end;
   if (line.charCodeAt(rest) === 93) rest++;
   while (rest < line.length && line.charCodeAt(rest) === 32) rest++;
-  // A separator between the time and the message (`- `, `|`, `: `) belongs to neither.
+  // A separator between the time and the message (`- `, `|`, `: `, Windows CBS's `, `) belongs to neither.
   const c = line.charCodeAt(rest);
   if (
-    (c === 45 || c === 124 || c === 58) &&
+    (c === 45 || c === 124 || c === 58 || c === 44) &&
     (rest + 1 >= line.length || line.charCodeAt(rest + 1) === 32 || c === 124)
   ) {
     rest++;

@@ -98,6 +98,8 @@ describe('parseLeadingTimestamp', () => {
     expect(bracketed.slice(parseLeadingTimestamp(bracketed)!.end)).toBe('GET /health');
     const piped = '20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579';
     expect(piped.slice(parseLeadingTimestamp(piped)!.end)).toBe('Step_LSC|30002312|onStandStepChanged 3579');
+    const comma = '2024-03-02 07:15:09, Info                  SVC    Ending setup.';
+    expect(comma.slice(parseLeadingTimestamp(comma)!.end)).toBe('Info                  SVC    Ending setup.');
   });
 
   it('needs a date: a bare time or a number does not start a timed line', () => {
