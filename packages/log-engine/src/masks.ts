@@ -4,6 +4,7 @@ export type MaskName =
   | 'ip'
   | 'uuid'
   | 'hex'
+  | 'id'
   | 'number'
   | 'duration'
   | 'size'
@@ -30,6 +31,7 @@ export const MASK_PLACEHOLDERS: Readonly<Record<MaskName, string>> = {
   ip: '<ip>',
   uuid: '<uuid>',
   hex: '<hex>',
+  id: '<id>',
   number: '<num>',
   duration: '<dur>',
   size: '<size>',

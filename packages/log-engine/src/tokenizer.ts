@@ -1,5 +1,6 @@
 import { createError, LogEngineErrorCodes } from './errors.js';
 import { MASK_PLACEHOLDERS, type MaskName, type MaskOptions } from './masks.js';
+import { isRandomId } from './random-id.js';
 import { scanTimestamp } from './timestamp.js';
 import {
   grow,
@@ -387,6 +388,7 @@ export class Tokenizer {
         let placeholder = '';
         if (!hasLetter) placeholder = on.number ? '<num>' : '';
         else if (on.hex && ((allHex && j - i >= 6) || isHexLiteral(s, i, j))) placeholder = '<hex>';
+        else if (on.id && isRandomId(s, i, j)) placeholder = '<id>';
         if (placeholder !== '') {
           let st = i;
           // A dash right after a separator is a sign: blk_-42 is blk_ and -42.

@@ -55,6 +55,22 @@ describe('normalizeLine', () => {
     expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
   });
 
+  it('masks generated ids (request ids, tokens) as <id>, not names with a digit', () => {
+    expect(normalizeLine('trace Qm4Zr8TbWx2Y from Kd7PwN3q')).toBe('trace <id> from <id>');
+    expect(normalizeLine('HarddiskVolume9 Utf8Decoder SHA256withRSA IPv4Address b2b Abc1Xyz')).toBe(
+      'HarddiskVolume9 Utf8Decoder SHA256withRSA IPv4Address b2b Abc1Xyz',
+    );
+    expect(createNormalizer({ id: false })('trace Qm4Zr8TbWx2Y')).toBe('trace Qm4Zr8TbWx2Y');
+  });
+
+  it('groups lines that differ by a generated id after a few lines', () => {
+    const miner = new TemplateMiner();
+    const ids = ['Qm4Zr8TbWx2Y', 'pL9sK2vB7nXc', 'Ha3Jk6Lq1ZwE'].map((id) =>
+      miner.add(`session ${id} opened`),
+    );
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
+  });
+
   it('keeps spacing and leaves plain text alone', () => {
     expect(normalizeLine('  two  spaces\tand a tab ')).toBe('  two  spaces\tand a tab ');
     expect(normalizeLine("don't stop, it's fine")).toBe("don't stop, it's fine");
