@@ -256,8 +256,8 @@ export function scanPath(s: string, p: number, end: number): number {
 
 /**
  * The end of a relative path that fills the word `s[p, w)`, else -1: names made of path characters joined
- * by `/`, four or more (Windows' `GLOBALROOT/Device/HarddiskVolumeShadowCopy9/Windows/System32`), or three
- * when the last is a file's (`src/app/main.go`). Fewer are words (`HTTP/1.1`, `application/json`,
+ * by `/` or `\`, four or more (Windows' `GLOBALROOT/Device/HarddiskVolumeShadowCopy9/Windows/System32`), or
+ * three when the last is a file's (`src/app/main.go`, the `Files\App\bin\app.dll` of `C:\Program Files\…`). Fewer are words (`HTTP/1.1`, `application/json`,
  * `ns/pod-7`, `TCP/UDP/ICMP`). An absolute path is `scanPath`'s.
  */
 export function scanRelativePath(s: string, p: number, w: number): number {
@@ -265,9 +265,10 @@ export function scanRelativePath(s: string, p: number, w: number): number {
   let slashes = 0;
   for (let q = p + 1; q < w; q++) {
     const ch = s.charCodeAt(q);
-    if (ch === 47) {
+    if (ch === 47 || ch === 92) {
       // an empty name (`a//b`) or a trailing slash: no path
-      if (s.charCodeAt(q - 1) === 47 || q === w - 1) return -1;
+      const before = s.charCodeAt(q - 1);
+      if (before === 47 || before === 92 || q === w - 1) return -1;
       slashes++;
     } else if (!(isAlnum(ch) || ch === 46 || ch === 95 || ch === 45 || ch === 126 || ch === 43 || ch === 37))
       return -1;
@@ -275,7 +276,7 @@ export function scanRelativePath(s: string, p: number, w: number): number {
   if (slashes >= 3) return w;
   if (slashes < 2) return -1;
   // two slashes: a path when the last name is a file's (`src/app/main.go`), not `TCP/UDP/ICMP`
-  for (let q = w - 2; q > p && s.charCodeAt(q) !== 47; q--)
+  for (let q = w - 2; q > p && s.charCodeAt(q) !== 47 && s.charCodeAt(q) !== 92; q--)
     if (s.charCodeAt(q) === 46 && isLetter(s.charCodeAt(q + 1))) return w;
   return -1;
 }

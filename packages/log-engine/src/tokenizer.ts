@@ -185,7 +185,7 @@ export class Tokenizer {
           if (d >= 48 && d <= 57) flags |= HAS_DIGIT;
           else if (d === 46) flags |= HAS_DOT;
           else if (d === 64) flags |= HAS_AT;
-          else if (d === 47) flags |= HAS_SLASH;
+          else if (d === 47 || d === 92) flags |= HAS_SLASH;
           // C1 controls are in words only (they are not spaces, delimiters or the start of a value)
         } else if (d <= 0x9f) b.hasC1 = true;
         w++;

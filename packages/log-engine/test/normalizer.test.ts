@@ -42,6 +42,8 @@ describe('normalizeLine', () => {
     expect(normalizeLine('compiled src/api/handler.go:88 and lib/x.ts')).toBe(
       'compiled <path>:<num> and lib/x.ts',
     );
+    expect(normalizeLine('load C:\\Program Files\\Acme7\\bin\\acme.dll')).toBe('load <path> <path>');
+    expect(normalizeLine('said a\\b\\c and a\\\\b\\c\\d')).toBe('said a\\b\\c and a\\\\b\\c\\d');
     expect(normalizeLine('HTTP/1.1 application/json TCP/UDP/ICMP a//b/c/d x/y/z/')).toBe(
       'HTTP/<num>.<num> application/json TCP/UDP/ICMP a//b/c/d x/y/z/',
     );
