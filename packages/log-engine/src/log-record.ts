@@ -216,9 +216,12 @@ function leadingHeader(body: string): LeadingTimestamp | undefined {
   if (leading === undefined) return undefined;
   const end = klogHeaderEnd(body, leading.end);
   if (end !== -1) return { ts: leading.ts, end };
-  // a syslog host (`web-3 sshd[4121]: `) leaves the message too; a month name starts a syslog date
+  // a syslog host (`web-3 sshd[4121]: `) leaves the message too, after a syslog date (a month name) or
+  // an RFC 3339 time (rsyslog's, `2026-03-02T10:00:00.1+01:00`); other times (an app's) are not looked past
   const c = body.charCodeAt(0);
-  const host = syslogHostEnd(body, leading.end, c >= 65 && c <= 90);
+  const syslogDate = c >= 65 && c <= 90;
+  if (!syslogDate && body.charCodeAt(10) !== 84) return leading;
+  const host = syslogHostEnd(body, leading.end, syslogDate);
   return host === -1 ? leading : { ts: leading.ts, end: host };
 }
 
