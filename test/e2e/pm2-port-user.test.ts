@@ -49,7 +49,10 @@ describe('port and user in a PM2 process file', () => {
     );
     const result = await velos(['start', file, '--env', 'production'], { home });
     expect(result.code, result.stderr).toBe(0);
-    expect(warningsOf(result)).toEqual([]);
+    // p1 has no env_production: said of it alone, as PM2 does (its env is used)
+    expect(warningsOf(result)).toEqual([
+      'ecosystem.config.js: apps[0] (p1): no env_production table (from --env production); its env used',
+    ]);
     expect(await echoed(home, 'p1')).toEqual({ PORT: '4321' });
     expect(await echoed(home, 'p2')).toEqual({ PORT: '2222' });
   });

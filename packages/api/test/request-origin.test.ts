@@ -74,7 +74,7 @@ describe('without auth: Host and Origin', () => {
     const answer = await send(open.url, 'GET', '/api/v1/processes', { host: `evil.example:${portOf(open)}` });
     expect(answer.status).toBe(403);
     expect(answer.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/Host/) });
-    const restart = await send(open.url, 'POST', '/api/v1/daemon/save', {
+    const restart = await send(open.url, 'POST', '/api/v1/daemon/reload-logs', {
       host: `evil.example:${portOf(open)}`,
     });
     expect(restart.status).toBe(403);
@@ -91,19 +91,25 @@ describe('without auth: Host and Origin', () => {
 
   it('refuses a cross-site simple POST (no body, no Content-Type) and a cross-site Sec-Fetch-Site', async () => {
     const host = `127.0.0.1:${portOf(open)}`;
-    const evil = await send(open.url, 'POST', '/api/v1/daemon/save', { host, origin: 'http://evil.example' });
+    const evil = await send(open.url, 'POST', '/api/v1/daemon/reload-logs', {
+      host,
+      origin: 'http://evil.example',
+    });
     expect(evil.status).toBe(403);
     expect(evil.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/origin/) });
-    const nullOrigin = await send(open.url, 'POST', '/api/v1/daemon/save', { host, origin: 'null' });
+    const nullOrigin = await send(open.url, 'POST', '/api/v1/daemon/reload-logs', { host, origin: 'null' });
     expect(nullOrigin.status).toBe(403);
     // another port of localhost is same-site to a browser, and still another origin
-    const sameSite = await send(open.url, 'POST', '/api/v1/daemon/save', {
+    const sameSite = await send(open.url, 'POST', '/api/v1/daemon/reload-logs', {
       host,
       origin: 'http://127.0.0.1:3000',
     });
     expect(sameSite.status).toBe(403);
     for (const site of ['cross-site', 'same-site']) {
-      const answer = await send(open.url, 'POST', '/api/v1/daemon/save', { host, 'sec-fetch-site': site });
+      const answer = await send(open.url, 'POST', '/api/v1/daemon/reload-logs', {
+        host,
+        'sec-fetch-site': site,
+      });
       expect(answer.status, site).toBe(403);
     }
   });
@@ -119,7 +125,7 @@ describe('without auth: Host and Origin', () => {
       { host, 'sec-fetch-site': 'none' },
     ];
     for (const headers of cases) {
-      const answer = await send(open.url, 'POST', '/api/v1/daemon/save', headers);
+      const answer = await send(open.url, 'POST', '/api/v1/daemon/reload-logs', headers);
       expect(answer.status, JSON.stringify(headers)).toBe(200);
     }
     // a cross-site GET changes nothing; CORS keeps its answer from the page
@@ -140,14 +146,14 @@ describe('without auth: Host and Origin', () => {
 describe('with tokens: Origin only', () => {
   it('refuses a state change from a foreign origin even with a token, and serves its own', async () => {
     const auth = { authorization: `Bearer ${tokens.admin}` };
-    const evil = await send(tokens.url, 'POST', '/api/v1/daemon/save', {
+    const evil = await send(tokens.url, 'POST', '/api/v1/daemon/reload-logs', {
       ...auth,
       origin: 'http://evil.example',
     });
     expect(evil).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
-    const own = await send(tokens.url, 'POST', '/api/v1/daemon/save', { ...auth, origin: tokens.url });
+    const own = await send(tokens.url, 'POST', '/api/v1/daemon/reload-logs', { ...auth, origin: tokens.url });
     expect(own.status).toBe(200);
-    expect((await send(tokens.url, 'POST', '/api/v1/daemon/save', auth)).status).toBe(200);
+    expect((await send(tokens.url, 'POST', '/api/v1/daemon/reload-logs', auth)).status).toBe(200);
   });
 
   it('answers any Host name it is reached by: on 0.0.0.0 and behind a reverse proxy', async () => {
@@ -158,7 +164,7 @@ describe('with tokens: Origin only', () => {
     });
     expect(byName.status).toBe(200);
     // a TLS proxy: the page is https://velos.example.com, the proxy passes that Host over plain HTTP
-    const proxied = await send(wide.url, 'POST', '/api/v1/daemon/save', {
+    const proxied = await send(wide.url, 'POST', '/api/v1/daemon/reload-logs', {
       ...auth,
       host: 'velos.example.com',
       origin: 'https://velos.example.com',

@@ -77,7 +77,7 @@ describe('authentication and scopes', () => {
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('loopback') });
     const open = await another({ auth: { disabled: true } });
     expect((await call(open.url, 'GET', '/api/v1/processes')).status).toBe(200);
-    expect((await call(open.url, 'POST', '/api/v1/daemon/save')).status).toBe(200);
+    expect((await call(open.url, 'POST', '/api/v1/daemon/reload-logs')).status).toBe(200);
     expect((await call(open.url, 'POST', '/mcp', { body: {} })).status).toBe(404);
     expect(open.logs.join('\n')).toContain('/mcp is off');
   });
@@ -215,7 +215,7 @@ describe('limits and validation', () => {
   });
 
   it('takes a POST without arguments with a JSON content type and no body', async () => {
-    const answer = await call(api.url, 'POST', '/api/v1/daemon/save', {
+    const answer = await call(api.url, 'POST', '/api/v1/daemon/reload-logs', {
       token: api.admin,
       headers: { 'content-type': 'application/json' },
     });
