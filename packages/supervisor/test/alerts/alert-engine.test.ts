@@ -185,17 +185,20 @@ describe('the alert engine', () => {
     );
   });
 
+  /** Process 0, `old`, errored as a daemon restart found it (its status restored, not seen failing). */
+  const restoredErrored = (): SampledProcess => ({
+    id: 0,
+    name: 'old',
+    namespace: 'default',
+    status: 'errored',
+    isStatusRestored: true,
+    memory: 0,
+    cpu: 0,
+  });
+
   it('does not fire errored for a process whose errored status a restore brought back, until it errors again', () => {
     const processes: SampledProcess[] = [
-      {
-        id: 0,
-        name: 'old',
-        namespace: 'default',
-        status: 'errored',
-        isStatusRestored: true,
-        memory: 0,
-        cpu: 0,
-      },
+      restoredErrored(),
       { id: 1, name: 'new', namespace: 'default', status: 'errored', memory: 0, cpu: 0 },
     ];
     const { engine, alerts } = setup(processes);
@@ -211,17 +214,7 @@ describe('the alert engine', () => {
   });
 
   it('fires a rule added after the restore for a process whose errored status the restore brought back (no rule told of it)', () => {
-    const processes: SampledProcess[] = [
-      {
-        id: 0,
-        name: 'old',
-        namespace: 'default',
-        status: 'errored',
-        isStatusRestored: true,
-        memory: 0,
-        cpu: 0,
-      },
-    ];
+    const processes: SampledProcess[] = [restoredErrored()];
     const { engine, alerts } = setup(processes);
     engine.restoreState();
     engine.add(rule('kept', { kind: 'errored' }));
