@@ -70,6 +70,8 @@ export interface AiEvent {
 export interface AiLogLine {
   t: string;
   a?: string;
+  /** The process id of the instance that wrote the line, where the app runs several and the daemon knows which. */
+  i?: number;
   s?: 'err';
   l?: string;
   m: string;
@@ -185,11 +187,15 @@ export function linesNameApp(target: string | undefined, lines: readonly LogLine
   return lines.some((line) => line.name !== target && String(line.id) !== target);
 }
 
-/** The `--ai` form of one log line; `withApp` adds the app's name (`a`). */
+/**
+ * The `--ai` form of one log line; `withApp` adds the app's name (`a`), and a line whose writer the daemon
+ * knows among an app's several processes (`LogLine.isIdKnown`) has its process id (`i`), as `api:3 |` in text.
+ */
 export function toAiLogLine(line: LogLine, withApp = false): AiLogLine {
   return {
     t: isoTime(line.ts),
     ...(withApp ? { a: line.name } : {}),
+    ...(line.isIdKnown ? { i: line.id } : {}),
     ...(line.stream === 'err' ? { s: 'err' as const } : {}),
     ...(line.lvl ? { l: line.lvl } : {}),
     m: line.line,

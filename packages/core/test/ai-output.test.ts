@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAiDetail, toAiLogSummary, toAiMetrics, toAiProcess, toAiRuns } from '../src/ai.js';
+import { toAiDetail, toAiLogLine, toAiLogSummary, toAiMetrics, toAiProcess, toAiRuns } from '../src/ai.js';
 import { APP_DEFAULTS } from '../src/index.js';
 import type { MetricsSnapshot, ProcessMetrics } from '../src/metrics.js';
 import type { ProcessDetail, ProcessInfo, ProcessStatus } from '../src/process-info.js';
@@ -283,5 +283,29 @@ describe('toAiLogSummary', () => {
       'backup',
       'report',
     ]);
+  });
+});
+
+describe('toAiLogLine', () => {
+  const line = {
+    ts: Date.UTC(2026, 11, 1, 10, 0, 0),
+    id: 3,
+    name: 'api',
+    pid: 4242,
+    stream: 'out' as const,
+    line: 'hello',
+  };
+
+  it("gives the writer's process id where the daemon knows it among an app's several processes", () => {
+    expect(toAiLogLine({ ...line, isIdKnown: true })).toEqual({
+      t: '2026-12-01T10:00:00.000Z',
+      i: 3,
+      m: 'hello',
+    });
+    expect(toAiLogLine({ ...line, isIdKnown: true }, true)).toMatchObject({ a: 'api', i: 3 });
+  });
+
+  it('leaves it out where it is not known (one process, or a line read back from a shared file)', () => {
+    expect(toAiLogLine(line)).toEqual({ t: '2026-12-01T10:00:00.000Z', m: 'hello' });
   });
 });

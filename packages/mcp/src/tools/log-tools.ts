@@ -12,7 +12,7 @@ export const MESSAGE_CHARS_MAX = 2000;
 const BUDGET = `${ANSWER_BYTES_MAX / 1024} KB`;
 /** What `shared` of an answer says. */
 const SHARED = `shared: the ids of the app's processes when the target is one of them and they share their log files (the default; log_per_instance = true gives each its own), whose lines cannot be told apart: the answer is of them all`;
-const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), s "err" for stderr, l level, m message (without colour codes; past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
+const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), i the process id of the instance that wrote it (an app with several processes, where known), s "err" for stderr, l level, m message (without colour codes; past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
 const levelField = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug'])
   .optional()
