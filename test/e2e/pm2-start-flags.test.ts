@@ -343,10 +343,11 @@ describe('PM2 start flags', () => {
     expect(existsSync(outLog(home, 'fg'))).toBe(true);
   });
 
-  it('--no-daemon prints the lines an app wrote before its start answered (they were lost)', async () => {
+  it('--no-daemon prints the lines an app wrote before its start answered (they were lost), with the instance of each', async () => {
     const home = createHome();
+    // two instances: each line says which wrote it (`once:0 |`), as `velos logs` does
     const child = spawnVelos(
-      ['start', 'echo printed-at-once; exec sleep 300', '--name', 'once', '--no-daemon'],
+      ['start', 'echo printed-at-once; exec sleep 300', '--name', 'once', '-i', '2', '--no-daemon'],
       {
         home,
       },
@@ -357,12 +358,16 @@ describe('PM2 start flags', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // after the process table (a list before the daemon answers would start another one)
-    await waitFor(() => /\bonce\b.*online[\s\S]*\nonce \| printed-at-once\n/.test(stdout), {
-      message: 'the line printed at once, after the process table',
-    });
-    const row = await waitForStatus(home, 'once', 'online');
+    await waitFor(
+      () =>
+        /\bonce\b.*online[\s\S]*\nonce:0 \| printed-at-once\n/.test(stdout) &&
+        /\bonce\b.*online[\s\S]*\nonce:1 \| printed-at-once\n/.test(stdout),
+      { message: 'the line printed at once by each instance, after the process table' },
+    );
+    const rows = (await listState(home)).filter((row) => row.name === 'once');
+    expect(rows).toHaveLength(2);
     process.kill(child.pid!, 'SIGTERM');
     expect(await exited).toBe(0);
-    await waitFor(() => !isAlive(row.pid), { message: 'the app to be stopped' });
+    await waitFor(() => rows.every((row) => !isAlive(row.pid!)), { message: 'both instances to be stopped' });
   });
 });

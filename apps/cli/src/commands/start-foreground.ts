@@ -66,6 +66,8 @@ async function answers(client: VelosControl): Promise<boolean> {
   );
 }
 
+/** `name | line`, `name (err) | line` for stderr; `name:id` for a cluster instance's line, as `velos logs` shows it. */
 function formatLine(line: LogLine): string {
-  return `${line.name}${line.stream === 'err' ? ' (err)' : ''} | ${line.line}\n`;
+  const name = line.isIdKnown ? `${line.name}:${line.id}` : line.name;
+  return `${name}${line.stream === 'err' ? ' (err)' : ''} | ${line.line}\n`;
 }
