@@ -343,31 +343,36 @@ describe('PM2 start flags', () => {
     expect(existsSync(outLog(home, 'fg'))).toBe(true);
   });
 
-  it('--no-daemon prints the lines an app wrote before its start answered (they were lost), with the instance of each', async () => {
+  it('--no-daemon prints the lines an app wrote before its start answered, with the instance of each, and runs again in its home', async () => {
     const home = createHome();
-    // two instances: each line says which wrote it (`once:0 |`), as `velos logs` does
-    const child = spawnVelos(
-      ['start', 'echo printed-at-once; exec sleep 300', '--name', 'once', '-i', '2', '--no-daemon'],
-      {
-        home,
-      },
-    );
-    let stdout = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // after the process table (a list before the daemon answers would start another one)
-    await waitFor(
-      () =>
-        /\bonce\b.*online[\s\S]*\nonce:0 \| printed-at-once\n/.test(stdout) &&
-        /\bonce\b.*online[\s\S]*\nonce:1 \| printed-at-once\n/.test(stdout),
-      { message: 'the line printed at once by each instance, after the process table' },
-    );
-    const rows = (await listState(home)).filter((row) => row.name === 'once');
-    expect(rows).toHaveLength(2);
-    process.kill(child.pid!, 'SIGTERM');
-    expect(await exited).toBe(0);
-    await waitFor(() => rows.every((row) => !isAlive(row.pid!)), { message: 'both instances to be stopped' });
+    // twice in one home (a container restarted on its volume): a run neither restores nor saves the
+    // state, so the second does not find the first's apps listed and refuse its start of them
+    for (const run of [1, 2]) {
+      // two instances: each line says which wrote it (`once:0 |`), as `velos logs` does
+      const child = spawnVelos(
+        ['start', 'echo printed-at-once; exec sleep 300', '--name', 'once', '-i', '2', '--no-daemon'],
+        { home },
+      );
+      let stdout = '';
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // after the process table (a list before the daemon answers would start another one)
+      await waitFor(
+        () =>
+          /\bonce\b.*online[\s\S]*\nonce:0 \| printed-at-once\n/.test(stdout) &&
+          /\bonce\b.*online[\s\S]*\nonce:1 \| printed-at-once\n/.test(stdout),
+        { message: `run ${run}: the line printed at once by each instance, after the process table` },
+      );
+      const rows = (await listState(home)).filter((row) => row.name === 'once');
+      expect(rows).toHaveLength(2);
+      process.kill(child.pid!, 'SIGTERM');
+      expect(await exited).toBe(0);
+      await waitFor(() => rows.every((row) => !isAlive(row.pid!)), {
+        message: 'both instances to be stopped',
+      });
+      expect(existsSync(join(home, 'state.json'))).toBe(false);
+    }
   });
 });

@@ -23,6 +23,8 @@ export interface DaemonOptions {
   home: string;
   /** Also write the daemon's log lines to stderr. */
   foreground?: boolean;
+  /** A `velos start --no-daemon` run: no saved state restored at start nor saved at stop (see `SupervisorOptions.isEphemeral`). */
+  isEphemeral?: boolean;
   /** What runs beside the supervisor (the metrics endpoint, the OTLP export), configured by config.toml. */
   extensions?: readonly DaemonExtension[];
 }
@@ -106,6 +108,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     onDaemonConfig: () => applyExtensions(),
     // `depends_on` stops go in waves: TimeoutStopSec= alone could SIGKILL us before the last one
     onStopAll: (budgetMs) => void notifier.extendTimeout(budgetMs),
+    isEphemeral: options.isEphemeral === true,
   });
   let server: IpcServer | null = null;
   let stopping: Promise<void> | null = null;

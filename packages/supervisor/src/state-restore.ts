@@ -46,9 +46,10 @@ export interface StateRestore {
   /**
    * Adds the saved apps whose names are not in the table; starts all of them, or only those saved
    * running (a process saved `errored` is then listed `errored` again and not started). At daemon
-   * start it reads the live table of a daemon that died first and settles its orphans.
+   * start it reads the live table of a daemon that died first and settles its orphans; with
+   * `isFresh` (a `--no-daemon` run) it reads no table and stops every orphan.
    */
-  load(isStartingAll: boolean, isDaemonStart?: boolean): Promise<ProcessInfo[]>;
+  load(isStartingAll: boolean, isDaemonStart?: boolean, isFresh?: boolean): Promise<ProcessInfo[]>;
   /** Warnings of the latest state read (a corrupt `state.json` restored from the backup…). */
   warnings(): string[];
   /** The saved apps the latest load left alone because an app of their name is listed, by name. */
@@ -65,8 +66,16 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
   /** The daemon `velos update` replaced, when the live table restored is its own. */
   let replacedPid: number | null = null;
 
-  async function load(isStartingAll: boolean, isDaemonStart = false): Promise<ProcessInfo[]> {
-    const read = isDaemonStart ? await readStateAtStart() : { ...(await readState(home)), isLive: false };
+  async function load(
+    isStartingAll: boolean,
+    isDaemonStart = false,
+    isFresh = false,
+  ): Promise<ProcessInfo[]> {
+    const read = isFresh
+      ? { state: null, path: null, warnings: [], isLive: false }
+      : isDaemonStart
+        ? await readStateAtStart()
+        : { ...(await readState(home)), isLive: false };
     stateWarnings = read.warnings;
     unrestoredWarnings.clear();
     skipped = [];

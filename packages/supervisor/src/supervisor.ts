@@ -83,6 +83,13 @@ export interface SupervisorOptions {
   onDaemonConfig?: (config: DaemonConfig | null) => Promise<ExtensionChange[]> | undefined;
   /** Told, as `kill` begins to stop every app, how long that may take (see `shutdownBudgetMs`). */
   onStopAll?: (budgetMs: number) => void;
+  /**
+   * A `velos start --no-daemon` run (PM2's pm2-runtime): its apps are those it starts, so the start
+   * restores no saved or live table (what a dead daemon left running is stopped) and `kill` does not
+   * save (`state.json` stays as a daemon saved it; `velos save` still writes it). Without it, a second
+   * run in the same home restored the apps the first saved and refused its own start of them.
+   */
+  isEphemeral?: boolean;
 }
 
 /** An in-process `VelosControl` that owns the child processes, plus what a host needs around it. */
@@ -597,15 +604,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** The `kill` under way: another one (a second CLI, SIGTERM) waits for it and gets its answer. */
   let killing: Promise<{ stopped: number }> | null = null;
 
-  /** Saves the state, then stops every app (`velos kill`, SIGTERM); the daemon exits after it. */
+  /** Saves the state (not in an `isEphemeral` run), then stops every app (`velos kill`, SIGTERM); the daemon exits after it. */
   async function killAll(): Promise<{ stopped: number }> {
-    await saveState().catch((error: unknown) => {
-      throw isVelosError(error)
-        ? new VelosError(error.code, `${error.message}; nothing was stopped`, {
-            cause: error,
-          })
-        : error;
-    });
+    if (options.isEphemeral !== true)
+      await saveState().catch((error: unknown) => {
+        throw isVelosError(error)
+          ? new VelosError(error.code, `${error.message}; nothing was stopped`, {
+              cause: error,
+            })
+          : error;
+      });
     // a daemon that dies while it stops them leaves them running in run/live.json, to be brought back
     await live.hold();
     cronRestarts.stopAll();
@@ -870,7 +878,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async restore() {
-      const restored = await restore.load(false, true);
+      const restored = await restore.load(false, true, options.isEphemeral === true);
       await metricsControl.history.load();
       // before the alerts: a restored `component stale` alert takes the components restored stale
       reportedComponents.restore(readComponents(home, log));

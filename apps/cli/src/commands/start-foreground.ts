@@ -8,7 +8,8 @@ const READY_POLL_MS = 50;
 /**
  * PM2's `--no-daemon`: this process is the daemon (in the foreground, its log on stderr, for a
  * container's PID 1 or a service manager); the apps start, their lines go to stdout, and the command
- * ends when the daemon does (SIGTERM, SIGINT, `velos kill`), after it stopped every app.
+ * ends when the daemon does (SIGTERM, SIGINT, `velos kill`), after it stopped every app. As
+ * pm2-runtime, it runs only the apps it starts: the saved state is neither restored nor saved.
  */
 export async function runInForeground(
   ctx: CommandContext,
@@ -21,7 +22,7 @@ export async function runInForeground(
       `--no-daemon runs its own daemon, and one already runs for ${ctx.home}; stop it first (velos kill)`,
     );
   }
-  const daemon = (await import('./daemon.js')).runDaemon(ctx, { foreground: true });
+  const daemon = (await import('./daemon.js')).runDaemon(ctx, { foreground: true, isEphemeral: true });
   let isDone = false;
   const done = daemon.finally(() => {
     isDone = true;
