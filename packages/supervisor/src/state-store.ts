@@ -164,6 +164,14 @@ function setAsideCorrupt(home: string, path: string): Promise<string | null> {
 /** Checks the shape of a parsed state document and fills spec defaults; throws STATE_CORRUPT. */
 export function parseState(raw: unknown): SavedState {
   const doc = raw as Partial<SavedState> | null;
+  const version = (doc as { version?: unknown } | null)?.version;
+  // a downgrade: say so, rather than a shape the file does have (it is set aside like a corrupt one)
+  if (typeof version === 'number' && version > 1) {
+    throw new VelosError(
+      ErrorCodes.STATE_CORRUPT,
+      `written by a newer Velos (state version ${version}; this one reads version 1)`,
+    );
+  }
   if (!doc || typeof doc !== 'object' || doc.version !== 1 || !Array.isArray(doc.apps)) {
     throw new VelosError(ErrorCodes.STATE_CORRUPT, 'expected {version: 1, apps: [...]}');
   }

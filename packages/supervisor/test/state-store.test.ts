@@ -349,6 +349,10 @@ describe('state store', () => {
     expect(() => parseState({ version: 1 })).toThrow(
       expect.objectContaining({ code: ErrorCodes.STATE_CORRUPT }),
     );
+    // a file of a newer Velos (after a downgrade) says so, not which shape it lacks
+    expect(() => parseState({ version: 2, apps: [] })).toThrow(
+      'written by a newer Velos (state version 2; this one reads version 1)',
+    );
     expect(() => parseState({ version: 1, apps: [{ spec: { name: 'x' }, ids: [0] }] })).toThrow(
       /apps\[0\]\.spec/,
     );
