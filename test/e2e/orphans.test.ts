@@ -196,9 +196,18 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     await killDaemon(home);
     const after = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as AdoptedRow[];
     expect(after.map((row) => [row.name, row.status])).toEqual([['saved', 'stopped']]);
+    // `velos kill` after a crash stops the apps the dead daemon left (it said "no daemon is running",
+    // exit 0, and left them running unseen): it starts a daemon, which re-adopts them, and kills it
+    await velosOk(['restart', 'saved'], { home });
+    const again = await onlineRow(home, 'saved');
+    await killDaemon(home);
+    const killed = await velosOk(['kill'], { home });
+    expect(killed.stderr).toMatch(/re-adopted saved \(id 0, pid \d+\)/);
+    expect(killed.stdout).toMatch(/^stopped 1 process and the daemon/);
+    expect(isAlive(again.pid)).toBe(false);
     // A clean kill removes the live table: the next daemon restores the saved state (saved by kill).
-    await velosOk(['kill'], { home });
     expect(readLines(join(home, 'run', 'live.json'))).toEqual([]);
+    expect((await velosOk(['kill'], { home })).stdout).toMatch(/^no Velos daemon is running/);
   });
 
   it('keeps an instance stopped by hand stopped through velos update, a crash of the daemon and a restart of it', async () => {

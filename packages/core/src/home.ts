@@ -22,6 +22,8 @@ export const HOME_LAYOUT = {
   daemonLog: 'daemon.log',
   logs: 'logs',
   run: 'run',
+  /** The live table a running daemon keeps; there while no daemon runs, it was left by one that died (SUP-13). */
+  liveState: 'run/live.json',
   /** Written by `velos update` before it ends the daemon: `{"pid": <the daemon replaced on purpose>}`. */
   handover: 'run/handover.json',
 } as const;

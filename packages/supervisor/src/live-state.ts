@@ -4,7 +4,7 @@ import { HOME_LAYOUT, writeFreshFile } from '@velos/core';
 import { readStateFile, type SavedState } from './state-store.js';
 
 /** The live table, inside the home: present only while a daemon runs (or after one died). */
-export const LIVE_STATE_FILE = join(HOME_LAYOUT.run, 'live.json');
+export const LIVE_STATE_FILE = HOME_LAYOUT.liveState;
 
 /** Writes of the live table are gathered for this long. */
 const WRITE_DELAY_MS = 50;

@@ -1,24 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCodes, isVelosError, VelosError } from '@velos/core';
+import type { VelosClient } from '@velos/client';
+import { ErrorCodes, HOME_LAYOUT, isVelosError, VelosError } from '@velos/core';
 import type { CommandContext } from '../context.js';
 
 const EXIT_DEADLINE_MS = 15_000;
 
 /**
  * `velos kill`: stops every app and the daemon, and waits until the daemon process is gone.
- * Never starts a daemon: with none running it says so and succeeds.
+ * With no daemon running it says so and succeeds, starting none, unless one died and left its
+ * apps running (`run/live.json` is there): then it starts a daemon, which re-adopts them, and kills
+ * that, so that the apps are stopped rather than left running unseen (SUP-13).
  */
 export async function runKill(ctx: CommandContext): Promise<void> {
-  const client = await ctx.client({ autoStart: false });
+  let client: VelosClient = await ctx.client({ autoStart: false });
   let pid: number;
   try {
     pid = (await client.ping()).pid;
   } catch (error) {
     if (!isVelosError(error) || error.code !== ErrorCodes.DAEMON_UNAVAILABLE) throw error;
-    if (ctx.mode === 'text') ctx.print(`no Velos daemon is running (home ${ctx.home})`);
-    else ctx.printJson(ctx.mode === 'ai' ? { k: 0, d: false } : { stopped: 0, daemon: false });
-    return;
+    if (!existsSync(join(ctx.home, HOME_LAYOUT.liveState))) {
+      if (ctx.mode === 'text') ctx.print(`no Velos daemon is running (home ${ctx.home})`);
+      else ctx.printJson(ctx.mode === 'ai' ? { k: 0, d: false } : { stopped: 0, daemon: false });
+      return;
+    }
+    await client.close();
+    client = await ctx.client();
+    pid = (await client.ping()).pid;
   }
   const { stopped } = await client.kill().catch((error: unknown) => {
     // the daemon saves before it stops anything: a save that failed leaves it serving
