@@ -69,6 +69,8 @@ export function createLifecycleSpans(
   const lastRuns = new Map<number, SpanContext>();
   const known = new Map<number, ProcessFacts>();
   const restarts = new Map<number, number>();
+  /** The reason of each process's pending restart: the daemon's `process.started` of a restart carries none. */
+  const restartReasons = new Map<number, string>();
   /** The span of each app's last cluster primary exit, for the runs it ended to link to. */
   const primaryExits = new Map<string, SpanContext>();
 
@@ -142,9 +144,14 @@ export function createLifecycleSpans(
       // the count before this restart: the run it starts is one more
       restarts.set(id, fields.restarts + 1);
     }
+    if (id !== undefined && event.kind === 'process.restarting' && typeof fields.reason === 'string') {
+      restartReasons.set(id, fields.reason);
+    }
     if (id !== undefined && event.kind === 'process.started') {
       if (run !== undefined) endRun(id, run, event.at, 'unknown', false);
-      openRun(id, event.app, event.at, { 'velos.process.start_reason': String(fields.reason ?? 'start') });
+      const reason = fields.reason ?? restartReasons.get(id) ?? 'start';
+      restartReasons.delete(id);
+      openRun(id, event.app, event.at, { 'velos.process.start_reason': String(reason) });
       return;
     }
     if (id !== undefined && event.kind === 'process.online') {
@@ -215,6 +222,7 @@ export function createLifecycleSpans(
       lastRuns.delete(id);
       known.delete(id);
       restarts.delete(id);
+      restartReasons.delete(id);
       // the app's last process gone: its primary's exit is no one's to link to any more
       if (app !== undefined && ![...known.values()].some((p) => p.name === app)) primaryExits.delete(app);
     }

@@ -44,6 +44,7 @@ function event(
 
 describe('createLifecycleSpans', () => {
   it('makes a span per run, from start to exit, with pid, labels, exit code and reason, and links runs', async () => {
+    // as the daemon sends them: a restart's process.started has no reason, its process.restarting has
     const { exporter, spans } = setup();
     await spans.handle([
       event('process.started', 1000, { reason: 'start' }),
@@ -51,7 +52,7 @@ describe('createLifecycleSpans', () => {
       event('process.health', 1500, { from: 'unknown', to: 'healthy' }),
       event('process.exited', 2000, { code: 1, signal: null, reason: 'crash' }),
       event('process.restarting', 2001, { delay_ms: 100, restarts: 0, reason: 'crash' }),
-      event('process.started', 2100, { reason: 'crash' }),
+      event('process.started', 2100),
       event('process.online', 2110, { pid: 42 }),
       event('process.exited', 3000, { code: null, signal: 'SIGTERM', reason: 'user' }),
     ]);
@@ -68,6 +69,7 @@ describe('createLifecycleSpans', () => {
       'process.exit.code': 1,
       'velos.process.exit.reason': 'crash',
       'velos.process.restarts': 0,
+      'velos.process.start_reason': 'start',
     });
     expect(first.status.code).toBe(SpanStatusCode.ERROR);
     expect(first.startTime).toEqual(hr(1000));
@@ -77,6 +79,7 @@ describe('createLifecycleSpans', () => {
     expect(second.attributes).toMatchObject({
       'process.pid': 42,
       'velos.process.restarts': 1,
+      'velos.process.start_reason': 'crash',
       'velos.process.exit.signal': 'SIGTERM',
     });
     expect(second.status.code).toBe(SpanStatusCode.UNSET);
