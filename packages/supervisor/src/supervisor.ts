@@ -943,7 +943,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       gate.close();
       config.close();
       const all = table.sorted();
-      await lifecycle.stopInWaves(all);
+      // only what runs or waits to: an errored or stopped process has nothing to stop, and a
+      // `process.stopped (user)` for it would be false (the next daemon restores it as it was)
+      await lifecycle.stopInWaves(all.filter((record) => isActive(record.status) || record.run !== null));
       await cluster?.close();
       await live.clear();
       await Promise.all(all.map((record) => record.pipeline.close().catch(() => undefined)));

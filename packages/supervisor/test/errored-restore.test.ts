@@ -100,6 +100,9 @@ describe('an errored process across daemons', () => {
     expect(afterBoot.idle).toMatchObject({ status: 'stopped', pid: null });
     expect(afterBoot.web?.status).toMatch(/starting|online/);
     expect(await events(third.client, 'flaky', 'process.errored')).toHaveLength(1);
+    // the shutdown stopped no run of theirs: no `process.stopped (user)` of an errored or stopped process
+    expect(await events(third.client, 'flaky', 'process.stopped')).toEqual([]);
+    expect(await events(third.client, 'idle', 'process.stopped')).toHaveLength(1);
 
     // restart runs it again as before: it crashes, restarts once and is errored again (a new event); as in
     // PM2, the restart of an errored process is not counted, its own restart after the crash is
