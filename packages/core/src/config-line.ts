@@ -12,6 +12,9 @@ export function lineOfKey(text: string, path: readonly PropertyKey[], ext: strin
 function tomlLine(lines: string[], path: readonly PropertyKey[]): number | null {
   let from = 0;
   let to = lines.length;
+  // where the headers of the current table's sub-tables may be: the whole file, or one `[[x]]` item
+  let scopeFrom = 0;
+  let scopeTo = lines.length;
   let prefix = '';
   let found: number | null = null;
   for (let i = 0; i < path.length; i += 1) {
@@ -30,6 +33,8 @@ function tomlLine(lines: string[], path: readonly PropertyKey[]): number | null 
       found = at + 1;
       from = at + 1;
       to = headers[next + 1] ?? endOfArrayItem(lines, from, to, dotted);
+      scopeFrom = from;
+      scopeTo = to;
       prefix = dotted;
       continue;
     }
@@ -40,11 +45,22 @@ function tomlLine(lines: string[], path: readonly PropertyKey[]): number | null 
       if (i < path.length - 1) return found;
       continue;
     }
-    const table = indexesOf(lines, from, to, (line) => line === `[${dotted}]`)[0];
-    if (table === undefined) return found;
+    // a sub-table's header may come anywhere after its parent's keys (`[metrics]`, `port = 1`, then
+    // `[api]`, then `[metrics.otlp]`), and the parent may have no header of its own at all
+    const table = indexesOf(lines, scopeFrom, scopeTo, (line) => line === `[${dotted}]`)[0];
+    if (table === undefined) {
+      // a table written only through its sub-tables: the first of them, and no keys of its own
+      const sub = indexesOf(lines, scopeFrom, scopeTo, (line) => line.startsWith(`[${dotted}.`))[0];
+      if (sub === undefined) return found;
+      found = sub + 1;
+      from = sub;
+      to = sub;
+      prefix = dotted;
+      continue;
+    }
     found = table + 1;
     from = table + 1;
-    to = indexesOf(lines, from, to, (line) => line.startsWith('['))[0] ?? to;
+    to = indexesOf(lines, from, scopeTo, (line) => line.startsWith('['))[0] ?? scopeTo;
     prefix = dotted;
   }
   return found;

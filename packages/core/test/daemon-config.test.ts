@@ -90,13 +90,22 @@ describe('config.toml (CFG-2)', () => {
     // node:http refused them at each export, long after the reload said the export started
     const otlp = '[metrics.otlp]\nendpoint = "http://127.0.0.1:4318"\n';
     expect(await messageOf(loadDaemonConfig(configFile(`${otlp}headers = { "x key" = "v" }\n`)))).toBe(
-      'config.toml: metrics.otlp.headers.x key: expected an HTTP header name (letters, digits, - _ .), got "x key" (line 1)',
+      'config.toml: metrics.otlp.headers.x key: expected an HTTP header name (letters, digits, - _ .), got "x key" (line 3)',
     );
     expect(await messageOf(loadDaemonConfig(configFile(`${otlp}headers = { "x-key" = "a\\nb" }\n`)))).toMatch(
       /^config\.toml: metrics\.otlp\.headers\.x-key: expected a header value without control characters/,
     );
     const good = await loadDaemonConfig(configFile(`${otlp}headers = { "x-api-key" = "k\té" }\n`));
     expect(good?.sections.metrics).toMatchObject({ otlp: { headers: { 'x-api-key': 'k\té' } } });
+    // the line of a sub-table's key, with its parent's header elsewhere or nowhere
+    expect(await messageOf(loadDaemonConfig(configFile(`# otlp\n\n${otlp}interval = "x"\n`)))).toMatch(
+      /^config\.toml: metrics\.otlp\.interval: expected a duration .*\(line 5\)$/,
+    );
+    expect(
+      await messageOf(
+        loadDaemonConfig(configFile(`[metrics]\nport = 9100\n[api]\nport = 1\n${otlp}events = "yes"\n`)),
+      ),
+    ).toBe('config.toml: metrics.otlp.events: expected true or false, got "yes" (line 7)');
     expect(await messageOf(loadDaemonConfig(configFile('[defaults\n')))).toMatch(
       /^config\.toml: not valid TOML: .*\(line 1\)$/,
     );
