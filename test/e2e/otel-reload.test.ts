@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, FIXTURES, velosOk, waitFor } from './helpers.js';
+import { busEvents, cleanupHomes, createHome, FIXTURES, velosOk, waitFor } from './helpers.js';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
 
 const receivers: OtlpReceiver[] = [];
@@ -24,6 +24,13 @@ describe('velos config reload says what the OTLP export did (OBS-5)', () => {
     expect(started).toContain(
       `  otlp: exporting metrics to ${otlp.endpoint}/v1/metrics every 1000 ms, spans to ${otlp.endpoint}/v1/traces`,
     );
+    // OBS-2 "config reloaded": on the bus, as a linked file's reload
+    const applied = (await busEvents(home, ['config.applied'])).at(-1);
+    expect(applied).toMatchObject({
+      severity: 'info',
+      message: `${config}: changed [metrics]`,
+      fields: { file: config, sections: 'metrics', failed: 0 },
+    });
     await waitFor(() => otlp.points().find((p) => p.name === 'velos_process_memory_bytes'), {
       message: 'metrics at the endpoint',
     });

@@ -155,6 +155,15 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
       if (changes.length > 0) result.applied = changes.map((change) => change.text);
       const failed = changes.filter((change) => change.isFailure).map((change) => change.text);
       if (failed.length > 0) result.failed = failed;
+      // OBS-2 "config reloaded": told on the bus as a linked file's reload is (a missing file, none)
+      if (isReload && (config !== null || result.wasRemoved)) {
+        deps.bus.publish({
+          kind: 'config.applied',
+          severity: 'info',
+          message: `${daemonFile}: ${sections.length > 0 ? `changed [${sections.join('], [')}]` : 'no change'}${failed.length > 0 ? `; failed: ${failed.join('; ')}` : ''}`,
+          fields: { file: daemonFile, sections: sections.join(','), failed: failed.length },
+        });
+      }
     } catch (error) {
       (await import('./config-reload.js')).rejectFile(deps, daemonFile, error);
       const { code, message } = toErrorPayload(error);
