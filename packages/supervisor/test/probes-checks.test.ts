@@ -53,6 +53,20 @@ describe('probe state (thresholds)', () => {
     expect(computeHealth(passing, fresh)).toEqual({ state: 'unknown', ready: false });
     expect(computeHealth(undefined, failing)).toEqual({ state: 'degraded', ready: false });
   });
+
+  it('keeps a starting process unknown while its probes fail below their threshold before their first pass', () => {
+    // a program checked before it listens: each start of a healthy app was degraded, then healthy
+    // from degraded (a warning and a `recovered` event per start)
+    const starting = run(['connect ECONNREFUSED']);
+    const passing = run([null]);
+    expect(computeHealth(starting, undefined)).toEqual({ state: 'unknown', ready: false });
+    expect(computeHealth(passing, starting)).toEqual({ state: 'unknown', ready: false });
+    expect(computeHealth(starting, passing)).toEqual({ state: 'unknown', ready: true });
+    // once a probe passed, a failure below its threshold is degradation again; at it, a failure
+    expect(computeHealth(run([null, 'a']), undefined)).toEqual({ state: 'degraded', ready: true });
+    expect(computeHealth(passing, run(['a', 'b', 'c']))).toEqual({ state: 'degraded', ready: false });
+    expect(computeHealth(run(['a', 'b', 'c']), undefined)).toEqual({ state: 'unhealthy', ready: false });
+  });
 });
 
 describe('http and tcp checks', () => {

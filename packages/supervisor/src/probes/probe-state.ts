@@ -49,7 +49,10 @@ export function nextProbeState(
 
 /**
  * The health of a process from its probes: `unhealthy` once liveness failed; `degraded` while a probe
- * has failures below its threshold or readiness failed; `healthy` when all pass; else `unknown`.
+ * that passed has failures below its threshold, or readiness failed; `healthy` when all pass; else
+ * `unknown`. A probe that has not passed yet on this run (its status `unknown`) with failures below its
+ * threshold is starting, not degrading: a program checked before it listens stays `unknown` (each start
+ * of a healthy app was `degraded`, a warning event, then `healthy` from `degraded`, a `recovered` one).
  * `ready` follows readiness, or liveness without a readiness probe.
  */
 export function computeHealth(
@@ -60,7 +63,9 @@ export function computeHealth(
   const ready = gate === undefined || gate.status === 'passing';
   const probes = [liveness, readiness].filter((probe) => probe !== undefined);
   if (liveness?.status === 'failing') return { state: 'unhealthy', ready: false };
-  if (probes.some((probe) => probe.status === 'failing' || probe.failures > 0))
+  if (
+    probes.some((probe) => probe.status === 'failing' || (probe.status === 'passing' && probe.failures > 0))
+  )
     return { state: 'degraded', ready };
   if (probes.every((probe) => probe.status === 'passing')) return { state: 'healthy', ready };
   return { state: 'unknown', ready };
