@@ -30,4 +30,23 @@ describe('velos describe: depends_on (SUP-12)', () => {
       /^ {2}depends on +db \(healthy\), migrate \(completed_successfully\): waiting until they are met$/m,
     );
   });
+
+  it('names the dependencies not met yet and where they stand, in text as in --ai', () => {
+    const base = processDetail({ status: 'starting', pid: null, startedAt: null, uptime: 0 });
+    const waiting = {
+      ...base,
+      spec: { ...base.spec, dependsOn: DEPENDENCIES },
+      waitingFor: [
+        { name: 'db', condition: 'healthy' as const, state: 'online, not ready (readiness: HTTP 503)' },
+      ],
+    };
+    expect(renderProcessDetails([waiting], plain)).toMatch(
+      /^ {2}waiting for +db \(healthy\): online, not ready \(readiness: HTTP 503\)$/m,
+    );
+    expect(toAiDetail(waiting).wait).toEqual({ db: 'online, not ready (readiness: HTTP 503)' });
+    // none once it runs
+    expect(renderProcessDetails([{ ...waiting, status: 'online', pid: 4242 }], plain)).not.toMatch(
+      /waiting for/,
+    );
+  });
 });

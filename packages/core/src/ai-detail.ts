@@ -39,6 +39,8 @@ export function toAiDetail(d: ProcessDetail, growth?: MemoryGrowth | null): Reco
     ...(d.logDropped > 0 ? { dropped: d.logDropped } : {}),
     ...(d.spec.cronRestart === undefined ? {} : { cron: d.spec.cronRestart }),
     ...(d.spec.dependsOn?.length ? { dep: dependencies(d) } : {}),
+    // SUP-12: held back by its depends_on: each dependency not met yet, with where it stands
+    ...(d.waitingFor?.length ? { wait: Object.fromEntries(d.waitingFor.map((w) => [w.name, w.state])) } : {}),
     ...(d.execMode === 'cluster' ? { x: 'cluster' } : {}),
     ...(d.adopted ? { ad: 1 } : {}),
     ...(hasWatchMode(d) ? { w: 1 } : {}),

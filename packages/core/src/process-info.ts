@@ -1,4 +1,4 @@
-import type { AppSpec } from './app-spec.js';
+import type { AppSpec, DependencyCondition } from './app-spec.js';
 import type { CustomMetricSeries } from './metrics.js';
 
 /** Life-cycle states of a supervised process; `scheduled` = a job waiting for its next run (SUP-8). */
@@ -152,6 +152,11 @@ export interface ProcessDetail extends ProcessInfo {
   logDropped: number;
   /** OBS-6: the custom metrics the process reported, by series; absent when it reported none. */
   custom?: CustomMetricSeries[];
+  /**
+   * SUP-12: while the process is held back by its `depends_on`, the dependencies not met yet, each with
+   * where it stands (`online, not ready (readiness: HTTP 503)`); absent when it does not wait.
+   */
+  waitingFor?: { name: string; condition: DependencyCondition; state: string }[];
 }
 
 /** One captured log line. */

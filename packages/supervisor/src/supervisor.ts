@@ -26,6 +26,7 @@ import { checkCronExpression } from './cron-schedule.js';
 import type { ExtensionChange } from './daemon-extensions.js';
 import { createDependencyGate } from './dependencies/dependency-gate.js';
 import { orderByDependencies } from './dependencies/dependency-order.js';
+import { dependencyState } from './dependencies/dependency-state.js';
 import { updateEnv } from './env-update.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventControl } from './events/event-control.js';
@@ -264,8 +265,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const record = change.to === 'stopping' ? table.records.get(change.id) : undefined;
     if (record) probes.detach(record);
   });
+  const processesOf = (name: string): ProcessRecord[] =>
+    table.apps.get(name)?.ids.map((id) => table.records.get(id)!) ?? [];
   const gate = createDependencyGate({
-    processesOf: (name) => table.apps.get(name)?.ids.map((id) => table.records.get(id)!) ?? [],
+    processesOf,
     launch: lifecycle.launch,
     log,
   });
@@ -765,7 +768,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return table.select(target).map((record) => {
         const detail = toDetail(record);
         const custom = metricsControl.customSeries(record.id);
-        return custom.length > 0 ? { ...detail, custom } : detail;
+        const unmet = gate.unmetOf(record);
+        const waitingFor = unmet?.map((dependency) => ({
+          ...dependency,
+          state: dependencyState(dependency, processesOf(dependency.name)),
+        }));
+        return {
+          ...detail,
+          ...(custom.length > 0 ? { custom } : {}),
+          ...(waitingFor && waitingFor.length > 0 ? { waitingFor } : {}),
+        };
       });
     },
 

@@ -58,11 +58,17 @@ describe('depends_on (SUP-12)', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await statusOf(supervisor, 'api')).toBe('starting');
     expect(events(home)).toEqual(['start db']);
+    // describe says what it waits for and why: db runs, but its readiness probe fails
+    const [waiting] = await supervisor.describe('api');
+    expect(waiting!.waitingFor).toEqual([
+      { name: 'db', condition: 'healthy', state: 'online, not ready (readiness: exit code 1)' },
+    ]);
 
     writeFileSync(readyFile, 'ok');
     await waitFor(async () => (await statusOf(supervisor, 'api')) === 'online', { what: 'api online' });
     await waitForStarts(home, ['api']);
     expect(events(home)).toEqual(['start db', 'start api']);
+    expect((await supervisor.describe('api'))[0]!.waitingFor).toBeUndefined();
   });
 
   it('refuses to trigger a job still waiting for its dependencies, and keeps its wait and schedule', async () => {

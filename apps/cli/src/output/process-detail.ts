@@ -111,14 +111,20 @@ const KNOWN_EXTENSION = /\.[cm]?[jt]s$|\.(py|sh|rb|pl|php)$/i;
 
 /**
  * SUP-12: the app's `depends_on`, each with its condition; while it waits for them (`starting`, no pid)
- * the row says so, since nothing else does but the daemon log.
+ * the row says so, since nothing else does but the daemon log, and a `waiting for` row names each
+ * dependency not met yet with where it stands (a daemon before session 49 sends none).
  */
 function dependencyRows(d: ProcessDetail): [string, string][] {
   const dependencies = d.spec.dependsOn ?? [];
   if (dependencies.length === 0) return [];
   const list = dependencies.map((dependency) => `${dependency.name} (${dependency.condition})`).join(', ');
   const isWaiting = d.status === 'starting' && d.pid === null;
-  return [['depends on', isWaiting ? `${list}: waiting until they are met` : list]];
+  const rows: [string, string][] = [['depends on', isWaiting ? `${list}: waiting until they are met` : list]];
+  if (isWaiting && d.waitingFor && d.waitingFor.length > 0) {
+    const unmet = d.waitingFor.map((w) => `${w.name} (${w.condition}): ${w.state}`).join('; ');
+    rows.push(['waiting for', unmet]);
+  }
+  return rows;
 }
 
 /** SUP-11: state, readiness, the latest failure and each probe's configuration. */
