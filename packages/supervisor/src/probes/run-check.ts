@@ -12,6 +12,10 @@ export async function runCheck(
   context: ExecContext,
   stop: AbortSignal,
 ): Promise<string | null> {
+  // the check's module (node:http, node:https and TLS for the first https probe) loads before the clock
+  // starts: on a loaded machine the first check of a daemon failed `timeout after 2000 ms` on its import
+  const startCheck = await loadCheck(check);
+  if (stop.aborted) return 'aborted';
   const controller = new AbortController();
   let isTimedOut = false;
   const timer = setLongTimeout(() => {
@@ -24,7 +28,7 @@ export async function runCheck(
     controller.signal.addEventListener('abort', () => resolve('aborted'), { once: true }),
   );
   try {
-    const reason = await Promise.race([startCheck(check, controller.signal, context), aborted]);
+    const reason = await Promise.race([startCheck(controller.signal, context), aborted]);
     return isTimedOut ? `timeout after ${timeoutMs} ms` : reason;
   } catch (error) {
     return isTimedOut
@@ -38,13 +42,20 @@ export async function runCheck(
   }
 }
 
-/** Each kind's module is loaded on its first use. */
-async function startCheck(
-  check: ProbeCheck,
-  signal: AbortSignal,
-  context: ExecContext,
-): Promise<string | null> {
-  if (check.kind === 'http') return (await import('./http-check.js')).checkHttp(check, signal);
-  if (check.kind === 'tcp') return (await import('./tcp-check.js')).checkTcp(check, signal);
-  return (await import('./exec-check.js')).checkExec(check, signal, context);
+type StartCheck = (signal: AbortSignal, context: ExecContext) => Promise<string | null>;
+
+/** The check's runner; each kind's module is loaded on its first use. */
+async function loadCheck(check: ProbeCheck): Promise<StartCheck> {
+  if (check.kind === 'http') {
+    const { checkHttp } = await import('./http-check.js');
+    // checkHttp imports it again, from the module cache by then
+    await (new URL(check.url).protocol === 'https:' ? import('node:https') : import('node:http'));
+    return (signal) => checkHttp(check, signal);
+  }
+  if (check.kind === 'tcp') {
+    const { checkTcp } = await import('./tcp-check.js');
+    return (signal) => checkTcp(check, signal);
+  }
+  const { checkExec } = await import('./exec-check.js');
+  return (signal, context) => checkExec(check, signal, context);
 }
