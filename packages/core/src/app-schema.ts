@@ -142,6 +142,16 @@ const statusRange = z.pipe(
       return { min: Number(range[1]), max: Number(range[2]) };
     const klass = /^([1-5])xx$/i.exec(text);
     if (klass) return { min: Number(klass[1]) * 100, max: Number(klass[1]) * 100 + 99 };
+    // the shape is right but not the numbers: say which part is wrong rather than the forms again
+    const numbers = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(text);
+    if (range) {
+      return failValue(
+        ctx,
+        value,
+        `expected a range from low to high ("${range[2]}-${range[1]}"), got ${quoteValue(value)}`,
+      );
+    }
+    if (numbers) return failValue(ctx, value, `expected statuses from 100 to 599, got ${quoteValue(value)}`);
     return failValue(ctx, value, `expected a status like 200, "200-399" or "2xx", got ${quoteValue(value)}`);
   }),
 );

@@ -201,7 +201,14 @@ describe('probes', () => {
           'apps:\n  - script: s.js\n    liveness_probe: { http: { url: "http://x/", status: "300-200" } }\n',
         ),
       ),
-    ).toContain('expected a status like 200');
+    ).toContain('expected a range from low to high ("200-300"), got "300-200"');
+    const status = (value: string) =>
+      `apps:\n  - script: s.js\n    liveness_probe: { http: { url: "http://x/", status: ${value} } }\n`;
+    expect(await messageOf(load(status('600')))).toContain('expected statuses from 100 to 599, got 600');
+    expect(await messageOf(load(status('"200-999"')))).toContain(
+      'expected statuses from 100 to 599, got "200-999"',
+    );
+    expect(await messageOf(load(status('"ok"')))).toContain('expected a status like 200, "200-399" or "2xx"');
   });
 
   it('refuses an http check no request can be made of: the probe would fail (and restart the app) forever', async () => {
