@@ -188,6 +188,14 @@ describe('depends_on (SUP-12)', () => {
       code: ErrorCodes.INVALID_CONFIG,
       message: "app 'b': depends_on 'nope', which is neither in this start nor in the daemon",
     });
+    // a typo of an app's name says which one it was likely meant to be
+    await expect(
+      supervisor.start([recorder(home, 'db'), recorder(home, 'b', [{ name: 'dbb', condition: 'started' }])]),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_CONFIG,
+      message:
+        "app 'b': depends_on 'dbb', which is neither in this start nor in the daemon (did you mean 'db'?)",
+    });
     expect(await supervisor.list()).toEqual([]);
     expect(events(home)).toEqual([]);
   });

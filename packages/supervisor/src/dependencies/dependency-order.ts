@@ -1,4 +1,4 @@
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, suggestKey, VelosError } from '@velos/core';
 
 /**
  * Orders `items` (SUP-12) so that every app comes after the apps it `depends_on`, input order
@@ -110,9 +110,13 @@ function checkDependencies(spec: AppSpec, specs: ReadonlyMap<string, AppSpec>, m
   for (const dependency of spec.dependsOn) {
     const target = specs.get(dependency.name);
     if (!target) {
+      // a typo of an app's name (`api-typo` for `api`) gets the name it was likely meant to be
+      const names = [...specs.keys()].filter((name) => name !== spec.name);
+      const meant = suggestKey(dependency.name, names);
+      const hint = meant === null ? '' : ` (did you mean '${meant}'?)`;
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
-        `app '${spec.name}': depends_on '${dependency.name}', which is ${missing}`,
+        `app '${spec.name}': depends_on '${dependency.name}', which is ${missing}${hint}`,
         { data: { name: spec.name, dependency: dependency.name } },
       );
     }
