@@ -11,6 +11,11 @@ import { processLabels } from './process-families.js';
 export interface ScrapedApp {
   process: ProcessLabels;
   url: string;
+  /**
+   * True when the URL is the app's, shared by its processes (fetched once through `process`): its
+   * series carry the app's `name` and `namespace` only, since no one instance's numbers they are.
+   */
+  shared?: boolean;
   /** False when the fetch failed, timed out, was too large or did not parse. */
   isUp: boolean;
   /** Why the last scrape failed. */
@@ -89,6 +94,11 @@ export function customFamilies(processes: readonly ProcessMetrics[]): MetricFami
   return [...byName.values()];
 }
 
+/** The labels of an app's shared `metrics_url`: its `name` and `namespace`, no instance. */
+function appLabels(process: ProcessLabels): Readonly<Record<string, string>> {
+  return { name: process.name, namespace: process.namespace };
+}
+
 /** The scrape's own series (`velos_app_scrape_*`, in `health`) and the families of every scraped app with its labels. */
 export function scrapedFamilies(scraped: readonly ScrapedApp[]): {
   health: MetricFamily[];
@@ -111,7 +121,7 @@ export function scrapedFamilies(scraped: readonly ScrapedApp[]): {
   );
   const families: MetricFamily[] = [];
   for (const app of scraped) {
-    const ours = processLabels(app.process);
+    const ours = app.shared === true ? appLabels(app.process) : processLabels(app.process);
     up.samples.push({ name: up.name, labels: NO_LABELS, value: app.isUp ? 1 : 0, shared: ours });
     errors.samples.push({ name: errors.name, labels: NO_LABELS, value: app.errorsTotal, shared: ours });
     duration.samples.push({

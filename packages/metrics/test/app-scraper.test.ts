@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppScraper } from '../src/index.js';
-import { sampleProcess } from './sample-snapshot.js';
+import { createAppScraper, renderPrometheus } from '../src/index.js';
+import { sampleProcess, sampleSnapshot } from './sample-snapshot.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -44,5 +44,33 @@ describe('createAppScraper', () => {
     expect(results[1]!.error).toBe('HTTP 500');
     expect(results[2]!.error).toContain('over the limit');
     expect(results[4]!.error).toContain('line 1');
+  });
+
+  it("fetches a URL an app's instances share once for the app, labelled with the app and no instance", async () => {
+    let hits = 0;
+    const shared = await serve((_, res) => {
+      hits += 1;
+      res.end('# TYPE hits_total counter\nhits_total 4\n');
+    });
+    const own = await serve((_, res) => res.end('# TYPE hits_total counter\nhits_total 1\n'));
+    const worker = (id: number, instance: number, status: 'online' | 'stopped' = 'online') =>
+      sampleProcess(id, { name: 'web', instance, status, metricsUrl: shared });
+    const processes = [
+      worker(0, 0, 'stopped'),
+      worker(1, 1),
+      worker(2, 2),
+      sampleProcess(3, { name: 'api', metricsUrl: own }),
+    ];
+    const results = await createAppScraper().scrape(processes);
+    expect(hits).toBe(1);
+    expect(results.map((r) => [r.process.name, r.process.id, r.shared ?? false])).toEqual([
+      ['web', 1, true],
+      ['api', 3, false],
+    ]);
+    const text = await renderPrometheus(sampleSnapshot(0), results);
+    expect(text).toContain('hits_total{name="web",namespace="default"} 4\n');
+    expect(text).toContain('velos_app_scrape_up{name="web",namespace="default"} 1\n');
+    expect(text).toContain('hits_total{name="api",id="3",instance="0",namespace="default"} 1\n');
+    expect(text).not.toMatch(/name="web",id=/);
   });
 });

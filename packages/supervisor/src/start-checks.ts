@@ -1,4 +1,5 @@
 import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
+import { metricsUrlProblem } from './metrics/instance-metrics-url.js';
 import { isActive } from './process-record.js';
 import type { ProcessTable } from './process-table.js';
 import { resolveCommand } from './resolve-command.js';
@@ -25,7 +26,7 @@ export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace 
     resolveCommand(spec);
     // an unknown account is a config error; a cwd the user cannot enter fails its spawn, as a missing one
     resolveRunAs(spec);
-    const problem = incrementVarProblem(spec);
+    const problem = incrementVarProblem(spec) ?? metricsUrlProblem(spec);
     if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
   }
 }

@@ -3,6 +3,7 @@ import { VELOS_VERSION } from '@velos/core';
 import { type ProcessRecord, toInfo } from '../process-record.js';
 import type { ProcessTable } from '../process-table.js';
 import { readHostMetrics } from './host-metrics.js';
+import { instanceMetricsUrl } from './instance-metrics-url.js';
 
 /** What a snapshot reads besides the process table. */
 export interface SnapshotSources {
@@ -46,7 +47,7 @@ export function takeMetricsSnapshot(sources: SnapshotSources, now = Date.now()):
       logBytes: counters.bytes,
       logDropped: counters.dropped,
       health: info.health?.state ?? null,
-      ...(spec.metricsUrl === undefined ? {} : { metricsUrl: spec.metricsUrl }),
+      ...(spec.metricsUrl === undefined ? {} : { metricsUrl: instanceMetricsUrl(spec, info.instance) }),
       ...sources.processCounters(record),
     });
   }
