@@ -12,6 +12,7 @@ import { customMetricValueText, summarizeCustomMetrics } from '@velos/core/custo
 export { commandLine, toAiDetail };
 
 import type { Colors } from './colors.js';
+import { escapeControlChars } from './log-line.js';
 import { memoryGrowthText } from './memory-growth.js';
 import { healthPaint, healthText, jobSummary, NO_PROCESSES, statusPaint } from './process-list.js';
 import { formatCpu, formatMs } from './units.js';
@@ -148,10 +149,12 @@ function healthRows(d: ProcessDetail, colors: Colors): [string, string][] {
 function metricRows(d: ProcessDetail, colors: Colors): [string, string][] {
   if (!d.custom?.length) return [];
   const { shown, more } = summarizeCustomMetrics(d.custom);
-  const width = Math.max(...shown.map((view) => view.series.length));
+  // the app's label values: an ESC or BEL in one is shown as \xHH, never acted on by the terminal
+  const names = shown.map((view) => escapeControlChars(view.series));
+  const width = Math.max(...names.map((name) => name.length));
   const rows = shown.map((view, i): [string, string] => [
     i === 0 ? 'metrics' : '',
-    `${view.series.padEnd(width)}  ${customMetricValueText(view)}${view.type === 'histogram' ? colors.dim(' (histogram)') : ''}`,
+    `${names[i]!.padEnd(width)}  ${customMetricValueText(view)}${view.type === 'histogram' ? colors.dim(' (histogram)') : ''}`,
   ]);
   if (more > 0) rows.push(['', colors.dim(`+${more} more (describe --json lists them all)`)]);
   return rows;
