@@ -61,6 +61,8 @@ export class FamilySet {
   readonly #byName = new Map<string, MetricFamily>();
   /** Every name the exposition of each family takes (`namesTakenBy`), by the family's name. */
   readonly #taken = new Map<string, string>();
+  /** The series keys of each family merged from several sources (built at its first merge only). */
+  readonly #keys = new Map<string, Set<string>>();
 
   /** Adds or merges a family; false when another type of that name, or another family's name, is there. */
   add(incoming: MetricFamily): boolean {
@@ -72,7 +74,18 @@ export class FamilySet {
       return true;
     }
     if (existing.type !== incoming.type) return false;
-    existing.samples.push(...incoming.samples);
+    // two sources of one series (a custom metric and the same at the app's metrics_url): the first
+    // stays, as a second line with the same labels would be a duplicate series to Prometheus
+    let seen = this.#keys.get(incoming.name);
+    if (seen === undefined) {
+      seen = new Set(existing.samples.map(seriesKey));
+      this.#keys.set(incoming.name, seen);
+    }
+    for (const sample of incoming.samples) {
+      const key = seriesKey(sample);
+      if (!seen.has(key)) existing.samples.push(sample);
+      seen.add(key);
+    }
     return true;
   }
 
@@ -92,6 +105,17 @@ export class FamilySet {
   values(): IterableIterator<MetricFamily> {
     return this.#byName.values();
   }
+}
+
+/** A sample's identity in the exposition: its name and its whole label set, sorted. */
+function seriesKey(sample: Sample): string {
+  const labels = { ...sample.shared, ...sample.labels };
+  return JSON.stringify([
+    sample.name,
+    ...Object.keys(labels)
+      .sort()
+      .flatMap((key) => [key, labels[key]]),
+  ]);
 }
 
 /** The names a family's exposition takes: those of its type, and its samples' (a scraped family's may differ). */

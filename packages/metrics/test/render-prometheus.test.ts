@@ -159,6 +159,21 @@ describe('renderPrometheus', () => {
     expectSample(text, `jobs{${labels},exported_id="c",exported_exported_id="a"} 2`);
   });
 
+  it('writes a series both published as a custom metric and found at metrics_url once, the custom one', async () => {
+    const process = sampleProcess(0, {
+      custom: [{ name: 'hits', type: 'counter', labels: {}, value: 2, updatedAt: 0 }],
+    });
+    const families = parseExposition('# TYPE hits_total counter\nhits_total 5\nhits_total{route="/a"} 1\n');
+    const text = await renderPrometheus(sampleSnapshot(1, [process]), [
+      { process, url: 'u', isUp: true, durationSeconds: 0, errorsTotal: 0, families },
+    ]);
+    const labels = 'name="app-0",id="0",instance="0",namespace="default"';
+    expect(text.split('\n').filter((line) => line.startsWith('hits_total'))).toEqual([
+      `hits_total{${labels}} 2`,
+      `hits_total{route="/a",${labels}} 1`,
+    ]);
+  });
+
   it('never lets an app family take one of the Velos names', async () => {
     const families = parseExposition(
       '# TYPE velos_process_restart_total counter\nvelos_process_restart_total 999\n',
