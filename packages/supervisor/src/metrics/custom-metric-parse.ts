@@ -76,6 +76,12 @@ export function parseCustomMetric(value: unknown): ParsedCustomMetric {
   if (name.startsWith('velos_')) return refuse(`${name}: the velos_ prefix is kept for Velos's own metrics`);
   const type = typeof raw.type === 'string' ? TYPES[raw.type] : undefined;
   if (type === undefined) return refuse(`${name}: type: expected counter, gauge or histogram`);
+  // `_total` marks a counter (Prometheus, OpenMetrics); promtool rejects it on a gauge or histogram
+  if (type !== 'counter' && name.endsWith('_total')) {
+    return refuse(
+      `${name}: '_total' marks a counter, not a ${type}: name the ${type} ${name.slice(0, -'_total'.length) || 'without it'}, or report a counter`,
+    );
+  }
   const op = opOf(type, raw.op);
   if (op === null)
     return refuse(`${name}: op: expected ${type === 'gauge' ? 'set, inc or dec' : 'none'} for a ${type}`);

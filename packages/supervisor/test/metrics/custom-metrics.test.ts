@@ -52,6 +52,12 @@ describe('parseCustomMetric', () => {
     expect(reasonOf({ velos_metric: 'x', type: 'summary' })).toMatch(
       /type: expected counter, gauge or histogram/,
     );
+    // promtool: 'non-counter metrics should not have "_total" suffix'
+    expect(reasonOf({ velos_metric: 'queue_total', type: 'gauge', value: 1 })).toBe(
+      "queue_total: '_total' marks a counter, not a gauge: name the gauge queue, or report a counter",
+    );
+    expect(reasonOf({ velos_metric: 'lat_total', type: 'histogram', value: 1 })).toMatch(/marks a counter/);
+    expect(reasonOf({ velos_metric: 'orders_total', type: 'counter' })).toBe('ok');
     expect(reasonOf({ velos_metric: 'x', type: 'counter', value: -1 })).toMatch(/only goes up/);
     expect(reasonOf({ velos_metric: 'x', type: 'gauge', value: Number.NaN })).toMatch(/finite number/);
     expect(reasonOf({ velos_metric: 'x', type: 'gauge', value: '3' })).toMatch(/finite number/);
