@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import type { AppSpec, LogLine, ProcessInfo, VelosEvent } from '@velos/core';
+import type { AppSpec, LogLine, MetricsSnapshot, ProcessInfo, VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive, takeSnapshot, treePids } from '../src/proc-scan.js';
 import { freePort } from './free-port.js';
@@ -314,6 +314,7 @@ describe('cluster mode (SUP-5)', () => {
       instances: 3,
       incrementVar: 'PORT',
       env: { PORT: '4100' },
+      metricsUrl: 'http://127.0.0.1:{port}/metrics',
     });
     await client.call('start', { apps: [spec] });
     const rows = await waitFor(
@@ -326,6 +327,15 @@ describe('cluster mode (SUP-5)', () => {
     expect(rows.map((row) => row.execMode)).toEqual(['fork', 'fork', 'fork']);
     const ports = rows.map((row) => readEnv(row.pid!).PORT);
     expect(ports).toEqual(['4100', '4101', '4102']);
+    // metrics_url's {port} is each instance's increment_var port: each is scraped where it serves
+    const snapshot = (await client.call('metrics', {})) as MetricsSnapshot;
+    expect(snapshot.processes.map((p) => p.metricsUrl)).toEqual(
+      ports.map((port) => `http://127.0.0.1:${port}/metrics`),
+    );
+    // without increment_var, {port} means nothing: the start is refused, nothing added
+    const alone = { ...spec, name: 'nop', incrementVar: undefined };
+    await expect(client.call('start', { apps: [alone] })).rejects.toThrow(/nop: metrics_url: \{port\}/);
+    expect(await list(client)).toHaveLength(3);
   });
 });
 
