@@ -17,11 +17,16 @@ export interface HousekeeperOptions {
  * Gzips and prunes the rotated files of one log file in the background, one file at a time, so
  * that rotation never waits for it: prune beyond the newest `retain`, gzip the oldest queued file,
  * repeat until nothing is left. At most `retain` files wait for compression (older ones are pruned).
+ * A file rotated while a prune runs (after it listed the directory) gets a prune of its own before
+ * the run ends: without compression nothing else brought the run back to it, so a flood's last
+ * rotations stayed beyond `log_retain` (5 files kept of 2, 1 of 0) until the next rotation.
  */
 export class RotationHousekeeper {
   #options: HousekeeperOptions;
   #queue: string[] = [];
   #isRunning = false;
+  /** A file was rotated (or the retention lowered) since the run's last prune listed the directory. */
+  #isPruneDue = false;
   #done: Promise<void> = Promise.resolve();
 
   constructor(options: HousekeeperOptions) {
@@ -35,6 +40,7 @@ export class RotationHousekeeper {
       this.#queue.push(rotated);
       if (this.#queue.length > retain) this.#queue.splice(0, this.#queue.length - retain);
     }
+    this.#isPruneDue = true;
     if (this.#isRunning) return;
     this.#isRunning = true;
     this.#done = this.#run();
@@ -45,7 +51,9 @@ export class RotationHousekeeper {
     const isLower = policy.retain < this.#options.retain;
     this.#options = { ...this.#options, ...policy };
     if (!policy.compress) this.#queue = [];
-    if (!isLower || this.#isRunning) return;
+    if (!isLower) return;
+    this.#isPruneDue = true;
+    if (this.#isRunning) return;
     this.#isRunning = true;
     this.#done = this.#run();
   }
@@ -56,17 +64,23 @@ export class RotationHousekeeper {
   }
 
   async #run(): Promise<void> {
-    const { path, retain, onCompressed, onPruned, onError } = this.#options;
+    const { path, onError } = this.#options;
     for (;;) {
       try {
+        // the policy of now: a setPolicy during the run applies to its next prune
+        const { retain, onCompressed, onPruned } = this.#options;
+        this.#isPruneDue = false;
         const deleted = await pruneRotated(path, retain);
         if (deleted.length > 0) onPruned?.(deleted);
         const next = this.#queue.shift();
         if (next === undefined) {
+          if (this.#isPruneDue) continue;
           this.#isRunning = false;
           return;
         }
-        onCompressed?.(next, await gzipFile(next));
+        // compressed whether or not someone listens (`onCompressed?.(…, await gzipFile())` skipped it)
+        const compressed = await gzipFile(next);
+        onCompressed?.(next, compressed);
       } catch (error) {
         // a queued file pruned before its turn
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
