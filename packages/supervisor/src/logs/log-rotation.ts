@@ -52,16 +52,29 @@ export function rotatedPath(path: string, date: Date): string {
 
 /** The rotated siblings of `path`, newest first; a file present both plain and `.gz` counts once. */
 export async function listRotated(path: string): Promise<RotatedFile[]> {
+  return (await readRotated(path)).files;
+}
+
+/**
+ * The rotated siblings of `path` (as `listRotated`) and the time indexes of rotated files that are
+ * no longer there (`orphanIndexes`, full paths).
+ */
+async function readRotated(path: string): Promise<{ files: RotatedFile[]; orphanIndexes: string[] }> {
   const { stem, ext } = splitName(path);
   const pattern = new RegExp(`^${escapeRegExp(stem)}\\.(${STAMP})(?:-(\\d+))?${escapeRegExp(ext)}(\\.gz)?$`);
   let names: string[];
   try {
     names = await readdir(dirname(path));
   } catch {
-    return [];
+    return { files: [], orphanIndexes: [] };
   }
   const byBase = new Map<string, RotatedFile>();
+  const indexes: string[] = [];
   for (const name of names) {
+    if (name.endsWith(TIME_INDEX_SUFFIX)) {
+      if (pattern.test(name.slice(0, -TIME_INDEX_SUFFIX.length))) indexes.push(name);
+      continue;
+    }
     const match = pattern.exec(name);
     if (!match) continue;
     const isCompressed = match[3] !== undefined;
@@ -76,14 +89,25 @@ export async function listRotated(path: string): Promise<RotatedFile[]> {
       isCompressed,
     });
   }
-  return [...byBase.values()].sort((a, b) =>
+  const files = [...byBase.values()].sort((a, b) =>
     a.stamp === b.stamp ? b.seq - a.seq : a.stamp < b.stamp ? 1 : -1,
   );
+  const orphanIndexes = indexes
+    .filter((name) => !byBase.has(name.slice(0, -TIME_INDEX_SUFFIX.length)))
+    .map((name) => join(dirname(path), name));
+  return { files, orphanIndexes };
 }
 
-/** Deletes the rotated siblings of `path` beyond the newest `retain`; resolves the deleted paths. */
+/**
+ * Deletes the rotated siblings of `path` beyond the newest `retain`; resolves the deleted paths. Also
+ * deletes the time index of a rotated file that is gone: a rotation moves the log file, then its
+ * index, and a prune that ran in between deleted the file before the index came (with `log_retain =
+ * 0` under a flood, one `.tidx` left behind every few rotations, never deleted).
+ */
 export async function pruneRotated(path: string, retain: number): Promise<string[]> {
-  const stale = (await listRotated(path)).slice(Math.max(0, retain));
+  const { files, orphanIndexes } = await readRotated(path);
+  for (const index of orphanIndexes) await unlink(index).catch(() => undefined);
+  const stale = files.slice(Math.max(0, retain));
   const deleted: string[] = [];
   for (const file of stale) {
     const paths = file.isCompressed ? [file.path] : [file.path, `${file.path}.gz`];

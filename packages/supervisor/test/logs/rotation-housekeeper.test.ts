@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rotatedPath } from '../../src/logs/log-rotation.js';
+import { pruneRotated, rotatedPath } from '../../src/logs/log-rotation.js';
 import { RotationHousekeeper } from '../../src/logs/rotation-housekeeper.js';
 
 const dirs: string[] = [];
@@ -62,5 +62,25 @@ describe('RotationHousekeeper', () => {
     housekeeper.add(rotate(0));
     await housekeeper.idle();
     expect(await readdir(dir)).toEqual(['app-out.2026-01-01T00-00-00.000Z.log.gz']);
+  });
+
+  it('a prune deletes the time index a rotation moved in after the prune deleted its file', async () => {
+    const { dir, path, rotate } = await logDir();
+    const kept = rotate(1);
+    writeFileSync(`${kept}.tidx`, '');
+    const gzipped = rotatedPath(path, new Date(Date.UTC(2026, 0, 1, 0, 0, 2)));
+    writeFileSync(`${gzipped}.gz`, '');
+    writeFileSync(`${gzipped}.tidx`, '');
+    // the index of a rotated file that a prune deleted before the index was renamed to it
+    writeFileSync(`${rotatedPath(path, new Date(Date.UTC(2026, 0, 1, 0, 0, 0)))}.tidx`, '');
+    writeFileSync(join(dir, 'app-out.log.tidx'), '');
+    expect(await pruneRotated(path, 10)).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual([
+      'app-out.2026-01-01T00-00-01.000Z.log',
+      'app-out.2026-01-01T00-00-01.000Z.log.tidx',
+      'app-out.2026-01-01T00-00-02.000Z.log.gz',
+      'app-out.2026-01-01T00-00-02.000Z.log.tidx',
+      'app-out.log.tidx',
+    ]);
   });
 });
