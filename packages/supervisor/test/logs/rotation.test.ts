@@ -218,6 +218,39 @@ describe('log rotation', () => {
     );
     for (const size of sizes) expect(size).toBeLessThanOrEqual(8192);
   }, 60_000);
+
+  it('shares one writer between apps given the same file, whatever their rotation: no line of either is lost', async () => {
+    const dir = await harness.dir();
+    const outPath = join(dir, 'shared.log');
+    const options = { outPath, format: 'plain' as const };
+    // one app rotates the file (gzipped), the other does not: its own writer wrote on into the renamed
+    // file until its once-a-second check, after the gzip had read it, and those lines were deleted with it
+    const rotating = harness.pipeline({
+      ...options,
+      id: 8,
+      name: 'rotating',
+      errPath: join(dir, 'rotating-err.log'),
+      rotation: { maxBytes: 2048, retain: 1000, compress: true },
+    });
+    const plain = harness.pipeline({ ...options, id: 9, name: 'plain', errPath: join(dir, 'plain-err.log') });
+    const count = 2000;
+    const a = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '1' });
+    const b = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '2' });
+    harness.capture(rotating, a);
+    harness.capture(plain, b);
+    await Promise.all([exited(a), exited(b)]);
+    await Promise.all([rotating.drained(), plain.drained()]);
+    await rotating.close();
+    await plain.close();
+
+    const { lines, files } = await allLines(outPath);
+    expect(files).toBeGreaterThan(5);
+    const of = (pad: string) =>
+      lines.filter((line) => line.endsWith(` ${pad}`)).map((line) => line.split(' ')[1]);
+    const expected = numbered(1, count).map((line) => line.split(' ')[1]);
+    expect(of('x')).toEqual(expected);
+    expect(of('xx')).toEqual(expected);
+  }, 60_000);
 });
 
 describe('file writer rotation', () => {
