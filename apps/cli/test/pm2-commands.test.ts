@@ -20,6 +20,13 @@ describe("PM2's command names", () => {
       "; PM2's deepUpdate installs the latest PM2, then updates the daemon: install the new velos (npm i -g velos), then run velos update",
     );
     expect(pm2OnlyCommandHint('cleardump')).toMatch(/state\.json and state\.json\.bak/);
+    // pm2-logrotate's habit: pm2 set pm2-logrotate:max_size 10M
+    for (const word of ['set', 'get', 'unset', 'multiset']) {
+      expect(findCommand(word)).toBeUndefined();
+      expect(pm2OnlyCommandHint(word)).toMatch(
+        /pm2-logrotate.*--log-max-size 10M \(max_size\), --log-retain 30 \(retain\)/,
+      );
+    }
     // a word of Velos's own, or of no one, gets no PM2 hint (nor does an Object.prototype name)
     for (const word of ['update', 'frobnicate', 'constructor', 'toString'])
       expect(pm2OnlyCommandHint(word)).toBeNull();

@@ -4,6 +4,8 @@ const PM2_IO =
   'PM2.io is a hosted service: Velos has velos metrics (Prometheus), OpenTelemetry, velos alerts and velos mcp instead';
 const ECOSYSTEM =
   "Velos reads PM2's ecosystem files as they are (velos start ecosystem.config.js); its own format is velos.toml (docs/configuration.md)";
+const SETTINGS =
+  "PM2's set, get, unset and multiset configure its modules (pm2-logrotate:max_size …): Velos rotates each app's logs itself, --log-max-size 10M (max_size), --log-retain 30 (retain), --no-log-compress (compress), --log-rotate-cron '0 0 * * *' (rotateInterval), per app or in [defaults] of config.toml; velos config set <app> key=value changes an app";
 const INSPECT = 'start the app with --interpreter-args=--inspect instead';
 const VIZION = 'Velos has no git integration: update the checkout, then velos reload <app>';
 const STDIN = "a process's stdin is not connected in Velos; follow its output with velos logs <app> -f";
@@ -24,6 +26,10 @@ const PM2_ONLY_COMMANDS: Readonly<Record<string, string>> = {
   uninstall: MODULES,
   'module:uninstall': MODULES,
   'module:update': MODULES,
+  set: SETTINGS,
+  get: SETTINGS,
+  unset: SETTINGS,
+  multiset: SETTINGS,
   logrotate:
     'log rotation is built in: velos start <app> --log-max-size 10M --log-retain 10, or [defaults] in config.toml',
   report: "velos health, velos ping --json and $VELOS_HOME/daemon.log tell the daemon's state",
