@@ -28,7 +28,9 @@ const DURATION_UNITS = new Set([
 const SIZE_UNITS = new Set([
   'b',
   'B',
+  'byte',
   'bytes',
+  'Bytes',
   'k',
   'K',
   'kb',
@@ -209,6 +211,26 @@ export function scanNumber(s: string, p: number, end: number): number {
   }
   scanState.numberKind = kind;
   return endsAt(s, q, end) ? q : -1;
+}
+
+/**
+ * A unit written after a number and one space (`300 KB`, `2 secs`, `12 bytes`): the end of the unit when
+ * `s[q]` is a space and a duration or size unit of two letters or more follows, as a whole word; -1
+ * otherwise. One-letter units (`5 s`, `3 m`, `2 B`) stand alone too often for something else to count.
+ * Sets `scanState.numberKind` to `dur` or `size`.
+ */
+export function scanSpacedUnit(s: string, q: number, end: number): number {
+  if (s.charCodeAt(q) !== 32) return -1;
+  let u = q + 1;
+  while (u < end && u - q <= 8 && isLetter(s.charCodeAt(u))) u++;
+  if (u - q < 3 || !endsAt(s, u, end)) return -1;
+  const unit = s.slice(q + 1, u);
+  // `1 Sec`, `5 Minutes` as well; sizes keep their case (`mb` and `Mb` differ)
+  if (DURATION_UNITS.has(unit) || (u - q > 3 && DURATION_UNITS.has(unit.toLowerCase())))
+    scanState.numberKind = 'dur';
+  else if (SIZE_UNITS.has(unit)) scanState.numberKind = 'size';
+  else return -1;
+  return u;
 }
 
 /** A filesystem path: `/a/b`, `~/a`, `./a`, `../a/b` or `C:\a`; a lone `/name` is not one. */

@@ -17,12 +17,14 @@ import {
   isEmail,
   isHexDigit,
   isHostname,
+  type NumberKind,
   scanIpv4,
   scanIpv6,
   scanNumber,
   scanPath,
   scanQuoted,
   scanRelativePath,
+  scanSpacedUnit,
   scanState,
   scanUrl,
   scanUuid,
@@ -274,7 +276,7 @@ export class Tokenizer {
       const next = s.charCodeAt(r);
       if (on.timestamp && (next === 45 || next === 47 || next === 58 || next === 84)) {
         const q = scanTimestamp(s, p, n);
-        if (q > 0) return this.found('<ts>', q);
+        if (q > 0) return this.found(next === 58 && this.isElapsedClock(s, p, q) ? '<dur>' : '<ts>', q);
       }
       if (next === 46) {
         const q = on.ip && r - p <= 3 ? scanIpv4(s, p, n) : -1;
@@ -288,6 +290,14 @@ export class Tokenizer {
       return this.scanNumeric(s, p, n);
     }
     if (c === 45 || c === 43) return isDigit(s.charCodeAt(p + 1)) ? this.scanNumeric(s, p, n) : -1;
+    // A bound before a duration or size is part of it: `<1 sec`, `>=5ms`, `~2 MB` fill the slot `00:02` or
+    // `300 KB` fill, as one value.
+    if (c === 60 || c === 62 || (c === 126 && isDigit(s.charCodeAt(p + 1)))) {
+      const d = s.charCodeAt(p + 1) === 61 && c !== 126 ? p + 2 : p + 1;
+      if (!isDigit(s.charCodeAt(d))) return -1;
+      const q = this.scanNumeric(s, d, n);
+      return q > 0 && this.lastPlaceholder !== '<num>' && this.lastPlaceholder !== '<hex>' ? q : -1;
+    }
     if (c === 58) {
       const q = on.ip && s.charCodeAt(p + 1) === 58 ? scanIpv6(s, p, n) : -1;
       return q > 0 ? this.found('<ip>', q) : -1;
@@ -332,13 +342,42 @@ export class Tokenizer {
   }
 
   private scanNumeric(s: string, p: number, n: number): number {
-    const q = scanNumber(s, p, n);
+    let q = scanNumber(s, p, n);
     if (q < 0) return -1;
+    // `300 KB` and `2 secs` are the values `300KB` and `2s` spelled with a space: one token, so the template
+    // does not depend on the spelling (or on a unit that changes with the value, `900 KB` then `1.2 MB`)
+    if (scanState.numberKind === 'num' && (this.on.duration || this.on.size)) {
+      const u = scanSpacedUnit(s, q, n);
+      // scanSpacedUnit set the kind (the compiler takes it for still 'num')
+      const unit = scanState.numberKind as NumberKind;
+      if (u > 0 && this.on[unit === 'dur' ? 'duration' : 'size']) q = u;
+      else scanState.numberKind = 'num';
+    }
     const kind = scanState.numberKind;
     if (kind === 'num') return this.on.number ? this.found('<num>', q) : -1;
     if (kind === 'hex') return this.on.hex ? this.found('<hex>', q) : -1;
     if (kind === 'dur') return this.on.duration ? this.found('<dur>', q) : -1;
     return this.on.size ? this.found('<size>', q) : -1;
+  }
+
+  /**
+   * True when the time `s[p, q)` (digits and `:`, maybe a fraction: no date, zone or AM/PM) stands in a
+   * message after a word, as elapsed times do (`lifetime 00:02`, `took 1:02:03.5`): a `<dur>` there, the
+   * slot `<1 sec` or `2 min` fill too. A time first on the line or in brackets (`[10:00:01]`, after a
+   * level-letter `I1207`) is the record's own time of day.
+   */
+  private isElapsedClock(s: string, p: number, q: number): boolean {
+    if (!this.on.duration) return false;
+    const b = this.buffer;
+    const i = b.count - 1;
+    if (i < 0 || b.kind[i] !== TOKEN_LITERAL) return false;
+    const before = s.charCodeAt(b.start[i]!);
+    if (before === 91 || before === 40 || before === 123 || before === 60) return false;
+    for (let k = p; k < q; k++) {
+      const c = s.charCodeAt(k);
+      if (!(isDigit(c) || c === 58 || c === 46 || c === 44)) return false;
+    }
+    return true;
   }
 
   private found(placeholder: string, q: number): number {

@@ -46,7 +46,7 @@ describe('colour codes', () => {
     // as a line with a colour leaves it (stripAnsi takes its C1 controls out)
     expect(miner.add(messageOf('\x1b[32mjob\u0085 43 done in 6 ms\x1b[0m'))).toBe(lone);
     expect(miner.add('job 44 done in 7 ms')).toBe(lone);
-    expect(miner.template(lone)).toBe('job <num> done in <num> ms');
+    expect(miner.template(lone)).toBe('job <num> done in <dur>');
     // a C1 control alone between spaces is no word of the template; one inside a quoted value split into
     // its words goes too
     const alone = miner.add('cache \u0090 miss for key 7');

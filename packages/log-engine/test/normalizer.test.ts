@@ -73,6 +73,35 @@ describe('normalizeLine', () => {
     expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
   });
 
+  it('masks a duration or a size as one value whatever its spelling: unit glued or spaced, a bound, a clock', () => {
+    const spellings = {
+      '<dur>': ['<1 sec', '00:02', '1:02:03.5', '2 secs', '35ms', '1.5 seconds', '~3 min', '>=2 Hours'],
+      '<size>': ['300 KB', '1.5MB', '12 bytes', '<1 KiB', '2.5 GB'],
+    };
+    for (const [placeholder, values] of Object.entries(spellings)) {
+      for (const value of values) {
+        expect(normalizeLine(`conn closed, lifetime ${value}, sent ${value}`), value).toBe(
+          `conn closed, lifetime ${placeholder}, sent ${placeholder}`,
+        );
+      }
+    }
+    // one line shape, one template, however its values are spelled
+    const miner = new TemplateMiner();
+    const ids = [
+      ['<1 sec', '300 KB'],
+      ['00:02', '1.5MB'],
+      ['12 min', '12 bytes'],
+      ['01:02:03', '2 GB'],
+    ].map(([took, sent]) => miner.add(`proxy close, ${sent} sent, lifetime ${took}`));
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
+    // a time of day stays one: first on the line, in brackets, after a glog level letter and date
+    expect(normalizeLine('10:00:01 start [10:00:02] I1207 10:00:03.5 x')).toBe(
+      '<ts> start [<ts>] I<num> <ts> x',
+    );
+    // a one-letter unit after a space, a word that is no unit, and a plain bound stay as they were
+    expect(normalizeLine('3 s ago, 3 mice, x <5, <11>')).toBe('<num> s ago, <num> mice, x <<num>, <<num>>');
+  });
+
   it('keeps spacing and leaves plain text alone', () => {
     expect(normalizeLine('  two  spaces\tand a tab ')).toBe('  two  spaces\tand a tab ');
     expect(normalizeLine("don't stop, it's fine")).toBe("don't stop, it's fine");
