@@ -321,6 +321,10 @@ export class Tokenizer {
   /** Tries the masks that start like a word and continue past `s[p, w)` or fill it: URLs, IPv6, UUIDs, C:\\ and relative paths. */
   private scanWordValue(s: string, p: number, w: number, n: number, flags: number): number {
     const on = this.on;
+    if (s.charCodeAt(w) === 61 && on.id) {
+      const q = scanPaddedBase64(s, p, w, n);
+      if (q > 0) return this.found('<id>', q);
+    }
     if (s.charCodeAt(w) === 58) {
       const after = s.charCodeAt(w + 1);
       const url = after === 47 && on.url ? scanUrl(s, p, n) : -1;
@@ -538,6 +542,30 @@ const C1_CONTROLS = /[\x80-\x9f]/g;
  */
 export function withoutC1(line: string): string {
   return line.replace(C1_CONTROLS, '');
+}
+
+/**
+ * The end of a base64 value `s[p, w)` with its `=` or `==` padding at `w`, or -1: the padding belongs to the
+ * value, so values of any length (padded or not) are one `<id>`, not `<id>` then `=`. The text must be base64
+ * (letters, digits, `+`, `/`; with the padding a multiple of 4 long) and end there (a space, `,`, `;`, a
+ * closing bracket, the end), and look encoded, not like a key with an empty value (`timeout=`): a digit,
+ * `+`, `/` or an upper-case letter after the first, or the double padding.
+ */
+function scanPaddedBase64(s: string, p: number, w: number, n: number): number {
+  let q = w + 1;
+  if (s.charCodeAt(q) === 61) q++;
+  if (q < n) {
+    const c = s.charCodeAt(q);
+    if (!(c <= 32 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125 || c === 38)) return -1;
+  }
+  if (w - p < 2 || (q - p) % 4 !== 0) return -1;
+  let encoded = q - w === 2;
+  for (let i = p; i < w; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 43 || c === 47 || isDigit(c) || (i > p && c >= 65 && c <= 90)) encoded = true;
+    else if (!isAlnum(c)) return -1;
+  }
+  return encoded ? q : -1;
 }
 
 /** A MAC address: six pairs of hex digits separated by `:`. */

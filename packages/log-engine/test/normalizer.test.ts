@@ -65,6 +65,28 @@ describe('normalizeLine', () => {
     expect(createNormalizer({ id: false })('trace Qm4Zr8TbWx2Y')).toBe('trace Qm4Zr8TbWx2Y');
   });
 
+  it('masks a base64 value with its = or == padding as one <id>, whatever its length', () => {
+    for (const value of [
+      'aGk=',
+      'aGVsbG8=',
+      'dGVzdA==',
+      'YWJjZGVmZ2hpamtsbW5vcA==',
+      'a+b/cd==',
+      '3q2+7w==',
+    ]) {
+      expect(normalizeLine(`auth nonce=${value} sig ${value}, ok`), value).toBe(
+        'auth nonce=<id> sig <id>, ok',
+      );
+    }
+    const miner = new TemplateMiner();
+    const ids = ['aGk=', 'aGVsbG8=', 'dGVzdA==', 'aGVsbG8gd29ybGQ='].map((v) =>
+      miner.add(`session key ${v} set`),
+    );
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
+    // a key with an empty value, a comparison, a key=value pair: no padding
+    expect(normalizeLine('timeout= 5 Timeout= x a==b k=v')).toBe('timeout= <num> Timeout= x a==b k=v');
+  });
+
   it('groups lines that differ by a generated id after a few lines', () => {
     const miner = new TemplateMiner();
     const ids = ['Qm4Zr8TbWx2Y', 'pL9sK2vB7nXc', 'Ha3Jk6Lq1ZwE'].map((id) =>
