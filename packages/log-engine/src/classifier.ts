@@ -245,7 +245,8 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
       const level = userLevel(user, text, stream);
       if (level !== undefined) return level;
     }
-    const label = labelOf(text);
+    // with a syslog priority, an upper-case level word inside the sentence is free text: the PRI outranks it
+    const label = labelOf(text, stated !== undefined);
     if (label !== undefined) return label;
     const status = accessLogLevel(text);
     if (status !== undefined) return status;
@@ -365,6 +366,8 @@ const GLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d/;
 // `2024-12-04T10:00:00.000Z error: boom`, git's `fatal: …`): a label; inside a sentence it is content.
 const LOWER_LABELS = new Set([
   'fatal',
+  'emerg',
+  'alert',
   'crit',
   'critical',
   'error',
@@ -390,7 +393,7 @@ const UPPER_LABELS: readonly (Level | undefined)[] = (() => {
 })();
 
 const TIMED_LABEL =
-  /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (fatal|crit|critical|error|warn|warning|notice|info|http|verbose|debug|silly):\s/;
+  /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (fatal|emerg|alert|crit|critical|error|warn|warning|notice|info|http|verbose|debug|silly):\s/;
 // A capitalised level in a column right after the time, padded or followed by a colon: Windows' CBS log
 // (`2016-09-28 04:30:30, Info                  CBS    Warning: …`), .NET and other loggers that write
 // `Information`/`Warning`/`Error`. It names the record's level, so words after it (`Warning:`, `Failed`)
@@ -447,7 +450,7 @@ function lowerWordEnd(text: string, start: number): number {
  * The level named by an explicit label in the text, if any; the leftmost label counts. PostgreSQL's
  * `FATAL:  ` (a colon and two spaces) ends one session, not the server: an error there.
  */
-export function labelOf(text: string): Level | undefined {
+export function labelOf(text: string, inLabelPlaceOnly = false): Level | undefined {
   const first = text.charCodeAt(0);
   if ((first === 73 || first === 87 || first === 69 || first === 70) && isDigit(text.charCodeAt(1))) {
     if (GLOG.test(text)) return parseLevel(text[0]);
@@ -465,7 +468,7 @@ export function labelOf(text: string): Level | undefined {
   for (let from = 0; ; from = LABEL.lastIndex) {
     LABEL.lastIndex = from;
     if (!LABEL.test(text)) return undefined;
-    const level = matchedLabel(text, from, LABEL.lastIndex);
+    const level = matchedLabel(text, from, LABEL.lastIndex, inLabelPlaceOnly);
     if (level !== undefined) return level;
   }
 }
@@ -476,7 +479,7 @@ export function labelOf(text: string): Level | undefined {
  * it (from `from` on), else an upper-case word (a field's key starts earlier, so the match would have
  * started there). Undefined when a bracketed word or a field's value names no level.
  */
-function matchedLabel(text: string, from: number, end: number): Level | undefined {
+function matchedLabel(text: string, from: number, end: number, inLabelPlaceOnly: boolean): Level | undefined {
   if (text.charCodeAt(end - 1) === 93) {
     const open = text.lastIndexOf('[', end - 2);
     return parseLevel(text.slice(open + 1, end - 1));
@@ -486,7 +489,28 @@ function matchedLabel(text: string, from: number, end: number): Level | undefine
   if (isLevelFieldValue(text, from, start)) return parseLevel(text.slice(start, end));
   // PostgreSQL's `FATAL:  `
   if (text.charCodeAt(start) === 70 && text.startsWith(':  ', end)) return 'error';
+  // ALERT is an English word too (`sending ALERT to pager`): a label only where a label stands, as every
+  // upper-case word is with a syslog priority
+  if ((inLabelPlaceOnly || text.charCodeAt(start) === 65) && !inLabelPlace(text, start, end))
+    return undefined;
   return UPPER_LABELS[upperKey(text, start)];
+}
+
+/**
+ * True when the upper-case word `text[start, end)` stands where a level label does: first, after a
+ * separator (`app[1]: ERROR`, `] WARN`, `| INFO`, `- ALERT`) or a number (a time, a pid), or before a `:` or
+ * `]` (`ALERT: disk full`); not inside a sentence.
+ */
+function inLabelPlace(text: string, start: number, end: number): boolean {
+  const after = text.charCodeAt(end);
+  if (after === 58 || after === 93) return true;
+  let p = start;
+  while (p > 0 && text.charCodeAt(p - 1) === 32) p--;
+  if (p === 0) return true;
+  const c = text.charCodeAt(p - 1);
+  // a UTC time's Z (`…10:00:00Z ALERT`) ends a number too
+  if (c === 90) return isDigit(text.charCodeAt(p - 2));
+  return c === 58 || c === 93 || c === 124 || c === 45 || c === 62 || c === 41 || isDigit(c);
 }
 
 /**
