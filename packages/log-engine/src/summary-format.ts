@@ -271,6 +271,12 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+// C0 controls but the tab, DEL and C1 controls: written to a terminal they move the cursor, ring, or start
+// an escape sequence (binary input read as lines holds them all)
+const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+
+/** `text` cut to `width` characters, each control character shown as `�`, so the digest prints as text. */
 function clip(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+  const shown = text.replace(CONTROLS, '\ufffd');
+  return shown.length > width ? `${shown.slice(0, width - 1)}…` : shown;
 }

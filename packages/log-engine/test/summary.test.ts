@@ -69,6 +69,16 @@ describe('summary golden output', () => {
     expect(lines).toContain('last restart 2026-11-22 10:11:00 (crash)');
   });
 
+  it('shows control characters of binary input as \ufffd, so the text digest never drives the terminal', () => {
+    const records: LogRecord[] = [
+      { ts: T0, line: 'ERROR bad frame \x00\x08\x1a end' },
+      { ts: T0 + 1000, line: 'INFO tab\tkept' },
+    ];
+    const text = formatSummary(summarize(records), { utc: true });
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(text).toContain('last error 10:05:00: ERROR bad frame \ufffd\ufffd\ufffd end');
+  });
+
   it('says how many errors are of templates it does not list, so that none goes unmentioned', () => {
     const records: LogRecord[] = [];
     for (let i = 0; i < 50; i++) records.push({ ts: T0 + i * 1000, line: `GET /api/items/${i} 200 3ms` });
