@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './support/api-server.js';
+import { call, startServer, type TestServer } from './support/api-server.js';
 import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium, keepProblems } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
 
@@ -280,6 +280,28 @@ describe.skipIf(!hasChromium)('the web dashboard in headless Chromium', () => {
       'a crash line that came while following',
       15_000,
     );
+
+    // the REST tail carries each line's level as the engine judges it, the crash's last stderr line
+    // raised to error (as `velos logs --level error` and the summary count it), and the page's
+    // unfiltered follow shows it so (the socket's backlog carries it too)
+    const tail = await call<{ lines: { line: string; lvl?: string }[] }>(
+      api!.url,
+      'GET',
+      '/api/v1/logs/crashy',
+      {
+        token: api!.read,
+      },
+    );
+    expect(tail.body.lines.length).toBeGreaterThan(0);
+    expect(tail.body.lines.every((l) => typeof l.lvl === 'string')).toBe(true);
+    expect(tail.body.lines.filter((l) => l.line.startsWith('crashing with')).map((l) => l.lvl)).toContain(
+      'error',
+    );
+    await page.goto(`${api!.url}/#/app/crashy`);
+    const errorRows = page.locator('.log-lines .ll[data-level="error"]', {
+      hasText: 'crashing with exit code',
+    });
+    await waitFor(async () => (await errorRows.count()) > 0, 'the crash line as error in the plain tail');
   });
 
   it('shows the effective config with the keys and units of velos.toml', async () => {

@@ -235,6 +235,7 @@ const logsRequest = once(() =>
     lines: z.optional(z.int().check(z.gte(0), z.lte(1_000_000))),
     stream: z.optional(z.enum(['out', 'err', 'all'])),
     withBytes: z.optional(z.boolean()),
+    withLevels: z.optional(z.boolean()),
   }),
 );
 const logsQuery = once(() => ({

@@ -43,6 +43,12 @@ export interface LogsRequest {
   stream?: LogStreamFilter;
   /** Lines that are not valid UTF-8 also carry their bytes (`LogLine.bytes`), for a client that prints them as they are. */
   withBytes?: boolean;
+  /**
+   * Each line carries its level (`LogLine.lvl`) as a search by level judges it (ENG-1: the app's
+   * `log_rules`, a stack frame taking its event's level; in a tail, the stderr lines just before a
+   * crash raised to error), worked out when the lines are read, not when they are captured.
+   */
+  withLevels?: boolean;
 }
 
 /** Answer of `logs`: the lines, oldest first, and `cut` when the answer's byte limit left older lines out. */

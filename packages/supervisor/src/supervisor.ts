@@ -38,7 +38,7 @@ import { listRuns, selectJobs } from './jobs/job-state.js';
 import { checkTriggerable } from './jobs/trigger-check.js';
 import { createLiveState } from './live-state.js';
 import { createLiveEngines } from './log-insights/live-engines.js';
-import { createLogQueryControl } from './log-insights/log-query-control.js';
+import { createLineLevels, createLogQueryControl } from './log-insights/log-query-control.js';
 import { logFollowMatcher, selectLogRecords } from './log-insights/log-target-records.js';
 import { loadLineClassifier } from './log-levels.js';
 import { DEFAULT_TAIL_LINES, followLogs, tailLogs } from './log-queries.js';
@@ -158,6 +158,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   });
   table.lineSink = liveEngines.sinkFor;
   const logQueries = createLogQueryControl(table, eventControl.bus);
+  const lineLevels = createLineLevels(table, eventControl.bus);
   const lifecycle = createProcessLifecycle({
     home,
     table,
@@ -792,26 +793,29 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async logsResult(request) {
-      return tailLogs(
+      const result = await tailLogs(
         selectLogRecords(table, request.target),
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
         undefined,
         request.withBytes === true,
       );
+      if (request.withLevels !== true) return result;
+      return { ...result, lines: await lineLevels.tail(request.target, result.lines) };
     },
 
     followLogs(request) {
       const { target } = request;
       // new processes join a follow of everything, of their app's name or namespace, or of a /regex/ of names
       const isFollowed = logFollowMatcher(target);
-      return followLogs(
+      const follow = followLogs(
         selectLogRecords(table, target, true),
         request.lines ?? DEFAULT_TAIL_LINES,
         request.stream ?? 'all',
         (onRecord) => table.watchRecords((record) => isFollowed(record) && onRecord(record)),
         request.withBytes === true,
       );
+      return request.withLevels === true ? lineLevels.follow(follow) : follow;
     },
 
     searchLogs: logQueries.searchLogs,

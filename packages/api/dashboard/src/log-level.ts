@@ -19,7 +19,9 @@ export type AppLogRules = ReadonlyMap<string, readonly LogRuleSpec[]>;
 
 /**
  * A function that gives each line its level the way the log engine's search (`logs.search`) does, so
- * the page and the server's level filter never disagree: a JSON line's own level, else the engine's
+ * the page and the server's level filter never disagree: the level the server gave it (`lvl`: the
+ * API's lines carry it, judged by the engine when they are read, a crash's last stderr line raised to
+ * error), else the engine's
  * classifier with the app's `log_rules` (`rules`, by app name) tried first (labels, its rules, stderr
  * as a hint); a continuation line (a stack frame, a blank line) takes the level of the line that began
  * its event — the last other line of the same process and stream this function was given; a
@@ -44,6 +46,12 @@ export function createLineLeveler(rules: AppLogRules = new Map()): (line: LogLin
     parseLevel(line.lvl) ?? classifierOf(line.name)(line.line, { stream: line.stream });
   return (line) => {
     const key = `${line.id}\0${line.stream}`;
+    // the server's own judgement (REST and WebSocket lines carry it, the exit context included)
+    const given = parseLevel(line.lvl);
+    if (given !== undefined) {
+      if (!isContinuationLine(line.line)) heads.set(key, given);
+      return given;
+    }
     if (isJulHeader(line.line)) {
       heads.delete(key);
       return 'info';

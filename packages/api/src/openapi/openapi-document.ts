@@ -62,6 +62,7 @@ export function buildOpenApiDocument(schemas: Schemas, toJsonSchema: ToJsonSchem
         },
       },
       schemas: {
+        LogLine: LOG_LINE,
         Error: {
           type: 'object',
           required: ['error'],
@@ -242,6 +243,12 @@ function startBody(appSpec: JsonSchema): JsonSchema {
 
 function responses(route: ApiRoute): JsonSchema {
   if (route.path === '/health') return HEALTH_RESPONSES;
+  if (route.path === '/logs/:target' || route.path === '/logs/:target/search')
+    return { ...plainResponses(route), '200': LOG_LINES_OK };
+  return plainResponses(route);
+}
+
+function plainResponses(route: ApiRoute): JsonSchema {
   const isText = route.path.endsWith('/prometheus') || route.path === '/monitoring/metrics';
   const ok = isText
     ? {
@@ -264,6 +271,48 @@ function responses(route: ApiRoute): JsonSchema {
     ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/E${status}` }])),
   };
 }
+
+/** A log line as `GET /logs/…` and the WebSocket's `logs` topic give it (`LogLine` of @velos/core). */
+const LOG_LINE: JsonSchema = {
+  type: 'object',
+  required: ['ts', 'stream', 'id', 'name', 'pid', 'line'],
+  properties: {
+    ts: { type: 'integer', description: "Epoch ms the daemon read the line (or a JSON line's own time)" },
+    stream: { type: 'string', enum: ['out', 'err'] },
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    pid: { type: ['integer', 'null'] },
+    line: { type: 'string' },
+    lvl: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+      description:
+        "The line's level as the log engine's search judges it (ENG-1: a JSON line's own level, the app's log_rules, the built-in rules; a stack frame takes its event's; the stderr lines just before a crash are error); always in GET /logs/{target}, in a search by level",
+    },
+    fields: { type: 'object', description: 'The other fields of a parsed JSON line' },
+    bytesBase64: {
+      type: 'string',
+      description: 'With withBytes: the bytes of a line that is not valid UTF-8',
+    },
+    isIdKnown: {
+      type: 'boolean',
+      description: "Set when the line is known to be process id's among its app's several",
+    },
+  },
+};
+
+const LOG_LINES_OK: JsonSchema = {
+  description: 'The lines, oldest first',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['lines'],
+        properties: { lines: { type: 'array', items: { $ref: '#/components/schemas/LogLine' } } },
+      },
+    },
+  },
+};
 
 const HEALTH_STATUS = { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] };
 const HEALTH_BODY = {

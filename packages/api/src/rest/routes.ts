@@ -146,7 +146,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     '/logs/:target',
     'logs',
     'logs',
-    ({ params, query }) => ({ target: params.target, ...query }),
+    // each line with its level (`lvl`), judged as the engine's search judges it, when it is read
+    ({ params, query }) => ({ target: params.target, ...query, withLevels: true }),
     {
       query: { lines: 'int', stream: 'string', withBytes: 'boolean' },
       present: encodeLineBytes,

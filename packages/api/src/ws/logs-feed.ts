@@ -53,7 +53,7 @@ export class LogsFeed extends Feed {
 
   protected start(): void {
     this.stream = runRetryStream({
-      open: () => this.control.followLogs({ target: this.target, lines: 0 }),
+      open: () => this.control.followLogs({ target: this.target, lines: 0, withLevels: true }),
       onItem: (lines) => this.deliver(lines),
       onOutage: (error) => {
         for (const client of this.clients) this.tellOutage(client, error);
@@ -120,7 +120,7 @@ export class LogsFeed extends Feed {
   }
 
   private readBacklog(client: FeedClient, lines: number): Promise<void> {
-    return this.control.logsResult({ target: this.target, lines }).then(
+    return this.control.logsResult({ target: this.target, lines, withLevels: true }).then(
       (result) => {
         const waiting = this.waiting.get(client);
         if (!waiting) return;

@@ -1,4 +1,4 @@
-import type { VelosControl } from '@velos/core';
+import type { LogLine, Subscription, VelosControl } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
 import { acquireLogAnswer } from '../log-queries.js';
 import type { ProcessTable } from '../process-table.js';
@@ -43,6 +43,35 @@ export function createLogQueryControl(
         byPid.length === 0 ? null : await (await import('./instance-pids.js')).instancePids(bus, byPid);
       const apps = logQueryTargets(records, await exitReader(bus), pids);
       return run(async () => (await import('./log-analyze.js')).analyzeLogs(apps, request));
+    },
+  };
+}
+
+/**
+ * `logs` and `logs.follow` with `withLevels`: the levels of the lines a client reads (see
+ * `LineLeveler`), the log engine loaded with `import()` on the first such read. `tail` gives a tail's
+ * lines their levels with the exit context (the app's exits read from the event store of `bus`);
+ * `follow` those of a live follow, one batch after another (no exit is known yet when a line comes).
+ */
+export function createLineLevels(table: ProcessTable, bus?: Pick<EventBus, 'query'>) {
+  return {
+    tail: async (target: string | undefined, lines: LogLine[]): Promise<LogLine[]> => {
+      if (lines.length === 0) return lines;
+      const apps = (await import('./log-target.js')).logQueryTargets(
+        selectLogRecords(table, target),
+        await exitReader(bus),
+      );
+      return (await import('./line-levels.js')).levelTail(lines, apps);
+    },
+    follow: (subscription: Subscription<LogLine[]>): Subscription<LogLine[]> => {
+      const rulesOf = (name: string) =>
+        table.sorted().find((record) => record.app.spec.name === name)?.app.spec.logRules;
+      const leveled = (async function* () {
+        const { LineLeveler } = await import('./line-levels.js');
+        const leveler = new LineLeveler(rulesOf);
+        for await (const lines of subscription) yield leveler.level(lines);
+      })();
+      return { [Symbol.asyncIterator]: () => leveled, cancel: () => subscription.cancel() };
     },
   };
 }

@@ -5,14 +5,10 @@ import {
   EventTracker,
   ExitContext,
   type ExitFact,
-  eventMessageOf,
   isAtLeast,
   isCrashExit,
   type Level,
-  type ParsedRecord,
-  parseStructuredLine,
   recordTime,
-  stripAnsi,
 } from '@velos/log-engine';
 import { MAX_LOG_ANSWER_BYTES } from '../logs/answer-budget.js';
 import { createDateFormat } from '../logs/date-format.js';
@@ -24,6 +20,7 @@ import { firstTimeOf } from './analyze-sampling.js';
 import { isDaemonNote } from './daemon-note.js';
 import { grepMatches } from './grep-match.js';
 import { compileGrep } from './grep-pattern.js';
+import { eventTextOf, recordOf } from './line-events.js';
 import { hasStream, type LogSource, listLogSources, scanSource } from './log-scan.js';
 import { LOG_QUERY_BUDGET_MS, type LogQueryTarget, queryFilesOf } from './log-target.js';
 import { userRulesOf } from './target-rules.js';
@@ -256,31 +253,6 @@ interface Hit {
 function withLevel(hit: Hit, level: Level): Hit {
   hit.line.lvl = level;
   return hit;
-}
-
-/**
- * The text whose place in an event is judged and its message behind a leading time or header, as the
- * log engine's record parser judges them (the live error counts agree): a JSON line's message, else
- * the line without colours and what `eventMessageOf` takes off.
- */
-function eventTextOf(raw: string): [text: string, message: string] {
-  const line = stripAnsi(raw);
-  if (line.charCodeAt(0) === 123) {
-    const message = parseStructuredLine(line)?.message;
-    if (message !== undefined) return [message, message];
-  }
-  return [line, eventMessageOf(line)];
-}
-
-/** What the exit context judges of a line: its time, stream, level and place in its event. */
-function recordOf(
-  ts: number | undefined,
-  stream: 'out' | 'err' | undefined,
-  line: string,
-  level: Level,
-  isContinuation: boolean,
-): ParsedRecord {
-  return { ts, stream, line, message: '', level, fields: undefined, isContinuation, frame: undefined };
 }
 
 /** The newest lines of `lines` (oldest first) that fit in `maxBytes`. */

@@ -27,8 +27,6 @@ const SEARCH_LIMIT = 500;
 /** A crash-looping followed app reads its lines again at most this often (the last crash still counts). */
 const CRASH_RESEARCH_GAP_MS = 2000;
 const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
-/** The line each row shows, kept to give it a level again when the app's rules change. */
-const rowLines = new WeakMap<Element, LogLine>();
 
 /** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
 export function LogPanel({
@@ -54,9 +52,9 @@ export function LogPanel({
   // a config reload or `config set` that may have changed the rules: the newest such event's seq
   const rulesChange = useDash((s) => lastRulesChange(s.events, target));
   const seenRulesChange = useRef(rulesChange);
-  // one app followed under a level filter: its newest crash exit, after which the search raises the
-  // stderr lines just before it to error (live lines are judged before the crash is known)
-  const isSearchFollowed = level !== null && target !== 'all' && isFollowing;
+  // one app followed: its newest crash exit, after which the server raises the stderr lines just
+  // before it to error (live lines are judged before the crash is known): they are read again
+  const isSearchFollowed = target !== 'all' && isFollowing;
   const crashExit = useDash((s) => (isSearchFollowed ? lastCrashExit(s.events, target) : 0));
   const seenCrashExit = useRef(crashExit);
   const lastCrashResearch = useRef(0);
@@ -102,18 +100,9 @@ export function LogPanel({
     applyRules.current = (rules) => {
       void rulesRead.then(() => {
         if (!isLive || isSameRules(rules, rulesNow)) return;
-        // under a level filter the rules decide which lines belong: read them again (the server's
-        // search already uses the new rules); else only the levels of the rows shown change
-        if (level) {
-          setRulesRound((n) => n + 1);
-          return;
-        }
-        rulesNow = rules;
-        levelOf = createLineLeveler(rules);
-        for (const row of list.current?.children ?? []) {
-          const line = rowLines.get(row);
-          if (line !== undefined) styleRow(row as HTMLElement, line, levelOf(line));
-        }
+        // the lines carry the levels the server judged them at with the old rules (and under a level
+        // filter the rules decide which lines belong): they are read again, the server uses the new ones
+        setRulesRound((n) => n + 1);
       });
     };
     const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
@@ -251,7 +240,6 @@ export function LogPanel({
 /** One line as a row element (text set as text, never as markup). */
 function lineRow(l: LogLine, level: Level, showApp: boolean): HTMLElement {
   const row = document.createElement('div');
-  rowLines.set(row, l);
   const cell = (className: string, value: string, tag = 'span') => {
     const el = document.createElement(tag);
     el.className = className;
