@@ -26,6 +26,8 @@ const FIRST_LINES = 300;
 const SEARCH_LIMIT = 500;
 /** A crash-looping followed app reads its lines again at most this often (the last crash still counts). */
 const CRASH_RESEARCH_GAP_MS = 2000;
+/** The line each row shows, kept to give it a level again when the app's rules change. */
+const rowLines = new WeakMap<Element, LogLine>();
 const SPANS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 };
 
 /** Log lines of an app (or all apps): follow, level, text/regex and time range, all kept in the URL. */
@@ -100,9 +102,21 @@ export function LogPanel({
     applyRules.current = (rules) => {
       void rulesRead.then(() => {
         if (!isLive || isSameRules(rules, rulesNow)) return;
-        // the lines carry the levels the server judged them at with the old rules (and under a level
-        // filter the rules decide which lines belong): they are read again, the server uses the new ones
-        setRulesRound((n) => n + 1);
+        // under a level filter the rules decide which lines belong: read them again (the server's
+        // search already uses the new rules); else the rows shown take the new rules' levels in place
+        // (the server's levels were judged with the old ones)
+        if (level) {
+          setRulesRound((n) => n + 1);
+          return;
+        }
+        rulesNow = rules;
+        levelOf = createLineLeveler(rules);
+        for (const row of list.current?.children ?? []) {
+          const line = rowLines.get(row);
+          if (line === undefined) continue;
+          const { lvl: _judged, ...plain } = line;
+          styleRow(row as HTMLElement, line, levelOf(plain));
+        }
       });
     };
     const show = (raw: LogLine[], isFiltered: boolean, isFirst: boolean) => {
@@ -240,6 +254,7 @@ export function LogPanel({
 /** One line as a row element (text set as text, never as markup). */
 function lineRow(l: LogLine, level: Level, showApp: boolean): HTMLElement {
   const row = document.createElement('div');
+  rowLines.set(row, l);
   const cell = (className: string, value: string, tag = 'span') => {
     const el = document.createElement(tag);
     el.className = className;
