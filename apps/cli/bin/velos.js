@@ -129,7 +129,7 @@ function cacheFullCliCode() {
   /** Files compiled without a usable cache: [cache file, key, script], written at exit. */
   const fresh = [];
   const compile = Module.prototype._compile;
-  Module.prototype._compile = function compileWithCache(content, filename) {
+  Module.prototype._compile = function compileWithCache(content, filename, ...rest) {
     // a file that can import() an ES module (@velos/api, an ecosystem.config.mjs) loads as Node loads it: a vm
     // script's import() needs vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER, experimental on Node 20 (a warning)
     const isCached =
@@ -137,7 +137,9 @@ function cacheFullCliCode() {
       dirname(filename) === dist &&
       content.startsWith(CACHE_KEY_STAMP) &&
       !content.includes('import(');
-    if (!isCached) return compile.call(this, content, filename);
+    // `rest`: Node >= 20.19 passes the format ('module' for a .js file of a "type": "module" package,
+    // which require() then runs as an ES module): dropping it ran such a process file as CommonJS
+    if (!isCached) return compile.call(this, content, filename, ...rest);
     const key = Buffer.from(
       `${content.slice(CACHE_KEY_STAMP.length, content.indexOf('*/'))} ${process.version} ${process.arch}\n`,
     );

@@ -156,6 +156,29 @@ describe('velos config validate (CLI-1)', () => {
     expect(missing).toMatchObject({ code: 2, stderr: 'velos: nope.yaml: no such file\n' });
   });
 
+  it('bounds the run of a process file that loops for ever; what a file prints goes to stderr, not into --json', async () => {
+    const loop = write('loop.config.js', 'while (true) {}\n');
+    const hung = await runVelos(['config', 'validate', loop], {
+      home,
+      cwd: dir,
+      env: { NO_COLOR: '1', VELOS_CONFIG_EVAL_TIMEOUT_MS: '300' },
+    });
+    expect(hung).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `velos: loop.config.js: did not finish evaluating within 0.3 s (a loop that never ends at its top level?); nothing was started (VELOS_CONFIG_EVAL_TIMEOUT_MS sets the bound)\n`,
+    });
+    const chatty = write(
+      'chatty.config.js',
+      "console.log('loading apps');\nmodule.exports = { apps: [{ name: 'chatty', script: 'chatty.js' }] };\n",
+    );
+    write('chatty.js', '');
+    const json = await validate(chatty, '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ apps: ['chatty'] });
+    expect(json.stderr).toBe('loading apps\n');
+  });
+
   it('refuses a process file whose top-level await never settles (Node alone would exit 0, silent)', async () => {
     const file = write('hang.config.mjs', 'await new Promise(() => {});\nexport default { apps: [] };\n');
     const hung = await validate(file);

@@ -10,6 +10,7 @@ import {
   specsFromConfigFile,
 } from '../src/commands/start-spec.js';
 import { isEcosystemScript } from '../src/pm2/ecosystem-file.js';
+import { EVAL_TIMEOUT_VARIABLE } from '../src/pm2/evaluate-process-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'velos-ecosystem-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -183,5 +184,34 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     await expect(load('promised.config.js')).rejects.toThrow(
       'promised.config.js: exports a promise: expected the { apps: [...] } object itself',
     );
+  });
+
+  it('refuses a file that never finishes running (a loop at its top level, CommonJS or ES module) after a bound', async () => {
+    writeFileSync(join(dir, 'loop.config.cjs'), 'while (true) {}\n');
+    // an ES module with a top-level await runs in a worker thread, ended at the bound
+    writeFileSync(join(dir, 'loop.config.mjs'), 'await null;\nwhile (true) {}\nexport default {};\n');
+    process.env[EVAL_TIMEOUT_VARIABLE] = '200';
+    try {
+      for (const file of ['loop.config.cjs', 'loop.config.mjs']) {
+        await expect(load(file)).rejects.toThrow(
+          `${file}: did not finish evaluating within 0.2 s (a loop that never ends at its top level?); nothing was started (${EVAL_TIMEOUT_VARIABLE} sets the bound)`,
+        );
+      }
+    } finally {
+      delete process.env[EVAL_TIMEOUT_VARIABLE];
+    }
+  });
+
+  it('loads an ES module with a top-level await (in a worker thread), its environment set there seen here', async () => {
+    writeFileSync(
+      join(dir, 'awaits.config.mjs'),
+      `await new Promise((resolve) => setTimeout(resolve, 1));\nprocess.env.VELOS_TEST_AWAITED = 'yes';\nexport default { apps: [{ name: 'late', script: 'app.js' }] };\n`,
+    );
+    try {
+      expect((await load('awaits.config.mjs')).map((s) => s.name)).toEqual(['late']);
+      expect(process.env.VELOS_TEST_AWAITED).toBe('yes');
+    } finally {
+      delete process.env.VELOS_TEST_AWAITED;
+    }
   });
 });

@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type AppSpec, ErrorCodes, isVelosError, normalizeAppName, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
 import { isScriptFileMissing } from '../commands/script-file.js';
-import { importSettled } from './import-settled.js';
+import { evaluateProcessFile } from './evaluate-process-file.js';
 
 type ConfigModule = typeof import('@velos/core/config');
 
@@ -20,7 +19,8 @@ export function isEcosystemScript(path: string): boolean {
 /**
  * Loads a PM2 JavaScript process file in this (the CLI's) process, never in the daemon: CommonJS
  * `module.exports = {apps}` or an ES module's default export (or an `apps` export), an `apps` array
- * or one bare app; then the apps are validated like a PM2 JSON file (unknown keys warn).
+ * or one bare app; then the apps are validated like a PM2 JSON file (unknown keys warn). The file's
+ * run is bounded and what it prints goes to stderr (`evaluateProcessFile`).
  */
 export async function loadEcosystemScript(
   file: string,
@@ -34,7 +34,7 @@ export async function loadEcosystemScript(
   }
   let module: Record<string, unknown>;
   try {
-    module = await importSettled(pathToFileURL(file).href, label);
+    module = await evaluateProcessFile(file, label);
   } catch (cause) {
     if (isVelosError(cause)) throw cause;
     throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${loadFailure(cause, file)}`, { cause });
