@@ -450,6 +450,34 @@ describe('config hot reload (CFG-2): config.toml', () => {
     );
   });
 
+  it('rejects a watched save that breaks the file at once, while the reload before it still watches its restarted app', async () => {
+    const home = shared();
+    // a grace period the rejection must not wait for (removed by the next test's set-up)
+    writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "3s"\n');
+    const file = writeConfig(home, app('g'));
+    await velosOk(['start', file, '--watch-config'], { home });
+    await withClient(home, (client) => client.configReload(join(home, 'config.toml')));
+    const before = await onlinePids(home, ['g']);
+
+    // a spawn key: g restarts, and the reload watches it for 3 s
+    writeConfig(home, app('g', SILENT, 'env = { V = "2" }'));
+    const applied = await waitFor(async () => (await testEvents(home, ['config.applied']))[0], {
+      message: 'config.applied of the env change',
+    });
+    writeConfig(home, app('g', SILENT, 'env = { V = "2" }\ninstances = "lots"'));
+    const rejected = await waitFor(async () => (await testEvents(home, ['config.rejected']))[0], {
+      message: 'config.rejected of the broken save',
+    });
+    expect(rejected.message).toContain('apps[0].instances');
+    // within the grace period of the reload before it (the 500 ms gathering of the save, and no wait)
+    expect(rejected.at - applied.at).toBeLessThan(2500);
+    // the reload is over once a reload queued after it answers: the broken file is rejected again, nothing changed
+    await expect(withClient(home, (client) => client.configReload(file))).rejects.toThrow(/instances/);
+    const after = await onlinePids(home, ['g']);
+    expect(after.g).not.toBe(before.g);
+    expect((await specOf(home, 'g')).env).toMatchObject({ V: '2' });
+  });
+
   it('rolls back a watched change whose app crash-loops: the old spec runs again, config.rolled_back says why', async () => {
     const home = shared();
     const file = writeConfig(home, app('api') + app('side'));

@@ -115,6 +115,19 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
   };
 
   /**
+   * A watched file's save: checked at once (a broken save is rejected now, not after the grace period of
+   * a reload still in the queue), then reloaded in turn.
+   */
+  const reloadWatched = async (file: string): Promise<void> => {
+    try {
+      await (await import('./config-reload.js')).checkLinkedFile(reloadDeps(), file);
+    } catch {
+      return;
+    }
+    await serial(() => reloadFile(file)).catch(() => undefined);
+  };
+
+  /**
    * Reads config.toml; `isReload` (false at the daemon's start): its rules are checked against the other
    * sources' first (a clash rejects the file, as the user who asked is told), and it resolves once the
    * extensions applied it, with what they changed. At the start nothing waits for them, and a rule that
@@ -272,7 +285,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           onChange: (path) => {
             if (watchedFiles().has(path)) {
               deps.log(`config file changed: ${path}`);
-              void serial(() => reloadFile(path)).catch(() => undefined);
+              void reloadWatched(path);
             }
             for (const [file, paths] of envFiles) {
               if (!paths.includes(path)) continue;

@@ -177,24 +177,13 @@ async function readLinkedFile(
   file: string,
   linked: AppSpec[],
 ): Promise<{ specs: AppSpec[]; leftOut: string[]; warnings: string[] }> {
-  const config = await loadConfigModule();
   // a PM2 process file's doubts (an unknown key, a PM2 option Velos ignores), as velos start prints them
   const warnings: string[] = [];
   const first = linked[0]!;
   const envProfile = first.source?.envProfile;
   const appendsEnvToName = first.source?.appendsEnvToName;
-  const defaults = deps.defaults();
   const selection = selectionOf(linked);
-  const loaded = await config.loadConfigFile(file, {
-    baseEnv: inheritedPartOf(first),
-    cpuCount: availableParallelism(),
-    ...(envProfile === undefined ? {} : { envProfile }),
-    ...(appendsEnvToName ? { appendsEnvToName } : {}),
-    ...(defaults === undefined ? {} : { defaults }),
-    onWarning: (message) => warnings.push(message),
-    // the warnings about the file's apps are of those the link takes
-    ...(selection ? { only: [...selection] } : {}),
-  });
+  const loaded = await loadLinkedFile(deps, file, linked, (message) => warnings.push(message));
   const specs = selection ? loaded.filter((spec) => selection.has(spec.name)) : loaded;
   const leftOut = loaded.filter((spec) => !specs.includes(spec)).map((spec) => spec.name);
   const only = selection && specs.length > 0 ? specs.map((spec) => spec.name) : undefined;
@@ -227,6 +216,53 @@ async function readLinkedFile(
     out.push(old ? withRunTimeScale(old, next) : next);
   }
   return { specs: out, leftOut, warnings };
+}
+
+/** Parses and validates `file` with the options of its link (the apps linked to it), as a reload reads it. */
+async function loadLinkedFile(
+  deps: Pick<ReloadDeps, 'defaults'>,
+  file: string,
+  linked: AppSpec[],
+  onWarning: (message: string) => void,
+): Promise<AppSpec[]> {
+  const config = await loadConfigModule();
+  const first = linked[0]!;
+  const envProfile = first.source?.envProfile;
+  const appendsEnvToName = first.source?.appendsEnvToName;
+  const defaults = deps.defaults();
+  const selection = selectionOf(linked);
+  return config.loadConfigFile(file, {
+    baseEnv: inheritedPartOf(first),
+    cpuCount: availableParallelism(),
+    ...(envProfile === undefined ? {} : { envProfile }),
+    ...(appendsEnvToName ? { appendsEnvToName } : {}),
+    ...(defaults === undefined ? {} : { defaults }),
+    onWarning,
+    // the warnings about the file's apps are of those the link takes
+    ...(selection ? { only: [...selection] } : {}),
+  });
+}
+
+/**
+ * CFG-2: the first check of a watched file's save, made at once, without waiting in the daemon's queue
+ * of config operations: a reload before it that restarted apps holds the queue while it watches them
+ * for the grace period (5 s by default), and a save that broke the file was rejected only then. The
+ * file is parsed and validated as its reload reads it (not against the daemon's other apps: that
+ * waits for the reload); an invalid one is rejected now (`config.rejected`, daemon.log) and throws,
+ * and no reload is queued for it. Resolves when the file passes, or no app is linked to it.
+ */
+export async function checkLinkedFile(
+  deps: Pick<ReloadDeps, 'log' | 'bus' | 'specs' | 'defaults'>,
+  file: string,
+): Promise<void> {
+  const linked = deps.specs().filter((spec) => spec.source?.file === file);
+  if (linked.length === 0) return;
+  try {
+    await loadLinkedFile(deps, file, linked, () => undefined);
+  } catch (error) {
+    rejectFile(deps, file, error);
+    throw error;
+  }
 }
 
 /** The names the `--only` selections of the linked apps take together; null: the whole file. */
