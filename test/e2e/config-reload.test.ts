@@ -461,9 +461,12 @@ describe('config hot reload (CFG-2): config.toml', () => {
 
     // a spawn key: g restarts, and the reload watches it for 3 s
     writeConfig(home, app('g', SILENT, 'env = { V = "2" }'));
-    const applied = await waitFor(async () => (await testEvents(home, ['config.applied']))[0], {
-      message: 'config.applied of the env change',
-    });
+    // the app file's, not config.toml's own config.applied of the reload above
+    const applied = await waitFor(
+      async () =>
+        (await testEvents(home, ['config.applied'])).find((event) => event.fields?.file === file),
+      { message: 'config.applied of the env change' },
+    );
     writeConfig(home, app('g', SILENT, 'env = { V = "2" }\ninstances = "lots"'));
     const rejected = await waitFor(async () => (await testEvents(home, ['config.rejected']))[0], {
       message: 'config.rejected of the broken save',
