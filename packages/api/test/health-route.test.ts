@@ -42,6 +42,16 @@ describe('GET /api/v1/health', () => {
     }
   });
 
+  it('ignores query parameters a load balancer adds (?t=…), where other routes refuse unknown ones', async () => {
+    for (const path of ['/api/v1/health?t=1712345678', '/health?cache=no&x']) {
+      const answer = await call(api.url, 'GET', path);
+      expect(answer.status, path).toBe(answer.body.status === 'unhealthy' ? 503 : 200);
+      expect(Object.keys(answer.body), path).toEqual(['status']);
+    }
+    const status = await call(api.url, 'GET', '/api/v1/status?t=1', { token: api.read });
+    expect(status.status).toBe(400);
+  });
+
   it('adds the components for a read or admin token, and for everyone with auth off', async () => {
     for (const [url, token] of [
       [api.url, api.read],

@@ -20,6 +20,7 @@ export function readParts(
 }
 
 function readQuery(route: ApiRoute, raw: unknown, now: number): Record<string, unknown> {
+  if (route.ignoresQuery === true) return {};
   const types = route.query ?? {};
   const query: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {

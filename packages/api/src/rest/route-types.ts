@@ -44,6 +44,11 @@ interface RouteBase {
   scope: ApiScope | 'none';
   /** Query parameters it accepts; any other is refused with 400. */
   query?: Readonly<Record<string, QueryType>>;
+  /**
+   * Takes no query parameters and ignores any it is given instead of refusing them: the open health
+   * check, which load balancers and uptime checkers call with a cache-busting `?t=…` of their own.
+   */
+  ignoresQuery?: boolean;
   /** Top-level body keys it accepts; absent means it takes no body. */
   body?: readonly string[];
   /** Payload keys that the client writes under another name (`grep` is `pattern`), for error fields. */

@@ -101,6 +101,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary:
       "The daemon's overall self-health {status} (503 when unhealthy or unreachable); its components too with a token.",
     scope: 'none',
+    ignoresQuery: true,
   }),
   custom('/status', 'health', ['ping', 'health'], answerStatus, {
     summary: "The daemon's ping (version, pid, uptime) and its self-health.",
