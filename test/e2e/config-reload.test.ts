@@ -463,8 +463,7 @@ describe('config hot reload (CFG-2): config.toml', () => {
     writeConfig(home, app('g', SILENT, 'env = { V = "2" }'));
     // the app file's, not config.toml's own config.applied of the reload above
     const applied = await waitFor(
-      async () =>
-        (await testEvents(home, ['config.applied'])).find((event) => event.fields?.file === file),
+      async () => (await testEvents(home, ['config.applied'])).find((event) => event.fields?.file === file),
       { message: 'config.applied of the env change' },
     );
     writeConfig(home, app('g', SILENT, 'env = { V = "2" }\ninstances = "lots"'));
