@@ -208,6 +208,17 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     // A clean kill removes the live table: the next daemon restores the saved state (saved by kill).
     expect(readLines(join(home, 'run', 'live.json'))).toEqual([]);
     expect((await velosOk(['kill'], { home })).stdout).toMatch(/^no Velos daemon is running/);
+    // a crash that left nothing running (a reboot, or the app gone too): kill starts no daemon, which
+    // would run the apps of the live table only to stop them
+    await velosOk(['restart', 'saved'], { home });
+    const last = (await onlineRow(home, 'saved')).pid!;
+    await killDaemon(home);
+    process.kill(last, 'SIGKILL');
+    await waitFor(() => !isAlive(last), { message: 'the orphan to be gone' });
+    const idle = await velosOk(['kill'], { home });
+    expect(idle.stdout).toMatch(/^no Velos daemon is running/);
+    expect(idle.stderr).not.toMatch(/restoring/);
+    expect(readLines(join(home, 'run', 'live.json'))).not.toEqual([]);
   });
 
   it('keeps an instance stopped by hand stopped through velos update, a crash of the daemon and a restart of it', async () => {

@@ -12,6 +12,7 @@ export {
   type LogPipelineOptions,
 } from './logs/index.js';
 export { HISTORY_FILE } from './metrics/history-control.js';
+export { findHomeProcesses, type HomeProcess } from './orphans/orphan-scan.js';
 export type { StatusEvent, StatusReason } from './process-status.js';
 export { runsPython } from './python-output.js';
 export {

@@ -10,8 +10,10 @@ const EXIT_DEADLINE_MS = 15_000;
 /**
  * `velos kill`: stops every app and the daemon, and waits until the daemon process is gone.
  * With no daemon running it says so and succeeds, starting none, unless one died and left its
- * apps running (`run/live.json` is there): then it starts a daemon, which re-adopts them, and kills
- * that, so that the apps are stopped rather than left running unseen (SUP-13).
+ * apps running (`run/live.json` is there and processes of the home still run): then it starts a
+ * daemon, which re-adopts them, and kills that, so that the apps are stopped rather than left running
+ * unseen (SUP-13). After a reboot nothing is left running: no daemon is started, which would start
+ * the apps of the live table only to stop them.
  */
 export async function runKill(ctx: CommandContext): Promise<void> {
   let client: VelosClient = await ctx.client({ autoStart: false });
@@ -20,7 +22,7 @@ export async function runKill(ctx: CommandContext): Promise<void> {
     pid = (await client.ping()).pid;
   } catch (error) {
     if (!isVelosError(error) || error.code !== ErrorCodes.DAEMON_UNAVAILABLE) throw error;
-    if (!existsSync(join(ctx.home, HOME_LAYOUT.liveState))) {
+    if (!existsSync(join(ctx.home, HOME_LAYOUT.liveState)) || !(await hasProcessesLeft(ctx.home))) {
       if (ctx.mode === 'text') ctx.print(`no Velos daemon is running (home ${ctx.home})`);
       else ctx.printJson(ctx.mode === 'ai' ? { k: 0, d: false } : { stopped: 0, daemon: false });
       return;
@@ -42,6 +44,16 @@ export async function runKill(ctx: CommandContext): Promise<void> {
   if (ctx.mode === 'json') ctx.printJson({ stopped, daemon: true, pid });
   else if (ctx.mode === 'ai') ctx.printJson({ k: stopped, d: true });
   else ctx.print(`stopped ${stopped} ${stopped === 1 ? 'process' : 'processes'} and the daemon (pid ${pid})`);
+}
+
+/**
+ * Whether processes a daemon of `home` started still run (their environment names the home), read
+ * from `/proc`; where there is none, a live table is reason enough to look.
+ */
+async function hasProcessesLeft(home: string): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  const { findHomeProcesses } = await import('@velos/supervisor');
+  return findHomeProcesses(home).length > 0;
 }
 
 /** Waits until the daemon `pid` is gone (polls with signal 0, which sends nothing); TIMEOUT after 15 s. */
