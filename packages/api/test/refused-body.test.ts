@@ -95,3 +95,21 @@ describe('a body over the limit (fuzz finding: EPIPE instead of the 413 under lo
     }
   });
 });
+
+describe('an Expect other than 100-continue with a body (fuzz finding: EPIPE instead of the 417)', () => {
+  it('is answered 417, then its body is read to its end: the client can finish writing and go on', async () => {
+    const connection = await open();
+    try {
+      const bytes = 2 * 1024 * 1024;
+      await connection.write(startRequest(bytes).replace('\r\n\r\n', '\r\nExpect: x\r\n\r\n'));
+      await connection.waitFor(/^HTTP\/1\.1 417[\s\S]*"field":"expect"/);
+      expect(connection.text()).not.toMatch(/connection: close/i);
+      for (let sent = 0; sent < bytes; sent += 64 * 1024)
+        await connection.write(Buffer.alloc(64 * 1024, 'x'));
+      await connection.write('GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await connection.waitFor(/^HTTP\/1\.1 417[\s\S]*HTTP\/1\.1 \d{3}[\s\S]*"status":"/);
+    } finally {
+      connection.socket.destroy();
+    }
+  });
+});

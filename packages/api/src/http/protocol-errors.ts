@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { ErrorCodes } from '@velos/core';
 import type { ErrorBody } from './error-response.js';
+import { DRAIN_REFUSED_BODY_BYTES } from './refused-body.js';
 
 /** HTTP parser errors (llhttp codes) that have a status of their own; any other is a 400. */
 const STATUS_BY_PARSER_CODE: Record<string, number> = {
@@ -72,7 +73,10 @@ function endWithError(socket: Socket, status: number, body: ErrorBody, headers =
   );
 }
 
-/** Answers an `Expect` header other than `100-continue` with 417 in the JSON error shape (Node's own 417 has no body). */
+/**
+ * Answers an `Expect` header other than `100-continue` with 417 in the JSON error shape (Node's own 417
+ * has no body); the request's body is then read and dropped, as a refused body's is (`drainRefusedBodies`).
+ */
 export function answerExpectations(server: Server): void {
   server.on('checkExpectation', (request, response) => {
     const body: ErrorBody = {
@@ -83,11 +87,16 @@ export function answerExpectations(server: Server): void {
       },
     };
     const text = JSON.stringify(body);
+    // a body of a declared length up to DRAIN_REFUSED_BODY_BYTES is read and dropped, as a 413's is: a
+    // connection closed under a client still writing gave it EPIPE instead of the 417 (fuzz finding)
+    const declared = Number(request.headers['content-length']);
+    const drains = Number.isSafeInteger(declared) && declared <= DRAIN_REFUSED_BODY_BYTES;
     response.writeHead(417, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
-      connection: 'close',
+      ...(drains ? {} : { connection: 'close' }),
     });
+    if (drains) request.resume();
     response.end(text);
   });
 }
