@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileWriter } from '../../src/logs/file-writer.js';
 import { checkCronExpression, listRotated, rotatedPath } from '../../src/logs/index.js';
+import type { LogPipeline } from '../../src/logs/log-pipeline.js';
 import { exited, fileLines, Harness, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -27,6 +28,33 @@ async function allLines(path: string): Promise<{ lines: string[]; files: number 
   }
   lines.push(...(await fileLines(path)));
   return { lines, files: rotated.length };
+}
+
+/**
+ * Two chatty.js writers of `count` lines each (padded `x` and `xx`) captured by `first` and `second`,
+ * which write `path`: every line of each is there once, in order, across more than five rotated files.
+ */
+async function expectBothWhole(
+  first: LogPipeline,
+  second: LogPipeline,
+  path: string,
+  count: number,
+): Promise<void> {
+  const a = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '1' });
+  const b = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '2' });
+  harness.capture(first, a);
+  harness.capture(second, b);
+  await Promise.all([exited(a), exited(b)]);
+  await Promise.all([first.drained(), second.drained()]);
+  await first.close();
+  await second.close();
+  const { lines, files } = await allLines(path);
+  expect(files).toBeGreaterThan(5);
+  const of = (pad: string) =>
+    lines.filter((line) => line.endsWith(` ${pad}`)).map((line) => line.split(' ')[1]);
+  const expected = numbered(1, count).map((line) => line.split(' ')[1]);
+  expect(of('x')).toEqual(expected);
+  expect(of('xx')).toEqual(expected);
 }
 
 /** Numbers of `line N` lines that are missing from or repeated in `lines`, for 1..count. */
@@ -195,23 +223,7 @@ describe('log rotation', () => {
     };
     const first = harness.pipeline({ ...options, id: 6 });
     const second = harness.pipeline({ ...options, id: 7 });
-    const count = 5000;
-    const a = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '1' });
-    const b = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '2' });
-    harness.capture(first, a);
-    harness.capture(second, b);
-    await Promise.all([exited(a), exited(b)]);
-    await Promise.all([first.drained(), second.drained()]);
-    await first.close();
-    await second.close();
-
-    const { lines, files } = await allLines(outPath);
-    expect(files).toBeGreaterThan(5);
-    const of = (pad: string) =>
-      lines.filter((line) => line.endsWith(` ${pad}`)).map((line) => line.split(' ')[1]);
-    const expected = numbered(1, count).map((line) => line.split(' ')[1]);
-    expect(of('x')).toEqual(expected);
-    expect(of('xx')).toEqual(expected);
+    await expectBothWhole(first, second, outPath, 5000);
     // the writer cuts a captured chunk at a line boundary: no file passes max_size
     const sizes = await Promise.all(
       (await listRotated(outPath)).map(async (file) => (await stat(file.path)).size),
@@ -233,23 +245,7 @@ describe('log rotation', () => {
       rotation: { maxBytes: 2048, retain: 1000, compress: true },
     });
     const plain = harness.pipeline({ ...options, id: 9, name: 'plain', errPath: join(dir, 'plain-err.log') });
-    const count = 2000;
-    const a = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '1' });
-    const b = harness.spawn('chatty.js', { COUNT: String(count), RATE: '5000', PAD: '2' });
-    harness.capture(rotating, a);
-    harness.capture(plain, b);
-    await Promise.all([exited(a), exited(b)]);
-    await Promise.all([rotating.drained(), plain.drained()]);
-    await rotating.close();
-    await plain.close();
-
-    const { lines, files } = await allLines(outPath);
-    expect(files).toBeGreaterThan(5);
-    const of = (pad: string) =>
-      lines.filter((line) => line.endsWith(` ${pad}`)).map((line) => line.split(' ')[1]);
-    const expected = numbered(1, count).map((line) => line.split(' ')[1]);
-    expect(of('x')).toEqual(expected);
-    expect(of('xx')).toEqual(expected);
+    await expectBothWhole(rotating, plain, outPath, 2000);
   }, 60_000);
 });
 
