@@ -61,6 +61,19 @@ describe('velos config validate (CLI-1)', () => {
     expect(existsSync(home) ? readdirSync(home).filter((name) => /sock|pid/.test(name)) : []).toEqual([]);
   });
 
+  it('names the app of the file a dependency outside it was likely meant to be, as velos start does', async () => {
+    const file = write(
+      'typo.toml',
+      '[[apps]]\nname = "db"\nscript = "db.js"\n[[apps]]\nname = "web"\nscript = "web.js"\ndepends_on = ["dbb"]\n',
+    );
+    const text = await validate(file);
+    expect(text.stdout).toBe(
+      "typo.toml: valid: 2 apps (db, web), 0 alert rules\n  web depends on dbb, which this file does not describe: it must run in the daemon (did you mean 'db'?)\n",
+    );
+    const json = await validate(file, '--json');
+    expect(JSON.parse(json.stdout).external).toEqual([{ app: 'web', dependsOn: 'dbb', meant: 'db' }]);
+  });
+
   it('names the first 10 apps of a large file and counts the others; --json lists every name', async () => {
     const app = (i: number) => `[[apps]]\nname = "a${i}"\nscript = "a.js"\ndepends_on = ["ext${i}"]\n`;
     const file = write('big.toml', Array.from({ length: 1000 }, (_, i) => app(i)).join(''));

@@ -4,7 +4,7 @@
  * `velos config validate`). A subpath of its own, not the main entry: the main entry is the whole
  * daemon (~0.3 MB of bundle), which those commands loaded and compiled on every run for these functions.
  */
-export { orderByDependencies } from './dependencies/dependency-order.js';
+export { dependencySuggester, orderByDependencies } from './dependencies/dependency-order.js';
 export { runsPython } from './python-output.js';
 export {
   type CommandSpec,

@@ -13,8 +13,11 @@ export interface ConfigValidation {
   /** App names in start order (dependencies first); empty for `$VELOS_HOME/config.toml`. */
   apps: string[];
   alerts: number;
-  /** Dependencies on apps the file does not describe: they must run in the daemon when the file starts. */
-  external: { app: string; dependsOn: string }[];
+  /**
+   * Dependencies on apps the file does not describe: they must run in the daemon when the file starts;
+   * `meant`, the app of the file the name is likely a typo of (`dbb` for `db`), as `velos start` says.
+   */
+  external: { app: string; dependsOn: string; meant?: string }[];
 }
 
 /**
@@ -89,17 +92,21 @@ async function checkDependencies(
   specs: AppSpec[],
 ): Promise<{ ordered: string[]; external: ConfigValidation['external'] }> {
   const names = new Set(specs.map((spec) => spec.name));
+  // the subpath, not the main entry of @velos/supervisor (the whole daemon)
+  const { dependencySuggester, orderByDependencies } = await import('@velos/supervisor/spec-tools');
+  const meantDependency = dependencySuggester(names);
   const external = specs.flatMap((spec) =>
     spec.dependsOn
       .filter((dep) => !names.has(dep.name))
-      .map((dep) => ({ app: spec.name, dependsOn: dep.name })),
+      .map((dep) => {
+        const meant = meantDependency(spec.name, dep.name);
+        return { app: spec.name, dependsOn: dep.name, ...(meant === null ? {} : { meant }) };
+      }),
   );
   const inFile = specs.map((spec) => ({
     ...spec,
     dependsOn: spec.dependsOn.filter((dep) => names.has(dep.name)),
   }));
-  // the subpath, not the main entry of @velos/supervisor (the whole daemon)
-  const { orderByDependencies } = await import('@velos/supervisor/spec-tools');
   const ordered = orderByDependencies(inFile, (spec) => spec, new Map(), { missing: 'not in this file' });
   return { ordered: ordered.map((spec) => spec.name), external };
 }
@@ -166,10 +173,12 @@ function describeValidation(result: ConfigValidation): string {
   const lines = [`${label}: valid: ${apps}, ${alerts}`];
   const external =
     result.external.length > LISTED_NAMES ? result.external.slice(0, SHOWN_NAMES) : result.external;
-  for (const { app, dependsOn } of external)
+  for (const { app, dependsOn, meant } of external) {
+    const hint = meant === undefined ? '' : ` (did you mean '${meant}'?)`;
     lines.push(
-      `  ${app} depends on ${dependsOn}, which this file does not describe: it must run in the daemon`,
+      `  ${app} depends on ${dependsOn}, which this file does not describe: it must run in the daemon${hint}`,
     );
+  }
   const more = result.external.length - external.length;
   if (more > 0)
     lines.push(`  and ${more} more dependencies on apps outside the file (--json lists them all)`);

@@ -106,13 +106,57 @@ function underlyingApps(
   return underlying;
 }
 
+/**
+ * For `depends_on` entries that name no known app, the app each was likely meant to name (`dbb` for
+ * `db`, as `suggestKey` judges it) among `names` but the depending app itself; null when none is close.
+ * Shared by the start and reload check below and `velos config validate`, which asks it for every
+ * dependency outside a file: names are indexed by what is left of them after up to two deletions (two
+ * edits, a swap of neighbours among them, always leave the two words such a remainder in common), so a
+ * file of 1000 apps each naming an app outside it is not a million comparisons (it was seconds).
+ */
+export function dependencySuggester(
+  names: Iterable<string>,
+): (app: string, dependency: string) => string | null {
+  const byRemainder = new Map<string, string[]>();
+  const long: string[] = [];
+  for (const name of names) {
+    if (name.length > INDEXED_LENGTH) long.push(name);
+    else
+      for (const rest of remainders(name.toLowerCase())) {
+        const named = byRemainder.get(rest);
+        if (named === undefined) byRemainder.set(rest, [name]);
+        else named.push(name);
+      }
+  }
+  return (app, dependency) => {
+    const near = new Set(long);
+    if (dependency.length <= INDEXED_LENGTH + 2)
+      for (const rest of remainders(dependency.toLowerCase()))
+        for (const name of byRemainder.get(rest) ?? []) near.add(name);
+    near.delete(app);
+    return near.size === 0 ? null : suggestKey(dependency, [...near]);
+  };
+}
+
+/** Names longer than this are compared one by one (their remainders would be many); app names are short. */
+const INDEXED_LENGTH = 40;
+
+/** `word` and every word left of it by deleting one or two of its characters. */
+function remainders(word: string): Set<string> {
+  const found = new Set([word]);
+  for (let i = 0; i < word.length; i += 1) {
+    const once = word.slice(0, i) + word.slice(i + 1);
+    found.add(once);
+    for (let j = i; j < once.length; j += 1) found.add(once.slice(0, j) + once.slice(j + 1));
+  }
+  return found;
+}
+
 function checkDependencies(spec: AppSpec, specs: ReadonlyMap<string, AppSpec>, missing: string): void {
   for (const dependency of spec.dependsOn) {
     const target = specs.get(dependency.name);
     if (!target) {
-      // a typo of an app's name (`api-typo` for `api`) gets the name it was likely meant to be
-      const names = [...specs.keys()].filter((name) => name !== spec.name);
-      const meant = suggestKey(dependency.name, names);
+      const meant = dependencySuggester(specs.keys())(spec.name, dependency.name);
       const hint = meant === null ? '' : ` (did you mean '${meant}'?)`;
       throw new VelosError(
         ErrorCodes.INVALID_CONFIG,
