@@ -163,6 +163,14 @@ describe('exec checks', () => {
     );
   });
 
+  it("names the app's working directory when it was removed (it read as a missing shell: spawn sh ENOENT)", async () => {
+    const cwd = join(harness.home(), 'gone');
+    const context = { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };
+    expect(await runCheck(exec('exit 0'), 2000, context, never)).toBe(
+      `cannot run the command: its working directory ${cwd} no longer exists (the app's cwd was removed)`,
+    );
+  });
+
   it('kills the whole process group of a command that outlives its timeout', async () => {
     const home = harness.home();
     const context = { cwd: home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { ProbeCheck } from '@velos/core';
 import {
   killEscaped,
@@ -55,7 +56,7 @@ export function checkExec(
     signal.addEventListener('abort', killGroup, { once: true });
     child.once('error', (error) => {
       signal.removeEventListener('abort', killGroup);
-      resolve(`cannot run sh: ${error.message}`);
+      resolve(spawnFailure(error, context.cwd));
     });
     child.once('exit', (code, exitSignal) => {
       signal.removeEventListener('abort', killGroup);
@@ -81,4 +82,15 @@ export function checkExec(
       else child.stderr.once('end', finish);
     });
   });
+}
+
+/**
+ * Why the command could not be spawned. A working directory removed after the app started fails the
+ * spawn with `spawn sh ENOENT`, which reads as a missing shell: that case names the directory instead.
+ */
+function spawnFailure(error: NodeJS.ErrnoException, cwd: string): string {
+  if (error.code === 'ENOENT' && !existsSync(cwd)) {
+    return `cannot run the command: its working directory ${cwd} no longer exists (the app's cwd was removed)`;
+  }
+  return `cannot run sh: ${error.message}`;
 }
