@@ -357,10 +357,27 @@ describe('velos startup systemd without root', () => {
     expect(existsSync(SYSTEM_UNIT)).toBe(hadUnit);
     expect(existsSync('/etc/systemd/system/velos-ci.service')).toBe(false);
 
+    // a unit that is there needs root to go; this machine's own velos.service is left alone either way
     const removal = await scratch.run(BIN, ['unstartup', 'systemd'], env, { ...asUser, node });
+    expect(removal).toMatchObject(
+      hadUnit
+        ? { code: 0, stdout: `sudo ${node} ${CLI_ENTRY} unstartup systemd\n` }
+        : { code: 0, stdout: `there is no ${SYSTEM_UNIT}: nothing to remove\n`, stderr: '' },
+    );
+    expect(existsSync(SYSTEM_UNIT)).toBe(hadUnit);
+  });
+
+  it('says there is nothing to remove when no unit is installed, rather than asking for root', async () => {
+    const env = { VELOS_HOME: '/nonexistent/velos-home', HOME: '/nonexistent', PATH: '/usr/bin:/bin' };
+    const node = scratch.nodeForOthers();
+    const removal = await scratch.run(BIN, ['unstartup', 'systemd', '--service-name', 'velos-ci-none'], env, {
+      ...asUser,
+      node,
+    });
     expect(removal).toMatchObject({
       code: 0,
-      stdout: `sudo ${node} ${CLI_ENTRY} unstartup systemd\n`,
+      stdout: 'there is no /etc/systemd/system/velos-ci-none.service: nothing to remove\n',
+      stderr: '',
     });
   });
 });

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ErrorCodes, VELOS_VERSION, VelosError } from '@velos/core';
@@ -108,7 +108,8 @@ export async function runUnstartup(ctx: CommandContext, input: CommandInput): Pr
     return;
   }
   const target = systemdTargetOf(input, 'unstartup');
-  if (!target.isUserUnit && !isRoot()) {
+  // without a unit there is nothing root could do: said as root would say it (exit 0), not handed over
+  if (!target.isUserUnit && !isRoot() && unitMayExist(systemdUnitPath(target))) {
     const again = ['unstartup', 'systemd', ...serviceNameArgs(target)];
     process.stderr.write(`velos: removing ${systemdUnitPath(target)} needs root; run this as root:\n`);
     ctx.print(['sudo', process.execPath, cliEntry(), ...again].map(shellQuote).join(' '));
@@ -232,6 +233,16 @@ function cliEntry(): string {
     return realpathSync(script);
   } catch {
     return resolve(script);
+  }
+}
+
+/** False only when `path` surely does not exist; a directory this user cannot search may hide it. */
+function unitMayExist(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 
