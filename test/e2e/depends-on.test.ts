@@ -131,8 +131,9 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
 `,
     );
     const started = await velosOk(['start', config], { home, env: { ORDER_FILE: join(home, 'order.txt') } });
-    // velos start answers while web still waits for the migration
-    expect(started.stdout).toMatch(/\bweb\s+-\s+starting\b/);
+    // velos start answers while web still waits for the migration: its table says so, and for what
+    expect(started.stdout).toMatch(/\bweb\s+-\s+waiting\b/);
+    expect(started.stdout).toMatch(/^web waits for migrate \(completed_successfully\): /m);
     await waitForEvents(home, ['start web']);
     const worker = await waitForStatus(home, 'worker', 'errored');
     expect(worker.pid).toBeNull();

@@ -166,6 +166,43 @@ describe('process list', () => {
     // no cpu or memory for a process that does not run (not 0 as if measured)
     expect(JSON.stringify(stopped)).toBe('{"i":0,"n":"api","ns":"jobs","s":"err","r":0}');
   });
+
+  it('says what a process held by its depends_on waits for: `waiting`, a note under the table, --ai wait', () => {
+    const db = processInfo({ id: 0, name: 'db' });
+    const waiting = (id: number, name: string) =>
+      processInfo({
+        id,
+        name,
+        pid: null,
+        status: 'starting',
+        uptime: 0,
+        cpu: 0,
+        memory: 0,
+        waitingFor: [
+          { name: 'db', condition: 'healthy', state: 'online, not ready (readiness: HTTP 503)' },
+          { name: 'cache', condition: 'started', state: 'stopped' },
+        ],
+      });
+    const lines = renderProcessTable([db, waiting(1, 'web')], plain).split('\n');
+    expect(lines[2]!.split(/\s+/).filter(Boolean)).toEqual(['1', 'web', '-', 'waiting', '-', '-', '-', '0']);
+    expect(lines.slice(3)).toEqual([
+      'web waits for db (healthy): online, not ready (readiness: HTTP 503); cache (started): stopped',
+    ]);
+    // the note is cut to a terminal's width, not wrapped; the table is no wider than without it
+    const narrow = renderProcessTable([db, waiting(1, 'web')], plain, Date.now(), 40).split('\n');
+    expect(narrow.at(-1)).toBe('web waits for db (healthy): online, not…');
+    expect(Math.max(...narrow.map(displayWidth))).toBeLessThanOrEqual(40);
+    // many waiting: a few notes, then how many more
+    const many = Array.from({ length: 7 }, (_, i) => waiting(i + 1, `w${i + 1}`));
+    const notes = renderProcessTable([db, ...many], plain)
+      .split('\n')
+      .slice(9);
+    expect(notes).toHaveLength(5);
+    expect(notes[4]).toBe('and 3 more waiting for their depends_on (velos describe <name> says for what)');
+    expect(JSON.stringify(toAiProcess(waiting(1, 'web')))).toBe(
+      '{"i":1,"n":"web","s":"start","r":0,"wait":{"db":"online, not ready (readiness: HTTP 503)","cache":"stopped"}}',
+    );
+  });
 });
 
 describe('process list on a narrow terminal', () => {

@@ -32,6 +32,8 @@ export interface AiProcess {
   wf?: string;
   /** 1 for a process re-adopted after a daemon restart. */
   ad?: 1;
+  /** Held back by its `depends_on`: each dependency not met yet → where it stands (`waitingFor`, as describe's `wait`). */
+  wait?: Record<string, string>;
 }
 
 /** `velos env --ai`: the process shown (a name shows its first) and every variable it runs with. */
@@ -139,6 +141,7 @@ export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
     ...(hasWatchMode(p) ? { w: 1 as const } : {}),
     ...(p.watchError === undefined ? {} : { wf: p.watchError }),
     ...(p.adopted ? { ad: 1 as const } : {}),
+    ...(p.waitingFor?.length ? { wait: Object.fromEntries(p.waitingFor.map((w) => [w.name, w.state])) } : {}),
   };
 }
 

@@ -132,6 +132,12 @@ export interface ProcessInfo {
   watchError?: string;
   /** Set while a process is re-adopted after a daemon restart (SUP-13): the pid came from the previous daemon. */
   adopted?: boolean;
+  /**
+   * SUP-12: while the process is held back by its `depends_on` (`starting`, no pid), the dependencies not
+   * met yet, each with where it stands (`online, not ready (readiness: HTTP 503)`); absent when it does
+   * not wait. Sent by `list` and `describe` (an older daemon sends it in neither, or in `describe` only).
+   */
+  waitingFor?: { name: string; condition: DependencyCondition; state: string }[];
 }
 
 /** Everything `velos describe` shows: the row, the spec (env values omitted) and log facts. */
@@ -152,11 +158,6 @@ export interface ProcessDetail extends ProcessInfo {
   logDropped: number;
   /** OBS-6: the custom metrics the process reported, by series; absent when it reported none. */
   custom?: CustomMetricSeries[];
-  /**
-   * SUP-12: while the process is held back by its `depends_on`, the dependencies not met yet, each with
-   * where it stands (`online, not ready (readiness: HTTP 503)`); absent when it does not wait.
-   */
-  waitingFor?: { name: string; condition: DependencyCondition; state: string }[];
 }
 
 /** One captured log line. */

@@ -273,6 +273,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     launch: lifecycle.launch,
     log,
   });
+  /** SUP-12: `{waitingFor}` while the record is held by its depends_on (each unmet one and where it stands), else `{}`. */
+  const waitingForOf = (record: ProcessRecord): Pick<ProcessInfo, 'waitingFor'> => {
+    const unmet = gate.unmetOf(record);
+    if (!unmet || unmet.length === 0) return {};
+    const waitingFor = unmet.map((dependency) => ({
+      ...dependency,
+      state: dependencyState(dependency, processesOf(dependency.name)),
+    }));
+    return { waitingFor };
+  };
   const restore = createStateRestore({
     home,
     table,
@@ -762,23 +772,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
 
     async list() {
-      return table.sorted().map((record) => toInfo(record));
+      // a process held by its depends_on says for what, as describe does: `velos list` shows it
+      return table.sorted().map((record) => ({ ...toInfo(record), ...waitingForOf(record) }));
     },
 
     async describe(target) {
       return table.select(target).map((record) => {
         const detail = toDetail(record);
         const custom = metricsControl.customSeries(record.id);
-        const unmet = gate.unmetOf(record);
-        const waitingFor = unmet?.map((dependency) => ({
-          ...dependency,
-          state: dependencyState(dependency, processesOf(dependency.name)),
-        }));
-        return {
-          ...detail,
-          ...(custom.length > 0 ? { custom } : {}),
-          ...(waitingFor && waitingFor.length > 0 ? { waitingFor } : {}),
-        };
+        return { ...detail, ...(custom.length > 0 ? { custom } : {}), ...waitingForOf(record) };
       });
     },
 

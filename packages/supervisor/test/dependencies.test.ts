@@ -58,17 +58,28 @@ describe('depends_on (SUP-12)', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await statusOf(supervisor, 'api')).toBe('starting');
     expect(events(home)).toEqual(['start db']);
-    // describe says what it waits for and why: db runs, but its readiness probe fails
+    // describe says what it waits for and why: db runs, but its readiness probe fails (once its first
+    // check has run: on a loaded machine the 600 ms above may pass before it, `online, not ready yet`)
+    await waitFor(
+      async () =>
+        (await supervisor.describe('api'))[0]!.waitingFor?.[0]?.state.includes('readiness') === true,
+      { what: "db's first failed readiness check" },
+    );
     const [waiting] = await supervisor.describe('api');
     expect(waiting!.waitingFor).toEqual([
       { name: 'db', condition: 'healthy', state: 'online, not ready (readiness: exit code 1)' },
     ]);
+    // and so does list, for the app that waits only (velos list shows it)
+    const listed = await supervisor.list();
+    expect(listed.find((p) => p.name === 'api')!.waitingFor).toEqual(waiting!.waitingFor);
+    expect(listed.find((p) => p.name === 'db')!.waitingFor).toBeUndefined();
 
     writeFileSync(readyFile, 'ok');
     await waitFor(async () => (await statusOf(supervisor, 'api')) === 'online', { what: 'api online' });
     await waitForStarts(home, ['api']);
     expect(events(home)).toEqual(['start db', 'start api']);
     expect((await supervisor.describe('api'))[0]!.waitingFor).toBeUndefined();
+    expect((await supervisor.list()).find((p) => p.name === 'api')!.waitingFor).toBeUndefined();
   });
 
   it('refuses to trigger a job still waiting for its dependencies, and keeps its wait and schedule', async () => {

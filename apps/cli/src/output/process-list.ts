@@ -7,6 +7,7 @@ import {
 } from '@velos/core';
 import { type AiProcess, hasRunningProcess, hasWatchMode, isSampled, toAiProcess } from '@velos/core/ai';
 import type { Colors } from './colors.js';
+import { fitToWidth } from './display-width.js';
 import { type Cell, type Column, type FitStep, renderTable } from './table.js';
 import { formatCpu } from './units.js';
 
@@ -79,7 +80,7 @@ export function renderProcessTable(
     ...(showNamespace ? [{ text: p.namespace }] : []),
     ...(showMode ? [{ text: p.execMode }] : []),
     { text: p.pid === null ? '-' : String(p.pid) },
-    { text: p.adopted ? `${p.status} (adopted)` : p.status, paint: statusPaint(p.status, colors) },
+    { text: statusText(p), paint: statusPaint(p.status, colors) },
     ...(showHealth ? [healthCell(p.health, colors)] : []),
     // `-` until the monitor's first sample of the run (every 2 s), as the dashboard and --ai leave them out
     { text: isSampled(p) ? formatCpu(p.cpu) : '-' },
@@ -90,7 +91,42 @@ export function renderProcessTable(
     ...(showWatch ? [watchCell(p, colors)] : []),
   ]);
   const fit = width === undefined ? undefined : { width, steps: PROCESS_TABLE_FIT_STEPS };
-  return renderTable(columns, rows, colors.dim, fit);
+  const notes = waitNotes(processes).map((note) =>
+    colors.dim(width === undefined ? note : fitNote(note, width)),
+  );
+  return [renderTable(columns, rows, colors.dim, fit), ...notes].join('\n');
+}
+
+/** The status word; `waiting` for a process held by its `depends_on` (SUP-12), which the daemon shows as `starting`. */
+function statusText(p: ProcessInfo): string {
+  if (p.waitingFor?.length) return 'waiting';
+  return p.adopted ? `${p.status} (adopted)` : p.status;
+}
+
+/** Waiting processes named in notes under the table; past this many, a last line counts the others. */
+const WAIT_NOTES = 5;
+
+/**
+ * SUP-12: a line under the table for each process in `waiting`, saying what it waits for and where that
+ * stands, as describe's `waiting for` row does: the table stays as narrow as it was.
+ * @example `web waits for db (healthy): online, not ready (readiness: HTTP 503)`
+ */
+function waitNotes(processes: ProcessInfo[]): string[] {
+  const waiting = processes.filter((p) => p.waitingFor?.length);
+  const shown = waiting.length > WAIT_NOTES ? waiting.slice(0, WAIT_NOTES - 1) : waiting;
+  const notes = shown.map((p) => {
+    const unmet = p.waitingFor!.map((w) => `${w.name} (${w.condition}): ${w.state}`).join('; ');
+    return `${p.name} waits for ${unmet}`;
+  });
+  const more = waiting.length - shown.length;
+  if (more > 0)
+    notes.push(`and ${more} more waiting for their depends_on (velos describe <name> says for what)`);
+  return notes;
+}
+
+/** A note cut to the terminal's width (`…` marking the cut), so that it does not wrap under the table. */
+function fitNote(note: string, width: number): string {
+  return fitToWidth(note, width).trimEnd();
 }
 
 /** The `--ai` form of a process list. */

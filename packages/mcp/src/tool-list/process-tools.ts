@@ -6,7 +6,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_list',
     title: 'List processes',
     description:
-      'Every process with its status, pid, restarts, CPU and memory. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted. detail=full gives every field.',
+      'Every process with its status, pid, restarts, CPU and memory. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted, wait {dependency: where it stands} while held by its depends_on. detail=full gives every field.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -243,7 +243,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_info',
     title: 'Describe processes',
     description:
-      "The target's processes in detail: spec, paths, health, jobs. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job, mx custom metrics, mg {mbpm MB/min, min minutes, from, to} when memory grew steadily for 10 min without max_memory. detail=full gives the whole spec.",
+      "The target's processes in detail: spec, paths, health, jobs. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted, wait {dependency: where it stands} while held by its depends_on. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job, mx custom metrics, mg {mbpm MB/min, min minutes, from, to} when memory grew steadily for 10 min without max_memory. detail=full gives the whole spec.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -25,7 +25,7 @@ import {
 
 /** Keys of a compact process (docs/ai-output.md). */
 export const PROCESS_KEYS =
-  'Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted.';
+  'Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted, wait {dependency: where it stands} while held by its depends_on.';
 
 // a name with = or NUL, or a value with NUL, cannot reach the app's environment as given
 const envField = z
