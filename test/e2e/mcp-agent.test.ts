@@ -121,10 +121,10 @@ describe('an app held back by a dependency that never gets healthy', () => {
       target: 'web',
     });
     expect(web).toMatchObject({ s: 'start', dep: { db: 'healthy' } });
-    // a misspelt target comes back with the names there are
+    // a misspelt target comes back with the name it was likely meant to be and the names there are
     expect(await call(client, 'process_info', { target: 'wbe' })).toEqual({
       isError: true,
-      text: "TARGET_NOT_FOUND: no process matches 'wbe'; processes: db, web",
+      text: "TARGET_NOT_FOUND: no process matches 'wbe' (did you mean 'web'?); processes: db, web",
     });
 
     // the file edited: a second start is refused with what to do, and replace applies it

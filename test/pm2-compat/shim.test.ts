@@ -135,6 +135,8 @@ describe('a pm2 executable that runs velos', () => {
     const result = await runScript('pm2 start app.js --name api\npm2 restart apii\necho unreachable', home);
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('unreachable');
-    expect(result.stderr.trim().split('\n')).toEqual(["velos: no process matches 'apii'"]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "velos: no process matches 'apii' (did you mean 'api'?)",
+    ]);
   });
 });

@@ -65,6 +65,7 @@ import { checkNameFree, checkStartable } from './start-checks.js';
 import { createStateRestore } from './state-restore.js';
 import { writeState } from './state-store.js';
 import { shutdownBudgetMs } from './stop-budget.js';
+import { targetNotFound } from './targets.js';
 import { timeZoneWarning } from './time-zone-check.js';
 import type { EventSource } from './typed-emitter.js';
 import { createWatchMode, hasNewWatch } from './watch/watch-mode.js';
@@ -317,11 +318,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const named = table.apps.get(target);
     if (named) return named;
     const apps = [...new Set(table.select(target).map((record) => record.app))];
-    if (apps.length === 0) {
-      throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`, {
-        data: { target },
-      });
-    }
+    if (apps.length === 0) throw targetNotFound(target, table.select('all'));
     if (apps.length > 1) {
       throw new VelosError(
         ErrorCodes.INVALID_ARGUMENT,

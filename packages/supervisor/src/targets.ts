@@ -1,4 +1,4 @@
-import { ErrorCodes, matchTarget, VelosError } from '@velos/core';
+import { ErrorCodes, matchTarget, suggestKey, VelosError } from '@velos/core';
 import type { ProcessRecord } from './process-record.js';
 
 /**
@@ -15,5 +15,23 @@ export function matchTargets(records: Iterable<ProcessRecord>, target: string): 
     namespace: record.app.spec.namespace,
   }));
   if (hit.length > 0) return hit;
-  throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`, { data: { target } });
+  throw targetNotFound(target, list);
+}
+
+/**
+ * TARGET_NOT_FOUND for `target`, with the app name or namespace it was likely meant to be (one or two
+ * edits away: `no process matches 'crashr' (did you mean 'crasher'?)`), so that a person or an agent
+ * fixes a typo without listing the processes first; `data.meant` holds it.
+ */
+export function targetNotFound(target: string, records: Iterable<ProcessRecord>): VelosError {
+  const known = new Set<string>();
+  for (const record of records) {
+    known.add(record.app.spec.name);
+    known.add(record.app.spec.namespace);
+  }
+  const meant = suggestKey(target, [...known]);
+  const hint = meant === null ? '' : ` (did you mean '${meant}'?)`;
+  return new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'${hint}`, {
+    data: meant === null ? { target } : { target, meant },
+  });
 }

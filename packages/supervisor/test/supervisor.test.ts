@@ -90,6 +90,15 @@ describe('supervisor: start and the process table', () => {
       code: ErrorCodes.TARGET_NOT_FOUND,
       message: "no process matches 'nope'",
     });
+    // a typo of an app name or a namespace names what it was likely meant to be
+    await expect(supervisor.stop('wrker')).rejects.toMatchObject({
+      code: ErrorCodes.TARGET_NOT_FOUND,
+      message: "no process matches 'wrker' (did you mean 'worker'?)",
+      data: { target: 'wrker', meant: 'worker' },
+    });
+    await expect(supervisor.scale('frnt', '2')).rejects.toMatchObject({
+      message: "no process matches 'frnt' (did you mean 'front'?)",
+    });
     await expect(supervisor.describe('99')).rejects.toMatchObject({ code: ErrorCodes.TARGET_NOT_FOUND });
     const paths = (await supervisor.describe('web')).map((p) => p.outLogPath);
     expect(new Set(paths)).toEqual(new Set([join(home, 'logs', 'web-out.log')]));
