@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type AlertRule, type AppSpec, namesScriptFile } from '@velos/core';
+import { type AlertRule, type AppSpec, ErrorCodes, isVelosError, namesScriptFile } from '@velos/core';
 import { invalidArgument, type ToolContext } from './tool-kit.js';
 
 /** What `process_start` was asked for: one script with options, or the apps of a config file. */
@@ -63,12 +63,31 @@ export async function planStart(request: StartRequest, ctx: ToolContext): Promis
   }
   if (request.env !== undefined) entry.env = request.env;
   if (request.args !== undefined) entry.args = request.args;
-  const specs = config.validateConfig({ apps: [entry] }, 'process_start', {
-    baseDir: cwd,
-    baseEnv,
-    cpuCount: ctx.cpuCount,
-  });
-  return { specs };
+  try {
+    const specs = config.validateConfig({ apps: [entry] }, CONFIG_LABEL, {
+      baseDir: cwd,
+      baseEnv,
+      cpuCount: ctx.cpuCount,
+    });
+    return { specs };
+  } catch (error) {
+    throw asArgumentError(error);
+  }
+}
+
+/** The label of the one-app config a script becomes; its issues read `process_start: apps[0].name: …`. */
+const CONFIG_LABEL = 'process_start';
+
+/**
+ * An issue of the one-app config a script became, named by the tool's argument (`name: expected …`,
+ * `env.A: …`) as every other argument error is: the agent gave `name`, not `apps[0].name` of a file it
+ * never wrote.
+ */
+function asArgumentError(error: unknown): unknown {
+  if (!isVelosError(error) || error.code !== ErrorCodes.INVALID_CONFIG) return error;
+  const prefix = `${CONFIG_LABEL}: apps[0].`;
+  if (!error.message.startsWith(prefix)) return error;
+  return invalidArgument(error.message.slice(prefix.length));
 }
 
 /** An existing file (absolute), a command line (kept as is), or a program name left to the daemon. */

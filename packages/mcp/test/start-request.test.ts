@@ -36,4 +36,12 @@ describe('planStart', () => {
       'namespace does not apply to a config file; set it in the file instead',
     );
   });
+
+  it('names the argument at fault, not the key of the config the script became', async () => {
+    await expect(planStart({ script: 'app.js', name: 'bad/name' }, ctx)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^name: expected 1-100 letters or digits .*, got "bad\/name"$/),
+    });
+    await expect(planStart({ script: 'app.js', env: { A: 'x' }, instances: 2 }, ctx)).resolves.toBeTruthy();
+  });
 });
