@@ -60,6 +60,12 @@ describe('tool-list.ts (what velos mcp answers before the SDK loads)', () => {
       expect(tool.inputSchema, tool.name).toMatchObject({ additionalProperties: false });
   });
 
+  it("says each thing once: a tool's answer does not repeat its command's description", async () => {
+    // job_trigger said twice that a job whose run is going is left alone
+    for (const tool of (await liveAnswers()).tools as { name: string; description: string }[])
+      expect(tool.description.match(/left alone/g)?.length ?? 0, tool.name).toBeLessThanOrEqual(1);
+  });
+
   it('holds the tools of each file of src/tools/ in the file of the same name under src/tool-list/', () => {
     const names = (tools: readonly { name?: unknown }[]) => tools.map((tool) => tool.name);
     expect(names(PROCESS_TOOL_LIST)).toEqual(names(PROCESS_TOOLS));

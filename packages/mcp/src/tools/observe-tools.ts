@@ -169,7 +169,7 @@ export const OBSERVE_TOOLS = [
     title: 'Run a job now',
     command: 'trigger',
     answer:
-      'A job whose run is still going is left alone. Answer: the jobs, compact (see process_list), each with tg what the call did to it ("run 3 started (pid 4242)", "run 2 is still going (pid 4100); not triggered", "run 3 failed to start …"); BUSY when it started no run. Follow the run with job_runs.',
+      'Answer: the jobs, compact (see process_list), each with tg what the call did to it ("run 3 started (pid 4242)", "run 2 is still going (pid 4100); not triggered", "run 3 failed to start …"); BUSY when it started no run. Follow the run with job_runs.',
     input: { target: targetField },
     run: async ({ target }, { control }) => {
       const runsBefore = new Map((await control.list()).map((p) => [p.id, p.job?.runs ?? 0]));
