@@ -148,6 +148,16 @@ describe('a huge log line', () => {
     const found = await call('log_search', { target: 'huge', pattern: 'y{100}' });
     expect(found.text.length).toBeLessThan(5000);
     expect((JSON.parse(found.text) as { lines: Line[] }).lines.map((line) => line.m)).toEqual([cut]);
+
+    // velos logs --ai cuts it the same way (it printed all 300 KB), --json gives it whole
+    const [ai, json] = await Promise.all([
+      velosOk(['logs', 'huge', '--lines', '5', '--ai'], { home }),
+      velosOk(['logs', 'huge', '--lines', '5', '--json'], { home }),
+    ]);
+    expect(ai.stdout.length).toBeLessThan(5000);
+    expect((JSON.parse(ai.stdout) as Line[]).map((line) => line.m)).toContain(cut);
+    const whole = json.stdout.trim().split('\n');
+    expect(whole.map((line) => (JSON.parse(line) as { line: string }).line)).toContain(message);
   });
 });
 

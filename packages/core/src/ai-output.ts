@@ -205,6 +205,21 @@ export function toAiLogLine(line: LogLine, withApp = false): AiLogLine {
   };
 }
 
+/** The most characters of a log line's message an `--ai` or MCP answer gives (a 100 KB line would cost 25,000 tokens). */
+export const AI_MESSAGE_CHARS_MAX = 2000;
+
+/**
+ * A message cut at `AI_MESSAGE_CHARS_MAX` characters, never inside a surrogate pair, ending with how
+ * many were left out (`… (18009 more characters)`): the cut is said, and `--json` gives the whole line.
+ */
+export function cutAiMessage(text: string): string {
+  if (text.length <= AI_MESSAGE_CHARS_MAX) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[AI_MESSAGE_CHARS_MAX - 1]!)
+    ? AI_MESSAGE_CHARS_MAX - 1
+    : AI_MESSAGE_CHARS_MAX;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
 function aiJob(job: NonNullable<ProcessInfo['job']>, now: number): NonNullable<AiProcess['j']> {
   return {
     n: job.runs,

@@ -5,11 +5,13 @@ export { commandLine, toAiDetail } from './ai-detail.js';
 export { toAiLogSummary } from './ai-log-summary.js';
 export { type AiMetrics, type AiProcessMetrics, toAiMetrics } from './ai-metrics.js';
 export {
+  AI_MESSAGE_CHARS_MAX,
   type AiEnv,
   type AiEvent,
   type AiLogLine,
   type AiProcess,
   type AiRun,
+  cutAiMessage,
   hasRunningProcess,
   hasWatchMode,
   isSampled,

@@ -1,5 +1,5 @@
 import type { LogLine } from '@velos/core';
-import { type AiLogLine, toAiLogLine } from '@velos/core/ai';
+import { type AiLogLine, cutAiMessage, toAiLogLine } from '@velos/core/ai';
 
 /** Takes terminal escape sequences out of a line's text (the log engine's `stripAnsi`). */
 export type AnsiStripper = (text: string) => string;
@@ -16,12 +16,14 @@ export async function loadAnsiStripper(): Promise<AnsiStripper> {
 
 /**
  * A line's `--ai` form with its text as an agent should read it: without the colours a logger wrote
- * to the pipe (as MCP's log answers), when `strip` is given.
+ * to the pipe (as MCP's log answers), when `strip` is given, and cut past `AI_MESSAGE_CHARS_MAX`
+ * characters as MCP cuts it, saying how many were left out (`--json` gives the whole line).
  */
 export function toPlainAiLogLine(
   line: LogLine,
   withApp: boolean,
   strip: AnsiStripper | undefined,
 ): AiLogLine {
-  return toAiLogLine(strip === undefined ? line : { ...line, line: strip(line.line) }, withApp);
+  const ai = toAiLogLine(strip === undefined ? line : { ...line, line: strip(line.line) }, withApp);
+  return { ...ai, m: cutAiMessage(ai.m) };
 }

@@ -1,5 +1,11 @@
 import { type LogLine, type LogsSearchResult, TARGET_MAX_CHARS } from '@velos/core';
-import { linesNameApp, toAiLogLine, toAiLogSummary } from '@velos/core/ai';
+import {
+  AI_MESSAGE_CHARS_MAX,
+  cutAiMessage,
+  linesNameApp,
+  toAiLogLine,
+  toAiLogSummary,
+} from '@velos/core/ai';
 import * as z from 'zod';
 import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
 import { defineTool, detailField, spanOf, timeField, timeOf, withoutEmpty } from '../tool-kit.js';
@@ -7,7 +13,7 @@ import { defineTool, detailField, spanOf, timeField, timeOf, withoutEmpty } from
 /** The longest `period` of log_summary: the longest duration `parseDurationMs` reads. */
 const PERIOD_MAX_MS = 365 * 86_400_000;
 /** Characters of a line's message an answer keeps: one 2 MB line would fill an agent's whole context. */
-export const MESSAGE_CHARS_MAX = 2000;
+export const MESSAGE_CHARS_MAX = AI_MESSAGE_CHARS_MAX;
 /** The answer's own byte limit, as the descriptions name it: `48 KB`. */
 const BUDGET = `${ANSWER_BYTES_MAX / 1024} KB`;
 /** What `shared` of an answer says. */
@@ -154,12 +160,7 @@ function toAiLine(
   strip: (text: string) => string,
 ): ReturnType<typeof toAiLogLine> {
   const raw = toAiLogLine(line, hasApp);
-  const compact = { ...raw, m: strip(raw.m) };
-  if (compact.m.length <= MESSAGE_CHARS_MAX) return compact;
-  const end = /[\uD800-\uDBFF]/.test(compact.m[MESSAGE_CHARS_MAX - 1]!)
-    ? MESSAGE_CHARS_MAX - 1
-    : MESSAGE_CHARS_MAX;
-  return { ...compact, m: `${compact.m.slice(0, end)}… (${compact.m.length - end} more characters)` };
+  return { ...raw, m: cutAiMessage(strip(raw.m)) };
 }
 
 /** The log engine's `stripAnsi` when a line holds ESC or CSI (loaded only then), else nothing to do. */
