@@ -1,5 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUNTIME_ALERT_SOURCE } from '@velos/core';
+import { parseAlertRules } from '@velos/core/config';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertReceiver, startReceiver } from './alert-receiver.js';
 import {
@@ -12,6 +14,7 @@ import {
   velosOk,
   waitFor,
   waitForLiveTable,
+  withClient,
 } from './helpers.js';
 
 const receivers: AlertReceiver[] = [];
@@ -32,12 +35,13 @@ async function killDaemon(home: string): Promise<void> {
   await waitFor(() => !isAlive(pid), { message: 'the SIGKILLed daemon to be gone' });
 }
 
-/** The `alert.*` events of `rule` in the event log (every daemon's), oldest first. */
+/**
+ * The `alert.*` events of `rule` in the event log (every daemon's), oldest first: what
+ * `velos events --kind alert --json --limit 10000` prints, read over the daemon's socket (no CLI process).
+ */
 async function alertEvents(home: string, rule: string): Promise<string[]> {
-  const { stdout } = await velosOk(['events', '--kind', 'alert', '--json', '--limit', '10000'], { home });
-  return (JSON.parse(stdout) as { kind: string; fields?: { rule?: string } }[])
-    .filter((event) => event.fields?.rule === rule)
-    .map((event) => event.kind);
+  const { events } = await withClient(home, (client) => client.events({ kinds: ['alert'], limit: 10_000 }));
+  return events.filter((event) => event.fields?.rule === rule).map((event) => event.kind);
 }
 
 interface AlertRow {
@@ -47,8 +51,15 @@ interface AlertRow {
   lastDelivery: { at: number; isOk: boolean; attempts: number } | null;
 }
 
+/** What `velos alerts --json` prints, read over the daemon's socket (no CLI process: it is polled). */
 async function alertList(home: string): Promise<AlertRow[]> {
-  return JSON.parse((await velosOk(['alerts', '--json'], { home })).stdout) as AlertRow[];
+  return JSON.parse(JSON.stringify(await withClient(home, (client) => client.alerts()))) as AlertRow[];
+}
+
+/** Adds a runtime rule over the daemon's socket, as `velos alerts add <name> --when <when>` does. */
+async function addRule(home: string, raw: Record<string, unknown>): Promise<void> {
+  const [rule] = parseAlertRules([raw], 'test', RUNTIME_ALERT_SOURCE);
+  await withClient(home, (client) => client.addAlert(rule!));
 }
 
 /** Waits for `rule`'s last delivery in `velos alerts`: alert-state.json holds it then (written as it is recorded). */
@@ -85,7 +96,7 @@ async function expectStillFiringOnce(
       (await listState(home)).some((r) => r.name === 'mem' && r.pid === pid && r.memory > 10 * 1024 ** 2),
     { message: `${when}: the new daemon to measure mem` },
   );
-  await velosOk(['alerts', 'add', `nudge-${when}`, '--when', 'daemon degraded'], { home });
+  await addRule(home, { name: `nudge-${when}`, when: 'daemon degraded' });
   const alerts = await alertList(home);
   // the last delivery too: the one the first daemon made (the new one sent nothing)
   expect(
@@ -106,10 +117,7 @@ describe('firing alerts across daemons (velos update, daemon crash)', () => {
     receivers.push(hook);
     const sent = () => hook.received.filter((r) => r.path === '/mem').map((r) => r.body.status);
     const pid = await startMem(home);
-    await velosOk(
-      ['alerts', 'add', 'mem-high', '--when', 'memory > 10M', '--app', 'mem', '--webhook', `${hook.url}/mem`],
-      { home },
-    );
+    await addRule(home, { name: 'mem-high', when: 'memory > 10M', app: 'mem', webhook: `${hook.url}/mem` });
     await waitFor(() => sent().length === 1, { message: 'the firing notification' });
     const delivered = await lastDeliveryOf(home, 'mem-high');
     expect(statSync(join(home, 'alert-state.json')).mode & 0o777).toBe(0o600);
@@ -121,7 +129,7 @@ describe('firing alerts across daemons (velos update, daemon crash)', () => {
     expect(update.stdout).toMatch(/daemon replaced: .*1 process kept running/);
     await expectStillFiringOnce(home, pid, 'update', delivered.at);
 
-    await velosOk(['stop', 'mem'], { home });
+    await withClient(home, (client) => client.stop('mem'));
     await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });
     expect(await alertEvents(home, 'mem-high')).toEqual(['alert.firing', 'alert.resolved']);
     expect(sent()).toEqual(['firing', 'resolved']);
@@ -136,7 +144,7 @@ describe('firing alerts across daemons (velos update, daemon crash)', () => {
     await velosOk(['update'], { home });
     expect(await isErrored()).toBe(true);
 
-    await velosOk(['alerts', 'add', 'errored', '--when', 'errored'], { home });
+    await addRule(home, { name: 'errored', when: 'errored' });
     await waitFor(async () => (await alertList(home)).find((alert) => alert.phase === 'firing'), {
       message: 'the new rule firing for down',
     });
@@ -166,7 +174,7 @@ webhook = "${hook.url}/cfg"
     await killDaemon(home);
     await expectStillFiringOnce(home, pid, 'crash', delivered.at);
 
-    await velosOk(['stop', 'mem'], { home });
+    await withClient(home, (client) => client.stop('mem'));
     await waitFor(() => sent().includes('resolved'), { message: 'the resolved notification' });
     expect(sent()).toEqual(['firing', 'resolved']);
   });
