@@ -15,11 +15,13 @@ import {
   readPidFile,
   rowsNamed,
   SeenProcesses,
+  killDaemon as stopDaemon,
   velos,
   velosOk,
   waitFor,
   waitForLiveTable,
   waitForStatus,
+  withClient,
 } from './helpers.js';
 
 /** Processes a test starts itself (besides the CLI's), killed by pid in teardown. */
@@ -80,7 +82,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'tick'], { home, env: { TICK_MS: '50' } });
     await velosOk(['start', 'fixtures/app.py', '--name', 'py'], { home, env: { INTERVAL: '0.05' } });
-    await velosOk(['save'], { home });
+    await withClient(home, (client) => client.save());
     const tick = await onlineRow(home, 'tick');
     const py = await onlineRow(home, 'py');
     const tickLine = /^ticker \d+ line (\d+)$/;
@@ -136,7 +138,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     expect((restarted as AdoptedRow).adopted).toBeUndefined();
 
     // A stop stops the adopted process.
-    await velosOk(['stop', 'tick'], { home });
+    await withClient(home, (client) => client.stop('tick'));
     await waitFor(() => !isAlive(tick.pid), { message: 'the adopted tick to be stopped' });
     expect((await rowsNamed(home, 'tick'))[0]?.status).toBe('stopped');
   });
@@ -144,7 +146,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
   it('stops an orphan the saved state does not know, and its grandchild that left the group', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'kept'], { home });
-    await velosOk(['save'], { home });
+    await withClient(home, (client) => client.save());
     await velosOk(['start', 'sleep 300 & (setsid sleep 301 &); wait', '--name', 'unsaved'], { home });
     const kept = await onlineRow(home, 'kept');
     const unsaved = await onlineRow(home, 'unsaved');
@@ -173,7 +175,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
   it('re-adopts an app started after the last save: the live table of the dead daemon has it, and a start, stop or delete just answered', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'saved'], { home });
-    await velosOk(['save'], { home });
+    await withClient(home, (client) => client.save());
     const saved = await onlineRow(home, 'saved');
     // a start answered is in the live table: a daemon killed right after re-adopts the app (it was
     // written 50 ms later: the next daemon stopped it as unknown)
@@ -191,14 +193,16 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     ]);
     // a stop and a delete answered are in the live table: a daemon killed right after undoes neither
     // (it was written 50 ms later: the deleted app came back, the stopped one ran again)
-    await velosOk(['delete', 'later'], { home });
-    await velosOk(['stop', 'saved'], { home });
+    await withClient(home, async (client) => {
+      await client.delete('later');
+      await client.stop('saved');
+    });
     await killDaemon(home);
     const after = JSON.parse((await velosOk(['list', '--json'], { home })).stdout) as AdoptedRow[];
     expect(after.map((row) => [row.name, row.status])).toEqual([['saved', 'stopped']]);
     // `velos kill` after a crash stops the apps the dead daemon left (it said "no daemon is running",
     // exit 0, and left them running unseen): it starts a daemon, which re-adopts them, and kills it
-    await velosOk(['restart', 'saved'], { home });
+    await withClient(home, (client) => client.restart('saved'));
     const again = await onlineRow(home, 'saved');
     await killDaemon(home);
     const killed = await velosOk(['kill'], { home });
@@ -278,8 +282,10 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
   it('keeps restart_time, created_at and pm_uptime when the daemon is SIGKILLed and when it is updated', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'rc'], { home });
-    await velosOk(['restart', 'rc'], { home });
-    await velosOk(['restart', 'rc'], { home });
+    await withClient(home, async (client) => {
+      await client.restart('rc');
+      await client.restart('rc');
+    });
     const before = (await jlist(home))[0]!;
     seenPids.add(before.pid);
     expect(before.pm2_env.restart_time).toBe(2);
@@ -311,7 +317,7 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     expect((await jlist(home)).map(history)).toEqual([history(before)]);
 
     // velos reset still zeroes the count, and that too survives the next crash
-    await velosOk(['reset', 'rc'], { home });
+    await withClient(home, (client) => client.reset('rc'));
     await waitFor(
       () =>
         readLines(join(home, 'run', 'live.json'))
@@ -388,8 +394,8 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
   it('ignores a run entry whose pid now belongs to another process', async () => {
     const home = createHome();
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'api'], { home });
-    await velosOk(['save'], { home });
-    await velosOk(['kill'], { home });
+    await withClient(home, (client) => client.save());
+    await stopDaemon(home);
     // A process of ours now holds a pid the registry names, with another start time: a reused pid.
     const other = spawn('sleep', ['300'], { stdio: 'ignore' });
     owned.push(other);
