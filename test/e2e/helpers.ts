@@ -364,6 +364,32 @@ export async function clearApps(home: string): Promise<void> {
   });
 }
 
+/**
+ * Starts the home's daemon unless one answers (`velos ping`, one CLI run): the setup of a block of tests
+ * on a home they share that set up over the socket, so that each also runs alone (`-t`).
+ */
+export async function ensureDaemon(home: string): Promise<void> {
+  if (existsSync(join(home, 'velos.sock'))) {
+    const isUp = await withClient(home, (client) => client.ping()).then(
+      () => true,
+      () => false,
+    );
+    if (isUp) return;
+  }
+  await runVelosOk(['ping'], { home });
+}
+
+/**
+ * Removes every alert rule of a home the tests share (runtime and file rules alike), when its daemon
+ * runs: a test's setup, so that one that reads every rule sees only those it added.
+ */
+export async function clearAlerts(home: string): Promise<void> {
+  if (!existsSync(join(home, 'velos.sock'))) return;
+  await withClient(home, async (client) => {
+    for (const alert of await client.alerts()) await client.removeAlert(alert.rule.name);
+  });
+}
+
 /** The events of `kinds` on the home's bus (the newest 1000), through @velos/client (no daemon is started for it). */
 export async function busEvents(home: string, kinds: string[]): Promise<VelosEvent[]> {
   const client = createClient({ home, autoStart: false });
