@@ -9,6 +9,7 @@ import {
   deleteApps,
   FIXTURES,
   isAlive,
+  killDaemon,
   listState,
   readPidFile,
   sharedHome,
@@ -81,8 +82,8 @@ function finished(home: string, name: string, count: number): Promise<RunRow[]> 
 }
 
 describe('jobs (SUP-8)', () => {
-  // Tests that only touch their own job share one home and daemon; the one that kills the daemon and
-  // the one with a fast clock job get their own.
+  // Tests that only touch their own jobs share one home and daemon (each deletes a job that would go on
+  // running); the two that kill the daemon get their own.
   const shared = sharedHome();
 
   it('runs a job every interval, records exit codes, and keeps the history across a daemon restart', async () => {
@@ -107,8 +108,9 @@ describe('jobs (SUP-8)', () => {
     expect(table.stdout).toMatch(/\n\s+1\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\S+\s+0\s+ok\s+start\s+\d+/);
 
     const oldDaemon = readPidFile(home)!;
-    await velosOk(['kill'], { home });
-    await waitFor(() => !isAlive(oldDaemon), { message: 'the old daemon to exit' });
+    // what `velos kill` sends (daemon.test.ts tests the CLI's), over the socket; it waits for the exit
+    await killDaemon(home);
+    expect(isAlive(oldDaemon)).toBe(false);
     // The next command starts a new daemon, which restores the job (saved enabled) and its history.
     // A run going on at the kill ends with it (SIGTERM) and is recorded: wait for the restored run itself.
     const isResumed = (run: RunRow) => run.startedAt > before.at(-1)!.endedAt! && run.trigger === 'start';
@@ -217,7 +219,7 @@ describe('jobs (SUP-8)', () => {
   });
 
   it('runs an --every 30d --timeout 30d job once, to its end; a duration past 365d is refused (issue #19 item 3)', async () => {
-    const home = createHome();
+    const home = shared();
     const env = { COUNTER_FILE: join(home, 'monthly.count'), JOB_MS: '400' };
     await velosOk(
       ['start', 'fixtures/job-counter.js', '--name', 'monthly', '--every', '30d', '--timeout', '30d'],
@@ -244,6 +246,8 @@ describe('jobs (SUP-8)', () => {
     });
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr.trimEnd()).toBe('velos: --every: expected a duration of at most 365d, got "400d"');
+    // the clock runs a Node process every 200 ms for the rest of the file's tests on the shared daemon otherwise
+    await deleteApps(home, ['monthly', 'clock']);
   });
 
   it('keeps a job to one instance on every path, nothing changed; a file names its key and line (and config show tells autorestart false)', async () => {
