@@ -245,6 +245,11 @@ export class FileWriter {
     return this.#acceptedLines;
   }
 
+  /** Whether the file keeps a time index (a device such as `/dev/null`, or `timeIndex: false`, does not). */
+  get hasTimeIndex(): boolean {
+    return this.#index !== null;
+  }
+
   /** Writes the time index entries not on disk yet, so that a reader of `<path>.tidx` sees every line written. */
   flushTimeIndex(): void {
     this.#index?.flush();

@@ -525,9 +525,14 @@ class Pipeline implements LogPipeline {
     const kept = this.#ring.push(batch);
     const encoded = this.#encode(batch);
     const holder = encoded === batch.data ? kept : null;
-    // the time index of a separate file records order keys, and where each run of its stream starts
+    // the time index of a separate file records order keys, and where each run of its stream starts;
+    // not when the other stream's file keeps no index (`out_file: /dev/null`): no tail merges the two,
+    // and an app alternating streams would give every line an entry, an index as large as the log
     if (order === null) writer.write(encoded, batch.stream, batch.lines, batch.ts, holder);
-    else writer.write(encoded, batch.stream, batch.lines, batch.order!, holder, order.isSwitch);
+    else {
+      const isRunStart = order.isSwitch && this.#writers[batch.stream === 'out' ? 'err' : 'out'].hasTimeIndex;
+      writer.write(encoded, batch.stream, batch.lines, batch.order!, holder, isRunStart);
+    }
     this.#combined?.write(encoded, batch.stream, batch.lines, batch.ts, holder);
     if (this.#onLines) this.#counters.errors += this.#onLines(batch) ?? 0;
     if (this.#listeners.size > 0) this.#queueLive(batch);

@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileWriter } from '../../src/logs/file-writer.js';
+import { TIME_INDEX_ENTRY_BYTES, timeIndexPath } from '../../src/logs/time-index.js';
 import { Harness } from './helpers.js';
 
 const harness = new Harness();
@@ -62,5 +65,29 @@ describe('a log path that is a device or FIFO, not a file', () => {
     await writer.settled();
     await expect(writer.truncate()).resolves.toBeUndefined();
     expect(statSync(path).isFIFO()).toBe(true);
+  });
+
+  it("leaves the other stream's .tidx sparse: an app alternating streams gets no entry per line", async () => {
+    const { dir, path } = await fifoWithReader();
+    const errPath = join(dir, 'app-err.log');
+    const logs = harness.pipeline({ id: 1, name: 'alt', outPath: path, errPath, format: 'plain' });
+    const out = new PassThrough();
+    const err = new PassThrough();
+    logs.attach(out, 'out', 42);
+    logs.attach(err, 'err', 42);
+    // each line its own batch, every err batch after an out one: with a merged tail in mind these
+    // would be runs of their own, but nothing merges a file with /dev/null
+    for (let i = 0; i < 40; i += 1) {
+      out.write(`out ${i}\n`);
+      await nextTurn();
+      err.write(`err ${i}\n`);
+      await nextTurn();
+    }
+    out.end();
+    err.end();
+    await logs.drained();
+    logs.flushTimeIndex();
+    // the first batch's entry, and one more should a minute start meanwhile
+    expect(statSync(timeIndexPath(errPath)).size).toBeLessThanOrEqual(2 * TIME_INDEX_ENTRY_BYTES);
   });
 });
