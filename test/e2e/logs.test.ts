@@ -224,7 +224,7 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     expect(out.stdout).not.toContain('crashing with exit code');
   });
 
-  it('--json prints parseable lines', async () => {
+  it('--json prints parseable lines, each with its level as REST gives it, also with --follow', async () => {
     const home = shared();
     await velosOk(['start', 'fixtures/chatty.js', '--name', 'jl', '--no-autorestart'], {
       home,
@@ -239,6 +239,25 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
       : text.split('\n').map((l) => JSON.parse(l) as unknown);
     expect(items).toHaveLength(3);
     expect(lineNumbers(JSON.stringify(items))).toEqual([8, 9, 10]);
+    // a plain app's lines carry no level of their own: the daemon judges them as it reads them
+    expect(items.map((item) => (item as { lvl?: string }).lvl)).toEqual(['info', 'info', 'info']);
+    const follower = spawnVelos(['logs', 'jl', '--json', '--follow', '--lines', '2'], { home });
+    let seen = '';
+    follower.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+    });
+    try {
+      const followed = await waitFor(
+        () => {
+          const lines = seen.split('\n').filter((line) => line.startsWith('{'));
+          return lines.length >= 2 && lines.map((line) => JSON.parse(line) as { lvl?: string });
+        },
+        { message: 'two followed JSON lines' },
+      );
+      expect(followed.map((item) => item.lvl)).toEqual(['info', 'info']);
+    } finally {
+      killChild(follower);
+    }
   });
 
   it('--follow streams new lines as they are written', async () => {

@@ -36,6 +36,9 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   const isKeyValue = input.options.format === true && format !== 'json';
   // --raw prints the bytes an app wrote that are not valid UTF-8 as they are (strings would hold U+FFFD)
   if (format === 'raw' && !isKeyValue) request.withBytes = true;
+  // --json and --ai lines carry their level (`lvl`, `l`) as REST and a search by level judge it: the
+  // daemon works it out as it reads them (its log engine loaded then), the text form needs none
+  if (format === 'json') request.withLevels = true;
   // CLI-3: --ai prints compact lines (t, a unless the target names one app, s, l, m); --follow one per line
   let stripAnsi: AnsiStripper | undefined;
   // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
