@@ -27,6 +27,8 @@ export interface CommandOptions {
   windowMs: number | undefined;
   /** `--rules`: the user's rules, tried before the built-in ones. */
   userRules: readonly LevelRule[] | undefined;
+  /** Called once when the input looks like binary data (see `looksBinary`); it is read as text all the same. */
+  onBinaryInput?: (() => void) | undefined;
 }
 
 /** Buffered stdout that waits for `drain`, so large outputs keep memory flat. */
@@ -52,7 +54,7 @@ export async function summarizeCommand(
   out: Output,
 ): Promise<void> {
   const engine = new LogEngine({ maxTemplates: options.maxTemplates, userRules: options.userRules });
-  for await (const record of readLogRecords(input)) engine.push(record);
+  for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) engine.push(record);
   const summary = engine.summary({ top: options.top });
   await out.line(
     options.format === 'json' ? JSON.stringify(summaryToJson(summary)) : formatSummary(summary, options),
@@ -81,13 +83,13 @@ export async function templatesCommand(
     return options.format === 'json' ? JSON.stringify({ id, template: text }) : `${id}\t${text}`;
   };
   if (options.stream) {
-    for await (const record of readLogRecords(input))
+    for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput }))
       await out.line(format(miner.add(messageOf(record.line))));
     return;
   }
   let ids = new Int32Array(65_536);
   let n = 0;
-  for await (const record of readLogRecords(input)) {
+  for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) {
     if (n === ids.length) {
       const grown = new Int32Array(ids.length * 2);
       grown.set(ids);
@@ -115,7 +117,7 @@ export async function classifyCommand(
   out: Output,
 ): Promise<void> {
   const classify = createClassifier({ userRules: options.userRules });
-  for await (const record of readLogRecords(input)) {
+  for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) {
     const level = classify(record.line);
     await out.line(
       options.format === 'json' ? JSON.stringify({ level, line: record.line }) : `${level}\t${record.line}`,
@@ -140,7 +142,7 @@ export async function searchCommand(
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   let found = 0;
   let index = 0;
-  for await (const record of readLogRecords(input)) {
+  for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) {
     const hit = match(record, index++);
     if (hit === undefined) continue;
     if (options.format !== 'json') await out.line(hit.line);
@@ -157,7 +159,7 @@ export async function dedupeCommand(
   options: CommandOptions,
   out: Output,
 ): Promise<void> {
-  const entries = dedupe(await collect(input), {
+  const entries = dedupe(await collect(input, options), {
     windowMs: options.windowMs,
     maxTemplates: options.maxTemplates,
     userRules: options.userRules,
@@ -173,9 +175,9 @@ export async function dedupeCommand(
   }
 }
 
-async function collect(input: Readable | string): Promise<LogRecord[]> {
+async function collect(input: Readable | string, options: CommandOptions): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
-  for await (const record of readLogRecords(input)) records.push(record);
+  for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) records.push(record);
   return records;
 }
 

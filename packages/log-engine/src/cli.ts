@@ -131,6 +131,14 @@ async function main(argv: string[]): Promise<number> {
     userRules: values.rules === undefined ? undefined : compileUserRules(await readRulesFile(values.rules)),
   };
   const input: Readable | string = file === undefined || file === '-' ? process.stdin : file;
+  // read all the same (a log with a stretch of NULs or stray bytes still has lines worth reading, and
+  // `grep -a` is what a refusal would make a user type), but said: its templates are likely noise
+  options.onBinaryInput = () => {
+    const what = typeof input === 'string' ? input : 'the input';
+    process.stderr.write(
+      `velos-log: ${what} looks binary (NUL or control bytes at its start), not a text log: read as text anyway, its lines and templates are likely noise\n`,
+    );
+  };
   const out = new Output();
   await command(input, options, out);
   await out.flush();

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { inspectFirstChunk } from './binary-input.js';
 import { createError, LogEngineErrorCodes } from './errors.js';
 import { splitLines } from './line-splitter.js';
 import { LogEngine, type LogEngineOptions } from './log-engine.js';
@@ -10,11 +11,12 @@ import type { Summary, SummaryOptions } from './summary.js';
 /**
  * Reads a log file (a path) or a stream (such as `process.stdin`) line by line as records (`splitLines`:
  * lines end at `\n`; `\r\n` and a missing final newline are handled, a lone `\r` stays in its line).
- * Throws `IO_ERROR` when the file cannot be read.
+ * Throws `IO_ERROR` when the file cannot be read. `onBinary` is called once, before the first record,
+ * when the input's first chunk looks like binary data rather than text (`looksBinary`).
  */
 export async function* readLogRecords(
   source: string | Readable,
-  options: { stream?: 'out' | 'err' } = {},
+  options: { stream?: 'out' | 'err'; onBinary?: (() => void) | undefined } = {},
 ): AsyncGenerator<LogRecord, void, undefined> {
   let input: Readable;
   if (typeof source === 'string') {
@@ -33,7 +35,7 @@ export async function* readLogRecords(
     input = source;
   }
   const stream = options.stream;
-  const lines = splitLines(input);
+  const lines = splitLines(options.onBinary ? inspectFirstChunk(input, options.onBinary) : input);
   try {
     while (true) {
       let next: IteratorResult<string, void>;

@@ -191,6 +191,21 @@ describe('velos-log', () => {
     );
   });
 
+  it('says in one line on stderr that an input looks binary, and reads it all the same', () => {
+    const binary = join(dir, 'app.log.gz');
+    writeFileSync(binary, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x0a, 0x41, 0x42, 0x0a]));
+    const file = velosLog(['templates', binary]);
+    expect(file.code).toBe(0);
+    expect(file.stderr).toBe(
+      `velos-log: ${binary} looks binary (NUL or control bytes at its start), not a text log: read as text anyway, its lines and templates are likely noise\n`,
+    );
+    expect(file.stdout.split('\n')).toHaveLength(3);
+    expect(velosLog(['classify', '-'], 'ok\u0000\n').stderr).toMatch(
+      /^velos-log: the input looks binary .*\n$/,
+    );
+    expect(velosLog(['summarize', log]).stderr).toBe('');
+  });
+
   it('fails with one clear line and a non-zero code', () => {
     const unknown = velosLog(['explode']);
     expect(unknown.code).toBe(2);

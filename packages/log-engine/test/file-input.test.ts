@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { looksBinary } from '../src/binary-input.js';
 import { readLogRecords, summarizeFile } from '../src/file-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'log-engine-file-'));
@@ -53,6 +54,24 @@ describe('readLogRecords', () => {
       { stream: 'err', line: 'b' },
       { stream: 'err', line: 'c' },
     ]);
+  });
+
+  it('tells once when the input looks binary (a NUL, or over 10% control bytes), and reads it all the same', async () => {
+    const text = Buffer.from('\u001b[31mERROR\u001b[0m\tdb down\r\nüñí 10%\r20%\n'.repeat(50));
+    expect(looksBinary(text)).toBe(false);
+    expect(looksBinary(Buffer.from('line\u0000\n'))).toBe(true);
+    expect(looksBinary(Buffer.from('abcdefghi\u0001'.repeat(10)))).toBe(false);
+    expect(looksBinary(Buffer.from('abcdefgh\u0001\u0002'.repeat(10)))).toBe(true);
+    expect(looksBinary(Buffer.alloc(0))).toBe(false);
+    const file = join(dir, 'app.gz');
+    writeFileSync(file, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x0a, 0x41, 0x0a]));
+    let told = 0;
+    const records = await collect(readLogRecords(file, { onBinary: () => (told += 1) }));
+    expect(told).toBe(1);
+    expect(records).toHaveLength(2);
+    told = 0;
+    await collect(readLogRecords(Readable.from([text, Buffer.from([0])]), { onBinary: () => (told += 1) }));
+    expect(told).toBe(0);
   });
 
   it('fails with IO_ERROR naming the file when it cannot be read', async () => {
