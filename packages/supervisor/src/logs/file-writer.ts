@@ -25,6 +25,7 @@ import {
   copyPosition,
   countWritten,
   type FilePosition,
+  MAX_KNOWN_ROTATIONS,
   startPosition,
   type WriterPosition,
 } from './writer-position.js';
@@ -147,11 +148,13 @@ export class FileWriter {
       onCompressed: (from, to) => {
         const position = this.#position;
         if (position.previous?.path === from) position.previous.path = to;
+        for (const file of position.earlier) if (file.path === from) file.path = to;
         if (position.earlierIn === from) position.earlierIn = to;
       },
       onPruned: (deleted) => {
         const position = this.#position;
         if (position.earlierIn !== null && deleted.includes(position.earlierIn)) position.earlierIn = null;
+        position.earlier = position.earlier.filter((file) => !deleted.includes(file.path));
       },
     });
     let stats: Stats;
@@ -532,6 +535,10 @@ export class FileWriter {
     close(old, () => undefined);
     const position = this.#position;
     this.#index?.rotated(target, position.endOffset);
+    if (position.previous !== null) {
+      position.earlier.unshift(position.previous);
+      position.earlier.length = Math.min(position.earlier.length, MAX_KNOWN_ROTATIONS);
+    }
     position.previous = { path: target, lines: position.inFile };
     // lines this writer did not write went with the file
     if (position.earlierIn === this.path) position.earlierIn = target;
@@ -558,6 +565,7 @@ export class FileWriter {
       // the old file was moved away: where to is unknown, so a tail stops at the new file
       this.#position.inFile = { out: 0, err: 0 };
       this.#position.previous = null;
+      this.#position.earlier = [];
       if (this.#position.earlierIn === this.path) this.#position.earlierIn = null;
     }
     // bytes this writer did not write: a file made anew by someone else, or appended to

@@ -325,6 +325,7 @@ class Pipeline implements LogPipeline {
         writtenFrom: position.writtenFrom,
         fileLines: sum(position.inFile),
         previous: position.previous && { path: position.previous.path, lines: sum(position.previous.lines) },
+        earlier: position.earlier.map((file) => ({ path: file.path, lines: sum(file.lines) })),
         takenAt: Date.now(),
         earlierIn: position.earlierIn,
       };

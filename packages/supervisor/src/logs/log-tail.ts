@@ -24,6 +24,8 @@ export interface TailFile {
   fileLines: number;
   /** The newest rotated file (possibly gzipped or pruned since) and how many lines went there. */
   previous: { path: string; lines: number } | null;
+  /** The files rotated before `previous`, newest first, and how many lines went to each (see `WriterPosition.earlier`). */
+  earlier?: { path: string; lines: number }[];
   /** Epoch ms of the snapshot: without `previous`, rotated files named later than this are newer than the snapshot. */
   takenAt?: number;
   /** See `WriterPosition.earlierIn`: where lines no ring of this daemon held, which may be of any process, are. */
@@ -225,14 +227,24 @@ function oldestSeq(batches: RingBatch[], merged: boolean, stream: LogStream, fil
 
 /**
  * Where the newest of the lines that rings evicted (or never held) are, when the ring lines start at
- * `oldest`: the current file when it holds lines written before that one, else the rotated file the
- * latest rotation renamed away (those lines went there, or before it), else none.
+ * `oldest`: the current file when it holds lines written before that one, else the newest rotated file
+ * that does (counting back through the rotations the writer knows of; past them, the oldest of these),
+ * else none.
  */
 function evictedIn(file: TailFile, oldest: number): string | null {
   // lines a failed write lost count as settled, never as the file's: this errs toward the current file
   const currentFirst = file.settledLines - file.fileLines;
   if (file.fileLines > 0 && currentFirst < oldest) return file.path;
-  return file.previous?.path ?? null;
+  if (file.previous === null) return null;
+  // back through the rotated files, newest first, to the one that starts before the oldest ring line
+  let first = currentFirst;
+  let holder = file.previous.path;
+  for (const rotated of [file.previous, ...(file.earlier ?? [])]) {
+    holder = rotated.path;
+    first -= rotated.lines;
+    if (first < oldest) break;
+  }
+  return holder;
 }
 
 function unknownCut(path: string): CutPoint {

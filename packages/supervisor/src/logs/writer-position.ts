@@ -11,6 +11,12 @@ export interface WriterPosition {
   /** The file the latest rotation renamed away (it may have been gzipped or pruned since), with its lines. */
   previous: { path: string; lines: Record<LogStream, number> } | null;
   /**
+   * The files rotated before `previous`, newest first, with their lines (at most `MAX_KNOWN_ROTATIONS`;
+   * a pruned one is left out): the notice of a tail of some instances names the one its older lines
+   * went to, several rotations back.
+   */
+  earlier: { path: string; lines: Record<LogStream, number> }[];
+  /**
    * The file that holds the newest of the lines this writer did not write (an earlier daemon's, which
    * the file held when opened, or another process's appended to it): this file's path, or the rotated
    * file they went to since (its `.gz` once compressed); null when there are none, or no longer (a
@@ -29,6 +35,9 @@ export interface WriterPosition {
   writtenFrom: number;
 }
 
+/** The most rotated files before `previous` a position keeps (`earlier`). */
+export const MAX_KNOWN_ROTATIONS = 64;
+
 /** The line counters of a position, in the sequence numbers of the lines accepted by the writer. */
 export type LineCounters = Pick<WriterPosition, 'acceptedLines' | 'settledLines' | 'writtenFrom'>;
 
@@ -42,6 +51,7 @@ export function startPosition(endOffset: number, path: string): FilePosition {
     written: { out: 0, err: 0 },
     inFile: { out: 0, err: 0 },
     previous: null,
+    earlier: [],
     earlierIn: endOffset > 0 ? path : null,
   };
 }
@@ -54,13 +64,14 @@ export function countWritten(position: FilePosition, stream: LogStream, lines: n
 
 /** A copy of `position` with the line counters, sharing nothing with it. */
 export function copyPosition(position: FilePosition, counters: LineCounters): WriterPosition {
-  const { endOffset, written, inFile, previous, earlierIn } = position;
+  const { endOffset, written, inFile, previous, earlier, earlierIn } = position;
   return {
     endOffset,
     earlierIn,
     written: { ...written },
     inFile: { ...inFile },
     previous: previous && { path: previous.path, lines: { ...previous.lines } },
+    earlier: earlier.map((file) => ({ path: file.path, lines: { ...file.lines } })),
     acceptedLines: counters.acceptedLines,
     settledLines: counters.settledLines,
     writtenFrom: counters.writtenFrom,

@@ -121,6 +121,7 @@ describe('FileWriter on a disk that fills up in the middle of a write', () => {
       written: { out: 5, err: 0 },
       inFile: { out: 5, err: 0 },
       previous: null,
+      earlier: [],
       earlierIn: null,
       acceptedLines: 7,
       settledLines: 7,

@@ -79,6 +79,39 @@ describe('logs of instances sharing one log file (#19 item 6)', () => {
     expect(result.unattributed).toEqual([join(logs, rotated()[0]!)]);
   });
 
+  it('names the rotated file that holds the newest line the ring evicted, several rotations back', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'many',
+        script: 'instance-lines.js',
+        instances: 3,
+        env: { COUNT: String(LINES_PER_INSTANCE) },
+        // about 36 KB in 4 KB files: the 1,000 lines of instance 1's ring span several rotated files
+        logMaxBytes: 4 * 1024,
+        logRetain: 100,
+        logCompress: false,
+      }),
+    ]);
+    const logs = join(home, 'logs');
+    const rotated = () => readdirSync(logs).filter((name) => /^many-out\..*\.log$/.test(name));
+    const lines = (name: string) => readFileSync(join(logs, name), 'utf8').split('\n').slice(0, -1);
+    await waitFor(
+      () =>
+        rotated().reduce((sum, name) => sum + lines(name).length, lines('many-out.log').length) ===
+        3 * LINES_PER_INSTANCE,
+      { what: 'every line in the files' },
+    );
+    // the ring holds i1 501 to i1 1500: the newest line it evicted is i1 500, not in the newest rotated file
+    const evicted = `i1 ${LINES_PER_INSTANCE - 1000}`;
+    const holder = rotated().find((name) => lines(name).includes(evicted));
+    expect(holder).toBeDefined();
+    const result = await supervisor.logsResult({ target: '1', lines: 1200 });
+    expect(result.lines).toHaveLength(1000);
+    expect(result.unattributed).toEqual([join(logs, holder!)]);
+  });
+
   it('names the shared file of lines an earlier daemon wrote, which no ring holds (after velos update)', async () => {
     const home = harness.home();
     const outPath = join(home, 'logs', 'kept-out.log');
