@@ -264,6 +264,33 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     for (const line of await shownLines(page)) expect(['error', 'fatal'], line.text).toContain(line.level);
   });
 
+  it('keeps a JSON line’s own level when the rules change and the rows take the new rules', async () => {
+    // JSON log files: `db failed` carries its own level (pino's 50: error), `plain line one` none
+    await daemon!.client.start([spec('jsonlog', 'structured.js', { logFormat: 'json' })]);
+    await toHash(page, '#/app/jsonlog');
+    const levelOf = async (text: string) => (await shownLines(page)).find((l) => l.text === text)?.level;
+    await waitFor(async () => (await levelOf('db failed')) === 'error', 'jsonlog’s db failed');
+    expect(await levelOf('plain line one')).toBe('info');
+    // rules that would call both lines something else: the levels they were captured with stay, as the
+    // server's search keeps them
+    await daemon!.client.request('config.set', {
+      target: 'jsonlog',
+      changes: {
+        log_rules: [
+          { match: 'db failed', level: 'warn' },
+          { match: '^plain line', level: 'warn' },
+        ],
+      },
+    });
+    const restyled = page.locator('.log-lines[data-restyled]');
+    await restyled.waitFor({ state: 'attached' });
+    expect(await levelOf('db failed')).toBe('error');
+    expect(await levelOf('plain line one')).toBe('info');
+    const found = await daemon!.client.searchLogs({ target: 'jsonlog', level: 'error', limit: 10 });
+    expect(found.lines.map((l) => l.line)).toContain('db failed');
+    await daemon!.client.delete('jsonlog');
+  });
+
   it('searches plain text as text and /…/ as a regular expression, and says when one does not parse', async () => {
     // `[payment]` is literal text: no line of payments holds it (as a character class, nearly all would match)
     for (const hash of [

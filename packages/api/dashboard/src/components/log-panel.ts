@@ -13,7 +13,7 @@ import {
   searchPattern,
   textMatcher,
 } from '../log-level.js';
-import { loadLogRules } from '../log-rules.js';
+import { type LogRulesRead, loadLogRules } from '../log-rules.js';
 import { setParams } from '../router.js';
 import { isSameRules, lastRulesChange } from '../rules-change.js';
 import { searchNote } from '../search-note.js';
@@ -61,7 +61,7 @@ export function LogPanel({
   const seenCrashExit = useRef(crashExit);
   const lastCrashResearch = useRef(0);
   /** Takes rules read again: restyles the rows in place, or reads the lines again under a level filter. */
-  const applyRules = useRef<(rules: AppLogRules) => void>(() => {});
+  const applyRules = useRef<(read: LogRulesRead, of: string) => void>(() => {});
   const [rulesRound, setRulesRound] = useState(0);
   // What is typed stays the input's own until Enter: the lines re-render the panel many times a second.
   const [draft, setDraft] = useState(text);
@@ -95,25 +95,35 @@ export function LogPanel({
     // the server's filter keeps (made once the rules are read, before any line is shown)
     let levelOf = createLineLeveler();
     let rulesNow: AppLogRules = new Map();
-    const rulesRead = loadLogRules(target).then((rules: AppLogRules) => {
+    const rulesRead = loadLogRules(target).then(({ rules }) => {
       rulesNow = rules;
       levelOf = createLineLeveler(rules);
     });
-    applyRules.current = (rules) => {
+    applyRules.current = ({ rules, jsonLogApps }, of) => {
       void rulesRead.then(() => {
-        if (!isLive || isSameRules(rules, rulesNow)) return;
+        if (!isLive || of !== target || isSameRules(rules, rulesNow)) return;
         // under a level filter the rules decide which lines belong: read them again (the server's
         // search already uses the new rules); else the rows shown take the new rules' levels in place
-        // (the server's levels were judged with the old ones)
+        // (the server's levels were judged with the old ones), but for the lines of apps with JSON log
+        // files: their level is the one they were captured with (a JSON line's own level field), which
+        // the server's search keeps whatever the rules, as the page did when the line came
         if (level) {
           setRulesRound((n) => n + 1);
           return;
         }
         rulesNow = rules;
         levelOf = createLineLeveler(rules);
-        for (const row of list.current?.children ?? []) {
+        const el = list.current;
+        if (!el) return;
+        // how many times the rows took new rules (the tests wait on it)
+        el.dataset.restyled = String(Number(el.dataset.restyled ?? 0) + 1);
+        for (const row of el.children) {
           const line = rowLines.get(row);
           if (line === undefined) continue;
+          if (jsonLogApps.has(line.name)) {
+            styleRow(row as HTMLElement, line, levelOf(line));
+            continue;
+          }
           const { lvl: _judged, ...plain } = line;
           styleRow(row as HTMLElement, line, levelOf(plain));
         }
@@ -203,17 +213,20 @@ export function LogPanel({
     return () => clearTimeout(timer);
   }, [crashExit, isSearchFollowed]);
 
-  // Reads the rules again (of this panel's apps only) when an event says they may have changed.
+  // Reads the rules again (of this panel's apps only) when an event says they may have changed. A read
+  // is applied unless one started later was applied first: a newer change does not drop a read under
+  // way (events that come faster than the reads answer would leave the rows on the old rules).
+  const rulesReads = useRef({ started: 0, applied: 0 });
   useEffect(() => {
     if (rulesChange <= seenRulesChange.current) return;
     seenRulesChange.current = rulesChange;
-    let isLatest = true;
-    void loadLogRules(target).then((rules) => {
-      if (isLatest) applyRules.current(rules);
+    const reads = rulesReads.current;
+    const number = ++reads.started;
+    void loadLogRules(target).then((read) => {
+      if (number < reads.applied) return;
+      reads.applied = number;
+      applyRules.current(read, target);
     });
-    return () => {
-      isLatest = false;
-    };
   }, [rulesChange, target]);
 
   return html`<div class="log-panel">
