@@ -291,6 +291,16 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await daemon!.client.delete('jsonlog');
   });
 
+  it('shows a line’s text without its terminal colours and control characters', async () => {
+    // `plain \x1b[31mred\x1b[0m \x07bell \u009b2J csi\ttab end`
+    await daemon!.client.start([spec('colors', 'control-chars.js')]);
+    await toHash(page, '#/app/colors');
+    const row = page.locator('.log-lines .ll-x', { hasText: 'plain' });
+    await row.waitFor();
+    expect(await row.textContent()).toBe('plain red bell  csi\ttab end');
+    await daemon!.client.delete('colors');
+  });
+
   it('searches plain text as text and /…/ as a regular expression, and says when one does not parse', async () => {
     // `[payment]` is literal text: no line of payments holds it (as a character class, nearly all would match)
     for (const hash of [

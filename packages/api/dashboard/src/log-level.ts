@@ -9,10 +9,11 @@ import {
   LEVELS,
   type Level,
   parseLevel,
+  stripAnsi,
 } from '@velos/log-engine/line-level';
 
 /** Levels from most to least severe, as the filter offers them. */
-export { LEVELS, type Level };
+export { LEVELS, type Level, stripAnsi };
 
 /** The `log_rules` of each app by name (`ProcessDetail.spec.logRules`); an app without any is absent. */
 export type AppLogRules = ReadonlyMap<string, readonly LogRuleSpec[]>;

@@ -11,6 +11,7 @@ import {
   LEVELS,
   type Level,
   searchPattern,
+  stripAnsi,
   textMatcher,
 } from '../log-level.js';
 import { type LogRulesRead, loadLogRules } from '../log-rules.js';
@@ -278,9 +279,20 @@ function lineRow(l: LogLine, level: Level, showApp: boolean): HTMLElement {
   cell('ll-t', formatClock(l.ts), 'time');
   if (showApp) cell('ll-app', l.name).title = l.name;
   cell('ll-lvl', '');
-  cell('ll-x', l.line);
+  cell('ll-x', visibleText(l.line));
   styleRow(row, l, level);
   return row;
+}
+
+/** Other C0 controls than the tab, and DEL: a terminal acts on them, a page would show them as boxes. */
+const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
+
+/**
+ * A line as the page shows it: without its terminal colours and other escape sequences (a logger's
+ * `\x1b[31m` would show as `[31m` around the text) nor control characters; searches still read the line.
+ */
+function visibleText(line: string): string {
+  return stripAnsi(line).replace(CONTROLS, '');
 }
 
 /** `level`, or `floor` when that is more severe (no floor: `level`). */
