@@ -76,10 +76,14 @@ describe('velos metrics (OBS-1)', () => {
     expect(text).toContain(`queue_depth{${labels('shop', 0)}} 15`);
     expect(text).toContain(`checkout_seconds_count{${labels('shop', 0)}} 2`);
     expect(text).toMatch(/^# TYPE checkout_seconds histogram$/m);
-    expect(text).toMatch(/^velos_custom_metrics_rejected_total\{name="shop",id="0"\} [1-9]/m);
+    expect(text).toMatch(
+      /^velos_custom_metrics_rejected_total\{name="shop",id="0",instance="0",namespace="default"\} [1-9]/m,
+    );
     expect(text).toContain(`py_jobs_total{queue="mail",${labels('pyshop', 1)}} 2`);
     expect(text).toContain(`py_temperature{room="lab",${labels('pyshop', 1)}} 21.5`);
-    expect(text).toMatch(/^velos_custom_metrics_rejected_total\{name="pyshop",id="1"\} 1$/m);
+    expect(text).toMatch(
+      /^velos_custom_metrics_rejected_total\{name="pyshop",id="1",instance="0",namespace="default"\} 1$/m,
+    );
     if (hasPromtool) expect(promtoolProblems(text)).toBe('');
     expect((await velosOk(['ping'], { home })).code).toBe(0);
   });
@@ -118,7 +122,9 @@ describe('velos metrics (OBS-1)', () => {
     );
     expect(text).toContain(`work_sum{${labels}} 1`);
     expect(text).toContain(`lat_count{${labels}} 1`);
-    expect(text).toMatch(/^velos_custom_metrics_rejected_total\{name="hfirst",id="0"\} 4$/m);
+    expect(text).toMatch(
+      /^velos_custom_metrics_rejected_total\{name="hfirst",id="0",instance="0",namespace="default"\} 4$/m,
+    );
     expect(text).not.toContain('http:requests');
     if (hasPromtool) expect(promtoolProblems(text)).toBe('');
     expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain(
@@ -136,7 +142,9 @@ describe('velos metrics (OBS-1)', () => {
       { message: 'the custom metrics of the second app in the exposition' },
     );
     expect(after).not.toMatch(/^# TYPE q histogram$/m);
-    expect(after).toMatch(/^velos_custom_metrics_rejected_total\{name="gfirst",id="1"\} 1$/m);
+    expect(after).toMatch(
+      /^velos_custom_metrics_rejected_total\{name="gfirst",id="1",instance="0",namespace="default"\} 1$/m,
+    );
     // valid: what is left is promtool's naming advice on a gauge called *_count
     if (hasPromtool) {
       expect(promtoolProblems(after)).toBe(

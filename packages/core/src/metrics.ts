@@ -103,8 +103,8 @@ export interface DaemonMetrics {
   events: Record<string, number>;
   /** Alert rules by state. */
   alerts: Partial<Record<AlertPhase, number>>;
-  /** Custom metric reports refused (malformed, over a limit), by process id. */
-  customMetricsRejected: { id: number; name: string; count: number }[];
+  /** Custom metric reports refused (malformed, over a limit), by process (with the labels of its other series). */
+  customMetricsRejected: (ProcessLabels & { count: number })[];
   /** Active libuv handles and requests by type (`Timeout`, `PipeWrap`…), to see leaks of timers and sockets over time. */
   activeResources?: Record<string, number>;
 }

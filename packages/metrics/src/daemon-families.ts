@@ -1,6 +1,7 @@
 import type { DaemonMetrics, HostMetrics, ProcessStatus } from '@velos/core';
 import { PROCESS_STATUS_VALUE } from '@velos/core';
 import { family, type MetricFamily, pushHistogram } from './metric-family.js';
+import { processLabels } from './process-families.js';
 
 const ALERT_PHASES = ['ok', 'pending', 'firing', 'resolved'] as const;
 
@@ -47,8 +48,9 @@ export function daemonFamilies(daemon: DaemonMetrics): MetricFamily[] {
     'counter',
     'Custom metric reports refused (malformed, over a limit), by process.',
   );
-  for (const { id, name, count } of daemon.customMetricsRejected) {
-    rejected.samples.push({ name: rejected.name, labels: { name, id: String(id) }, value: count });
+  // the labels of the process's own series (velos_process_*), so that the two join in a query
+  for (const row of daemon.customMetricsRejected) {
+    rejected.samples.push({ name: rejected.name, labels: processLabels(row), value: row.count });
   }
   return [
     one('velos_daemon_info', 'gauge', 'Always 1; the labels say the version and pid of the daemon.', 1, {

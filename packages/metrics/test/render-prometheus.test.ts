@@ -72,6 +72,11 @@ describe('renderPrometheus', () => {
     expectSample(text, 'velos_daemon_ipc_latency_seconds_bucket{le="+Inf"} 11');
     expectSample(text, 'velos_events_total{kind="process.started"} 3');
     expectSample(text, 'velos_alerts{phase="firing"} 1');
+    // the refusals of a process carry the labels of its own series
+    expectSample(
+      text,
+      'velos_custom_metrics_rejected_total{name="app-0",id="0",instance="0",namespace="default"} 2',
+    );
     expectSample(text, 'velos_host_network_receive_bytes_total{interface="eth0"} 1000');
     expect(text).toContain('# TYPE velos_daemon_ipc_latency_seconds histogram');
     for (const name of ['velos_process_cpu_percent', 'velos_daemon_uptime_seconds', 'velos_host_load15']) {

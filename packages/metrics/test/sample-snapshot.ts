@@ -48,7 +48,7 @@ export function sampleSnapshot(count = 2, processes?: ProcessMetrics[]): Metrics
       eventLoopLagSeconds: { mean: 0.002, max: 0.01 },
       events: { 'process.started': 3, 'process.exited': 2 },
       alerts: { ok: 1, firing: 1 },
-      customMetricsRejected: [{ id: 0, name: 'app-0', count: 2 }],
+      customMetricsRejected: [{ id: 0, name: 'app-0', instance: 0, namespace: 'default', count: 2 }],
     },
     host: {
       cpuPercent: 20,

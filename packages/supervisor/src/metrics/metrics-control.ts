@@ -103,11 +103,11 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
           alerts,
           customMetricsRejected: [...figures]
             .filter(([, found]) => found.rejected > 0)
-            .map(([id, found]) => ({
-              id,
-              name: table.records.get(id)!.app.spec.name,
-              count: found.rejected,
-            })),
+            .map(([id, found]) => {
+              const record = table.records.get(id)!;
+              const { name, namespace } = record.app.spec;
+              return { id, name, instance: record.instance, namespace, count: found.rejected };
+            }),
           activeResources: countActiveResources(),
         }),
         processCounters: (record) =>
