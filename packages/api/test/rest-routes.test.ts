@@ -400,6 +400,9 @@ describe('REST routes over a real daemon', () => {
     const bad = await request('POST', path, { body: { intervalMs: 10, status: 'healthy' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'intervalMs' });
+    const fraction = await request('POST', path, { body: { intervalMs: 1500.5, status: 'healthy' } });
+    expect(fraction.status).toBe(400);
+    expect(fraction.body.error.message).toBe('intervalMs: expected an integer, got 1500.5');
     expect((await request('POST', '/api/v1/components/x', { body: { ...body, app: 'nope' } })).status).toBe(
       404,
     );

@@ -367,8 +367,9 @@ const componentName = once(() =>
 const componentReport = once(() =>
   z.object({
     name: componentName(),
+    // whole ms, as every other duration of the protocol: no timer waits a fraction of one
     intervalMs: z
-      .number()
+      .int()
       .check(
         z.gte(COMPONENT_LIMITS.minIntervalMs, 'expected at least 1 s (1000 ms)'),
         z.lte(COMPONENT_LIMITS.maxIntervalMs, 'expected at most 24 h (86400000 ms)'),

@@ -326,6 +326,7 @@ describe('components.report', () => {
     expect(report({ intervalMs: 86_400_001 }).error?.issues[0]?.message).toBe(
       'expected at most 24 h (86400000 ms)',
     );
+    expect(report({ intervalMs: 1500.5 }).success).toBe(false);
     expect(report({ status: 'ok' }).success).toBe(false);
     expect(report({ name: 'has space' }).success).toBe(false);
     expect(report({ name: 'x'.repeat(65) }).error?.issues[0]?.message).toBe('expected at most 64 characters');
