@@ -7,6 +7,7 @@ import { setRequestScope } from './auth/request-scope.js';
 import { sharedReads } from './control/shared-reads.js';
 import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
+import { registerJsonBody } from './http/json-body.js';
 import { registerMcp } from './http/mcp-route.js';
 import { trackPathMethods } from './http/method-not-allowed.js';
 import { answerClientError, answerConnect, answerExpectations } from './http/protocol-errors.js';
@@ -105,13 +106,7 @@ async function build(
     if (status === 500) log(`velos api: ${body.error.message}`);
     return reply.code(status).type('application/json').send(body);
   });
-  // a POST without arguments may come with `content-type: application/json` and no body at all
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body.length === 0) done(null, undefined);
-    else parseJson(request, body as string, done);
-  });
+  registerJsonBody(app);
   // every body is JSON: text/plain gets the 415 of any other type, not "expected a JSON object"
   app.removeContentTypeParser('text/plain');
   drainRefusedBodies(app);

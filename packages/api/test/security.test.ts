@@ -156,6 +156,32 @@ describe('limits and validation', () => {
     await expectDaemonFine();
   });
 
+  it('refuses a body with a __proto__ or constructor.prototype key as a 400 naming the key, not as malformed', async () => {
+    const cases: [string, string][] = [
+      ['{"name":"x","__proto__":{"isAdmin":true}}', '__proto__'],
+      ['{"apps":[{"name":"x","env":{"__proto__":{}}}]}', '__proto__'],
+      ['{"name":"x","fields":{"constructor":{"prototype":{"isAdmin":true}}}}', 'constructor'],
+    ];
+    for (const [body, key] of cases) {
+      const answer = await call(api.url, 'POST', '/api/v1/events', { token: api.admin, body });
+      expect(answer.status, body).toBe(400);
+      expect(answer.body.error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        field: 'body',
+        message: `Body refused: a "${key}" key is not taken (it could change the prototype of objects); rename or remove it`,
+      });
+    }
+    // a key merely named constructor is data, and a malformed body is still told so
+    const named = await call(api.url, 'POST', '/api/v1/events', {
+      token: api.admin,
+      body: '{"name":"x","fields":{"constructor":"Foo"}}',
+    });
+    expect(named.status).toBe(200);
+    const broken = await call(api.url, 'POST', '/api/v1/events', { token: api.admin, body: '{"__proto__":' });
+    expect(broken.body.error.message).toMatch(/^Body is not valid JSON/);
+    await expectDaemonFine();
+  });
+
   it('says a config text without its format lacks it, not "got undefined"', async () => {
     const answer = await call(api.url, 'POST', '/api/v1/processes', {
       token: api.admin,
