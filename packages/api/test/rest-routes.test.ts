@@ -478,6 +478,70 @@ describe('REST routes over a real daemon', () => {
     expect(Array.isArray(history.body.history)).toBe(true);
   });
 
+  it('takes custom metrics of a process from outside it, judged as its own reports', async () => {
+    const [first] = await daemon.client.start([spec('metered', { instances: 2 })]);
+    const path = '/api/v1/metrics/metered';
+    const counter = { velos_metric: 'jobs_done', type: 'counter', labels: { queue: 'mail' }, instance: 1 };
+    expect((await request('POST', path, { token: api.read, body: counter })).status).toBe(403);
+    const one = await request('POST', path, { body: { ...counter, value: 3 } });
+    expect(one.status).toBe(200);
+    expect(one.body.process).toEqual({
+      id: first!.id + 1,
+      name: 'metered',
+      instance: 1,
+      namespace: 'default',
+    });
+    await request('POST', path, { body: { ...counter, value: 2 } });
+    await request('POST', path, {
+      body: { velos_metric: 'queue_depth', type: 'gauge', value: 7, instance: 1 },
+    });
+
+    // what is refused says why, as a 400 naming the field where there is one
+    const refusals: [unknown, string | undefined, string][] = [
+      [{ velos_metric: 'x', type: 'counter' }, 'instance', 'metered has 2 processes: give the instance'],
+      [
+        { ...counter, velos_metric: 'bad name' },
+        undefined,
+        'metric refused: velos_metric: expected a metric name',
+      ],
+      [
+        { ...counter, type: 'gauge', value: 1 },
+        undefined,
+        'metric refused: jobs_done: already a counter, reported as a gauge',
+      ],
+      [
+        { ...counter, value: -1 },
+        undefined,
+        'metric refused: jobs_done: value: a counter only goes up (got -1)',
+      ],
+      [{ ...counter, labels: { id: '3' } }, undefined, "metric refused: jobs_done: labels: 'id' is reserved"],
+      [{ ...counter, value: 'many' }, 'value', 'value: expected a number, got "many"'],
+      [{ ...counter, colour: 'red' }, 'colour', 'colour: unknown'],
+      ['{"velos_metric": "x",', 'body', 'Body is not valid JSON'],
+    ];
+    for (const [body, field, message] of refusals) {
+      const answer = await request('POST', path, { body });
+      expect(answer.status, message).toBe(400);
+      expect(answer.body.error.code, message).toBe('INVALID_ARGUMENT');
+      expect(answer.body.error.message, message).toContain(message);
+      if (field !== undefined) expect(answer.body.error.field, message).toBe(field);
+    }
+    expect((await request('POST', path, { body: { ...counter, instance: 5 } })).status).toBe(404);
+    expect((await request('POST', '/api/v1/metrics/nope', { body: counter })).status).toBe(404);
+
+    const labels = `name="metered",id="${first!.id + 1}",instance="1",namespace="default"`;
+    const text = (await request<string>('GET', '/api/v1/metrics/prometheus')).body;
+    expect(text).toContain(`jobs_done_total{queue="mail",${labels}} 5`);
+    expect(text).toContain(`queue_depth{${labels}} 7`);
+    // the four refusals of the daemon's rules are counted as the process's own would be
+    expect(text).toContain(`velos_custom_metrics_rejected_total{${labels}} 4`);
+    const described = await request('GET', '/api/v1/processes/metered');
+    expect(described.body.processes[1].custom).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'jobs_done', type: 'counter', value: 5 })]),
+    );
+    await daemon.client.delete('metered');
+  });
+
   it('adds, tests and removes alert rules', async () => {
     const rule = {
       name: 'web-errored',
@@ -626,6 +690,7 @@ describe('REST routes over a real daemon', () => {
       'POST /processes/:target/scale': { instances: 2 },
       'POST /processes/:target/signal': { signal: 'SIGTERM' },
       'POST /components/:name': { intervalMs: 5000 },
+      'POST /metrics/:target': { velos_metric: 'x', type: 'counter' },
       'PUT /config/:target': { changes: { restartDelay: 10 } },
     };
     for (const route of API_ROUTES.filter((r) => r.path.includes('/:'))) {

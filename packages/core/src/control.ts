@@ -10,7 +10,13 @@ import type {
   LogsSearchRequest,
   LogsSearchResult,
 } from './log-analysis.js';
-import type { MetricsHistory, MetricsHistoryRequest, MetricsSnapshot } from './metrics.js';
+import type {
+  MetricReportRequest,
+  MetricsHistory,
+  MetricsHistoryRequest,
+  MetricsSnapshot,
+  ProcessLabels,
+} from './metrics.js';
 import type { JobRun, LogLine, ProcessDetail, ProcessInfo } from './process-info.js';
 import type { DeleteResult, LogsRequest, LogsResult, PingResult, ResurrectResult } from './protocol.js';
 
@@ -95,6 +101,12 @@ export interface VelosControl {
   metrics(): Promise<MetricsSnapshot>;
   /** OBS-7: CPU, memory, restarts and log rate of the target's processes over time (24 h at most). */
   metricsHistory(request: MetricsHistoryRequest): Promise<MetricsHistory[]>;
+  /**
+   * OBS-6: takes a custom metric report for the target's process, as if the process had written it;
+   * resolves the process it went to. A report the rules refuse is `INVALID_ARGUMENT` with the reason,
+   * counted in `customMetricsRejected` as the process's own refused reports are.
+   */
+  reportMetric(request: MetricReportRequest): Promise<ProcessLabels>;
   /** OBS-3: every alert rule with its state and last delivery. */
   alerts(): Promise<AlertStatus[]>;
   /** OBS-3: adds a rule at run time (source `runtime`, kept in `alerts.json`). */

@@ -139,11 +139,13 @@ export {
 } from './memory-growth.js';
 export { type ExposedMetricType, exposedCustomName, namesTakenBy } from './metric-names.js';
 export {
+  type CustomMetricReportInput,
   type CustomMetricSeries,
   type CustomMetricType,
   type DaemonMetrics,
   type HistogramData,
   type HostMetrics,
+  type MetricReportRequest,
   type MetricsHistory,
   type MetricsHistoryRequest,
   type MetricsSnapshot,

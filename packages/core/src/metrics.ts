@@ -141,6 +141,30 @@ export interface MetricsHistoryRequest {
   points?: number;
 }
 
+/**
+ * OBS-6: a custom metric report sent over the protocol or the REST API, by a program that is not a
+ * supervised child (a Python worker, a cron job), for one of the daemon's processes: the fields of a
+ * JSON line's report (`velos_metric`, `type`, `value`, `op`, `labels`, `help`, `buckets`), judged by
+ * the same rules, limits and rate as the process's own reports, and which process it is of.
+ */
+export interface MetricReportRequest extends CustomMetricReportInput {
+  /** The process the metric is of: an app name or a process id. */
+  target: string;
+  /** Which instance of an app of several (0-based); needed when the target has more than one process. */
+  instance?: number;
+}
+
+/** OBS-6: a custom metric report as an app writes it (docs/custom-metrics.md). */
+export interface CustomMetricReportInput {
+  velos_metric: string;
+  type: string;
+  value?: number;
+  op?: string;
+  labels?: Record<string, string | number | boolean>;
+  help?: string;
+  buckets?: number[];
+}
+
 /** OBS-7: one process's history, as columns of equal length (oldest first); gaps are null. */
 export interface MetricsHistory extends ProcessLabels {
   /** Epoch ms of each point. */

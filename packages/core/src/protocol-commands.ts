@@ -12,7 +12,7 @@ import type { ConfigReloadResult, ConfigSetRequest, ConfigSetResult } from './co
 import type { EnvOptions, StartOptions } from './control.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
-import type { MetricsHistoryRequest } from './metrics.js';
+import type { MetricReportRequest, MetricsHistoryRequest, ProcessLabels } from './metrics.js';
 import type { ProcessInfo } from './process-info.js';
 import type { DeleteResult, LogsRequest, LogsResult, TargetRequest, TargetsRequest } from './protocol.js';
 
@@ -297,6 +297,18 @@ export const PROTOCOL_COMMANDS = {
     toArgs: (payload: MetricsHistoryRequest): [MetricsHistoryRequest] => [payload],
     toResult: (history: Value<'metricsHistory'>) => ({ history }),
     fromResult: (result: { history: Value<'metricsHistory'> }) => result.history,
+  }),
+  'metrics.report': requestCommand({
+    method: 'reportMetric',
+    description:
+      "Takes a custom metric report (counter, gauge, histogram) for the target's process, as if the process had written it: same rules, limits and refusal count.",
+    isReadOnly: false,
+    isIdempotent: false,
+    isDestructive: false,
+    toPayload: (request: MetricReportRequest) => request,
+    toArgs: (payload: MetricReportRequest): [MetricReportRequest] => [payload],
+    toResult: (process: ProcessLabels) => ({ process }),
+    fromResult: (result: { process: ProcessLabels }) => result.process,
   }),
   alerts: requestCommand({
     method: 'alerts',

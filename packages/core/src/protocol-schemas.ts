@@ -386,6 +386,29 @@ const alertName = once(() =>
   z.string().check(z.regex(ALERT_NAME, 'expected 1-64 letters, digits or _ . : -')),
 );
 
+// OBS-6: the shape and sizes only, loosely: the rules (names, types, labels, limits) are the daemon's
+// custom metric parser's, shared with the apps' own reports, so that a refusal reads and counts the same
+const metricReport = once(() =>
+  z.object({
+    target,
+    instance: z.optional(nonNegativeInt),
+    velos_metric: z.string().check(z.maxLength(1000)),
+    type: z.string().check(z.maxLength(100)),
+    value: z.optional(z.number()),
+    op: z.optional(z.string().check(z.maxLength(100))),
+    labels: z.optional(
+      z
+        .record(
+          z.string().check(z.maxLength(1000)),
+          z.union([z.string().check(z.maxLength(10_000)), z.number(), z.boolean()]),
+        )
+        .check(z.refine((labels) => Object.keys(labels).length <= 100, 'expected at most 100 labels')),
+    ),
+    help: z.optional(z.string().check(z.maxLength(10_000))),
+    buckets: z.optional(z.array(z.number()).check(z.maxLength(1000))),
+  }),
+);
+
 /** Request payload schemas of every daemon command, by name. */
 export const requestSchemas = lazyEntries({
   ping: empty,
@@ -431,6 +454,7 @@ export const requestSchemas = lazyEntries({
   'components.remove': () => z.object({ name: componentName() }),
   health: empty,
   metrics: empty,
+  'metrics.report': metricReport,
   'metrics.history': () =>
     z.object({
       target,

@@ -99,6 +99,12 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
       payload: { target: 'all', sinceMs: 3_600_000, points: 60 },
     },
   ],
+  'metrics.report': [
+    {
+      args: [{ target: 'api', instance: 1, velos_metric: 'jobs_total', type: 'counter' }],
+      payload: { target: 'api', instance: 1, velos_metric: 'jobs_total', type: 'counter' },
+    },
+  ],
   alerts: [{ args: [], payload: {} }],
   'alerts.add': [{ args: [rule], payload: { rule } }],
   'alerts.remove': [{ args: ['storm'], payload: { name: 'storm' } }],

@@ -841,6 +841,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     metrics: metricsControl.metrics,
     metricsHistory: metricsControl.metricsHistory,
+    reportMetric: metricsControl.reportMetric,
     recordIpcRequest: metricsControl.recordIpcRequest,
 
     alerts: alerting.alerts,

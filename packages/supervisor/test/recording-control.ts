@@ -64,6 +64,7 @@ export const METHOD_SAMPLES: { [M in keyof VelosControl]: Parameters<VelosContro
   health: [[]],
   metrics: [[]],
   metricsHistory: [[{ target: 'api' }], [{ target: 'all', sinceMs: 3_600_000, points: 60 }]],
+  reportMetric: [[{ target: 'api', velos_metric: 'jobs_total', type: 'counter', value: 2 }]],
   alerts: [[]],
   addAlert: [[SAMPLE_RULE]],
   removeAlert: [['storm']],

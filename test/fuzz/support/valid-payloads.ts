@@ -145,6 +145,16 @@ const requests: fc.Arbitrary<ValidRequest>[] = [
       app: fc.option(target, { nil: undefined }),
     }),
   ),
+  request(
+    'metrics.report',
+    fc.record({
+      target,
+      velos_metric: fc.constantFrom('fuzz_total', 'bad name'),
+      type: fc.constantFrom('counter', 'gauge', 'summary'),
+      value: fc.option(fc.constantFrom(-1, 2.5), { nil: undefined }),
+      labels: fc.constantFrom(undefined, { k: 'v' }),
+    }),
+  ),
   request('components.remove', fc.record({ name: fc.constantFrom('fuzz-c', 'nope') })),
   request('alerts.test', fc.record({ name: fc.constantFrom('nope', 'x') })),
   request('alerts.remove', fc.record({ name: fc.constantFrom('nope', 'x') })),

@@ -92,6 +92,9 @@ function analyze(view: 'summary' | 'patterns' | 'dedupe' | 'anomalies'): Command
   );
 }
 
+/** The body of `POST /metrics/:target`: a custom metric report as an app writes it, and its instance. */
+const METRIC_REPORT_FIELDS = ['velos_metric', 'type', 'value', 'op', 'labels', 'help', 'buckets', 'instance'];
+
 /**
  * Every REST route, mapped from the protocol's command table: method, path under `/api/v1`, the
  * command it runs and how path, query and body become that command's payload.
@@ -215,6 +218,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
   custom('/metrics/prometheus', 'metrics', ['metrics'], answerPrometheus, {
     summary: "Prometheus text exposition of the daemon's metrics, the apps' metrics_url scrapes included.",
   }),
+  command(
+    'POST',
+    '/metrics/:target',
+    'metrics',
+    'metrics.report',
+    ({ params, body }) => ({ target: params.target, ...pick(body, METRIC_REPORT_FIELDS) }),
+    {
+      summary:
+        "Reports a custom metric (counter, gauge, histogram) of the target's process, as its own JSON line would: {velos_metric, type, value?, op?, labels?, help?, buckets?, instance?}.",
+      body: METRIC_REPORT_FIELDS,
+    },
+  ),
   command(
     'GET',
     '/metrics/history/:target',

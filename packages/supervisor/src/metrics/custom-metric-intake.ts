@@ -7,18 +7,26 @@ import type { ProcessFigures } from './process-figures.js';
 export const CUSTOM_METRIC_REPORTS_PER_SECOND = 1000;
 
 /**
- * OBS-6: takes custom metric reports (JSON lines with `velos_metric`, IPC messages) into the figures
- * of their process; a refused one is counted there and told once per process in daemon.log, never fatal.
+ * Takes one custom metric report of process `id` (`value`: a JSON line, an IPC message, the report of
+ * `metrics.report`); returns why it was refused, or null. `isOwn`: the process made it itself.
+ */
+export type CustomMetricIntake = (report: AppEventReport, isOwn?: boolean) => string | null;
+
+/**
+ * OBS-6: takes custom metric reports (JSON lines with `velos_metric`, IPC messages, `metrics.report`)
+ * into the figures of their process; a refused one is counted there, never fatal. The first refusal of
+ * a process's own reports is told in daemon.log, since nothing else would tell it; a report sent over
+ * the API gets its refusal as the answer.
  */
 export function createCustomMetricIntake(options: {
   /** The figures of a process still in the table, or undefined. */
   figuresOf: (id: number) => ProcessFigures | undefined;
   budget: SeriesBudget;
   log: (line: string) => void;
-}): (report: AppEventReport) => void {
-  return ({ id, name, value }) => {
+}): CustomMetricIntake {
+  return ({ id, name, value }, isOwn = true) => {
     const figures = options.figuresOf(id);
-    if (figures === undefined) return;
+    if (figures === undefined) return `${name} (id ${id}) is gone`;
     const now = Date.now();
     if (now - figures.windowStartedAt >= 1000) {
       figures.windowStartedAt = now;
@@ -37,12 +45,14 @@ export function createCustomMetricIntake(options: {
         reason = parsed.reason;
       }
     }
-    if (reason === null) return;
+    if (reason === null) return null;
     figures.rejected += 1;
-    if (figures.rejected === 1) {
+    if (isOwn && !figures.isRefusalLogged) {
+      figures.isRefusalLogged = true;
       options.log(
         `${name} (id ${id}): a velos_metric report was refused (${reason}); it stays a log line, later refusals are only counted (customMetricsRejected in velos metrics)`,
       );
     }
+    return reason;
   };
 }

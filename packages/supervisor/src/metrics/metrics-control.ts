@@ -1,4 +1,10 @@
-import type { AlertPhase, CustomMetricSeries, VelosControl } from '@velos/core';
+import {
+  type AlertPhase,
+  type CustomMetricSeries,
+  ErrorCodes,
+  type VelosControl,
+  VelosError,
+} from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
 import type { ProcessTable } from '../process-table.js';
 import { createCustomMetricIntake } from './custom-metric-intake.js';
@@ -31,7 +37,7 @@ export interface MetricsControlDeps {
 }
 
 /** OBS-1/OBS-7 in the daemon: the `metrics` and `metrics.history` commands and the counters behind them. */
-export interface MetricsControl extends Pick<VelosControl, 'metrics' | 'metricsHistory'> {
+export interface MetricsControl extends Pick<VelosControl, 'metrics' | 'metricsHistory' | 'reportMetric'> {
   /** OBS-1: counts one IPC answer (the daemon's socket server calls it). */
   recordIpcRequest: IpcRequestStats['record'];
   /** OBS-6: the custom metrics process `id` reported (what `describe` shows); empty when none. */
@@ -59,6 +65,7 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
     }
     return found;
   };
+  const intake = createCustomMetricIntake({ figuresOf, budget, log: deps.log });
   const unsubscribers = [
     table.statusEvents.subscribe((event) => {
       const found = figuresOf(event.id);
@@ -71,7 +78,9 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
         if (found) countJobRun(found, event);
       }
     }),
-    table.appMetrics.subscribe(createCustomMetricIntake({ figuresOf, budget, log: deps.log })),
+    table.appMetrics.subscribe((report) => {
+      intake(report);
+    }),
   ];
 
   const forgetFigures = (id: number): void => {
@@ -115,6 +124,18 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
       });
     },
     metricsHistory: history.metricsHistory,
+    async reportMetric(request) {
+      const { target, instance, ...report } = request;
+      const record = reportedProcess(table, target, instance);
+      const { name, namespace } = record.app.spec;
+      const reason = intake({ id: record.id, name, value: report }, false);
+      if (reason !== null) {
+        throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `metric refused: ${reason}`, {
+          data: { id: record.id, name },
+        });
+      }
+      return { id: record.id, name, instance: record.instance, namespace };
+    },
     history,
     recordIpcRequest: ipc.record,
     customSeries: (id) => figures.get(id)?.custom?.series() ?? [],
@@ -127,6 +148,33 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
       history.close();
     },
   };
+}
+
+/**
+ * The one process a `metrics.report` is for: the target's, or its instance `instance`; a target of
+ * several processes without `instance` is refused, saying which instances there are.
+ */
+function reportedProcess(table: ProcessTable, target: string, instance: number | undefined) {
+  const records = table.select(target);
+  if (instance !== undefined) {
+    const found = records.find((record) => record.instance === instance);
+    if (found !== undefined) return found;
+    const have = records.map((record) => record.instance).join(', ');
+    throw new VelosError(
+      ErrorCodes.TARGET_NOT_FOUND,
+      `${target}: no instance ${instance} (instances: ${have})`,
+      {
+        data: { field: 'instance' },
+      },
+    );
+  }
+  if (records.length === 1) return records[0]!;
+  const have = records.map((record) => `${record.instance} (id ${record.id})`).join(', ');
+  throw new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `${target} has ${records.length} processes: give the instance the metric is of (${have})`,
+    { data: { field: 'instance' } },
+  );
 }
 
 /** `process.getActiveResourcesInfo()` counted by type (a list of strings, cheap to read). */

@@ -14,8 +14,10 @@ export interface ProcessFigures {
   job: { runs: Partial<Record<JobRun['outcome'], number>>; durations: Histogram } | null;
   /** OBS-6: its custom metrics; null until it reports one. */
   custom: CustomMetricStore | null;
-  /** Custom metric reports refused. */
+  /** Custom metric reports refused (its own and those sent for it over the API). */
   rejected: number;
+  /** Whether a refusal of its own reports was told in daemon.log (once per process). */
+  isRefusalLogged: boolean;
   /** Start (epoch ms) of the current one-second window of reports, and the reports in it. */
   windowStartedAt: number;
   windowReports: number;
@@ -28,7 +30,15 @@ const DOWN = new Set(['stopped', 'errored', 'waiting-restart', 'scheduled']);
 
 /** Creates the empty figures of a process. */
 export function createProcessFigures(): ProcessFigures {
-  return { exits: {}, job: null, custom: null, rejected: 0, windowStartedAt: 0, windowReports: 0 };
+  return {
+    exits: {},
+    job: null,
+    custom: null,
+    rejected: 0,
+    isRefusalLogged: false,
+    windowStartedAt: 0,
+    windowReports: 0,
+  };
 }
 
 /**
