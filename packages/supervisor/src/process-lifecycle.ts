@@ -21,7 +21,7 @@ import {
 } from './process-runner.js';
 import { type StatusReason, setStatus } from './process-status.js';
 import type { ProcessTable } from './process-table.js';
-import { decideRestart, decideUnhealthyRestart } from './restart-policy.js';
+import { decideMemoryRestart, decideRestart, decideUnhealthyRestart } from './restart-policy.js';
 import { createRunClock } from './run-clock.js';
 
 /** Why a running process is restarted on purpose (not by the restart policy after an exit). */
@@ -141,6 +141,8 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   let isClosed = false;
   // Delays and uptimes on the monotonic clock: a wall-clock jump must not stretch a restart delay (#15).
   const clock = createRunClock();
+  // SUP-9: the pid of each record's run once a sample saw it under its max_memory (a run born over it is unstable)
+  const underLimitPid = new WeakMap<ProcessRecord, number>();
   const publish: PublishEvent = options.publish ?? (() => undefined);
   const hooks: RunnerHooks = {
     onOnline: (record) => {
@@ -462,20 +464,57 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
 
   function enforceMemoryLimits(): void {
     for (const record of table.records.values()) {
-      if (!isOverMemoryLimit(record)) continue;
-      const limit = record.app.spec.maxMemoryBytes!;
+      if (!isOverMemoryLimit(record)) {
+        if (record.pid !== null && record.sampledPid === record.pid && record.memory > 0)
+          underLimitPid.set(record, record.pid);
+        continue;
+      }
+      const spec = record.app.spec;
+      const limit = spec.maxMemoryBytes!;
       const why = `memory ${formatBytes(record.memory)} over max_memory ${formatBytes(limit)}`;
-      log(`${label(record)}: ${why}: restarting`);
-      noteErr(record, `velos: restarting: ${why}`);
+      const decision =
+        spec.type === 'job'
+          ? { action: 'restart' as const, unstableRestarts: 0 }
+          : decideMemoryRestart(spec, {
+              uptimeMs: clock.uptimeMs(record),
+              wasUnderLimit: record.pid !== null && underLimitPid.get(record) === record.pid,
+              unstableRestarts: record.unstableRestarts,
+            });
+      const errored =
+        decision.action === 'errored'
+          ? `${why}; ${decision.unstableRestarts + 1} unstable runs in a row (max_restarts ${spec.maxRestarts}, min_uptime ${spec.minUptimeMs} ms: a run over the limit at its first sample or ended before min_uptime)`
+          : null;
+      const message = errored
+        ? `${label(record)}: ${errored}: stopped, errored`
+        : `${label(record)}: ${why}: restarting`;
+      log(message);
+      noteErr(record, errored ? `velos: stopped restarting: ${errored}` : `velos: restarting: ${why}`);
       publish({
         kind: 'process.memory_limit',
         severity: 'warning',
-        app: record.app.spec.name,
+        app: spec.name,
         id: record.id,
-        message: `${label(record)}: ${why}: restarting`,
+        message,
         fields: { rss: record.memory, limit, pid: record.pid ?? null },
       });
-      restartOne(record, 'memory').catch((error) => log(`${label(record)}: memory restart failed: ${error}`));
+      if (decision.action === 'restart') {
+        restartOne(record, 'memory', decision.unstableRestarts).catch((error) =>
+          log(`${label(record)}: memory restart failed: ${error}`),
+        );
+        continue;
+      }
+      const overRun = record.run;
+      const overPid = record.pid;
+      runOp(record, async () => {
+        // a stop, restart or delete queued meanwhile came first: it stands
+        if (!isLive(record) || record.run !== overRun || record.pid !== overPid || !isActive(record.status))
+          return;
+        if (record.run || record.leftovers) await stopRun(record, 'memory');
+        record.lastExitReason = 'memory';
+        record.unstableRestarts = decision.unstableRestarts;
+        record.restartAt = null;
+        setStatus(record, 'errored', 'memory');
+      }).catch((error) => log(`${label(record)}: stopping a process over max_memory failed: ${error}`));
     }
   }
 

@@ -120,6 +120,36 @@ export function decideUnhealthyRestart(
   };
 }
 
+/** What is known when a run is over its `max_memory`. */
+export interface MemoryFacts {
+  /** How long the run has lasted. */
+  uptimeMs: number;
+  /** A sample of this run was under the limit before: it grew past it (a leak), not born over it. */
+  wasUnderLimit: boolean;
+  /** Unstable restarts in a row before this one. */
+  unstableRestarts: number;
+}
+
+/**
+ * Decides, without side effects, what follows a run over its `max_memory` (SUP-9): a restart at once,
+ * or `errored` once it is the `max_restarts`+1th unstable one in a row. A memory restart is unstable
+ * when the run lasted less than `min_uptime`, or when it was over the limit at its first sample: a
+ * limit below the app's baseline (or a leak faster than the sampling) would otherwise restart it
+ * every sample for ever, where PM2 does. A run that was under the limit for `min_uptime` resets the
+ * count, as a stable run does after a crash.
+ */
+export function decideMemoryRestart(
+  spec: RestartPolicySpec,
+  facts: MemoryFacts,
+): { action: 'restart' | 'errored'; unstableRestarts: number } {
+  const isUnstable = facts.uptimeMs < spec.minUptimeMs || !facts.wasUnderLimit;
+  const unstableRestarts = isUnstable ? facts.unstableRestarts + 1 : 0;
+  // the count stays at the restarts made (max_restarts) when none follows this run
+  if (unstableRestarts > spec.maxRestarts)
+    return { action: 'errored', unstableRestarts: facts.unstableRestarts };
+  return { action: 'restart', unstableRestarts };
+}
+
 /** The next exponential backoff delay: the initial value after a fresh start or a long run, else ×1.5 up to the cap. */
 export function nextBackoffMs(spec: RestartPolicySpec, previousMs: number, uptimeMs: number): number {
   const initial = Math.min(spec.expBackoffRestartDelayMs, spec.maxBackoffDelayMs);

@@ -84,4 +84,33 @@ describe('max_memory (SUP-9)', () => {
     // the start answered once its run ended
     expect((await starting).map((p) => p.name)).toEqual(['balloon']);
   });
+
+  it('ends errored, not in a restart loop, when the limit is below the baseline (max_restarts unstable runs)', async () => {
+    const home = harness.home();
+    const logLines: string[] = [];
+    const supervisor = harness.track(
+      createSupervisor({ home, log: (line) => logLines.push(line), monitorIntervalMs: 100 }),
+    );
+    // every run is over 1 MB at its first sample: each memory restart is unstable, however long it lived
+    await supervisor.start([
+      appSpec(home, { name: 'tight', script: 'silent.js', maxMemoryBytes: 1 * MB, maxRestarts: 2 }),
+    ]);
+    const errored = await waitFor(
+      async () => {
+        const [info] = await supervisor.list();
+        return info?.status === 'errored' ? info : null;
+      },
+      { what: 'errored after max_restarts memory restarts', timeoutMs: 20_000 },
+    );
+    expect(errored.restarts).toBe(2);
+    expect(errored.lastExitReason).toBe('memory');
+    expect(errored.pid).toBeNull();
+    expect(
+      logLines.some((line) => /\(tight\): memory .* 3 unstable runs in a row.*stopped, errored/.test(line)),
+    ).toBe(true);
+    const errLines = await supervisor.logs({ target: 'tight', stream: 'err', lines: 10 });
+    expect(errLines.map((l) => l.line).join('\n')).toMatch(
+      /velos: stopped restarting: memory \d+(\.\d+)?M over max_memory 1M/,
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { APP_DEFAULTS } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import {
   BACKOFF_RESET_UPTIME_MS,
+  decideMemoryRestart,
   decideRestart,
   decideUnhealthyRestart,
   type ExitFacts,
@@ -247,5 +248,36 @@ describe('decideUnhealthyRestart (a failed liveness probe)', () => {
     expect(delays).toEqual([100, 150, 225]);
     // a run on which it passed, long enough, starts the backoff again
     expect(decideUnhealthyRestart(backoff, { ...facts, hasPassed: true })).toMatchObject({ delayMs: 100 });
+  });
+});
+
+describe('decideMemoryRestart (a run over max_memory)', () => {
+  const grown = { uptimeMs: 60_000, wasUnderLimit: true, unstableRestarts: 3 };
+
+  it('restarts a run that grew past its limit after min_uptime, with a clean count', () => {
+    expect(decideMemoryRestart(spec, grown)).toEqual({ action: 'restart', unstableRestarts: 0 });
+  });
+
+  it('counts as unstable a run shorter than min_uptime, or one over the limit at its first sample', () => {
+    expect(decideMemoryRestart(spec, { ...grown, uptimeMs: 500 })).toEqual({
+      action: 'restart',
+      unstableRestarts: 4,
+    });
+    expect(decideMemoryRestart(spec, { ...grown, wasUnderLimit: false })).toEqual({
+      action: 'restart',
+      unstableRestarts: 4,
+    });
+  });
+
+  it('ends errored after max_restarts unstable memory restarts in a row (a limit below the baseline)', () => {
+    const born = { uptimeMs: 60_000, wasUnderLimit: false };
+    expect(decideMemoryRestart({ ...spec, maxRestarts: 2 }, { ...born, unstableRestarts: 1 })).toEqual({
+      action: 'restart',
+      unstableRestarts: 2,
+    });
+    expect(decideMemoryRestart({ ...spec, maxRestarts: 2 }, { ...born, unstableRestarts: 2 })).toEqual({
+      action: 'errored',
+      unstableRestarts: 2,
+    });
   });
 });
