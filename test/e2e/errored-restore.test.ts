@@ -64,7 +64,7 @@ async function startFlaky(home: string, name: string): Promise<void> {
 }
 
 describe('an errored app across daemons (velos update, daemon crash)', () => {
-  it('stays errored with its counts and last exit, is not started, alerts and events are not repeated; restart runs it', async () => {
+  it('stays errored with its counts and last exit, is not started, alerts and events are not repeated; restart runs it; one that ended while no daemon ran is restarted and counted once', async () => {
     const home = createHome();
     const hook = await startReceiver();
     receivers.push(hook);
@@ -75,8 +75,11 @@ describe('an errored app across daemons (velos update, daemon crash)', () => {
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'web'], { home });
     await velosOk(['start', 'fixtures/ticker.js', '--name', 'idle'], { home });
     await velosOk(['stop', 'idle'], { home });
+    await velosOk(['start', 'fixtures/ticker.js', '--name', 'gone'], { home });
     const web = await waitForStatus(home, 'web', 'online');
     seenPids.add(web.pid!);
+    const gone = await waitForStatus(home, 'gone', 'online');
+    seenPids.add(gone.pid!);
     const errored = await waitForStatus(home, 'flaky', 'errored');
     expect(errored).toMatchObject({ restarts: 1, pid: null, exitCode: 3, lastExitReason: 'crash' });
     await waitFor(() => firings('flaky').length === 1, { message: 'the errored alert of flaky' });
@@ -110,11 +113,30 @@ describe('an errored app across daemons (velos update, daemon crash)', () => {
 
     // a daemon crash: `velos list` starts a daemon, which restores the live table
     await killDaemon(home);
+    // gone ends while no daemon runs: the next daemon restarts it as an exit of unknown status, counted once
+    process.kill(gone.pid!, 'SIGKILL');
+    await waitFor(() => !isAlive(gone.pid), { message: 'gone to end while no daemon runs' });
     await expectSameTable('after a daemon crash', listJson);
+    const back = await waitForStatus(home, 'gone', 'online');
+    seenPids.add(back.pid!);
+    expect(back).toMatchObject({ restarts: 1, lastExitReason: 'unknown' });
+    expect(back.pid).not.toBe(gone.pid);
+    const goneRestarts = () =>
+      (eventsOf(home, 'process.restarting', 'gone') as { fields: { reason: string } }[]).map(
+        (event) => event.fields.reason,
+      );
+    await waitFor(() => goneRestarts().length === 1, { message: "gone's restarting event" });
+    expect(goneRestarts()).toEqual(['unknown']);
 
     const update = await velosOk(['update'], { home });
-    expect(update.stdout).toMatch(/daemon replaced: .*1 process kept running/);
+    expect(update.stdout).toMatch(/daemon replaced: .*2 processes kept running/);
     await expectSameTable('after velos update');
+    expect((await listState(home)).find((row) => row.name === 'gone')).toMatchObject({
+      status: 'online',
+      pid: back.pid,
+      restarts: 1,
+    });
+    expect(goneRestarts()).toEqual(['unknown']);
 
     // a new failure under this daemon still alerts; the restored one is still firing, not alerted on again
     await startFlaky(home, 'later');

@@ -4,7 +4,7 @@ import { orderByDependencies } from './dependencies/dependency-order.js';
 import { LIVE_STATE_FILE, type LiveState, readLiveState } from './live-state.js';
 import { takeHandover } from './orphans/handover.js';
 import type { PrimaryEntry } from './orphans/primary-registry.js';
-import { settleOrphans } from './orphans/settle-orphans.js';
+import { lostRuns, settleOrphans } from './orphans/settle-orphans.js';
 import { applyHistory } from './process-history.js';
 import type { LaunchOptions } from './process-lifecycle.js';
 import { type AppEntry, type ProcessRecord, toInfo } from './process-record.js';
@@ -99,6 +99,9 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
     const added: ProcessRecord[] = [];
     const toLaunch: ProcessRecord[][] = [];
     const starting = new Set<ProcessRecord>();
+    // runs the dead daemon had that ended while no daemon ran: read before the settlement forgets them
+    const lost = read.isLive ? lostRuns(home) : new Map<number, { name: string; startedAt: number }>();
+    const ended: { record: ProcessRecord; startedAt: number }[] = [];
     const savedApps = orderByDependencies(read.state.apps, (saved) => saved.spec, table.apps, {
       isLenient: true,
     });
@@ -122,6 +125,13 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       });
       // `velos resurrect` leaves an app that says autostart = false as it was saved
       const isStarting = (isStartingAll && saved.spec.autostart !== false) || saved.running;
+      for (const id of entry.ids) {
+        const run = lost.get(id);
+        if (!isStarting || keptIds.has(id) || run?.name !== saved.spec.name || saved.spec.type === 'job')
+          continue;
+        keptIds.add(id);
+        ended.push({ record: table.records.get(id)!, startedAt: run.startedAt });
+      }
       // the live table's processes go on counting unstable restarts (and `velos update` is no restart)
       const records = isStarting
         ? options.prepare(
@@ -135,6 +145,15 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
       for (const record of records) starting.add(record);
     }
     if (isDaemonStart) await adoptOrphans(added, starting);
+    // a run that ended while no daemon ran is an exit of unknown status, as a re-adopted run's end: the
+    // restart policy takes it (a restart counted and told with reason `unknown`, after its delay or
+    // back-off; stopped without autorestart), judging it by the longest it can have lived (from its start
+    // to now); only once the orphans are settled, which would stop a run spawned meanwhile as a stray
+    for (const { record, startedAt } of ended) {
+      log(`process ${record.id} (${record.app.spec.name}) ended while no daemon ran`);
+      record.startedAt = startedAt;
+      options.hooks.onExit(record, null, null, 'status-unknown');
+    }
     // at daemon start every command waits for the restore (restore-gate.ts): a `wait_ready` app must not
     // hold them for its listen_timeout, it is listed `starting` until ready; `velos resurrect` waits as start does
     await options.launchApps(toLaunch, { isWaitingReady: !isDaemonStart });

@@ -149,6 +149,18 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
   return { adopted, warnings };
 }
 
+/**
+ * The runs a previous daemon left registered that are gone, by id: they ended while no daemon ran
+ * (their exit unseen), so a restore treats each as an exit of unknown status, not as a first start.
+ */
+export function lostRuns(home: string): Map<number, Pick<RunEntry, 'name' | 'startedAt'>> {
+  const lost = new Map<number, Pick<RunEntry, 'name' | 'startedAt'>>();
+  for (const entry of readRunEntries(runDirOf(home)))
+    if (entry.spawnedBy !== process.pid && !isSameProcess(entry))
+      lost.set(entry.id, { name: entry.name, startedAt: entry.startedAt });
+  return lost;
+}
+
 function isSameProcess(entry: { pid: number; startTicks: number }): boolean {
   const stat = readProcStat(entry.pid);
   return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === entry.startTicks;
