@@ -352,9 +352,12 @@ function sampledTracker(
     switch (when.kind) {
       case 'errored':
         if (p.status !== 'errored') return null;
-        // one errored before `velos update` or a daemon crash was alerted on by that daemon, by the
-        // rules it had; a rule that came after the restore never told of it
-        return p.isStatusRestored && !options.isAfterRestore ? UNKNOWN : `${p.name} (id ${p.id}) is errored`;
+        // one errored before `velos update` or a daemon crash was alerted on by that daemon, by the rules
+        // it had: the alert this rule had firing for it is held, not sent again; a rule that never told
+        // of it (added after the restore, or while no daemon ran: config.toml) fires
+        return p.isStatusRestored && !options.isAfterRestore && held.has(p.name)
+          ? UNKNOWN
+          : `${p.name} (id ${p.id}) is errored`;
       case 'unhealthy':
         return checkHealth(p);
       case 'memory':

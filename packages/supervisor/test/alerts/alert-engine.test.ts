@@ -196,28 +196,23 @@ describe('the alert engine', () => {
     cpu: 0,
   });
 
-  it('does not fire errored for a process whose errored status a restore brought back, until it errors again', () => {
+  it('fires errored for a process whose errored status a restore brought back under a rule of the start with no alert saved for it (never told of it)', () => {
     const processes: SampledProcess[] = [
       restoredErrored(),
       { id: 1, name: 'new', namespace: 'default', status: 'errored', memory: 0, cpu: 0 },
     ];
     const { engine, alerts } = setup(processes);
-    // a rule of the start (alerts.json, config.toml): the previous daemon had it, and told of old
+    // a rule of the start (config.toml) the previous daemon did not have: no alert-state.json entry
     engine.restoreState();
     engine.add(rule('errored', { kind: 'errored' }));
     engine.endRestore();
-    expect(alerts.map((e) => `${e.kind}:${e.app}`)).toEqual(['alert.firing:new']);
-    // restarted by the user, then errored again under this daemon: a new failure
-    processes[0] = { ...processes[0]!, isStatusRestored: false };
-    engine.add(rule('other', { kind: 'daemon_degraded' }));
-    expect(alerts.map((e) => `${e.kind}:${e.app}`)).toEqual(['alert.firing:new', 'alert.firing:old']);
+    expect(alerts.map((e) => `${e.kind}:${e.app}`)).toEqual(['alert.firing:old', 'alert.firing:new']);
   });
 
   it('fires a rule added after the restore for a process whose errored status the restore brought back (no rule told of it)', () => {
     const processes: SampledProcess[] = [restoredErrored()];
     const { engine, alerts } = setup(processes);
     engine.restoreState();
-    engine.add(rule('kept', { kind: 'errored' }));
     engine.endRestore();
     expect(alerts).toEqual([]);
     engine.add(rule('added', { kind: 'errored' }));

@@ -262,6 +262,35 @@ describe('firing alerts across daemons (alert-state.json)', () => {
     expect(next.alerts).toHaveLength(1);
   });
 
+  it('a restored errored app fires a config.toml rule added while no daemon ran, not the rule that told of it already', () => {
+    const home = tempHome();
+    const old = (isStatusRestored: boolean): SampledProcess => ({
+      id: 0,
+      name: 'old',
+      namespace: 'default',
+      status: 'errored',
+      ...(isStatusRestored ? { isStatusRestored } : {}),
+      memory: 0,
+      cpu: 0,
+    });
+    const errored = { kind: 'errored' } as const;
+    const first = daemonOn(home, [old(false)]);
+    first.engine.setRules('/home/config.toml', [rule('told', errored)], false);
+    expect(kinds(first.alerts)).toEqual(['alert.firing:told:old']);
+    first.stop();
+    // config.toml got a second rule while no daemon ran; the next daemon restores old errored
+    const next = daemonOn(home, [old(true)]);
+    next.engine.restoreState();
+    next.engine.setRules('/home/config.toml', [rule('told', errored), rule('added', errored)], false);
+    next.engine.endRestore();
+    nudge(next.bus);
+    expect(kinds(next.alerts)).toEqual(['alert.firing:added:old']);
+    expect(next.engine.list().map((s) => `${s.rule.name}:${s.phase}`)).toEqual([
+      'told:firing',
+      'added:firing',
+    ]);
+  });
+
   it('a rule changed or removed while the daemon was away leaves no state; config.toml rules take theirs by name', () => {
     const home = tempHome();
     const first = daemonOn(home);
