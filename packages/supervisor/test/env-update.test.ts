@@ -23,6 +23,12 @@ describe('updateEnv (--update-env)', () => {
     expect(web[0]!.app.spec.env).toEqual({ SHELL_VAR: 'new', BAD: '1' });
   });
 
+  it("drops an inherited variable the caller's environment lacks (PM2 merges; docs/migrating-from-pm2.md), keeping the app's own", () => {
+    const [record] = recordsOf('api', { DB_URL: 'db', PORT: '3000', SHELL_VAR: 'old' }, { PORT: '3000' }, 1);
+    updateEnv([record!], { env: { SHELL_VAR: 'new' } });
+    expect(record!.app.spec.env).toEqual({ SHELL_VAR: 'new', PORT: '3000' });
+  });
+
   it('changes nothing, and has nothing to undo, without env options', () => {
     const [record] = recordsOf('api', { A: '1' }, {}, 1);
     const before = record!.app.spec;
