@@ -17,13 +17,20 @@ const PAD = 3340;
 /** Held unread, 100 answers (~86 MiB) would be far over the 48 MiB the daemon may grow by while it holds them. */
 const REQUESTS = 100;
 /**
- * For a client that reads: 48 answers, six times the in-flight limit (8) and ~41 MiB, more than the daemon-wide
- * 32 MiB of unsent answers; 100 took twice as long (each answer costs the daemon a read of the whole log) for no more.
+ * For a client that reads: 16 answers, twice the in-flight limit (8), so that 8 requests wait for room, and
+ * ~13 MiB, three times the 4 MiB of unsent answers a connection may hold, so that they wait for its socket
+ * to drain too (a daemon whose 'drain' started no waiting request failed it with 16). One reader never
+ * holds the daemon-wide 32 MiB (its own 4 MiB stop it first): 48 answers (~41 MiB) proved no more than 16
+ * at three times the volume (each answer costs the daemon a read of the whole log, the client a decode).
  */
-const READER_REQUESTS = 48;
+const READER_REQUESTS = 16;
 
-/** Lines of 1 MB printed at once for a follower that does not read (60 took twice as long for no more). */
-const WIDE_LINES = 30;
+/**
+ * Lines of 1 MB printed at once for a follower that does not read: 15 MB, over twice what a follow holds
+ * for it (~6 MiB), so lines must be skipped (the test asserts some were); 30 and 60 cost two and four times
+ * the CPU for no more.
+ */
+const WIDE_LINES = 15;
 
 /** A daemon with one app that printed LINES lines of ~3.4 KB: 100 answers of `logs` pass 64 MiB. */
 async function daemonWithBigLog(
@@ -188,7 +195,7 @@ describe('IPC back-pressure (real daemon)', { timeout: 150_000 }, () => {
     await waitFor(() => rssBytes(pid) > 0, { what: 'the daemon' });
     follower.socket.pause();
     const before = rssBytes(pid);
-    // 30 lines of 1 MB: 30 batches, far fewer than the items a queue may hold, but 30 MB, over six times
+    // 15 lines of 1 MB: 15 batches, far fewer than the items a queue may hold, but 15 MB, over twice
     // what a follow holds for a reader that does not read (4 MiB of lines waiting, ~2 MiB in its socket)
     await client.call('start', {
       apps: [
