@@ -17,6 +17,7 @@ import {
   readPidFile,
   rowsNamed,
   sharedHome,
+  startApps,
   velos,
   velosOk,
   waitFor,
@@ -206,7 +207,8 @@ describe('velos start (SUP-2)', () => {
 
   it('shows CPU and the RSS of a running app', async () => {
     const home = shared();
-    await velosOk(['start', 'fixtures/chatty.js', '--name', 'busy'], { home, env: { RATE: '200' } });
+    // started over the socket: what is checked is the daemon's figures, not the CLI's start
+    await startApps(home, [{ script: 'fixtures/chatty.js', name: 'busy' }], { RATE: '200' });
     await waitForStatus(home, 'busy', 'online');
     const row = await waitFor(
       async () => {
@@ -273,8 +275,11 @@ describe('velos start (SUP-2)', () => {
 
   it('stop all, restart all and delete by id act on the right apps', async () => {
     const home = await clearedHome();
-    await velosOk(['start', 'fixtures/silent.js', '--name', 'a'], { home });
-    await velosOk(['start', 'fixtures/silent.js', '--name', 'b'], { home });
+    // started over the socket (the CLI's start is checked above)
+    await startApps(home, [
+      { script: 'fixtures/silent.js', name: 'a' },
+      { script: 'fixtures/silent.js', name: 'b' },
+    ]);
     const a = await waitForStatus(home, 'a', 'online');
     const b = await waitForStatus(home, 'b', 'online');
     await velosOk(['stop', 'all'], { home });
@@ -295,8 +300,11 @@ describe('velos start (SUP-2)', () => {
 
   it('several targets naming one process act on it once, as PM2 matches them all first', async () => {
     const home = await clearedHome();
-    await velosOk(['start', 'fixtures/silent.js', '--name', 'a'], { home });
-    await velosOk(['start', 'fixtures/silent.js', '--name', 'c', '-i', '2', '--exec-mode', 'fork'], { home });
+    // started over the socket (the CLI's start is checked above)
+    await startApps(home, [
+      { script: 'fixtures/silent.js', name: 'a' },
+      { script: 'fixtures/silent.js', name: 'c', instances: 2, exec_mode: 'fork' },
+    ]);
     const a = await waitForStatus(home, 'a', 'online');
     await waitFor(
       async () => (await rowsNamed(home, 'c')).filter((r) => r.status === 'online').length === 2,
@@ -328,12 +336,15 @@ describe('velos start (SUP-2)', () => {
     const none = await velos(['start', 'all'], { home });
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toBe("velos: no process matches 'all': there are none");
-    for (const [name, ns] of [
-      ['a', 'jobs'],
-      ['b', 'jobs'],
-      ['c', 'default'],
-    ] as const)
-      await velosOk(['start', 'fixtures/silent.js', '--name', name, '--namespace', ns], { home });
+    // the apps started over the socket: what is checked is the CLI's start of apps already listed
+    await startApps(
+      home,
+      [
+        ['a', 'jobs'],
+        ['b', 'jobs'],
+        ['c', 'default'],
+      ].map(([name, namespace]) => ({ script: 'fixtures/silent.js', name, namespace })),
+    );
     const statuses = async (): Promise<string> =>
       (await listState(home))
         .sort((x, y) => x.name.localeCompare(y.name))
