@@ -12,6 +12,7 @@ import {
   readLines,
   rowsNamed,
   sharedHome,
+  startApps,
   waitFor,
   withClient,
 } from '../e2e/helpers.js';
@@ -137,8 +138,11 @@ describe('jlist, prettylist and the read commands', () => {
 describe('signals and counters', () => {
   it('sendSignal and signal reach the process; bad signals and stopped targets fail on one line', async () => {
     const home = shared();
-    await ok(['start', SIGNAL_LOGGER, '--name', 'sig'], home);
-    await ok(['start', SIGNAL_LOGGER, '--name', 'sig2'], home);
+    // started over the socket: what is checked is the signal commands (pm2 start: the other tests)
+    await startApps(home, [
+      { script: SIGNAL_LOGGER, name: 'sig' },
+      { script: SIGNAL_LOGGER, name: 'sig2' },
+    ]);
     // their ids are whatever the shared daemon gives next: read them, as a user reads `pm2 list`
     const [sig] = await onlineState(home, 1, 'sig');
     const [sig2] = await onlineState(home, 1, 'sig2');
@@ -183,7 +187,8 @@ describe('signals and counters', () => {
   it('reset sets restart_time and unstable_restarts back to 0', async () => {
     const home = shared();
     const crash = join(FIXTURES, 'crash-after.js');
-    await ok(['start', crash, '--name', 'crashy', '--', '300'], home);
+    // started over the socket: what is checked is reset (pm2 start: the other tests)
+    await startApps(home, [{ script: crash, name: 'crashy', args: ['300'] }]);
     const restarted = await jlistWhen(
       home,
       (rows) => rows.some((row) => row.name === 'crashy' && row.restarts >= 2),
@@ -246,7 +251,8 @@ describe('logs, save/dump, global flags', () => {
   it("logs takes PM2's --lines, --nostream, --timestamp, --format, --err, --out, --raw and --json", async () => {
     const home = shared();
     const chatty = join(FIXTURES, 'chatty.js');
-    await ok(['start', chatty, '--name', 'talk'], home);
+    // started over the socket: what is checked is logs (pm2 start: the other tests)
+    await startApps(home, [{ script: chatty, name: 'talk' }]);
     const [talk] = await onlineState(home, 1, 'talk');
     await waitFor(() => readLines(outLog(home, 'talk')).length >= 5);
 
