@@ -7,12 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
 import {
   cleanupHomes,
+  clearApps,
   createHome,
+  deleteApps,
   FIXTURES,
   homeEnv,
   isAlive,
   REPO_ROOT,
   readPidFile,
+  sharedHome,
   spawnVelos,
   VELOS_BIN,
   velos,
@@ -55,8 +58,18 @@ function tokenOf(tokenFile: string, scope: 'admin' | 'read'): string {
 }
 
 describe('velos serve (API-1…4)', () => {
+  // One home and daemon for the tests that need only a running daemon (each finds no app, and stops the
+  // API it started): a daemon of their own each cost ~0.5 s of CPU. Those that stop the daemon, must see
+  // none started, or start it with a config of their own keep a home each.
+  const shared = sharedHome();
+  const clearedHome = async (): Promise<string> => {
+    const home = shared();
+    await clearApps(home);
+    return home;
+  };
+
   it('serves the daemon over HTTP with tokens from the home, and stops on SIGTERM', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'quiet'], { home });
     const row = await waitForStatus(home, 'quiet', 'online');
     const { child, info, exited, stderr } = await serve(home);
@@ -89,6 +102,7 @@ describe('velos serve (API-1…4)', () => {
     await expect(fetch(`${info.url}/api/v1/health`)).rejects.toThrow();
     // the daemon and its app outlive the API
     expect(isAlive(row.pid)).toBe(true);
+    await deleteApps(home, ['quiet']);
   });
 
   it('answers 503 while no daemon runs and never starts one itself', async () => {
@@ -113,7 +127,7 @@ describe('velos serve (API-1…4)', () => {
   });
 
   it('reads --token-file and serves without auth on loopback with --no-auth', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     const tokenFile = join(home, 'my-tokens');
     writeFileSync(tokenFile, 'only-an-admin-token-0123456789abcdef\n', { mode: 0o600 });
     const withFile = await serve(home, ['--token-file', tokenFile, '--show-token']);
@@ -189,7 +203,7 @@ describe('velos serve (API-1…4)', () => {
   });
 
   it('warns once on a non-loopback bind without TLS', async () => {
-    const home = createHome();
+    const home = await clearedHome();
     const exposed = await serve(home, ['--host', '0.0.0.0']);
     await waitFor(() => exposed.stderr().includes('without TLS'), { message: 'the exposure warning' });
     expect(exposed.stderr().match(/without TLS/g)).toHaveLength(1);
@@ -200,7 +214,7 @@ describe('velos serve (API-1…4)', () => {
   it.runIf(hasOpenssl())(
     'serves HTTPS from --tls-cert/--tls-key, on 0.0.0.0 without the warning',
     async () => {
-      const home = createHome();
+      const home = await clearedHome();
       const { certPath: cert, keyPath: key } = makeSelfSigned(home);
       const missing = await velos(['serve', '--tls-cert', join(home, 'nope.pem'), '--tls-key', key], {
         home,
