@@ -61,8 +61,9 @@ async function analyzeState(request: LogsAnalyzeRequest): Promise<LogsAnalyzeRes
 }
 
 /** The lines of a plain tail over the socket, as `velos logs <target> --lines N --json` prints them (a reference). */
+/** A tail over the socket, with each line's level as `velos logs --json` asks for it. */
 async function tailState(request: LogsRequest): Promise<LogLine[]> {
-  const result = await withClient(home, (client) => client.logsResult(request));
+  const result = await withClient(home, (client) => client.logsResult({ ...request, withLevels: true }));
   return JSON.parse(JSON.stringify(result.lines)) as LogLine[];
 }
 
