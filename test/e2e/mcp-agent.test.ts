@@ -126,6 +126,11 @@ describe('an app held back by a dependency that never gets healthy', () => {
       isError: true,
       text: "TARGET_NOT_FOUND: no process matches 'wbe' (did you mean 'web'?); processes: db, web",
     });
+    // the events filter too, though it also looks among the events held
+    expect(await call(client, 'events_list', { target: 'wbe' })).toEqual({
+      isError: true,
+      text: "TARGET_NOT_FOUND: no process matches 'wbe', and no event names it (did you mean 'web'?); processes: db, web",
+    });
 
     // the file edited: a second start is refused with what to do, and replace applies it
     writeFileSync(config, JSON.stringify(apps({ EDITED: '1' })));

@@ -21,9 +21,10 @@ export function matchTargets(records: Iterable<ProcessRecord>, target: string): 
 /**
  * TARGET_NOT_FOUND for `target`, with the app name or namespace it was likely meant to be (one or two
  * edits away: `no process matches 'crashr' (did you mean 'crasher'?)`), so that a person or an agent
- * fixes a typo without listing the processes first; `data.meant` holds it.
+ * fixes a typo without listing the processes first; `data.meant` holds it. `detail` follows the
+ * target in the message (the events filter's `, and no event names it`), before the hint.
  */
-export function targetNotFound(target: string, records: Iterable<ProcessRecord>): VelosError {
+export function targetNotFound(target: string, records: Iterable<ProcessRecord>, detail = ''): VelosError {
   const known = new Set<string>();
   for (const record of records) {
     known.add(record.app.spec.name);
@@ -31,7 +32,7 @@ export function targetNotFound(target: string, records: Iterable<ProcessRecord>)
   }
   const meant = suggestKey(target, [...known]);
   const hint = meant === null ? '' : ` (did you mean '${meant}'?)`;
-  return new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'${hint}`, {
+  return new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'${detail}${hint}`, {
     data: meant === null ? { target } : { target, meant },
   });
 }

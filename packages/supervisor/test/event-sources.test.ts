@@ -195,12 +195,26 @@ describe('events of a target that selects nothing', () => {
     const { home, supervisor } = open();
     await supervisor.start([appSpec(home, { name: 'api', namespace: 'shop' })]);
     await eventsOf(supervisor, 'process.started');
-    for (const target of ['ghost', '99', '/api/']) {
+    for (const target of ['ghost', '99']) {
       await expect(supervisor.events({ target })).rejects.toMatchObject({
         code: 'TARGET_NOT_FOUND',
         message: `no process matches '${target}', and no event names it`,
       });
       expect(() => supervisor.followEvents({ target })).toThrow(/no process matches/);
+    }
+    // a typo of a listed app or namespace is named, as every other command's target says it
+    for (const [target, meant] of [
+      ['/api/', 'api'],
+      ['apj', 'api'],
+      ['shpo', 'shop'],
+    ]) {
+      const message = `no process matches '${target}', and no event names it (did you mean '${meant}'?)`;
+      await expect(supervisor.events({ target })).rejects.toMatchObject({
+        code: 'TARGET_NOT_FOUND',
+        message,
+        data: { target, meant },
+      });
+      expect(() => supervisor.followEvents({ target })).toThrow(message);
     }
     // listed now: an empty window is an answer, not an error
     const later = Date.now() + 60_000;

@@ -7,6 +7,7 @@ import {
   type VelosEvent,
 } from '@velos/core';
 import type { ProcessTable } from '../process-table.js';
+import { targetNotFound } from '../targets.js';
 import { createAppEventIntake } from './app-event-intake.js';
 import { createEventBus, type EventBus, type EventSelector } from './event-bus.js';
 import { processEventsOf } from './process-events.js';
@@ -76,12 +77,11 @@ export function createEventControl(options: {
 
   /**
    * The error of a target that selects nothing: it names no process listed now and no event held names
-   * it. A deleted app's events still answer; a misspelt name is told, not answered `[]`.
+   * it. A deleted app's events still answer; a misspelt name is told, not answered `[]`, with the listed
+   * app or namespace it was likely meant to be, as every other command's target says it.
    */
   const refuseUnknown = (target: string): VelosError =>
-    new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}', and no event names it`, {
-      data: { target },
-    });
+    targetNotFound(target, table.records.values(), ', and no event names it');
 
   const appOf = (target: string): { app: string; id?: number } => {
     const records = [...table.records.values()];
