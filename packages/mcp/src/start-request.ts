@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { type AlertRule, type AppSpec, ErrorCodes, isVelosError, namesScriptFile } from '@velos/core';
 import { invalidArgument, type ToolContext } from './tool-kit.js';
 
@@ -90,13 +90,18 @@ function asArgumentError(error: unknown): unknown {
   return invalidArgument(error.message.slice(prefix.length));
 }
 
-/** An existing file (absolute), a command line (kept as is), or a program name left to the daemon. */
+/**
+ * An existing file (absolute), a command line (kept as is), or a program name left to the daemon; a
+ * word naming a file that is not there is refused, with the cwd it was looked for in when relative.
+ */
 function resolveScript(script: string, cwd: string): string {
   const path = resolve(cwd, script);
   if (existsSync(path)) return path;
   if (/\s/.test(script.trim())) return script.trim();
   if (namesScriptFile(script)) {
-    throw invalidArgument(`script not found: ${script} (relative to ${cwd})`);
+    // the base only where it was used: an absolute path is looked for as given
+    const base = isAbsolute(script.trim()) ? '' : ` (relative to ${cwd})`;
+    throw invalidArgument(`script not found: ${script}${base}`);
   }
   return script;
 }

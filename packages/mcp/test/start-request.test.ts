@@ -21,6 +21,17 @@ describe('planStart', () => {
     );
   });
 
+  it('says a missing script as given, with the cwd it was looked for in only when relative', async () => {
+    await expect(planStart({ script: 'gone.js' }, ctx)).rejects.toThrow(
+      `script not found: gone.js (relative to ${dir})`,
+    );
+    const absolute = join(dir, 'nope', 'gone.js');
+    await expect(planStart({ script: absolute }, ctx)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: `script not found: ${absolute}`,
+    });
+  });
+
   it('takes a cwd that is a directory, as the base of a relative script', async () => {
     const { specs } = await planStart({ script: 'app.js', cwd: '.' }, ctx);
     expect(specs[0]?.script).toBe(join(dir, 'app.js'));
