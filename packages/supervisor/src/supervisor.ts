@@ -284,6 +284,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }));
     return { waitingFor };
   };
+  /**
+   * The row of `record` in every answer that lists processes (list, start, stop, restart, reload,
+   * scale, …): with `waitingFor` while its depends_on holds it, so that `--ai` and MCP answers say
+   * `wait` as `list` does. A record no gate holds costs one map lookup.
+   */
+  const infoOf = (record: ProcessRecord): ProcessInfo => {
+    const info = toInfo(record);
+    const held = waitingForOf(record);
+    return held.waitingFor === undefined ? info : { ...info, ...held };
+  };
   const restore = createStateRestore({
     home,
     table,
@@ -529,7 +539,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     await launchApps(groups);
     watchMode.sync();
-    return started.map((record) => toInfo(record));
+    return started.map(infoOf);
   }
 
   /** The running processes of the apps of `specs` (their names locked), stopped for a start that replaces them. */
@@ -574,7 +584,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     // answered once the live table has the new count: a daemon crash right after must not undo it
     await live.flush();
-    return entry.ids.map((id) => toInfo(table.records.get(id)!));
+    return entry.ids.map((id) => infoOf(table.records.get(id)!));
   }
 
   /** `scaleApp` under the app's lock, with `process.scaled` when the count changed. */
@@ -675,7 +685,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       watchMode.sync();
       // answered once the live table says so: a daemon crash right after must not start them again
       await live.flush();
-      return targets.map((record) => toInfo(record));
+      return targets.map(infoOf);
     },
 
     async restart(target, restartOptions) {
@@ -692,7 +702,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         ...running.map(async (record) => restartOne(record).then(() => lifecycle.whenStarted(record))),
       ]);
       watchMode.sync();
-      return targets.map((record) => toInfo(record));
+      return targets.map(infoOf);
     },
 
     async reload(target, reloadOptions) {
@@ -723,7 +733,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         live.touch();
         throw error;
       }
-      return targets.map((record) => toInfo(record));
+      return targets.map(infoOf);
     },
 
     scale: (name, instances) => scaleLocked(name, instances, true),
@@ -736,7 +746,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const targets = selectJobs(table.select(target), target);
       checkTriggerable(targets, gate.unmetOf);
       await Promise.all(targets.map((record) => runOp(record, async () => jobs.trigger(record))));
-      return targets.map((record) => toInfo(record));
+      return targets.map(infoOf);
     },
 
     async delete(target) {
@@ -770,7 +780,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async list() {
       // a process held by its depends_on says for what, as describe does: `velos list` shows it
-      return table.sorted().map((record) => ({ ...toInfo(record), ...waitingForOf(record) }));
+      return table.sorted().map(infoOf);
     },
 
     async describe(target) {
@@ -922,14 +932,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async signal(target, signal) {
       const signalled = signalRecords(table.select(target), signal, target);
       log(`sent ${signal} to ${signalled.map((record) => record.id).join(', ')} (${target})`);
-      return signalled.map((record) => toInfo(record));
+      return signalled.map(infoOf);
     },
 
     async reset(target) {
       const targets = table.select(target);
       resetCounters(targets);
       live.touch();
-      return targets.map((record) => toInfo(record));
+      return targets.map(infoOf);
     },
 
     warnings: () => restore.warnings(),

@@ -49,7 +49,13 @@ describe('depends_on (SUP-12)', () => {
     const supervisor = harness.track(createSupervisor({ home, log: (line) => logLines.push(line) }));
     const readyFile = join(home, 'db-ready');
     const db = readyWhenFile(home, readyFile);
-    await supervisor.start([db, recorder(home, 'api', [{ name: 'db', condition: 'healthy' }])]);
+    const started = await supervisor.start([
+      db,
+      recorder(home, 'api', [{ name: 'db', condition: 'healthy' }]),
+    ]);
+    // the start's own answer says it waits, as list does (`velos start --ai`, MCP process_start)
+    expect(started.find((p) => p.name === 'api')!.waitingFor?.map((w) => w.name)).toEqual(['db']);
+    expect(started.find((p) => p.name === 'db')!.waitingFor).toBeUndefined();
     await waitFor(async () => (await statusOf(supervisor, 'db')) === 'online', { what: 'db online' });
     // online is the spawn: on a loaded machine db's own line comes later
     await waitForStarts(home, ['db']);
@@ -73,6 +79,10 @@ describe('depends_on (SUP-12)', () => {
     const listed = await supervisor.list();
     expect(listed.find((p) => p.name === 'api')!.waitingFor).toEqual(waiting!.waitingFor);
     expect(listed.find((p) => p.name === 'db')!.waitingFor).toBeUndefined();
+    // and so do the other answers that list processes (stop, restart, reload, scale, reset, …)
+    const reset = await supervisor.reset('all');
+    expect(reset.find((p) => p.name === 'api')!.waitingFor).toEqual(waiting!.waitingFor);
+    expect(reset.find((p) => p.name === 'db')!.waitingFor).toBeUndefined();
 
     writeFileSync(readyFile, 'ok');
     await waitFor(async () => (await statusOf(supervisor, 'api')) === 'online', { what: 'api online' });
