@@ -70,7 +70,7 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
     expect(summary.period!.to).toBeGreaterThanOrEqual(summary.period!.from);
 
     const text = (await velosOk(['logs', 'mix', '--summary', '--period', '1h'], { home })).stdout;
-    expect(text).toMatch(/20,000 lines · \d+ templates · health \d+\/100/);
+    expect(text).toMatch(/^last 1h · .*20,000 lines · \d+ templates · health \d+\/100/);
     expect(text).toContain(`top: ${summary.top[0]!.count.toLocaleString('en-US')}× `);
     expect(text).toMatch(/last error [\d:]+: (ERROR |upstream timeout)/);
     expect(text).not.toContain('{"level"');
@@ -89,6 +89,9 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
     expect(ai).toMatchObject({ app: 'mix', per: '1h', n: LINES, h: summary.health });
     expect(ai.top.map((pattern) => pattern.t)).toEqual(summary.top.map((pattern) => pattern.template));
     expect(JSON.stringify(ai).length).toBeLessThan(JSON.stringify(result).length / 2);
+    // without --period every captured line, where log_summary reads 1h: the answer says which
+    const all = await json<{ per?: string; n: number }>(['logs', 'mix', '--summary', '--ai']);
+    expect(all).toMatchObject({ per: 'all', n: LINES });
   });
 
   it('lists patterns, dedupes and reports anomalies, each as text, --json and --ai', async () => {

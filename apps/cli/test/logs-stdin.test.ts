@@ -49,7 +49,7 @@ describe('velos logs - (ENG-8: the log engine on stdin, without a daemon)', () =
     const text = await logs(['--summary']);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^2026-12-01 .*53 lines .* health \d+\/100\n/);
+    expect(text.stdout).toMatch(/^all lines · 2026-12-01 .*53 lines .* health \d+\/100\n/);
     expect(text.stdout).toMatch(/levels: 12 error · 1 warn · 40 info/);
     expect(text.stdout).toMatch(/12× \[error\] .*upstream timeout after <dur>/);
     const ai = JSON.parse((await logs(['--summary', '--ai'])).stdout);

@@ -6,26 +6,29 @@ import { formatDuration } from './units.js';
  * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
  * it: health, lines and events by level, the top templates, the error templates the top leaves out,
  * the last error, anomalies, the last restart and the exits of the period (`ex`); empty parts left
- * out. `periodMs` is the window used (`per`, when one was asked), written as `formatSpanMs` writes
- * it: `300s` and `5m` are both `5m`. Over several apps, each template names its apps (`a`) and `apps`
- * gives each app's lines, events and health.
+ * out. `periodMs` is the window used (`per`), written as `formatSpanMs` writes it: `300s` and `5m`
+ * are both `5m`; `'all'` when every captured line was read (the CLI's default, while `log_summary`'s
+ * is `1h`: each answer says which, so that the two are not compared as alike); left out for a
+ * `--since`/`--until` range. Over several apps, each template names its apps (`a`) and `apps` gives
+ * each app's lines, events and health.
  */
 export function toAiLogSummary(
   result: LogsAnalyzeResult,
-  periodMs: number | undefined,
+  periodMs: number | 'all' | undefined,
   now = Date.now(),
 ): Record<string, unknown> {
   const s = result.summary;
   // one instance of an app whose instances share their files: the summary is of every process's lines
   const shared = result.sharedBy === undefined ? {} : { shared: result.sharedBy };
-  if (!s) return { app: result.app, ...shared, n: 0 };
+  const per = periodMs === undefined ? {} : { per: periodMs === 'all' ? 'all' : formatSpanMs(periodMs) };
+  if (!s) return { app: result.app, ...shared, ...per, n: 0 };
   const ago = (at: number) => formatDuration(Math.max(0, now - at));
   // the error templates the top list leaves out: a rare fatal is never invisible
   const errs = (s.errors ?? []).filter((e) => !s.top.some((p) => p.id === e.id));
   return {
     app: result.app,
     ...shared,
-    ...(periodMs === undefined ? {} : { per: formatSpanMs(periodMs) }),
+    ...per,
     h: s.health,
     n: s.lines,
     ...(Object.keys(s.levels).length > 0 ? { lv: s.levels } : {}),

@@ -231,6 +231,13 @@ describe('toAiLogSummary', () => {
       },
     };
     expect(toAiLogSummary(result, undefined)).toEqual({ app: 'api', h: 100, n: 0, tpl: 0 });
+    // every captured line read (the CLI without --period) says so, as log_summary says its 1h
+    expect(toAiLogSummary(result, 'all')).toEqual({ app: 'api', per: 'all', h: 100, n: 0, tpl: 0 });
+    expect(toAiLogSummary({ ...result, summary: undefined }, 'all')).toEqual({
+      app: 'api',
+      per: 'all',
+      n: 0,
+    });
   });
 
   it('says from when every line was read when the time budget ran out, for the answer and each app', () => {

@@ -151,10 +151,17 @@ async function answer(
   const result = await client.analyzeLogs(request).catch(asFlagError);
   if (ctx.mode === 'json') ctx.printJson(result);
   else if (ctx.mode === 'ai')
-    // the summary the MCP tool log_summary gives; the other views as the engine answers them
-    ctx.printJson(view === 'summary' ? toAiLogSummary(result, request.periodMs) : toAi(result));
+    // the summary the MCP tool log_summary gives (`per` says its window: `all` without --period,
+    // where log_summary's default is 1h); the other views as the engine answers them
+    ctx.printJson(view === 'summary' ? toAiLogSummary(result, summaryWindow(request)) : toAi(result));
   // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
   else ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
+}
+
+/** The window of a summary: its `--period`, `all` with no time bound, none for a `--since`/`--until` range. */
+function summaryWindow(request: LogsAnalyzeRequest): number | 'all' | undefined {
+  if (request.periodMs !== undefined) return request.periodMs;
+  return request.since === undefined && request.until === undefined ? 'all' : undefined;
 }
 
 /**

@@ -1,11 +1,13 @@
-import type {
-  LogAnomalyInfo,
-  LogAppSummaryInfo,
-  LogExitsInfo,
-  LogLevelName,
-  LogPatternInfo,
-  LogSummaryInfo,
-  LogsAnalyzeResult,
+import {
+  formatSpanMs,
+  type LogAnomalyInfo,
+  type LogAppSummaryInfo,
+  type LogExitsInfo,
+  type LogLevelName,
+  type LogPatternInfo,
+  type LogSummaryInfo,
+  type LogsAnalyzeRequest,
+  type LogsAnalyzeResult,
 } from '@velos/core';
 import {
   type Anomaly,
@@ -111,15 +113,19 @@ function toExitsInfo(exits: NonNullable<Summary['exits']>): LogExitsInfo {
   };
 }
 
-/** Fills in the text of an analysis, and cuts its lists to the answer's byte bound (`omitted` says how many). */
+/**
+ * Fills in the text of an analysis, and cuts its lists to the answer's byte bound (`omitted` says how
+ * many). `window` heads a summary's first line: the period asked (`last 1h`) or `all lines`.
+ */
 export function renderAnalysis(
   result: LogsAnalyzeResult,
   hasLiveEngine: boolean,
   budgetMs = 10_000,
   isNewestCut = false,
+  window?: string,
 ): LogsAnalyzeResult {
   const out: string[] = [];
-  if (result.summary) out.push(summaryText(result.summary));
+  if (result.summary) out.push(`${window === undefined ? '' : `${window} · `}${summaryText(result.summary)}`);
   if (result.apps) out.push(appsText(result.apps));
   if (result.patterns) {
     result.patterns = withinBytes(result.patterns, result);
@@ -167,6 +173,15 @@ export function renderAnalysis(
   }
   result.text = out.join('\n');
   return result;
+}
+
+/**
+ * The window a summary covers, said in its text: `last 1h` for a period, `all lines` with no time
+ * bound (the CLI's default, while MCP's log_summary reads the last hour), none for a since/until range.
+ */
+export function summaryWindowText(request: LogsAnalyzeRequest): string | undefined {
+  if (request.periodMs !== undefined) return `last ${formatSpanMs(request.periodMs)}`;
+  return request.since === undefined && request.until === undefined ? 'all lines' : undefined;
 }
 
 /** Why an answer about one instance is about them all: they write one set of files. */

@@ -22,7 +22,14 @@ import { fitEstimates } from './fit-estimates.js';
 import { grepMatches } from './grep-match.js';
 import { compileGrep } from './grep-pattern.js';
 import { pidLineFilter } from './instance-pids.js';
-import { clip, renderAnalysis, toAnomalyInfo, toPatternInfo, toSummaryInfo } from './log-analysis-view.js';
+import {
+  clip,
+  renderAnalysis,
+  summaryWindowText,
+  toAnomalyInfo,
+  toPatternInfo,
+  toSummaryInfo,
+} from './log-analysis-view.js';
 import {
   createChunkBuffers,
   hasStream,
@@ -418,6 +425,7 @@ export async function analyzeLogs(
     apps.every((target) => target.hasLiveEngine),
     budgetMs,
     isNewestCut,
+    request.view === 'summary' ? summaryWindowText(request) : undefined,
   );
 }
 

@@ -256,6 +256,22 @@ describe('analyzeLogs: a template whose lines are not all errors', () => {
   });
 });
 
+describe('analyzeLogs: the window of a summary', () => {
+  it('heads its text with the period asked, or `all lines` without one (log_summary reads 1h)', async () => {
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const target = fileTarget('window', 'win', [`${at} INFO up`, `${at} ERROR down`], []);
+    const all = await analyzeLogs(target, { target: 'win', view: 'summary' });
+    expect(all.text).toMatch(/^all lines · .* · 2 lines · /);
+    const hour = await analyzeLogs(target, { target: 'win', view: 'summary', periodMs: 3_600_000 });
+    expect(hour.text).toMatch(/^last 1h · /);
+    // a --since range is the one asked, not named again
+    const since = await analyzeLogs(target, { target: 'win', view: 'summary', since: Date.now() - 120_000 });
+    expect(since.text).not.toMatch(/^(all lines|last)/);
+    // the other views have no such header
+    expect((await analyzeLogs(target, { target: 'win', view: 'patterns' })).text).not.toContain('all lines');
+  });
+});
+
 describe('analyzeLogs over several apps', () => {
   const noisy = flood(300_000);
   const quiet = fileTarget(
