@@ -8,6 +8,7 @@ import { sharedReads } from './control/shared-reads.js';
 import { registerDashboard } from './http/dashboard.js';
 import { errorResponse } from './http/error-response.js';
 import { registerJsonBody } from './http/json-body.js';
+import { lazySchemaCompilers } from './http/lazy-schema-compilers.js';
 import { registerMcp } from './http/mcp-route.js';
 import { trackPathMethods } from './http/method-not-allowed.js';
 import { answerClientError, answerConnect, answerExpectations } from './http/protocol-errors.js';
@@ -65,6 +66,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       const { status, body } = errorResponse(error);
       void (reply as FastifyReply).code(status).type('application/json').send(body);
     },
+    // ajv and fast-json-stringify load only for a route with a JSON schema (none of the API's)
+    schemaController: lazySchemaCompilers() as never,
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
   answerExpectations(app.server);
