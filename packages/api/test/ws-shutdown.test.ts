@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
+import { parseClientMessage } from '../src/ws/client-messages.js';
 import type { FeedHub } from '../src/ws/feed-hub.js';
 import { WsConnection } from '../src/ws/ws-connection.js';
 import { WEBSOCKET_DEFAULTS } from '../src/ws/ws-options.js';
@@ -34,6 +35,7 @@ function connect(bufferedAmount: number) {
     isAuthDisabled: false,
     log: (line) => lines.push(line),
     onClosed: () => undefined,
+    parse: parseClientMessage,
   }).closeForShutdown();
   return { socket, lines };
 }

@@ -1,16 +1,8 @@
 import { describeSchemaIssue, quoteValue, TARGET_MAX_CHARS, unknownEventKindReason } from '@velos/core';
 import { z } from 'zod';
+import { MAX_BACKLOG_LINES, METRICS_INTERVAL_MS, TOPICS, type Topic } from './topics.js';
 
-/** The topics a client may subscribe to. */
-export const TOPICS = ['processes', 'logs', 'events', 'metrics'] as const;
-
-/** One topic of `TOPICS`. */
-export type Topic = (typeof TOPICS)[number];
-
-/** Most backlog lines a `logs` subscription may ask for. */
-export const MAX_BACKLOG_LINES = 10_000;
-/** Default and least interval of the `metrics` topic, in ms. */
-export const METRICS_INTERVAL_MS = { default: 5000, min: 1000, max: 3_600_000 } as const;
+export { MAX_BACKLOG_LINES, METRICS_INTERVAL_MS, TOPICS, type Topic } from './topics.js';
 
 // as long as the protocol takes (REST's too): a longer one was the daemon's `logs.follow: target: …`, no field
 const target = z.string().min(1).max(TARGET_MAX_CHARS);

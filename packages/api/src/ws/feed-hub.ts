@@ -1,10 +1,11 @@
 import type { VelosControl } from '@velos/core';
-import { METRICS_INTERVAL_MS, type TopicRequest } from './client-messages.js';
+import type { TopicRequest } from './client-messages.js';
 import { EventsFeed, eventsFeedKey } from './events-feed.js';
 import type { Feed, FeedClient } from './feed.js';
 import { LogsFeed, logsFeedKey } from './logs-feed.js';
 import { MetricsFeed, metricsFeedKey } from './metrics-feed.js';
 import { ProcessesFeed } from './processes-feed.js';
+import { METRICS_INTERVAL_MS } from './topics.js';
 import type { WebSocketSettings } from './ws-options.js';
 
 /** The target a `logs` subscription without one follows. */

@@ -1,7 +1,7 @@
 import { ErrorCodes } from '@velos/core';
 import type { RawData, WebSocket } from 'ws';
 import type { ApiScope } from '../options.js';
-import { type ClientMessage, parseClientMessage, type Topic } from './client-messages.js';
+import type { ClientMessage, ParsedMessage, Topic } from './client-messages.js';
 import { encodeMessage, type FeedClient } from './feed.js';
 import type { FeedHub } from './feed-hub.js';
 import { CloseCodes, type WebSocketSettings } from './ws-options.js';
@@ -29,6 +29,8 @@ export interface ConnectionContext {
   log: (line: string) => void;
   /** Called once when the socket is closed. */
   onClosed: (connection: WsConnection) => void;
+  /** Reads one text frame (client-messages.ts's `parseClientMessage`, loaded with zod before the upgrade). */
+  parse: (text: string) => ParsedMessage;
 }
 
 /**
@@ -174,7 +176,7 @@ export class WsConnection implements FeedClient {
       this.close(CloseCodes.TOO_LARGE, 'message too large');
       return;
     }
-    const parsed = parseClientMessage(text);
+    const parsed = this.context.parse(text);
     if (!parsed.ok) {
       this.reject(parsed);
       return;
