@@ -248,6 +248,30 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     expect((await shownLines(page)).every((l) => l.level === 'info')).toBe(true);
   });
 
+  it('draws a busy app’s live lines a few times a second, not once a message', async () => {
+    // ticker sends a message every 50 ms; each drawn alone, the page's renderer never rested
+    await toHash(page, '#/app/ticker');
+    await page.locator('.log-lines .ll').first().waitFor();
+    const draws = await page.evaluate(async () => {
+      const list = document.querySelector('.log-lines')!;
+      let appends = 0;
+      let rows = 0;
+      const observer = new MutationObserver((records) => {
+        const added = records.reduce((n, r) => n + r.addedNodes.length, 0);
+        if (added === 0) return;
+        appends += 1;
+        rows += added;
+      });
+      observer.observe(list, { childList: true });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      observer.disconnect();
+      return { appends, rows };
+    });
+    // ~48 lines in 2 s, drawn in batches of 200 ms (10, a few more if the renderer lags)
+    expect(draws.rows).toBeGreaterThan(20);
+    expect(draws.appends).toBeLessThanOrEqual(14);
+  });
+
   it('shows the lines the server’s level filter raised before a crash at that level, not at their own', async () => {
     const crashLine = async () =>
       (await daemon!.client.searchLogs({ target: 'crashed', level: 'error', limit: 10 })).lines.find((l) =>

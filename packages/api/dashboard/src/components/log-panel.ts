@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
 import { lastCrashExit } from '../crash-exit.js';
 import { formatClock, plural } from '../format.js';
+import { batchLines } from '../line-batch.js';
 import {
   type AppLogRules,
   createLineLeveler,
@@ -134,7 +135,8 @@ export function LogPanel({
       const el = list.current;
       if (!el) return;
       const rows: HTMLElement[] = [];
-      for (const l of raw) {
+      // no row is made only to be dropped at once: a flood draws only the newest KEPT_LINES
+      for (const l of raw.length > KEPT_LINES ? raw.slice(-KEPT_LINES) : raw) {
         // a skip marker is no line of the app: a notice whatever the filters, left out of the levels
         if (l.skipped !== undefined) {
           rows.push(skippedRow(l, showApp));
@@ -161,13 +163,23 @@ export function LogPanel({
       // loading until the backlog's message (sent even when empty): no `0 lines` before it
       setLoading(true);
       let isBacklog = true;
+      // the backlog is drawn at once, the live lines after it in batches
+      const live = batchLines((more) => show(more, false, false), KEPT_LINES);
       void rulesRead.then(() => {
         if (!isLive) return;
-        stop = followLogs(target, FIRST_LINES, (more) => {
+        const unfollow = followLogs(target, FIRST_LINES, (more) => {
+          if (!isBacklog) {
+            live.add(more);
+            return;
+          }
           show(more, false, false);
-          if (isBacklog) setLoading(false);
+          setLoading(false);
           isBacklog = false;
         });
+        stop = () => {
+          unfollow();
+          live.stop();
+        };
       });
       return () => {
         isLive = false;
@@ -182,7 +194,13 @@ export function LogPanel({
         show(lines, isFiltered, true);
         setNote(loadNote);
         setLoading(false);
-        if (isFollowing) stop = followLogs(target, 0, (more) => show(more, false, false));
+        if (!isFollowing) return;
+        const live = batchLines((more) => show(more, false, false), KEPT_LINES);
+        const unfollow = followLogs(target, 0, live.add);
+        stop = () => {
+          unfollow();
+          live.stop();
+        };
       },
       (problem: unknown) => {
         if (!isLive) return;
