@@ -246,6 +246,9 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await toHash(page, '#/app/ticker?q=err');
     await waitFor(async () => (await shownLines(page)).length > 0, 'ticker’s err lines');
     expect((await shownLines(page)).every((l) => l.level === 'info')).toBe(true);
+    // no later test needs payments' live lines, only those in its files: stopped, it stops loading the
+    // daemon (and any page on all apps) with 40 lines a second
+    await daemon!.client.stop('payments');
   });
 
   it('draws a busy app’s live lines a few times a second, not once a message', async () => {
@@ -270,6 +273,8 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     // ~48 lines in 2 s, drawn in batches of 200 ms (10, a few more if the renderer lags)
     expect(draws.rows).toBeGreaterThan(20);
     expect(draws.appends).toBeLessThanOrEqual(14);
+    // the last test that needs ticker's live lines (later ones read its files or name it in events)
+    await daemon!.client.stop('ticker');
   });
 
   it('shows the lines the server’s level filter raised before a crash at that level, not at their own', async () => {
