@@ -15,6 +15,7 @@ import { lastCrashExit } from '../dashboard/src/crash-exit.js';
 import {
   formatAxisTime,
   formatBytes,
+  formatClock,
   formatDuration,
   formatPercent,
   plural,
@@ -413,6 +414,17 @@ describe('dashboard routes, levels and figures', () => {
     expect(formatAxisTime(at(6, 14, 5), null)).toBe(`14:05\n${day(at(6, 14, 5))}`);
     expect(formatAxisTime(at(6, 14, 15), at(6, 14, 5))).toBe('14:15');
     expect(formatAxisTime(at(7, 0, 0), at(6, 21, 0))).toBe(`00:00\n${day(at(7, 0, 0))}`);
+  });
+
+  it('stamps log rows on the 24-hour clock from midnight, fast enough for a flood of rows (it said 24:00:07)', () => {
+    const today = new Date();
+    expect(formatClock(new Date(today).setHours(0, 0, 7, 0))).toBe('00:00:07');
+    expect(formatClock(new Date(today).setHours(14, 3, 27, 0))).toBe('14:03:27');
+    expect(formatClock(new Date(2020, 2, 3, 0, 5, 9).getTime())).toBe('Mar 3 00:05');
+    // each row's time: a formatter made per call took ~0.25 ms (5 s for 20,000 rows), one made once ~1 µs
+    const started = performance.now();
+    for (let i = 0; i < 20_000; i++) formatClock(NOW + i * 1000);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("shows a config table in velos.toml's inline form, not as JSON", () => {
