@@ -23,6 +23,8 @@ import { afterAll, beforeAll } from 'vitest';
 
 export {
   FIXTURES,
+  /** Codes of the harness's own errors (`HOME_CLOSED`: a start on a home whose teardown has begun). */
+  HARNESS_ERROR_CODES,
   REPO_ROOT,
   rssFallenToMb,
   rssMb,

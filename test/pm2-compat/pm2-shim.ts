@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CliResult, killChild, type ListRow, listState, REPO_ROOT, waitFor } from '../e2e/helpers.js';
+import {
+  type CliResult,
+  homeEnv,
+  killChild,
+  type ListRow,
+  listState,
+  REPO_ROOT,
+  trackHomeChild,
+  waitFor,
+} from '../e2e/helpers.js';
 import { type Pm2Description, parsePm2List } from './pm2-jlist-shape.js';
 
 /** The directory of the `pm2` shim (a `pm2` that runs apps/cli/bin/velos.js with the same arguments). */
@@ -12,15 +21,21 @@ export const PM2_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtu
 /**
  * Runs a shell script (bash -eu -o pipefail) the way a deploy script runs: `pm2` first in PATH is the
  * shim, VELOS_HOME is the test's home, the cwd the fixtures; never throws on a non-zero exit.
+ * Like the helpers' own starts it throws `HOME_CLOSED` once the home's teardown has begun, and the
+ * home's teardown kills the script by PID: a test body that outlived its timeout starts no `pm2 start`
+ * (a daemon and its apps) on a home already cleaned, and one in flight is stopped even while it is
+ * still between fork and exec, when nothing in /proc names the home yet.
  */
 export function runScript(script: string, home: string, timeoutMs = 60_000): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
+    const env = homeEnv(home, { PATH: `${SHIM_DIR}${delimiter}${process.env.PATH ?? ''}` });
     const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
       cwd: PM2_FIXTURES,
-      env: { ...process.env, PATH: `${SHIM_DIR}${delimiter}${process.env.PATH ?? ''}`, VELOS_HOME: home },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    trackHomeChild(child, home);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,6 +1,14 @@
 import { createClient } from '@velos/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, listState, waitFor } from '../e2e/helpers.js';
+import {
+  cleanupHome,
+  cleanupHomes,
+  createHome,
+  HARNESS_ERROR_CODES,
+  homeProcesses,
+  listState,
+  waitFor,
+} from '../e2e/helpers.js';
 import { allOnline, jlistWhen, pm2, runScript } from './pm2-shim.js';
 
 afterEach(cleanupHomes);
@@ -138,5 +146,21 @@ describe('a pm2 executable that runs velos', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       "velos: no process matches 'apii' (did you mean 'api'?)",
     ]);
+  });
+
+  // A test body that outlived its timeout goes on while vitest tears its home down (and, in a worker
+  // that runs the next file, long after): its scripts must neither outlive the teardown nor start later.
+  it('stops by PID a script in flight when the home is torn down, and refuses one started after', async () => {
+    const home = createHome();
+    const inFlight = runScript('sleep 300', home);
+    await waitFor(() => homeProcesses(home).some((p) => p.cmdline.join(' ') === 'sleep 300'), {
+      message: 'the script',
+    });
+    await cleanupHome(home);
+    expect((await inFlight).signal).toBe('SIGKILL');
+    expect(homeProcesses(home)).toEqual([]);
+    await expect(pm2(['start', 'app.js'], home)).rejects.toMatchObject({
+      code: HARNESS_ERROR_CODES.HOME_CLOSED,
+    });
   });
 });
