@@ -269,14 +269,28 @@ describe('the logs of one instance of a cluster app', () => {
 
 describe('process_scale', () => {
   it('answers an added instance that crashes at once with its exit and err tail, not on', async () => {
-    // a fork app on a fixed port: its second instance finds the port taken by the first
+    // a fork app on a fixed port: its second instance finds the port taken by the first. The answer
+    // waits for an added instance's min_uptime, counted from its spawn: with the default 1 s a loaded
+    // machine had not yet run the second's Node to its failed listen (answered `on`, as promised), so
+    // the app asks for the 3 s the answer waits at most; and the scale waits for the first to listen.
     const port = await freePort();
-    const [first] = await ok<(Row & { exit?: unknown })[]>('process_start', {
-      script: 'server.js',
-      name: 'fixed-port',
-      env: { PORT: String(port) },
-    });
+    const config = join(home, 'fixed-port.toml');
+    writeFileSync(
+      config,
+      [
+        '[[apps]]',
+        'name = "fixed-port"',
+        `script = ${JSON.stringify(join(FIXTURES, 'server.js'))}`,
+        'min_uptime = "3s"',
+        `env = { PORT = "${port}" }`,
+        '',
+      ].join('\n'),
+    );
+    const [first] = await ok<(Row & { exit?: unknown })[]>('process_start', { config });
     expect(first).toMatchObject({ n: 'fixed-port', s: 'on' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, {
+      message: 'the first instance listening',
+    });
     const rows = await ok<(Row & { exit?: { why: string }; tail?: string[] })[]>('process_scale', {
       name: 'fixed-port',
       instances: 2,
