@@ -226,7 +226,9 @@ describe('velos start (SUP-2)', () => {
     const home = shared();
     // The child is busy for 40 ms of CPU in every ~100 ms (~40 % of a core, ~30 % on a loaded machine):
     // the figure needs two samples 2 s apart after the scan that finds the child, and a child busy all
-    // along burned a core for those ~4 s.
+    // along burned a core for those ~4 s. The shell only waits for its child (its own figure is 0 %), so
+    // any 5 % is the child's: at a load of 30-40 on 2 cores the child got too little of a core to show
+    // the 20 % this asked for, and the test timed out.
     const child = `node -e "${DUTY_CYCLE_SCRIPT}"`;
     await velosOk(['start', `${child}; exit 0`, '--name', 'burner'], { home });
     await waitForStatus(home, 'burner', 'online');
@@ -234,9 +236,9 @@ describe('velos start (SUP-2)', () => {
       const row = await waitFor(
         async () => {
           const r = (await rowsNamed(home, 'burner'))[0];
-          return r && r.cpu >= 20 ? r : undefined;
+          return r && r.cpu >= 5 ? r : undefined;
         },
-        { timeoutMs: 20_000, message: 'cpu >= 20%' },
+        { timeoutMs: 20_000, message: 'cpu >= 5%' },
       );
       expect(row.cpu).toBeLessThanOrEqual(220);
       expect(row.memory).toBeGreaterThan(1024 * 1024);
