@@ -204,6 +204,17 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     // exit 0, and left them running unseen): it starts a daemon, which re-adopts them, and kills it
     await withClient(home, (client) => client.restart('saved'));
     const again = await onlineRow(home, 'saved');
+    // the run entry is written just after the answer (off the spawn path): a crash before it lands
+    // leaves an unregistered process, which the next daemon stops as a stray instead of re-adopting
+    await waitFor(
+      () =>
+        readLines(join(home, 'run', '0.json'))
+          .join('')
+          .includes(`"pid":${again.pid},`),
+      {
+        message: `run/0.json to name the restarted pid ${again.pid}`,
+      },
+    );
     await killDaemon(home);
     const killed = await velosOk(['kill'], { home });
     expect(killed.stderr).toMatch(/re-adopted saved \(id 0, pid \d+\)/);
