@@ -266,6 +266,7 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
         rows += added;
       });
       observer.observe(list, { childList: true });
+      // a rate is counted over a window: 2 s of ticker's lines (nothing to poll for)
       await new Promise((resolve) => setTimeout(resolve, 2000));
       observer.disconnect();
       return { appends, rows };

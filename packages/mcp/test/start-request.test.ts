@@ -53,6 +53,9 @@ describe('planStart', () => {
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^name: expected 1-100 letters or digits .*, got "bad\/name"$/),
     });
-    await expect(planStart({ script: 'app.js', env: { A: 'x' }, instances: 2 }, ctx)).resolves.toBeTruthy();
+    // the same arguments, valid, plan the app they describe
+    const { specs } = await planStart({ script: 'app.js', env: { A: 'x' }, instances: 2 }, ctx);
+    expect(specs).toHaveLength(1);
+    expect(specs[0]).toMatchObject({ instances: 2, env: { A: 'x' } });
   });
 });
