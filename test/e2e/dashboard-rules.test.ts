@@ -101,6 +101,12 @@ describe.skipIf(!hasChromium)('the dashboard’s log panel and changed log_rules
     await page.goto(`${url}/#/app/ruled`);
     await page.fill('#token', admin);
     await page.click('button[type=submit]');
+    // the plain tail is the socket's once the connection is live: the panel reads it again then (rows
+    // drawn from REST before are replaced, not restyled), in an effect run after the next paint
+    await page.locator('.conn', { hasText: 'live' }).waitFor();
+    await page.evaluate(
+      'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))))',
+    );
     await waitForLevels(page, FIRST_LEVELS, 'the first rules');
     // a page that loads again would lose these marks (evaluated in the page: this file has no DOM types)
     await page.evaluate('window.stayed = true');
