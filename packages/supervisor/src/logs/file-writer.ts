@@ -25,6 +25,7 @@ import {
   copyPosition,
   countWritten,
   type FilePosition,
+  MAX_COUNTED_ROTATIONS,
   MAX_KNOWN_ROTATIONS,
   startPosition,
   type WriterPosition,
@@ -154,7 +155,10 @@ export class FileWriter {
       onPruned: (deleted) => {
         const position = this.#position;
         if (position.earlierIn !== null && deleted.includes(position.earlierIn)) position.earlierIn = null;
-        position.earlier = position.earlier.filter((file) => !deleted.includes(file.path));
+        const kept = position.earlier.filter((file) => !deleted.includes(file.path));
+        // pruned oldest first: the files rotated before one that was are gone too
+        if (kept.length < position.earlier.length) position.forgotten = [];
+        position.earlier = kept;
       },
     });
     let stats: Stats;
@@ -537,7 +541,12 @@ export class FileWriter {
     this.#index?.rotated(target, position.endOffset);
     if (position.previous !== null) {
       position.earlier.unshift(position.previous);
-      position.earlier.length = Math.min(position.earlier.length, MAX_KNOWN_ROTATIONS);
+      const dropped = position.earlier.length > MAX_KNOWN_ROTATIONS ? position.earlier.pop() : undefined;
+      // past the paths kept, the lines only: a tail finds the file on disk by the order of the names
+      if (dropped !== undefined) {
+        position.forgotten.unshift(dropped.lines.out + dropped.lines.err);
+        position.forgotten.length = Math.min(position.forgotten.length, MAX_COUNTED_ROTATIONS);
+      }
     }
     position.previous = { path: target, lines: position.inFile };
     // lines this writer did not write went with the file
@@ -566,6 +575,7 @@ export class FileWriter {
       this.#position.inFile = { out: 0, err: 0 };
       this.#position.previous = null;
       this.#position.earlier = [];
+      this.#position.forgotten = [];
       if (this.#position.earlierIn === this.path) this.#position.earlierIn = null;
     }
     // bytes this writer did not write: a file made anew by someone else, or appended to

@@ -326,6 +326,7 @@ class Pipeline implements LogPipeline {
         fileLines: sum(position.inFile),
         previous: position.previous && { path: position.previous.path, lines: sum(position.previous.lines) },
         earlier: position.earlier.map((file) => ({ path: file.path, lines: sum(file.lines) })),
+        forgotten: position.forgotten,
         takenAt: Date.now(),
         earlierIn: position.earlierIn,
       };

@@ -56,6 +56,19 @@ export async function listRotated(path: string): Promise<RotatedFile[]> {
 }
 
 /**
+ * The rotated sibling of `path` rotated `depth` rotations before `newer` (0: the one just before it),
+ * by the order of the names on disk, as it is now (its `.gz` once compressed); null when `newer` is
+ * not there or nothing that old is (pruned).
+ */
+export async function rotatedBefore(path: string, newer: string, depth: number): Promise<string | null> {
+  const plain = (name: string) => (name.endsWith('.gz') ? name.slice(0, -3) : name);
+  const files = await listRotated(path);
+  const at = files.findIndex((file) => plain(file.path) === plain(newer));
+  if (at === -1) return null;
+  return files[at + 1 + depth]?.path ?? null;
+}
+
+/**
  * The rotated siblings of `path` (as `listRotated`) and the time indexes of rotated files that are
  * no longer there (`orphanIndexes`, full paths).
  */

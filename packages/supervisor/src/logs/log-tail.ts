@@ -2,6 +2,7 @@ import type { LogLine, LogStreamFilter } from '@velos/core';
 import { type LineBatch, type LogStream, lastLines } from './line-batch.js';
 import type { LineDecoder } from './line-format.js';
 import { logLineBytes } from './log-line-bytes.js';
+import { rotatedBefore } from './log-rotation.js';
 import { type Budget, type CutPoint, type Ordered, readFileLines, spend } from './log-tail-files.js';
 import { countLinesBackwards } from './read-lines-backwards.js';
 
@@ -26,6 +27,8 @@ export interface TailFile {
   previous: { path: string; lines: number } | null;
   /** The files rotated before `previous`, newest first, and how many lines went to each (see `WriterPosition.earlier`). */
   earlier?: { path: string; lines: number }[];
+  /** The lines of the files rotated before those of `earlier`, newest first (see `WriterPosition.forgotten`). */
+  forgotten?: number[];
   /** Epoch ms of the snapshot: without `previous`, rotated files named later than this are newer than the snapshot. */
   takenAt?: number;
   /** See `WriterPosition.earlierIn`: where lines no ring of this daemon held, which may be of any process, are. */
@@ -128,7 +131,7 @@ export async function tailLines(
 ): Promise<TailResult> {
   if (!(count > 0)) return { lines: [], omittedLines: 0, cutFiles: [] };
   if (snapshot.sources.length < snapshot.writers)
-    return sharersTail(snapshot, count, filter, maxBytes, withBytes);
+    return await sharersTail(snapshot, count, filter, maxBytes, withBytes);
   const keepBytes = withBytes && !snapshot.hasStreamInFile;
   if (snapshot.merged) {
     const accept = (stream: LogStream) => filter === 'all' || stream === filter;
@@ -176,13 +179,13 @@ export async function tailLines(
  * theirs. `unattributed` names the files when the rings held fewer lines than asked for and the files
  * may hold older ones of theirs: a ring evicted some, or the files held lines before this daemon's.
  */
-function sharersTail(
+async function sharersTail(
   snapshot: TailSnapshot,
   count: number,
   filter: LogStreamFilter,
   maxBytes: number,
   withBytes: boolean,
-): TailResult {
+): Promise<TailResult> {
   const budget: Budget = { left: maxBytes, isCut: false };
   const accept = (stream: LogStream) => filter === 'all' || stream === filter;
   const batches: RingBatch[] = [];
@@ -208,7 +211,9 @@ function sharersTail(
     const paths: string[] = [];
     for (const stream of streams) {
       const file = snapshot.files[stream];
-      const evicted = isRingWhole ? null : evictedIn(file, oldestSeq(batches, snapshot.merged, stream, file));
+      const evicted = isRingWhole
+        ? null
+        : await evictedIn(file, oldestSeq(batches, snapshot.merged, stream, file));
       for (const path of [evicted, file.earlierIn ?? null])
         if (path !== null && !paths.includes(path)) paths.push(path);
     }
@@ -228,23 +233,27 @@ function oldestSeq(batches: RingBatch[], merged: boolean, stream: LogStream, fil
 /**
  * Where the newest of the lines that rings evicted (or never held) are, when the ring lines start at
  * `oldest`: the current file when it holds lines written before that one, else the newest rotated file
- * that does (counting back through the rotations the writer knows of; past them, the oldest of these),
- * else none.
+ * that does (counting back through the rotations the writer knows of: by path, then past those by
+ * their lines only, found on disk by the order of the names), else none (pruned since).
  */
-function evictedIn(file: TailFile, oldest: number): string | null {
+async function evictedIn(file: TailFile, oldest: number): Promise<string | null> {
   // lines a failed write lost count as settled, never as the file's: this errs toward the current file
   const currentFirst = file.settledLines - file.fileLines;
   if (file.fileLines > 0 && currentFirst < oldest) return file.path;
   if (file.previous === null) return null;
   // back through the rotated files, newest first, to the one that starts before the oldest ring line
   let first = currentFirst;
-  let holder = file.previous.path;
-  for (const rotated of [file.previous, ...(file.earlier ?? [])]) {
-    holder = rotated.path;
+  const known = [file.previous, ...(file.earlier ?? [])];
+  for (const rotated of known) {
     first -= rotated.lines;
-    if (first < oldest) break;
+    if (first < oldest) return rotated.path;
   }
-  return holder;
+  const forgotten = file.forgotten ?? [];
+  for (let depth = 0; depth < forgotten.length; depth += 1) {
+    first -= forgotten[depth]!;
+    if (first < oldest) return rotatedBefore(file.path, known.at(-1)!.path, depth);
+  }
+  return null;
 }
 
 function unknownCut(path: string): CutPoint {

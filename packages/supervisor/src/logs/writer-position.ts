@@ -17,6 +17,12 @@ export interface WriterPosition {
    */
   earlier: { path: string; lines: Record<LogStream, number> }[];
   /**
+   * The lines of the files rotated before those of `earlier` (past `MAX_KNOWN_ROTATIONS`), newest first,
+   * at most `MAX_COUNTED_ROTATIONS`: their paths are not kept, a tail finds them on disk by the order
+   * of the rotated names (see `rotatedBefore`). Emptied once a file of `earlier` is pruned (these are older).
+   */
+  forgotten: number[];
+  /**
    * The file that holds the newest of the lines this writer did not write (an earlier daemon's, which
    * the file held when opened, or another process's appended to it): this file's path, or the rotated
    * file they went to since (its `.gz` once compressed); null when there are none, or no longer (a
@@ -38,6 +44,9 @@ export interface WriterPosition {
 /** The most rotated files before `previous` a position keeps (`earlier`). */
 export const MAX_KNOWN_ROTATIONS = 64;
 
+/** The most rotated files before `earlier` a position counts the lines of (`forgotten`): `log_retain`'s maximum. */
+export const MAX_COUNTED_ROTATIONS = 1000;
+
 /** The line counters of a position, in the sequence numbers of the lines accepted by the writer. */
 export type LineCounters = Pick<WriterPosition, 'acceptedLines' | 'settledLines' | 'writtenFrom'>;
 
@@ -52,6 +61,7 @@ export function startPosition(endOffset: number, path: string): FilePosition {
     inFile: { out: 0, err: 0 },
     previous: null,
     earlier: [],
+    forgotten: [],
     earlierIn: endOffset > 0 ? path : null,
   };
 }
@@ -64,7 +74,7 @@ export function countWritten(position: FilePosition, stream: LogStream, lines: n
 
 /** A copy of `position` with the line counters, sharing nothing with it. */
 export function copyPosition(position: FilePosition, counters: LineCounters): WriterPosition {
-  const { endOffset, written, inFile, previous, earlier, earlierIn } = position;
+  const { endOffset, written, inFile, previous, earlier, forgotten, earlierIn } = position;
   return {
     endOffset,
     earlierIn,
@@ -72,6 +82,7 @@ export function copyPosition(position: FilePosition, counters: LineCounters): Wr
     inFile: { ...inFile },
     previous: previous && { path: previous.path, lines: { ...previous.lines } },
     earlier: earlier.map((file) => ({ path: file.path, lines: { ...file.lines } })),
+    forgotten: forgotten.slice(),
     acceptedLines: counters.acceptedLines,
     settledLines: counters.settledLines,
     writtenFrom: counters.writtenFrom,

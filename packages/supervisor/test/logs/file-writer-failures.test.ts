@@ -122,6 +122,7 @@ describe('FileWriter on a disk that fills up in the middle of a write', () => {
       inFile: { out: 5, err: 0 },
       previous: null,
       earlier: [],
+      forgotten: [],
       earlierIn: null,
       acceptedLines: 7,
       settledLines: 7,
