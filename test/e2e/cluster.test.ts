@@ -14,6 +14,7 @@ import {
   readLines,
   rowsNamed,
   sharedHome,
+  startApps,
   velos,
   velosOk,
   waitFor,
@@ -36,6 +37,25 @@ function get(port: number, agent: Agent | false): Promise<number> {
         if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
         else resolve((JSON.parse(body) as { pid: number }).pid);
       });
+      res.on('error', reject);
+    });
+    req.once('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('request timed out')));
+    req.end();
+  });
+}
+
+/** One GET: its status and the answering pid; rejects on a transport error (a refused or reset connection). */
+function answer(port: number, agent: Agent | false): Promise<{ status: number; pid: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, pid: (JSON.parse(body) as { pid: number }).pid }),
+      );
       res.on('error', reject);
     });
     req.once('error', reject);
@@ -174,6 +194,90 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
     ).toBe(true);
     // the env of the failed reload is not kept: a later restart or crash runs as the old workers do
     expect((await velosOk(['env', 'slow'], { home })).stdout).not.toMatch(/EXIT_BEFORE_LISTEN/);
+  });
+
+  it('reloads an app with a readiness probe once the probe passes on the new worker: the old one serves meanwhile', async () => {
+    const home = shared();
+    const port = await freePort();
+    // every worker answers 503 (its /ready too) for 1 s after it listens
+    await startApps(home, [
+      {
+        script: 'fixtures/cluster-server.js',
+        name: 'warm',
+        exec_mode: 'cluster',
+        instances: 1,
+        env: { PORT: String(port), WARMUP_MS: '1000' },
+        readiness_probe: { http: `http://127.0.0.1:${port}/ready`, interval: 200 },
+      },
+    ]);
+    const [before] = await waitOnline(home, 'warm', 1);
+    await waitFor(() => get(port, false).catch(() => false), { message: `port ${port} serving` });
+
+    // two clients, one keep-alive, one not, until the reload answered
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const answers: { status: number; pid: number }[] = [];
+    const failures: string[] = [];
+    let isReloading = true;
+    const clients = [agent, false as const].map(async (via) => {
+      while (isReloading) {
+        await answer(port, via).then(
+          (got) => answers.push(got),
+          (error: Error) => failures.push(error.message),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    });
+    await velosOk(['reload', 'warm'], { home });
+    isReloading = false;
+    await Promise.all(clients);
+    agent.destroy();
+
+    // no connection refused or reset: every request was answered
+    expect(failures).toEqual([]);
+    const [after] = await clusterRows(home, 'warm');
+    expect([after?.status, after?.restarts, after?.lastExitReason]).toEqual(['online', 1, 'reload']);
+    expect(after?.pid).not.toBe(before?.pid);
+    // node:cluster gives the new worker its share of connections once it listens (503s while it warms
+    // up), but the old one is stopped only once the probe passed on the new one: it goes on answering
+    // (with the listening gate it was disconnected at the new worker's first answer, and all were 503s)
+    const firstWarming = answers.findIndex((got) => got.pid === after?.pid);
+    expect(answers[firstWarming]?.status).toBe(503);
+    const oldAfter = answers.slice(firstWarming).filter((got) => got.pid === before?.pid);
+    expect(oldAfter.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(oldAfter.map((got) => got.status))).toEqual(new Set([200]));
+    await waitFor(() => !isAlive(before!.pid!), { message: 'the old worker stopped' });
+  });
+
+  it('fails the reload of a new worker that never passes its readiness probe, keeping the old worker serving', async () => {
+    const home = shared();
+    const port = await freePort();
+    await startApps(home, [
+      {
+        script: 'fixtures/cluster-server.js',
+        name: 'never',
+        exec_mode: 'cluster',
+        instances: 1,
+        listen_timeout: 1000,
+        env: { PORT: String(port) },
+        readiness_probe: { http: `http://127.0.0.1:${port}/ready`, interval: 200 },
+      },
+    ]);
+    const [before] = await waitOnline(home, 'never', 1);
+    await waitFor(() => get(port, false).catch(() => false), { message: `port ${port} serving` });
+
+    const result = await velos(['reload', 'never', '--update-env'], { home, env: { WARMUP: 'never' } });
+    expect(result.code).not.toBe(0);
+    const line = result.stderr.trim();
+    expect(line).toMatch(
+      /^velos: reload of never: process \d+ \(instance 0\): the new worker \(pid (\d+)\) was not ready within listen_timeout 1000 ms \(readiness probe: HTTP 503\); the old worker \(pid \d+\) keeps running$/,
+    );
+    expect(line).toContain(`the old worker (pid ${before?.pid}) keeps running`);
+    const candidate = Number(/new worker \(pid (\d+)\)/.exec(line)?.[1]);
+    await waitFor(() => !isAlive(candidate), { message: 'the new worker stopped' });
+    expect((await clusterRows(home, 'never')).map((row) => [row.pid, row.status, row.restarts])).toEqual([
+      [before?.pid, 'online', 0],
+    ]);
+    expect(await get(port, false)).toBe(before?.pid);
   });
 
   it('refuses scale and config set of a target selecting several apps on one line, nothing changed', async () => {

@@ -11,6 +11,7 @@ import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js'
 import { ClusterPrimary } from './cluster-primary.js';
 import { clusterCommand } from './exec-mode.js';
 import type { PrimaryLink, PrimaryNode } from './primary-link.js';
+import { PROBE_PORT_ENV } from './worker-probe-door.js';
 import {
   type CandidateFailure,
   drainWorker,
@@ -67,7 +68,7 @@ export class ClusterHost {
     this.#preload = pathToFileURL(primaryPath).href;
     this.#reload = {
       slots: this.#slots,
-      fork: (record, purpose) => this.#fork(record, purpose),
+      fork: (record, purpose, probePort) => this.#fork(record, purpose, probePort),
       send: (message) => this.#send(message),
       log: hooks.log,
     };
@@ -193,7 +194,7 @@ export class ClusterHost {
     return this.#primary.close();
   }
 
-  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose']): LiveSlot | null {
+  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], probePort?: number): LiveSlot | null {
     const spec = record.app.spec;
     const command = clusterCommand(spec);
     const link = this.#primary.ensure();
@@ -202,6 +203,7 @@ export class ClusterHost {
     const key = this.#nextKey++;
     const slot = this.#slots.add(key, record, purpose, this.#slots.freeLane(record.id));
     const env = this.#primary.withHome(instanceEnv(spec, record));
+    if (probePort !== undefined) env[PROBE_PORT_ENV] = String(probePort);
     openWorkerStdio(this.runDir, record.id, slot.lane, this.hooks.log).then((stdio) => {
       if (this.#slots.get(key) !== slot || this.#primary.link !== link) {
         // stopped, or the primary died, while the FIFOs were made
@@ -247,6 +249,9 @@ export class ClusterHost {
         break;
       case 'ready':
         slot.isReady = true;
+        break;
+      case 'probe-door':
+        slot.probeDoor = message.port;
         break;
       case 'event':
         this.hooks.onAppMessage?.(slot.record, message.event);

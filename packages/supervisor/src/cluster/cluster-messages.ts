@@ -96,6 +96,8 @@ export type FromPrimary =
   | { t: 'booted'; key: number; pid: number }
   | { t: 'listening'; key: number; pid: number; address: string }
   | { t: 'ready'; key: number; pid: number }
+  /** A reload's new worker opened its probe door: a loopback port that only it serves (`worker-probe-door.ts`). */
+  | { t: 'probe-door'; key: number; pid: number; port: number }
   | { t: 'event'; key: number; pid: number; event: Record<string, unknown> }
   | { t: 'disconnected'; key: number; pid: number }
   | { t: 'exit'; key: number; pid: number; code: number | null; signal: string | null }

@@ -79,7 +79,9 @@ export function createClusterRunner(hooks: RunnerHooks): ClusterRunner {
           // deleted meanwhile: its pipeline is closed
         }
         hooks.log(message);
-        throw new VelosError(ErrorCodes.SPAWN_FAILED, message, {
+        // TIMEOUT, as a fork-mode reload whose restarted process is not ready in time
+        const code = candidate.code === 'TIMEOUT' ? ErrorCodes.TIMEOUT : ErrorCodes.SPAWN_FAILED;
+        throw new VelosError(code, message, {
           data: { id: record.id, name: record.app.spec.name, pid: old.pid },
         });
       }

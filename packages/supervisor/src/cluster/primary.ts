@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { ForkMessage, FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { LineChannel } from './line-channel.js';
 import { installWorkerDrain } from './worker-drain.js';
+import { installProbeDoor, isProbeDoorMessage } from './worker-probe-door.js';
 
 /** Workers still alive after a shutdown get SIGKILL this long after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -29,8 +30,10 @@ const self = import.meta.url;
 /** The Node running this primary (workers run the one the daemon names). */
 const ownExecPath = process.execPath;
 
-if (cluster.isWorker) installWorkerDrain();
-else if (isRunAsProgram()) runPrimary();
+if (cluster.isWorker) {
+  installWorkerDrain();
+  installProbeDoor();
+} else if (isRunAsProgram()) runPrimary();
 // else preloaded into a process an app's worker forked: child_process.fork() passes the worker's
 // execArgv (this `--import`) on, and that child of the app's is neither a primary nor a worker
 
@@ -183,6 +186,7 @@ function fork(message: ForkMessage): void {
   });
   worker.on('message', (data: unknown) => {
     if (data === 'ready') send({ t: 'ready', key, pid });
+    else if (isProbeDoorMessage(data)) send({ t: 'probe-door', key, pid, port: data.velos_probe_door });
     else if (isAppEvent(data)) send({ t: 'event', key, pid, event: data });
   });
   worker.on('disconnect', () => {

@@ -1,52 +1,90 @@
+import type { AppSpec, ProbeSpec } from '@velos/core';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
 import { stopTree } from '../tree-stop.js';
 import type { ToPrimary } from './cluster-messages.js';
 import { type LiveSlot, rootTicks, type WorkerSlot, type WorkerSlots } from './worker-slots.js';
 
-/** Why a reload's new worker was not adopted. */
+/** Why a reload's new worker was not adopted; `TIMEOUT` when it ran but was not ready in time. */
 export interface CandidateFailure {
   reason: string;
+  code?: 'TIMEOUT';
 }
 
 /** What a reload needs of its cluster host. */
 export interface ReloadHost {
   readonly slots: WorkerSlots;
-  /** Forks a worker for `record` through the primary; null when there is no primary. */
-  fork(record: ProcessRecord, purpose: WorkerSlot['purpose']): LiveSlot | null;
+  /**
+   * Forks a worker for `record` through the primary (with `probePort`, one that opens its probe door once
+   * it listens there); null when there is no primary.
+   */
+  fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], probePort?: number): LiveSlot | null;
   send(message: ToPrimary): void;
   log(line: string): void;
 }
 
 /**
- * Forks a reload's new worker for `record` and waits until it listens (or says ready with
- * `wait_ready`); past `listen_timeout` it is taken as ready, as PM2 takes it. One that exits first is stopped.
+ * Forks a reload's new worker for `record` and waits until it is ready: with a readiness probe (or a
+ * liveness probe alone, as a fork-mode reload), once the probe passes on that worker (after its 'ready'
+ * with `wait_ready`), within `listen_timeout`, else it is stopped and the reload fails with TIMEOUT;
+ * without a probe, once it listens (or says ready with `wait_ready`), and past `listen_timeout` it is
+ * taken as ready, as PM2 takes it. One that exits first is stopped.
  */
 export async function startCandidate(
   host: ReloadHost,
   record: ProcessRecord,
 ): Promise<WorkerSlot | CandidateFailure> {
   const spec = record.app.spec;
-  const slot = host.fork(record, 'candidate');
+  const gate = gateProbe(spec);
+  // the probe's code loads with the first reload of an app that has one
+  const prober = gate ? await import('./candidate-probe.js') : null;
+  const probePort = gate && prober ? prober.probedPort(gate.probe, spec, record.instance) : null;
+  const slot = host.fork(record, 'candidate', probePort ?? undefined);
   if (!slot) return { reason: 'the cluster primary could not be started' };
-  const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
-  const outcome = await host.slots.wait(
-    slot,
-    (s) => (s.hasExited ? 'exited' : (spec.waitReady ? s.isReady : s.isListening) ? 'ready' : null),
-    spec.listenTimeoutMs,
-  );
-  if (outcome === 'ready') return slot;
-  if (outcome === 'timeout' && slot.run !== null && !slot.hasExited) {
-    // a worker that never listens (a queue consumer) can still be reloaded, as PM2 reloads it
-    host.log(
-      `process ${record.id} (${spec.name}): the new worker (pid ${slot.pid}) was not ${signal} within listen_timeout ${spec.listenTimeoutMs} ms: taken as ready`,
+  if (!gate || spec.waitReady) {
+    const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
+    const outcome = await host.slots.wait(
+      slot,
+      (s) => (s.hasExited ? 'exited' : (spec.waitReady ? s.isReady : s.isListening) ? 'ready' : null),
+      spec.listenTimeoutMs,
     );
-    return slot;
+    if (outcome === 'timeout' && slot.run !== null && !slot.hasExited) {
+      // a worker that never listens (a queue consumer) can still be reloaded, as PM2 reloads it
+      host.log(
+        `process ${record.id} (${spec.name}): the new worker (pid ${slot.pid}) was not ${signal} within listen_timeout ${spec.listenTimeoutMs} ms: taken as ready`,
+      );
+    } else if (outcome !== 'ready') {
+      await stopWorker(host.slots, slot);
+      if (slot.failure) return { reason: `the new worker could not start: ${slot.failure}` };
+      if (outcome === 'exited')
+        return { reason: `the new worker (pid ${slot.pid}) exited before it was ${signal}` };
+      return { reason: `the new worker was not forked within listen_timeout ${spec.listenTimeoutMs} ms` };
+    }
   }
+  if (!gate || !prober) return slot;
+  const deadline = Date.now() + spec.listenTimeoutMs;
+  const probed = await prober.probeCandidate(host.slots, slot, gate.probe, record, deadline);
+  if (probed.outcome === 'ready') return slot;
   await stopWorker(host.slots, slot);
+  const why = probed.reason === null ? '' : ` (${gate.name} probe: ${probed.reason})`;
   if (slot.failure) return { reason: `the new worker could not start: ${slot.failure}` };
-  if (outcome === 'exited')
-    return { reason: `the new worker (pid ${slot.pid}) exited before it was ${signal}` };
-  return { reason: `the new worker was not forked within listen_timeout ${spec.listenTimeoutMs} ms` };
+  if (slot.pid === null)
+    return { reason: `the new worker was not forked within listen_timeout ${spec.listenTimeoutMs} ms` };
+  if (probed.outcome === 'exited')
+    return { reason: `the new worker (pid ${slot.pid}) exited before it was ready${why}` };
+  return {
+    code: 'TIMEOUT',
+    reason: `the new worker (pid ${slot.pid}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms${why}`,
+  };
+}
+
+/**
+ * The probe that says a reload's new worker is ready, as in a fork-mode reload: the readiness probe, or
+ * the liveness probe of an app without one.
+ */
+function gateProbe(spec: AppSpec): { name: 'readiness' | 'liveness'; probe: ProbeSpec } | undefined {
+  if (spec.readinessProbe) return { name: 'readiness', probe: spec.readinessProbe };
+  if (spec.livenessProbe) return { name: 'liveness', probe: spec.livenessProbe };
+  return undefined;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface WorkerSlot {
   run: ProcessRun | null;
   isListening: boolean;
   isReady: boolean;
+  /** The loopback port only this worker serves, for a reload's probe of it (`worker-probe-door.ts`). */
+  probeDoor: number | null;
   isDisconnected: boolean;
   hasExited: boolean;
   /** Why the fork failed, when it did (the primary could not spawn it). */
@@ -59,6 +61,7 @@ export class WorkerSlots {
       run: null,
       isListening: false,
       isReady: false,
+      probeDoor: null,
       isDisconnected: false,
       hasExited: false,
       failure: null,
