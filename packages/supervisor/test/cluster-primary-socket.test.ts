@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { constants, openSync, statSync } from 'node:fs';
+import { constants, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -104,6 +104,43 @@ describe('the cluster primary control socket (SUP-13)', () => {
     // shutdown: the primary exits
     second.channel.send({ t: 'shutdown' });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
+
+  it("SIGKILLs a worker that ignores SIGTERM the daemon's graceMs (the app's kill_timeout) after a shutdown, not 5 s", async () => {
+    const home = harness.home();
+    const socket = join(home, 'p.sock');
+    const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' });
+    await new Promise<void>((resolve) =>
+      createInterface({ input: primary.stdout! }).once('line', (line) => line === 'listening' && resolve()),
+    );
+    const daemon = await attach(socket);
+    const out = join(home, 'stubborn.out');
+    writeFileSync(out, '');
+    daemon.channel.send({
+      t: 'fork',
+      key: 1,
+      id: 0,
+      instance: 0,
+      exec: join(FIXTURES, 'ignore-sigterm.js'),
+      args: [],
+      execArgv: [],
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '' },
+      out,
+      err: null,
+      lane: 0,
+    });
+    const online = await waitFor(() => daemon.got.find((m) => m.t === 'booted'));
+    const pid = (online as { pid: number }).pid;
+    started.add(pid);
+    // it prints once its SIGTERM handler is set
+    await waitFor(() => readFileSync(out, 'utf8').includes('stubborn pid'), { what: "the worker's handler" });
+    const sentAt = Date.now();
+    daemon.channel.send({ t: 'shutdown', graceMs: 200 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit', timeoutMs: 3000 });
+    // it waited the grace it was given for the stubborn worker, which ended with it
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(200);
+    await waitFor(() => !isPidAlive(pid), { what: 'the worker to be SIGKILLed', timeoutMs: 1000 });
   });
 
   it("reports a worker's boot apart from its fork, before its exit: min_uptime counts from its Node being up", async () => {

@@ -29,13 +29,10 @@ export type { WorkerSlot } from './worker-slots.js';
 /** How often a primary with no worker checks whether its app still wants it. */
 const RETIRE_CHECK_MS = 500;
 
-/** The longest a start waits for a new worker to be online (see `ClusterHost.whenStarted`). */
-const START_ANSWER_MS = 5_000;
-
-/** True once a spawned worker is past `starting`: online with its pid, or no longer its process's run. */
-function isStarted(slot: WorkerSlot): boolean {
+/** True once a spawned worker exited or is past `starting`: online with its pid, or no longer its process's run. */
+function isStartedOrGone(slot: WorkerSlot): boolean {
   const record = slot.record;
-  return slot.pid !== null && (record.run !== slot.run || record.status !== 'starting');
+  return slot.hasExited || (slot.pid !== null && (record.run !== slot.run || record.status !== 'starting'));
 }
 
 /**
@@ -128,10 +125,10 @@ export class ClusterHost {
 
   /**
    * What a start, scale-up or restart waits for before it answers: the worker being spawned for
-   * `record` (or its run's) is online with its pid, as a fork app's run is once spawned (within
-   * START_ANSWER_MS: a worker the primary never reports must not hold the command); with `wait_ready`,
-   * until it said 'ready' (issue #14, within `listen_timeout`), as a fork app's run channel does. At
-   * once when it exited, failed to fork, or there is no such worker.
+   * `record` (or its run's) is online with its pid, as a fork app's run is once spawned; with
+   * `wait_ready`, until it said 'ready' (issue #14), as a fork app's run channel does. Within
+   * `listen_timeout` either way: a worker the primary never reports must not hold the command. At once
+   * when it exited, failed to fork, or there is no such worker.
    */
   async whenStarted(record: ProcessRecord): Promise<void> {
     const spec = record.app.spec;
@@ -139,8 +136,8 @@ export class ClusterHost {
     const slot =
       key === undefined ? (record.run ? this.#slots.findByRun(record.run) : undefined) : this.#slots.get(key);
     if (!slot) return;
-    if (spec.waitReady) await this.#slots.wait(slot, (s) => s.hasExited || s.isReady, spec.listenTimeoutMs);
-    else await this.#slots.wait(slot, (s) => s.hasExited || isStarted(s), START_ANSWER_MS);
+    const isAnswered = spec.waitReady ? (s: WorkerSlot) => s.hasExited || s.isReady : isStartedOrGone;
+    await this.#slots.wait(slot, isAnswered, spec.listenTimeoutMs);
   }
 
   /** Forks a reload's new worker for `record`; see `startCandidate` in worker-reload.ts. */
@@ -189,9 +186,15 @@ export class ClusterHost {
     return this.#primary.link !== null;
   }
 
-  /** Lets the primary go (it stops any worker left) and waits for it to exit. */
+  /** Lets the primary go (it stops any worker left, SIGKILL after `kill_timeout`) and waits for it to exit. */
   close(): Promise<void> {
-    return this.#primary.close();
+    return this.#primary.close(this.#killTimeoutMs());
+  }
+
+  /** The longest `kill_timeout` of the app's processes: how long a worker has to exit once the primary stops it. */
+  #killTimeoutMs(): number {
+    const timeouts = [...this.#records].map((record) => record.app.spec.killTimeoutMs);
+    return timeouts.length === 0 ? APP_DEFAULTS.killTimeoutMs : Math.max(...timeouts);
   }
 
   #fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], probePort?: number): LiveSlot | null {
@@ -445,7 +448,7 @@ export class ClusterHost {
       return;
     }
     this.hooks.log(`cluster primary of ${this.name} (pid ${link.pid}): no process left, stopping it`);
-    link.letGo();
+    link.letGo(this.#killTimeoutMs());
   }
 
   /**

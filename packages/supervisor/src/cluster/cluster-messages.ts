@@ -45,6 +45,8 @@ export interface RetireMessage {
  */
 export interface ShutdownMessage {
   t: 'shutdown';
+  /** How long a worker has between SIGTERM and SIGKILL: the app's `kill_timeout`; absent from an older daemon: 5 s. */
+  graceMs?: number;
 }
 
 /** Daemon → primary: send the worker PM2's `'shutdown'` message (issue #14, `shutdown_with_message`). */

@@ -94,12 +94,15 @@ export class ClusterPrimary {
     this.#link?.send(message);
   }
 
-  /** Lets the current primary go (it stops any worker left) and waits until it and any retired one are gone. */
-  async close(): Promise<void> {
+  /**
+   * Lets the current primary go (it stops any worker left, SIGKILL `graceMs` after SIGTERM) and waits
+   * until it and any retired one are gone.
+   */
+  async close(graceMs: number): Promise<void> {
     const retiring = [...this.#retiring.values()].map((entry) => entry.gone);
     const link = this.#link;
     if (link) {
-      link.letGo();
+      link.letGo(graceMs);
       retiring.push(this.#gone);
     }
     await Promise.all(retiring);

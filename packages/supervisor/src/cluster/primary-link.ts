@@ -144,10 +144,13 @@ export class PrimaryLink {
     return this.#isLetGo;
   }
 
-  /** Tells the primary to stop its workers and exit (a closed connection alone would mean the daemon died). */
-  letGo(): void {
+  /**
+   * Tells the primary to stop its workers and exit (a closed connection alone would mean the daemon
+   * died); a worker still running `graceMs` after its SIGTERM is SIGKILLed.
+   */
+  letGo(graceMs: number): void {
     this.#isLetGo = true;
-    this.send({ t: 'shutdown' });
+    this.send({ t: 'shutdown', graceMs });
   }
 
   #own(child: ChildProcess, socket: string): void {

@@ -18,8 +18,8 @@ import { LineChannel } from './line-channel.js';
 import { installWorkerDrain } from './worker-drain.js';
 import { installProbeDoor, isProbeDoorMessage } from './worker-probe-door.js';
 
-/** Workers still alive after a shutdown get SIGKILL this long after SIGTERM. */
-const SHUTDOWN_GRACE_MS = 5000;
+/** Workers still alive after a shutdown get SIGKILL this long after SIGTERM, unless the daemon says (`kill_timeout`). */
+const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 
 const workers = new Map<number, { worker: Worker; state: WorkerState }>();
 let isShuttingDown = false;
@@ -94,7 +94,7 @@ function onMessage(message: ToPrimary): void {
       workers.get(message.key)?.worker.disconnect();
       break;
     case 'shutdown':
-      shutdown();
+      shutdown(message.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       break;
     case 'shutdown-worker':
       sendShutdown(workers.get(message.key)?.worker);
@@ -217,7 +217,7 @@ function isAppEvent(data: unknown): data is Record<string, unknown> {
   return typeof report.velos_event === 'string' || typeof report.velos_metric === 'string';
 }
 
-function shutdown(): void {
+function shutdown(graceMs: number): void {
   if (isShuttingDown) return;
   isShuttingDown = true;
   if (workers.size === 0) process.exit(0);
@@ -225,5 +225,5 @@ function shutdown(): void {
   setTimeout(() => {
     for (const { worker } of workers.values()) worker.process.kill('SIGKILL');
     process.exit(0);
-  }, SHUTDOWN_GRACE_MS).unref();
+  }, graceMs).unref();
 }

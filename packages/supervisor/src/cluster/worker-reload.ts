@@ -144,5 +144,6 @@ export async function stopWorker(slots: WorkerSlots, slot: WorkerSlot): Promise<
     killTimeoutMs: spec.killTimeoutMs,
     ...rootTicks(found.run),
   });
-  await slots.wait(found, (s) => s.hasExited, 5000);
+  // stopped (SIGKILLed at worst): the primary's report of its exit follows; kill_timeout at most (1 s at least)
+  await slots.wait(found, (s) => s.hasExited, Math.max(spec.killTimeoutMs, 1000));
 }
