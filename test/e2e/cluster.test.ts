@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
@@ -278,6 +279,38 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
       [before?.pid, 'online', 0],
     ]);
     expect(await get(port, false)).toBe(before?.pid);
+  });
+
+  it("reloads an app whose readiness probe checks another program's port: the probe runs as written", async () => {
+    const home = shared();
+    const port = await freePort();
+    // a database the app waits for, say: the workers never listen on its port
+    const database = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
+    try {
+      const databasePort = (database.address() as AddressInfo).port;
+      await startApps(home, [
+        {
+          script: 'fixtures/cluster-server.js',
+          name: 'dep',
+          exec_mode: 'cluster',
+          instances: 1,
+          listen_timeout: 2000,
+          env: { PORT: String(port) },
+          readiness_probe: { tcp: `127.0.0.1:${databasePort}`, interval: 200 },
+        },
+      ]);
+      const [before] = await waitOnline(home, 'dep', 1);
+      await waitFor(() => get(port, false).catch(() => false), { message: `port ${port} serving` });
+      const result = await velos(['reload', 'dep'], { home });
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      const [after] = await clusterRows(home, 'dep');
+      expect([after?.status, after?.restarts, after?.lastExitReason]).toEqual(['online', 1, 'reload']);
+      expect(after?.pid).not.toBe(before?.pid);
+      expect(await get(port, false)).toBe(after?.pid);
+    } finally {
+      database.close();
+    }
   });
 
   it('refuses scale and config set of a target selecting several apps on one line, nothing changed', async () => {

@@ -44,7 +44,7 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     value: 'ms',
     description:
-      'time an instance has to be ready before it is taken as ready anyway (as PM2 does; a reload goes on); default 8s',
+      'time an instance has to be ready before it is taken as ready anyway (as PM2 does; a reload goes on, unless a readiness probe fails on its new worker); default 8s',
   },
   'shutdown-with-message': {
     type: 'boolean',

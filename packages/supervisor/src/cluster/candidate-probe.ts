@@ -24,9 +24,10 @@ export function probedPort(probe: ProbeSpec, spec: AppSpec, instance: number): n
 
 /**
  * Checks a reload's new worker with the app's probe until a check passes (the first pass counts, as
- * for a starting process), it exits, or `deadline` passes: an http or tcp check goes to the worker's
- * probe door (its own loopback port, which the worker opens once it listens on the probed port), so no
- * other worker answers for it; an exec check runs as written, with the instance's environment. Checks
+ * for a starting process), it exits, or `deadline` passes. With `port` (the shared port the probe
+ * checks), the check goes to the worker's probe door instead (its own loopback port, which the worker
+ * opens once it listens on `port`), so no other worker answers for it; else (an exec check, a check of
+ * another program's port) it runs as written, with the instance's environment. Checks
  * start after the probe's `initial_delay`, then come every `interval` (every second at most).
  */
 export async function probeCandidate(
@@ -34,10 +35,10 @@ export async function probeCandidate(
   slot: WorkerSlot,
   probe: ProbeSpec,
   record: ProcessRecord,
+  port: number | null,
   deadline: number,
 ): Promise<CandidateProbeResult> {
   const spec = record.app.spec;
-  const port = probedPort(probe, spec, record.instance);
   const context = { cwd: spec.cwd, env: instanceEnv(spec, record) };
   const stop = new AbortController();
   const isGone = (s: WorkerSlot) => s.hasExited;

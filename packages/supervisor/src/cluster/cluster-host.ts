@@ -48,6 +48,8 @@ export class ClusterHost {
   readonly #pending = new Map<ProcessRecord, number>();
   readonly #records = new Set<ProcessRecord>();
   readonly #reload: ReloadHost;
+  /** A primary taken over from a velos before probe doors, which does not relay them: reload probes run as written. */
+  #linkWithoutDoor: PrimaryLink | null = null;
   /** The workers' preload: this daemon's primary script (a taken-over primary's own may be gone after an update). */
   readonly #preload: string;
 
@@ -68,6 +70,7 @@ export class ClusterHost {
       fork: (record, purpose, probePort) => this.#fork(record, purpose, probePort),
       send: (message) => this.#send(message),
       log: hooks.log,
+      hasProbeDoor: () => this.#primary.link !== this.#linkWithoutDoor,
     };
   }
 
@@ -93,6 +96,7 @@ export class ClusterHost {
     const strays: WorkerState[] = [];
     const onState = (workers: WorkerState[], node: PrimaryNode): void => {
       this.#noteOtherNode(entry.pid, node);
+      if (!node.hasProbeDoor) this.#linkWithoutDoor = this.#primary.link;
       for (const worker of workers) {
         this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
         const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
@@ -247,9 +251,12 @@ export class ClusterHost {
       case 'booted':
         this.#onBooted(slot);
         break;
-      case 'listening':
+      case 'listening': {
         slot.isListening = true;
+        const port = /:(\d+)$/.exec(message.address)?.[1];
+        if (port !== undefined) slot.ports.add(Number(port));
         break;
+      }
       case 'ready':
         slot.isReady = true;
         break;
@@ -324,6 +331,7 @@ export class ClusterHost {
   #adoptWorker(record: ProcessRecord, worker: WorkerState): void {
     const slot = this.#slots.add(worker.key, record, 'spawn', worker.lane);
     slot.isListening = worker.isListening;
+    for (const port of worker.ports ?? []) slot.ports.add(port);
     slot.isDisconnected = !worker.isConnected;
     const run = this.#makeRun(slot, worker.pid, true);
     reopenWorkerStdio(this.runDir, record, worker.lane, worker.pid, this.hooks.log);

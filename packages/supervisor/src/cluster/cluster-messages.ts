@@ -87,6 +87,8 @@ export interface WorkerState {
   /** True once the daemon said it is its process's run (`current`); false for a reload's candidate or an old worker. */
   isCurrent: boolean;
   isListening: boolean;
+  /** The TCP ports it listens on; absent from a primary before this field. */
+  ports?: number[];
   isConnected: boolean;
 }
 
@@ -111,4 +113,6 @@ export type FromPrimary =
       /** The primary's Node (`process.execPath`, `process.version`); absent from a primary before these fields. */
       execPath?: string;
       version?: string;
+      /** True: it relays a reload's new worker's probe door (`probe-door`); absent from a primary before it. */
+      hasProbeDoor?: boolean;
     };

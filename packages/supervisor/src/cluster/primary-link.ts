@@ -20,6 +20,8 @@ const HELLO_TIMEOUT_MS = 5000;
 export interface PrimaryNode {
   execPath: string | undefined;
   version: string | undefined;
+  /** True when it relays its workers' probe doors (`worker-probe-door.ts`); false for a primary before them. */
+  hasProbeDoor: boolean;
 }
 
 /** What a link reports to its host. */
@@ -108,7 +110,11 @@ export class PrimaryLink {
         if (message.t !== 'state') handlers.onMessage(message);
         else if (!hasState && !link.#isGone) {
           hasState = true;
-          onState(link, message.workers, { execPath: message.execPath, version: message.version });
+          onState(link, message.workers, {
+            execPath: message.execPath,
+            version: message.version,
+            hasProbeDoor: message.hasProbeDoor === true,
+          });
           answer(true);
         }
       },

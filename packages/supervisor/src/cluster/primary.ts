@@ -109,6 +109,7 @@ function onMessage(message: ToPrimary): void {
         workers: [...workers.values()].map((entry) => entry.state),
         execPath: ownExecPath,
         version: process.version,
+        hasProbeDoor: true,
       });
       break;
   }
@@ -168,6 +169,7 @@ function fork(message: ForkMessage): void {
     startedAt: Date.now(),
     isCurrent: false,
     isListening: false,
+    ports: [],
     isConnected: true,
   };
   workers.set(key, { worker, state });
@@ -180,6 +182,7 @@ function fork(message: ForkMessage): void {
   worker.once('online', () => send({ t: 'booted', key, pid }));
   worker.on('listening', (address) => {
     state.isListening = true;
+    if (address.addressType !== -1 && !state.ports?.includes(address.port)) state.ports?.push(address.port);
     const where =
       address.addressType === -1 ? String(address.address) : `${address.address ?? '*'}:${address.port}`;
     send({ t: 'listening', key, pid, address: where });

@@ -20,6 +20,8 @@ export interface ReloadHost {
   fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], probePort?: number): LiveSlot | null;
   send(message: ToPrimary): void;
   log(line: string): void;
+  /** False when the primary (one taken over from an older velos) does not relay probe doors. */
+  hasProbeDoor(): boolean;
 }
 
 /**
@@ -37,10 +39,16 @@ export async function startCandidate(
   const gate = gateProbe(spec);
   // the probe's code loads with the first reload of an app that has one
   const prober = gate ? await import('./candidate-probe.js') : null;
-  const probePort = gate && prober ? prober.probedPort(gate.probe, spec, record.instance) : null;
-  const slot = host.fork(record, 'candidate', probePort ?? undefined);
+  const probedPort = gate && prober ? prober.probedPort(gate.probe, spec, record.instance) : null;
+  // the new worker is probed at its own door when the probe checks a port the workers serve (the old
+  // one listens there); a probe of anything else (a database's port, an exec command) runs as written,
+  // once the new worker listens
+  const old = record.run ? host.slots.findByRun(record.run) : undefined;
+  const doorPort =
+    probedPort !== null && old?.ports.has(probedPort) && host.hasProbeDoor() ? probedPort : null;
+  const slot = host.fork(record, 'candidate', doorPort ?? undefined);
   if (!slot) return { reason: 'the cluster primary could not be started' };
-  if (!gate || spec.waitReady) {
+  if (!gate || doorPort === null || spec.waitReady) {
     const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
     const outcome = await host.slots.wait(
       slot,
@@ -62,10 +70,11 @@ export async function startCandidate(
   }
   if (!gate || !prober) return slot;
   const deadline = Date.now() + spec.listenTimeoutMs;
-  const probed = await prober.probeCandidate(host.slots, slot, gate.probe, record, deadline);
+  const probed = await prober.probeCandidate(host.slots, slot, gate.probe, record, doorPort, deadline);
   if (probed.outcome === 'ready') return slot;
   await stopWorker(host.slots, slot);
-  const why = probed.reason === null ? '' : ` (${gate.name} probe: ${probed.reason})`;
+  const delay = gate.probe.initialDelayMs > 0 ? `: its initial_delay is ${gate.probe.initialDelayMs} ms` : '';
+  const why = ` (${probed.reason === null ? `no ${gate.name} probe result yet${delay}` : `${gate.name} probe: ${probed.reason}`})`;
   if (slot.failure) return { reason: `the new worker could not start: ${slot.failure}` };
   if (slot.pid === null)
     return { reason: `the new worker was not forked within listen_timeout ${spec.listenTimeoutMs} ms` };

@@ -14,6 +14,8 @@ export interface WorkerSlot {
   pid: number | null;
   run: ProcessRun | null;
   isListening: boolean;
+  /** The TCP ports it listens on, as the primary reported them (none known for a worker taken over). */
+  readonly ports: Set<number>;
   isReady: boolean;
   /** The loopback port only this worker serves, for a reload's probe of it (`worker-probe-door.ts`). */
   probeDoor: number | null;
@@ -60,6 +62,7 @@ export class WorkerSlots {
       pid: null,
       run: null,
       isListening: false,
+      ports: new Set(),
       isReady: false,
       probeDoor: null,
       isDisconnected: false,
