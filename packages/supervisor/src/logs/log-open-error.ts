@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ErrorCodes, isVelosError, VelosError } from '@velos/core';
 import { messageOf } from './append-file.js';
 
@@ -26,8 +28,14 @@ const PATH_FAULTS: ReadonlySet<string> = new Set([
  * failing disk: the host's trouble, 500).
  */
 export function logOpenError(path: string, error: unknown): VelosError {
-  const code = PATH_FAULTS.has(errnoOf(error) ?? '') ? ErrorCodes.INVALID_ARGUMENT : ErrorCodes.IO_ERROR;
-  return new VelosError(code, `cannot open log file ${path}: ${messageOf(error)}`, { cause: error });
+  const errno = errnoOf(error);
+  const code = PATH_FAULTS.has(errno ?? '') ? ErrorCodes.INVALID_ARGUMENT : ErrorCodes.IO_ERROR;
+  // the daemon makes no directory for a new log file (the CLI does, as its user, when it can): ENOENT
+  // alone read as if the file were missing
+  const dir = dirname(path);
+  const hint =
+    errno === 'ENOENT' && !existsSync(dir) ? ` (its directory ${dir} does not exist: create it first)` : '';
+  return new VelosError(code, `cannot open log file ${path}: ${messageOf(error)}${hint}`, { cause: error });
 }
 
 /** The `errno` code of a failed open, also under the `VelosError` that refuses a symbolic link. */

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ErrorCodes, VelosError } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { logOpenError } from '../../src/logs/log-open-error.js';
@@ -11,7 +14,26 @@ describe('logOpenError', () => {
     for (const code of ['ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR', 'EROFS']) {
       const error = logOpenError('/x/out.log', errno(code, 'open'));
       expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
-      expect(error.message).toBe(`cannot open log file /x/out.log: ${code}: open`);
+      const hint = code === 'ENOENT' ? ' (its directory /x does not exist: create it first)' : '';
+      expect(error.message).toBe(`cannot open log file /x/out.log: ${code}: open${hint}`);
+    }
+  });
+
+  it('names the directory of a new file when it does not exist (the daemon makes none)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'velos-open-'));
+    try {
+      const missing = join(dir, 'no', 'such');
+      const error = logOpenError(join(missing, 'out.log'), errno('ENOENT', 'open'));
+      expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+      expect(error.message).toBe(
+        `cannot open log file ${missing}/out.log: ENOENT: open (its directory ${missing} does not exist: create it first)`,
+      );
+      // a directory that is there: the ENOENT is the host's word alone
+      expect(logOpenError(join(dir, 'out.log'), errno('ENOENT', 'open')).message).toBe(
+        `cannot open log file ${dir}/out.log: ENOENT: open`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
