@@ -21,6 +21,7 @@ import { isSameRules, lastRulesChange } from '../rules-change.js';
 import { searchNote } from '../search-note.js';
 import { followLogs } from '../session.js';
 import { getState, useDash } from '../store.js';
+import { fillLineText, toggleLineText } from './line-text.js';
 
 const KEPT_LINES = 2000;
 const FIRST_LINES = 300;
@@ -276,6 +277,7 @@ export function LogPanel({
     ${note && html`<p class="log-note muted" data-log-note>${note}</p>`}
     ${!isLoading && !error && count === 0 ? html`<p class="empty-note">No lines${level || text ? ' match these filters' : ' yet'}.</p>` : null}
     <div class="log-lines" ref=${list} tabindex="0" aria-label="Log lines"
+      onClick=${(e: Event) => toggleLineText(e.target, fullLineText)}
       onScroll=${(e: Event) => {
         const el = e.currentTarget as HTMLElement;
         stickToEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
@@ -297,9 +299,16 @@ function lineRow(l: LogLine, level: Level, showApp: boolean): HTMLElement {
   cell('ll-t', formatClock(l.ts), 'time');
   if (showApp) cell('ll-app', l.name).title = l.name;
   cell('ll-lvl', '');
-  cell('ll-x', visibleText(l.line));
+  // a long line shows its start and a toggle; the search and the filters read the whole raw line
+  fillLineText(cell('ll-x', ''), visibleText(l.line));
   styleRow(row, l, level);
   return row;
+}
+
+/** The whole text a line's row shows once opened (undefined for a row that is no line's). */
+function fullLineText(row: Element): string | undefined {
+  const line = rowLines.get(row);
+  return line === undefined ? undefined : visibleText(line.line);
 }
 
 /** Other C0 controls than the tab, and DEL: a terminal acts on them, a page would show them as boxes. */
