@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { registerLazyStatic } from './lazy-static.js';
+import { registerStaticFiles } from './static-files.js';
 
 /** A file whose name carries a content hash (`chunk-5TQRXKZA.js`, esbuild's `[hash]`), or anything under `assets/`. */
 const HASHED = /(-[A-Za-z0-9_]{8,}\.[a-z0-9]+|[/\\]assets[/\\].*)$/;
@@ -20,8 +21,8 @@ The REST API answers under <code>/api/v1</code>; its description is
 
 /**
  * Serves the dashboard's built files from `dir` at `/` (no token: the page asks for one itself),
- * hashed assets cached for a year and the rest revalidated; without a build, `/` says so.
- * @fastify/static loads with the first request of a file, which waits for it.
+ * hashed assets cached for a year and the rest revalidated; without a build, `/` says so. Dotfiles and
+ * paths outside `dir` are the app's 404; the file handler loads with the first request of a file.
  */
 export async function registerDashboard(app: FastifyInstance, dir: string): Promise<void> {
   if (!existsSync(dir)) {
@@ -30,15 +31,8 @@ export async function registerDashboard(app: FastifyInstance, dir: string): Prom
     );
     return;
   }
-  // @fastify/static loads with the first request of a file (velos serve starts ~100 ms of CPU sooner)
-  registerLazyStatic(app, {
-    root: dir,
-    prefix: '/',
-    index: ['index.html'],
-    cacheControl: false,
-    serveDotFiles: false,
-    setHeaders: (res, path) => {
-      res.setHeader('cache-control', HASHED.test(path) ? IMMUTABLE : REVALIDATE);
-    },
+  registerStaticFiles(app, {
+    root: resolve(dir),
+    cacheControlOf: (path) => (HASHED.test(path) ? IMMUTABLE : REVALIDATE),
   });
 }
