@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import { deriveName } from './app-resolve.js';
 import { dateFormatTokensProblem } from './date-format-tokens.js';
 import { ErrorCodes, VelosError } from './errors.js';
@@ -71,6 +72,9 @@ const IGNORED = new Set([
 ]);
 
 const NULL_DEVICE = '/dev/null';
+
+/** The paths PM2 reads `~` in (its `resolveHome`): the app's directory and its log and pid files. */
+const HOME_PATHS = new Set(['cwd', 'out_file', 'error_file', 'log_file', 'pid_file']);
 
 /** PM2's `merge_logs`: true is Velos's default (instances share one file); false gives each instance its own. */
 const PM2_MERGE_LOGS = new Set(['merge_logs', 'combine_logs']);
@@ -213,7 +217,8 @@ export function normaliseApps(
       }
       const name = ALIASES[key] ?? key;
       if (known.has(name)) {
-        entry[name] = name === 'env' ? envOf(name, value) : normaliseValue(name, value);
+        if (options.dialect === 'pm2' && HOME_PATHS.has(name)) entry[name] = homePath(value);
+        else entry[name] = name === 'env' ? envOf(name, value) : normaliseValue(name, value);
         continue;
       }
       if (IGNORED.has(key)) {
@@ -405,6 +410,12 @@ function portText(value: unknown, where: string): string {
       `${where}: expected a port number from 1 to 65535, got ${quoteValue(value)}`,
     );
   return String(port);
+}
+
+/** PM2's `~` and `~/…` in a path: the home directory of the user running `velos` (a JSON or YAML file has no other way to say it). */
+function homePath(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^~(\/|$)/.test(value)) return value;
+  return join(homedir(), value.slice(1));
 }
 
 function normaliseValue(key: string, value: unknown): unknown {

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigFile, validateConfig } from '../src/config-loader.js';
@@ -377,6 +377,29 @@ describe('PM2 dialect (issue #14)', () => {
       'api',
       'worker',
     ]);
+  });
+
+  it("reads PM2's ~ in cwd and in log and pid paths as the home directory, as PM2 does", () => {
+    const [app] = pm2({
+      apps: [
+        {
+          name: 'api',
+          script: 'api.js',
+          cwd: '~/srv/api',
+          out_file: '~/logs/api.out.log',
+          error_file: 'err~.log',
+          log_file: '~user/all.log',
+          pid_file: '~/run/api.pid',
+        },
+      ],
+    });
+    expect(app).toMatchObject({
+      cwd: join(homedir(), 'srv/api'),
+      outFile: join(homedir(), 'logs/api.out.log'),
+      errFile: join(homedir(), 'srv/api/err~.log'),
+      logFile: join(homedir(), 'srv/api/~user/all.log'),
+      pidFile: join(homedir(), 'run/api.pid'),
+    });
   });
 
   it('names the file, the app and the key of a wrong type', () => {
