@@ -76,6 +76,9 @@ const NULL_DEVICE = '/dev/null';
 /** The paths PM2 reads `~` in (its `resolveHome`): the app's directory and its log and pid files. */
 const HOME_PATHS = new Set(['cwd', 'out_file', 'error_file', 'log_file', 'pid_file']);
 
+/** The argument lists of an app: PM2 passes a number or boolean in them on as its text (Node's spawn does). */
+const ARG_LISTS = new Set(['args', 'node_args', 'interpreter_args']);
+
 /** PM2's `merge_logs`: true is Velos's default (instances share one file); false gives each instance its own. */
 const PM2_MERGE_LOGS = new Set(['merge_logs', 'combine_logs']);
 
@@ -218,6 +221,7 @@ export function normaliseApps(
       const name = ALIASES[key] ?? key;
       if (known.has(name)) {
         if (options.dialect === 'pm2' && HOME_PATHS.has(name)) entry[name] = homePath(value);
+        else if (options.dialect === 'pm2' && ARG_LISTS.has(name)) entry[name] = argTexts(value);
         else entry[name] = name === 'env' ? envOf(name, value) : normaliseValue(name, value);
         continue;
       }
@@ -416,6 +420,12 @@ function portText(value: unknown, where: string): string {
 function homePath(value: unknown): unknown {
   if (typeof value !== 'string' || !/^~(\/|$)/.test(value)) return value;
   return join(homedir(), value.slice(1));
+}
+
+/** `args: ['--port', 3000]` as PM2 runs it: `--port 3000`; anything else in the list stays, for the schema to refuse. */
+function argTexts(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((arg) => (typeof arg === 'number' || typeof arg === 'boolean' ? String(arg) : arg));
 }
 
 function normaliseValue(key: string, value: unknown): unknown {

@@ -402,6 +402,28 @@ describe('PM2 dialect (issue #14)', () => {
     });
   });
 
+  it('passes numbers and booleans of args, node_args and interpreter_args on as their text, as PM2 does', () => {
+    const [api, worker] = pm2({
+      apps: [
+        {
+          name: 'api',
+          script: 'api.js',
+          args: ['--port', 3000, '--tls', false],
+          node_args: ['--stack-size=', 2048],
+        },
+        { name: 'worker', script: 'w.py', interpreter: 'python3', interpreter_args: ['-X', 1] },
+      ],
+    });
+    expect(api).toMatchObject({
+      args: ['--port', '3000', '--tls', 'false'],
+      interpreterArgs: ['--stack-size=', '2048'],
+    });
+    expect(worker).toMatchObject({ interpreterArgs: ['-X', '1'] });
+    expect(() => pm2({ apps: [{ name: 'api', script: 'api.js', args: ['--opts', { a: 1 }] }] })).toThrow(
+      /^ecosystem\.json: apps\[0\] \(api\)\.args\[1\]: expected a string/,
+    );
+  });
+
   it('names the file, the app and the key of a wrong type', () => {
     expect(() =>
       pm2({
