@@ -135,7 +135,8 @@ describe('velos export systemd', () => {
       }
       if (spec.cronRestart !== undefined) {
         const restart = unitSection(run.files.get(`${spec.name}-cron-restart.service`) ?? '', 'Service');
-        expect(restart).toContain(`ExecStart=/usr/bin/systemctl try-restart ${services.join(' ')}`);
+        const verb = !spec.autorestart || spec.stopExitCodes.length > 0 ? 'restart' : 'try-restart';
+        expect(restart).toContain(`ExecStart=/usr/bin/systemctl ${verb} ${services.join(' ')}`);
       }
     }
     expect([...run.files.keys()].sort()).toEqual(expectedFiles.sort());
@@ -163,6 +164,28 @@ describe('velos export systemd', () => {
         'Environment="GREETING=hello \\"world\\" 100%% $HOME"',
         'Environment=PORT=3000',
       ]),
+    );
+  });
+
+  it("restarts with cron_restart an app that ends by itself, as PM2's cron starts it again (try-restart would not)", async () => {
+    const config = join(scratch.dir(), 'ecosystem.config.js');
+    writeFileSync(
+      config,
+      `module.exports = { apps: [
+        { name: 'report', script: 'node', args: '-e 0', cron_restart: '*/5 * * * *', autorestart: false },
+        { name: 'api', script: 'node', cron_restart: '0 3 * * *' },
+      ] };\n`,
+    );
+    const run = await runExport(scratch, 'systemd', config);
+    expect(run.code, run.stderr).toBe(0);
+    expect(unitSection(run.files.get('report-cron-restart.service') ?? '', 'Service')).toContain(
+      'ExecStart=/usr/bin/systemctl restart report.service',
+    );
+    expect(unitSection(run.files.get('api-cron-restart.service') ?? '', 'Service')).toContain(
+      'ExecStart=/usr/bin/systemctl try-restart api.service',
+    );
+    expect(run.stderr).toContain(
+      'velos export: note: report: cron_restart: each tick starts the units again, also after a `systemctl stop` (`velos stop` keeps an app stopped); instead: stop the timer as well: systemctl stop report-cron-restart.timer',
     );
   });
 

@@ -70,6 +70,17 @@ export function cronRestartUnits(
   options: ExportOptions,
 ): ExportFile[] {
   const name = `${escapeUnitName(spec.name)}-cron-restart`;
+  // an app that ends by itself (autorestart off, a stop_exit_codes exit) leaves its unit inactive, and
+  // try-restart starts no inactive unit: the daemon's tick starts such an app again (PM2's cron does)
+  const endsByItself = !spec.autorestart || spec.stopExitCodes.length > 0;
+  if (endsByItself) {
+    report.note(
+      spec.name,
+      'cron_restart',
+      'each tick starts the units again, also after a `systemctl stop` (`velos stop` keeps an app stopped)',
+      `stop the timer as well: systemctl stop ${name}.timer`,
+    );
+  }
   const service = [
     ...systemdHeader(spec, options, 'The cron_restart'),
     '[Unit]',
@@ -77,7 +88,7 @@ export function cronRestartUnits(
     '',
     '[Service]',
     'Type=oneshot',
-    `ExecStart=${execLine([SYSTEMCTL, 'try-restart', ...services])}`,
+    `ExecStart=${execLine([SYSTEMCTL, endsByItself ? 'restart' : 'try-restart', ...services])}`,
     '',
   ].join('\n');
   const timer = [
