@@ -262,6 +262,23 @@ describe('specsFromFlags', () => {
 describe('flags named as typed', () => {
   const typed = (...argv: string[]) => parseCommandArgs(findCommand('start')!, ['app.js', ...argv]);
 
+  it("takes PM2's --cron-restart 0 (--cron 0, -c 0) as no cron restart, as PM2 documents it", async () => {
+    const app = join(dir, 'app.js');
+    for (const argv of [
+      ['--cron-restart', '0'],
+      ['--cron', '0'],
+      ['-c', '0'],
+    ]) {
+      await expect(checkCronFlags(typed(...argv), config)).resolves.toBeUndefined();
+      expect(specsFromFlags(app, typed(...argv), where, config).map((spec) => spec.cronRestart)).toEqual([
+        undefined,
+      ]);
+    }
+    expect(await asyncFailure(() => checkCronFlags(typed('--log-rotate-cron', '0'), config))).toMatch(
+      /^--log-rotate-cron: expected a cron expression/,
+    );
+  });
+
   it('names a short flag as typed, not as its long name (-c bad said --cron)', async () => {
     expect(await asyncFailure(() => checkCronFlags(typed('-c', 'bad'), config))).toMatch(
       /^-c: expected a cron expression like "0 3 \* \* \*", got "bad" \(/,

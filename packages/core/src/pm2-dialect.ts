@@ -219,6 +219,8 @@ export function normaliseApps(
         continue;
       }
       const name = ALIASES[key] ?? key;
+      // PM2's `cron_restart: 0` (or "0") is no cron restart: a file that turns it off per environment
+      if (options.dialect === 'pm2' && name === 'cron_restart' && isCronOff(value)) continue;
       if (known.has(name)) {
         if (options.dialect === 'pm2' && HOME_PATHS.has(name)) entry[name] = homePath(value);
         else if (options.dialect === 'pm2' && ARG_LISTS.has(name)) entry[name] = argTexts(value);
@@ -420,6 +422,11 @@ function portText(value: unknown, where: string): string {
 function homePath(value: unknown): unknown {
   if (typeof value !== 'string' || !/^~(\/|$)/.test(value)) return value;
   return join(homedir(), value.slice(1));
+}
+
+/** PM2's value of `cron_restart` (and `--cron-restart`) that disables it: 0 or "0". */
+function isCronOff(value: unknown): boolean {
+  return value === 0 || (typeof value === 'string' && value.trim() === '0');
 }
 
 /** `args: ['--port', 3000]` as PM2 runs it: `--port 3000`; anything else in the list stays, for the schema to refuse. */

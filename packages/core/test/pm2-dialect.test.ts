@@ -424,6 +424,21 @@ describe('PM2 dialect (issue #14)', () => {
     );
   });
 
+  it('reads PM2\'s cron_restart: 0 (or "0", or cron: 0) as no cron restart, as PM2 does', () => {
+    const specs = pm2({
+      apps: [
+        { name: 'a', script: 'a.js', cron_restart: 0 },
+        { name: 'b', script: 'b.js', cron_restart: '0' },
+        { name: 'c', script: 'c.js', cron: 0 },
+        { name: 'd', script: 'd.js', cronRestart: '0 3 * * *' },
+      ],
+    });
+    expect(specs.map((spec) => spec.cronRestart)).toEqual([undefined, undefined, undefined, '0 3 * * *']);
+    expect(() => pm2({ apps: [{ name: 'a', script: 'a.js', cron_restart: 5 }] })).toThrow(
+      /^ecosystem\.json: apps\[0\] \(a\)\.cron_restart: expected a string/,
+    );
+  });
+
   it('names the file, the app and the key of a wrong type', () => {
     expect(() =>
       pm2({

@@ -261,6 +261,8 @@ export function specsFromFlags(
   for (const flag of PASS_THROUGH_FLAGS) {
     if (text(flag) !== undefined) entry[APP_FLAGS[flag]!] = text(flag);
   }
+  // PM2's `--cron-restart 0` (its documented way to turn the cron off) is no cron restart
+  if (typeof entry.cron_restart === 'string' && isCronOff(entry.cron_restart)) delete entry.cron_restart;
   // PM2's CLI reads a bare `--watch-delay 4` as seconds (files say milliseconds, as in PM2)
   const watchDelay = text('watch-delay');
   if (watchDelay !== undefined && BARE_NUMBER.test(watchDelay)) entry.watch_delay = `${watchDelay}s`;
@@ -414,12 +416,18 @@ export async function checkCronFlags(input: CommandInput, config: ConfigModule):
   for (const flag of CRON_FLAGS) {
     const value = input.options[flag];
     if (typeof value !== 'string') continue;
+    if ((flag === 'cron' || flag === 'cron-restart') && isCronOff(value)) continue;
     const reason = await config.cronProblem(value);
     if (reason === null) continue;
     throw argumentError(
       `${flagAsTyped(input, flag)}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
     );
   }
+}
+
+/** PM2's value of `--cron-restart` (`--cron`, `-c`) that turns the cron restart off: 0. */
+function isCronOff(value: string): boolean {
+  return value.trim() === '0';
 }
 
 /** The error for a bare word that is neither a process, a file nor a program on PATH. */
