@@ -43,6 +43,15 @@ writeFileSync(
     { name: 'worker', script: 'app.js', append_env_to_name: true },
   ] };\n`,
 );
+writeFileSync(
+  join(dir, 'spaced.config.js'),
+  `module.exports = { apps: [
+    { name: 'api', script: 'app.js', scirpt: 1 },
+    { name: 'worker', script: 'app.js', frob: 1 },
+    { name: 'cron', script: 'app.js' },
+    { name: 'my api', script: 'app.js' },
+  ] };\n`,
+);
 writeFileSync(join(dir, 'apps.config.mjs'), `export const apps = [{ name: 'named', script: 'app.js' }];\n`);
 writeFileSync(
   join(dir, 'process.json'),
@@ -102,6 +111,26 @@ describe('PM2 ecosystem files in velos start (issue #14)', () => {
     await expect(load('ecosystem.config.cjs', { 'watch-config': true })).rejects.toThrow(
       /--watch-config: ecosystem\.config\.cjs is code the daemon does not run/,
     );
+  });
+
+  it('--only takes names apart by spaces too, as PM2 does, unless an app has the name with its space', async () => {
+    expect((await load('spaced.config.js', { only: 'api worker' })).map((s) => s.name)).toEqual([
+      'api',
+      'worker',
+    ]);
+    expect((await load('spaced.config.js', { only: 'my api' })).map((s) => s.name)).toEqual(['my api']);
+    const skipped: string[] = [];
+    expect((await load('spaced.config.js', { only: 'cron, api nope' }, skipped)).map((s) => s.name)).toEqual([
+      'api',
+      'cron',
+    ]);
+    expect(skipped).toContain(
+      '--only: spaced.config.js has no app named nope (it has api, worker, cron, my api); the others go on',
+    );
+    // the warnings of the apps a spaced --only selects are told, those of the others are not
+    const warned: string[] = [];
+    await load('spaced.config.js', { only: 'worker cron' }, warned);
+    expect(warned).toEqual(['spaced.config.js: apps[1] (worker): unknown option "frob" ignored']);
   });
 
   it("--only tells the warnings of the apps it selects; the file's own still come", async () => {

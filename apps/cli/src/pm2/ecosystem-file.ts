@@ -79,10 +79,11 @@ export function isScriptConfig(path: string): boolean {
 }
 
 /**
- * PM2's `--only a,b`: the apps of the file with these names. A name the file lacks is a warning and
- * the others go on, as PM2 skips it (a deploy script's list may outlive an app); none there is an error.
- * An app whose name took the `--env` profile (`append_env_to_name`) is named either way, as the file
- * names it (PM2's: `--only api` is `api-production`) or as it runs.
+ * PM2's `--only a,b` (or `"a b"`, as PM2 also splits on spaces): the apps of the file with these names.
+ * A name the file lacks is a warning and the others go on, as PM2 skips it (a deploy script's list may
+ * outlive an app); none there is an error. An app whose name took the `--env` profile
+ * (`append_env_to_name`) is named either way, as the file names it (PM2's: `--only api` is
+ * `api-production`) or as it runs.
  */
 export function onlyApps(
   specs: AppSpec[],
@@ -91,11 +92,15 @@ export function onlyApps(
   warn?: (message: string) => void,
   config?: Pick<ConfigModule, 'isSelected'>,
 ): AppSpec[] {
-  const names = onlyNames(only);
-  if (names === undefined) return specs;
+  if (typeof only !== 'string') return specs;
   const isSelected = (spec: AppSpec, which: readonly string[]) =>
     config ? config.isSelected(spec, which) : which.includes(spec.name);
-  const missing = names.filter((name) => !specs.some((spec) => isSelected(spec, [name])));
+  const selects = (name: string) => specs.some((spec) => isSelected(spec, [name]));
+  // a Velos name may hold a space (`my api`): taken whole when an app has it, else as PM2's words
+  const names = onlyPieces(only).flatMap((piece) =>
+    selects(piece) || !/\s/.test(piece) ? [piece] : onlyWords(piece),
+  );
+  const missing = names.filter((name) => !selects(name));
   if (missing.length > 0) {
     const known = specs.map((spec) => spec.name).join(', ');
     const message = `--only: ${basename(path)} has no app named ${missing.join(', ')} (it has ${known})`;
@@ -105,13 +110,24 @@ export function onlyApps(
   return specs.filter((spec) => isSelected(spec, names));
 }
 
-/** The names of `--only a,b` as apps have them (NFC, trimmed); undefined without the option. */
+/**
+ * The names `--only` may mean, as apps have them (NFC, trimmed): each of `a,b`, and the words of one
+ * with spaces (PM2's `--only "a b"`) beside it; undefined without the option. `onlyApps` decides.
+ */
 export function onlyNames(only: string | boolean | undefined): string[] | undefined {
   if (typeof only !== 'string') return undefined;
+  return onlyPieces(only).flatMap((piece) => (/\s/.test(piece) ? [piece, ...onlyWords(piece)] : [piece]));
+}
+
+function onlyPieces(only: string): string[] {
   return only
     .split(',')
     .map((name) => normalizeAppName(name.trim()))
     .filter((name) => name !== '');
+}
+
+function onlyWords(piece: string): string[] {
+  return piece.split(/\s+/).filter((word) => word !== '');
 }
 
 /**
