@@ -165,6 +165,9 @@ export function normaliseApps(
     const envOf = (key: string, value: unknown): unknown =>
       options.dialect === 'pm2' && isTable(value) ? pm2Env(value, key, nulls, jsons) : value;
     for (const [raw, value] of Object.entries(app)) {
+      // PM2 takes an option set to null as not set (`cron_restart: prod ? '0 3 * * *' : null`, YAML's
+      // empty `watch:`), as undefined: its default applies
+      if (options.dialect === 'pm2' && value === null) continue;
       const key = snakeCase(raw);
       if (key === 'env_profiles' && isTable(value)) {
         for (const [profile, env] of Object.entries(value))

@@ -439,6 +439,36 @@ describe('PM2 dialect (issue #14)', () => {
     );
   });
 
+  it('takes an option set to null as not set, as PM2 does (a YAML key left empty, a JS ternary)', async () => {
+    const warnings: string[] = [];
+    const [api] = pm2(
+      {
+        apps: [
+          {
+            name: null,
+            script: 'api.js',
+            cron_restart: null,
+            max_memory_restart: null,
+            watch: null,
+            instances: null,
+            args: null,
+            env: null,
+            env_production: null,
+            vizion: null,
+          },
+        ],
+      },
+      warnings,
+    );
+    expect(api).toMatchObject({ name: 'api', instances: 1, args: [] });
+    expect([api!.cronRestart, api!.maxMemoryBytes, api!.watch]).toEqual([undefined, undefined, undefined]);
+    expect(warnings).toEqual([]);
+    const file = join(dir, 'process.yml');
+    writeFileSync(file, 'apps:\n  - name: web\n    script: web.js\n    watch:\n    max_memory_restart:\n');
+    const [web] = await loadConfigFile(file, { baseEnv: {}, cpuCount: 2 });
+    expect([web!.name, web!.watch, web!.maxMemoryBytes]).toEqual(['web', undefined, undefined]);
+  });
+
   it('names the file, the app and the key of a wrong type', () => {
     expect(() =>
       pm2({
