@@ -154,6 +154,28 @@ describe('velos import pm2 of a real PM2 dump', () => {
     expect(rows.find((p) => p.name === 'batch')!.status).toBe('stopped');
   });
 
+  it("leaves PM2's modules of a pm2 jlist out, saying so, as pm2 save leaves them out of its dump", async () => {
+    const home = createHome();
+    const jlist = join(home, 'pm2.json');
+    const env = (name: string, script: string, module: boolean) => ({
+      name,
+      pm2_env: { name, pm_exec_path: script, pm_cwd: home, status: 'online', pmx_module: module },
+    });
+    writeFileSync(
+      jlist,
+      JSON.stringify([
+        env('api', join(PM2_FIXTURES, 'out-err.js'), false),
+        env('pm2-logrotate', join(home, '.pm2/modules/pm2-logrotate/app.js'), true),
+      ]),
+    );
+    const result = await pm2(['import', 'pm2', jlist, '--dry-run'], home);
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as Report[]).map((app) => app.name)).toEqual(['api']);
+    expect(result.stderr).toBe(
+      'velos: warning: pm2.json: PM2 module not imported: pm2-logrotate (Velos has no modules: log rotation (--log-max-size), metrics (velos metrics), alerts (velos alerts) and OpenTelemetry are built in)\n',
+    );
+  });
+
   it('refuses a cluster app PM2 ran as another user, importing nothing, rather than run it as root', async () => {
     const home = createHome();
     const dump = join(home, 'dump.pm2');

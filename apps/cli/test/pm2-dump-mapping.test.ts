@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mapPm2Dump } from '../src/pm2/dump-mapping.js';
+import { mapPm2Dump, pm2ModuleNames } from '../src/pm2/dump-mapping.js';
 
 const DUMP = '/home/u/.pm2/dump.pm2';
 
@@ -59,6 +59,23 @@ describe('mapPm2Dump (issue #14)', () => {
     // a dump of time: true alone (PM2 sets the format at start): PM2's --time format, not Velos's ISO stamps
     const [bare] = mapPm2Dump([{ ...base, name: 'bare', time: true }], DUMP);
     expect(bare!.app).toMatchObject({ log_date_format: 'YYYY-MM-DDTHH:mm:ss:' });
+  });
+
+  it("leaves out PM2's modules, which a pm2 jlist lists and pm2 save does not", () => {
+    const jlist = [
+      { name: 'api', pm2_env: { pm_exec_path: '/srv/api/index.js', pm_cwd: '/srv/api', status: 'online' } },
+      {
+        name: 'pm2-logrotate',
+        pm2_env: {
+          pm_exec_path: '/home/u/.pm2/modules/pm2-logrotate/node_modules/pm2-logrotate/app.js',
+          pmx_module: true,
+          status: 'online',
+        },
+      },
+    ];
+    expect(mapPm2Dump(jlist, '/home/u/pm2.json').map((app) => app.name)).toEqual(['api']);
+    expect(pm2ModuleNames(jlist)).toEqual(['pm2-logrotate']);
+    expect(pm2ModuleNames(jlist.slice(0, 1))).toEqual([]);
   });
 
   it('keeps several fork-mode processes of one name in fork mode (not the cluster of a bare instances)', () => {

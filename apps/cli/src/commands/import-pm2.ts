@@ -5,8 +5,9 @@ import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
 import { argumentError } from '../parse-argv.js';
-import { type ImportedApp, mapPm2Dump } from '../pm2/dump-mapping.js';
+import { type ImportedApp, mapPm2Dump, pm2ModuleNames } from '../pm2/dump-mapping.js';
 import { ensureLogDirs } from '../pm2/ecosystem-file.js';
+import { NO_MODULES } from '../pm2/pm2-only-commands.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailure } from './start-failures.js';
 
@@ -23,8 +24,15 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
     throw argumentError(`velos import: unknown source "${source}" (expected pm2)`);
   }
   const file = resolve(fileArg ?? join(process.env.PM2_HOME ?? join(homedir(), '.pm2'), 'dump.pm2'));
-  const imported = mapPm2Dump(readDump(file), file);
+  const dump = readDump(file);
+  const imported = mapPm2Dump(dump, file);
   const label = basename(file);
+  // a `pm2 jlist` lists PM2's modules (pm2-logrotate), which `pm2 save` leaves out: none is an app here
+  const modules = pm2ModuleNames(dump);
+  if (modules.length > 0)
+    printWarnings([
+      `${label}: PM2 module${modules.length > 1 ? 's' : ''} not imported: ${modules.join(', ')} (${NO_MODULES})`,
+    ]);
   refuseClusterAccounts(imported, label);
   const config = await import('@velos/core/config');
   const specs = config.validateConfig(

@@ -77,10 +77,24 @@ export function mapPm2Dump(entries: unknown[], dumpFile: string): ImportedApp[] 
   const byName = new Map<string, Record<string, unknown>[]>();
   entries.forEach((raw, i) => {
     const entry = flatten(raw);
+    if (isPm2Module(entry)) return;
     const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : `app-${i}`;
     byName.set(name, [...(byName.get(name) ?? []), entry]);
   });
   return [...byName].map(([name, group]) => mapApp(name, group, pm2HomesOf(group[0]!, dumpFile)));
+}
+
+/**
+ * The names of the PM2 modules (pm2-logrotate…) among the entries: `pm2 jlist` lists them, `pm2 save`
+ * leaves them out (PM2 starts its modules itself), and `mapPm2Dump` does not import them.
+ */
+export function pm2ModuleNames(entries: unknown[]): string[] {
+  const names = entries.map(flatten).flatMap((entry) => (isPm2Module(entry) ? [String(entry.name)] : []));
+  return [...new Set(names)];
+}
+
+function isPm2Module(entry: Record<string, unknown>): boolean {
+  return entry.pmx_module === true;
 }
 
 /**

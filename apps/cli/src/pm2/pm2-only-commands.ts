@@ -1,4 +1,5 @@
-const MODULES =
+/** What Velos has instead of PM2's modules. */
+export const NO_MODULES =
   'Velos has no modules: log rotation (--log-max-size), metrics (velos metrics), alerts (velos alerts) and OpenTelemetry are built in';
 const PM2_IO =
   'PM2.io is a hosted service: Velos has velos metrics (Prometheus), OpenTelemetry, velos alerts and velos mcp instead';
@@ -21,11 +22,11 @@ const PM2_ONLY_COMMANDS: Readonly<Record<string, string>> = {
     "PM2's cleardump: remove $VELOS_HOME/state.json and state.json.bak (velos save writes them again)",
   ecosystem: ECOSYSTEM,
   init: ECOSYSTEM,
-  install: MODULES,
-  'module:install': MODULES,
-  uninstall: MODULES,
-  'module:uninstall': MODULES,
-  'module:update': MODULES,
+  install: NO_MODULES,
+  'module:install': NO_MODULES,
+  uninstall: NO_MODULES,
+  'module:uninstall': NO_MODULES,
+  'module:update': NO_MODULES,
   set: SETTINGS,
   get: SETTINGS,
   unset: SETTINGS,
