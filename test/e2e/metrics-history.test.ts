@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { MetricsHistory } from '@velos/core';
+import { AI_HISTORY_POINTS, toAiHistory } from '@velos/core/ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -48,10 +49,17 @@ describe('velos describe --history (OBS-7)', () => {
     expect(text.stdout).toMatch(/^ {2}logs\/s +[▁▂▃▄▅▆▇█ ]+ {2}min /m);
     expect(text.stdout).toMatch(/^ {2}restarts {2}0 in the window \(0 in all\)$/m);
 
-    const ai = JSON.parse((await velosOk(['describe', 'chat', '--history', '--ai'], { home })).stdout);
-    expect(ai[0]).toMatchObject({ id: 0, name: 'chat', window: '1h', restarts: 0 });
-    expect(ai[0].memoryMB.last).toBeGreaterThan(1);
-    expect(ai[0].cpu.series.length).toBeLessThanOrEqual(24);
+    // the keys and the shape of the MCP tool metrics_history's answer for the same question
+    const [ai] = JSON.parse((await velosOk(['describe', 'chat', '--history', '--ai'], { home })).stdout);
+    const [mcp] = await withClient(home, async (client) =>
+      (await client.metricsHistory({ target: 'chat', sinceMs: 3_600_000, points: AI_HISTORY_POINTS })).map(
+        (history) => toAiHistory(history),
+      ),
+    );
+    expect(ai).toMatchObject({ i: 0, n: 'chat', r: 0, mem: { last: expect.stringMatching(/^[\d.]+M$/) } });
+    expect(Object.keys(ai).sort()).toEqual(Object.keys(mcp!).sort());
+    expect(ai.cpu.s.length).toBe(mcp!.cpu!.s.length);
+    expect(ai.mem.mb.length).toBeLessThanOrEqual(AI_HISTORY_POINTS);
 
     const bad = await velos(['describe', 'chat', '--history', '--since', '2d'], { home });
     expect(bad.code).not.toBe(0);

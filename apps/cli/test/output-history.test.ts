@@ -2,7 +2,7 @@ import type { MetricsHistory } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { historyWindowMs } from '../src/commands/describe.js';
 import { createColors } from '../src/output/colors.js';
-import { renderHistory, restartsIn, sparkline, statsOf, toAiHistory } from '../src/output/history.js';
+import { renderHistory, restartsIn, sparkline, statsOf } from '../src/output/history.js';
 
 const plain = createColors(false);
 const HOUR_MS = 3_600_000;
@@ -48,19 +48,6 @@ describe('history output (OBS-7)', () => {
     expect(text).toContain(
       'idle (id 4, shop)\n  no samples in the last 1h (a running process is sampled every 2 s)',
     );
-  });
-
-  it('gives --ai a compact summary with a short series', () => {
-    const [ai] = toAiHistory([history()], HOUR_MS) as Record<string, unknown>[];
-    expect(ai).toMatchObject({
-      id: 3,
-      name: 'api',
-      window: '1h',
-      points: 4,
-      cpu: { min: 0, max: 100, last: 100, series: [0, 50, null, 100] },
-      memoryMB: { min: 100, max: 120, last: 120 },
-      restarts: 2,
-    });
   });
 });
 

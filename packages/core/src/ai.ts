@@ -2,6 +2,7 @@
 // root so the daemon never loads them.
 export { type AiAlert, alertDeliveryText, toAiAlerts } from './ai-alerts.js';
 export { commandLine, toAiDetail } from './ai-detail.js';
+export { AI_HISTORY_POINTS, type AiHistory, toAiHistory } from './ai-history.js';
 export { toAiLogSummary } from './ai-log-summary.js';
 export { type AiMetrics, type AiProcessMetrics, toAiMetrics } from './ai-metrics.js';
 export {

@@ -1,4 +1,5 @@
 import { MEMORY_GROWTH_HISTORY, maskSecrets, parseDurationMs } from '@velos/core';
+import { AI_HISTORY_POINTS, toAiHistory } from '@velos/core/ai';
 import type { CommandContext } from '../context.js';
 import { findGrowthsWithoutLimit, isJudged } from '../output/memory-growth.js';
 import { renderProcessDetails, toAiDetail } from '../output/process-detail.js';
@@ -40,10 +41,13 @@ export async function runDescribe(
   } else ctx.print(renderProcessDetails(maskSecrets(details), ctx.colors, Date.now(), growths));
 }
 
-/** OBS-7 `--history [--since D]`: sparklines of the last hour (or D, at most 24 h); `--json` the raw columns. */
+/**
+ * OBS-7 `--history [--since D]`: sparklines of the last hour (or D, at most 24 h); `--json` the raw columns,
+ * `--ai` the answer of MCP's `metrics_history`.
+ */
 async function describeHistory(ctx: CommandContext, target: string, since: string | boolean | undefined) {
   const sinceMs = historyWindowMs(since);
-  const { renderHistory, SPARK_POINTS, toAiHistory } = await import('../output/history.js');
+  const { renderHistory, SPARK_POINTS } = await import('../output/history.js');
   const client = await ctx.client();
   const targets = await targetsOf(target, () => client.list(), 'describe');
   const historiesOf = async (points?: number) =>
@@ -58,9 +62,12 @@ async function describeHistory(ctx: CommandContext, target: string, since: strin
     ctx.printJson(await historiesOf());
     return;
   }
-  const histories = await historiesOf(SPARK_POINTS);
-  if (ctx.mode === 'ai') ctx.printJson(toAiHistory(histories, sinceMs));
-  else ctx.print(renderHistory(histories, sinceMs, ctx.colors));
+  if (ctx.mode === 'ai') {
+    // the answer of the MCP tool metrics_history for the same window (docs/ai-output.md)
+    ctx.printJson((await historiesOf(AI_HISTORY_POINTS)).map((history) => toAiHistory(history)));
+    return;
+  }
+  ctx.print(renderHistory(await historiesOf(SPARK_POINTS), sinceMs, ctx.colors));
 }
 
 /**

@@ -4,9 +4,8 @@ import { NO_PROCESSES } from './process-list.js';
 
 /** Characters of a sparkline, lowest to highest. */
 const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
-/** Points of a sparkline (and of the history the CLI asks for); `--ai` gets a shorter series. */
+/** Points of a sparkline (and of the history the CLI asks for); `--ai` asks for fewer, as MCP's `metrics_history`. */
 export const SPARK_POINTS = 60;
-const AI_POINTS = 24;
 
 /** Min, max and last value of a column (gaps left out); null when it has no value. */
 export interface ColumnStats {
@@ -79,24 +78,6 @@ export function renderHistory(histories: MetricsHistory[], windowMs: number, col
     .join('\n\n');
 }
 
-/** The compact `--ai` form: per process min/max/last and a short series of each column. */
-export function toAiHistory(histories: MetricsHistory[], windowMs: number): unknown[] {
-  return histories.map((history) => ({
-    id: history.id,
-    name: history.name,
-    window: formatDuration(windowMs),
-    points: history.t.length,
-    from: history.t.length > 0 ? new Date(history.t[0]!).toISOString() : null,
-    cpu: { ...statsOf(history.cpu), series: shortSeries(history.cpu, 1) },
-    memoryMB: {
-      ...scaled(statsOf(history.memory), 1 / 1024 ** 2),
-      series: shortSeries(history.memory, 1 / 1024 ** 2),
-    },
-    logRate: { ...statsOf(history.logRate), series: shortSeries(history.logRate, 1) },
-    restarts: restartsIn(history),
-  }));
-}
-
 function row(
   label: string,
   values: (number | null)[],
@@ -112,29 +93,4 @@ function row(
 
 function formatRate(value: number): string {
   return value >= 10 ? String(Math.round(value)) : value.toFixed(1);
-}
-
-// Every nth value (the mean of each slice), rounded to one decimal: enough for a model to see a trend.
-function shortSeries(values: (number | null)[], scale: number): (number | null)[] {
-  const slices = Math.min(AI_POINTS, values.length);
-  const out: (number | null)[] = [];
-  for (let i = 0; i < slices; i += 1) {
-    const slice = values.slice(
-      Math.floor((i * values.length) / slices),
-      Math.floor(((i + 1) * values.length) / slices),
-    );
-    const kept = slice.filter((value): value is number => value !== null);
-    out.push(
-      kept.length === 0
-        ? null
-        : Math.round((kept.reduce((a, b) => a + b, 0) / kept.length) * scale * 10) / 10,
-    );
-  }
-  return out;
-}
-
-function scaled(stats: ColumnStats | null, scale: number): Partial<ColumnStats> {
-  if (!stats) return {};
-  const round = (value: number): number => Math.round(value * scale * 10) / 10;
-  return { min: round(stats.min), max: round(stats.max), last: round(stats.last) };
 }

@@ -3,9 +3,7 @@ import {
   type Dependency,
   describeTriggered,
   ErrorCodes,
-  formatBytes,
   formatDuration,
-  type MetricsHistory,
   matchTarget,
   type ProcessDetail,
   type ProcessInfo,
@@ -13,7 +11,15 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
-import { roundCpu, toAiAlerts, toAiEvent, toAiMetrics, toAiProcess, toAiRuns } from '@velos/core/ai';
+import {
+  AI_HISTORY_POINTS,
+  toAiAlerts,
+  toAiEvent,
+  toAiHistory,
+  toAiMetrics,
+  toAiProcess,
+  toAiRuns,
+} from '@velos/core/ai';
 import * as z from 'zod';
 import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
 import { scoreHealth } from '../health-score.js';
@@ -102,9 +108,11 @@ export const OBSERVE_TOOLS = [
       since: z.string().optional().describe('How far back: 10m, 1h (default), 24h at most'),
       points: z.number().int().min(2).max(120).optional().describe('Points per series (default 12)'),
     },
-    run: async ({ target, since = '1h', points = 12 }, { control }) => {
+    run: async ({ target, since = '1h', points = AI_HISTORY_POINTS }, { control }) => {
       const sinceMs = spanOf('since', since, { maxMs: DAY_MS, max: '24h', like: '10m, 1h or 24h' });
-      return (await control.metricsHistory({ target, sinceMs, points })).map(toAiHistory);
+      return (await control.metricsHistory({ target, sinceMs, points })).map((history) =>
+        toAiHistory(history),
+      );
     },
   }),
   defineTool({
@@ -214,52 +222,6 @@ function reportedIssues(daemon: DaemonHealth): { rep?: Record<string, unknown>[]
 }
 
 const DAY_MS = 24 * 3_600_000;
-const MB = 1024 * 1024;
-
-/** One process's history in short keys: min, max, last and the series of memory and CPU. */
-function toAiHistory(history: MetricsHistory): Record<string, unknown> {
-  const t = history.t;
-  const mem = statsOf(history.memory);
-  const cpu = statsOf(history.cpu);
-  const first = history.restarts.find((count) => count !== null);
-  const last = history.restarts.findLast((count) => count !== null);
-  return {
-    i: history.id,
-    n: history.name,
-    ...(history.namespace === 'default' ? {} : { ns: history.namespace }),
-    ...(t.length > 0 ? { from: isoSeconds(t[0]!) } : {}),
-    ...(t.length > 1 ? { step: formatDuration((t.at(-1)! - t[0]!) / (t.length - 1)) } : {}),
-    ...(mem
-      ? {
-          mem: {
-            min: formatBytes(mem.min),
-            max: formatBytes(mem.max),
-            last: formatBytes(mem.last),
-            mb: history.memory.map((v) => (v === null ? null : Math.round(v / MB))),
-          },
-        }
-      : {}),
-    ...(cpu
-      ? {
-          cpu: {
-            min: roundCpu(cpu.min),
-            max: roundCpu(cpu.max),
-            last: roundCpu(cpu.last),
-            s: history.cpu.map((v) => (v === null ? null : roundCpu(v))),
-          },
-        }
-      : {}),
-    ...(first === undefined || last === undefined ? {} : { r: last! - first! }),
-  };
-}
-
-/** Min, max and last value of a series, gaps left out; null when it has none. */
-function statsOf(values: readonly (number | null)[]): { min: number; max: number; last: number } | null {
-  const kept = values.filter((value): value is number => value !== null);
-  if (kept.length === 0) return null;
-  return { min: Math.min(...kept), max: Math.max(...kept), last: kept.at(-1)! };
-}
-
 /** The processes a target names, by the daemon's rule (CLI-2: `all`, an id, a name, then a namespace). */
 function pick(processes: ProcessMetrics[], target: string | undefined): ProcessMetrics[] {
   if (target === undefined || target === 'all') return processes;
