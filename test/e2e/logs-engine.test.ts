@@ -100,21 +100,46 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
     const patternsText = (await velosOk(['logs', 'mix', '--patterns', '--limit', '2'], { home })).stdout;
     expect(patternsText.trim().split('\n')).toHaveLength(2);
     expect(patternsText).toContain('× GET <path> <num> <dur>');
+    // --ai in the keys of the MCP tool log_summary: a pattern as one of its top templates
+    type AiTemplate = { t: string; c: number; l: string };
+    const patternsAi = await json<{ app: string; n: number; top: AiTemplate[] }>([
+      'logs',
+      'mix',
+      '--patterns',
+      '--limit',
+      '3',
+      '--ai',
+    ]);
+    expect(patternsAi).toMatchObject({ app: 'mix', per: 'all', n: LINES });
+    expect(patternsAi).not.toHaveProperty('patterns');
+    const summaryAi = await json<{ top: AiTemplate[] }>(['logs', 'mix', '--summary', '--ai']);
+    expect(patternsAi.top).toEqual(summaryAi.top.slice(0, 3));
 
     const dedupe = await json<LogsAnalyzeResult>(['logs', 'mix', '--dedupe', '--limit', '50', '--json']);
     expect(dedupe.dedupe!.length).toBeGreaterThanOrEqual(7);
     expect(dedupe.dedupe!.some((entry) => entry.template === MIX[0][0] && entry.count > 1000)).toBe(true);
     const dedupeText = (await velosOk(['logs', 'mix', '--dedupe'], { home })).stdout;
     expect(dedupeText).toMatch(/GET <path> <num> <dur> \(x\d+, first [\d:]+, last [\d:]+\)/);
-    const dedupeAi = await json<{ dedupe: unknown[] }>(['logs', 'mix', '--dedupe', '--ai']);
-    expect(dedupeAi.dedupe.length).toBeGreaterThan(0);
+    const dedupeAi = await json<{ dd: { t: string; c: number; m: string }[] }>([
+      'logs',
+      'mix',
+      '--dedupe',
+      '--ai',
+    ]);
+    expect(dedupeAi.dd.some((entry) => entry.t === MIX[0][0] && entry.c > 1000)).toBe(true);
 
     const anomalies = await json<LogsAnalyzeResult>(['logs', 'mix', '--anomalies', '--json']);
     expect(Array.isArray(anomalies.anomalies)).toBe(true);
     const anomaliesText = (await velosOk(['logs', 'mix', '--anomalies'], { home })).stdout;
     expect(anomaliesText).toMatch(/no anomalies|error rate|volume/);
-    const anomaliesAi = await json<{ view: string }>(['logs', 'mix', '--anomalies', '--ai']);
-    expect(anomaliesAi.view).toBe('anomalies');
+    const anomaliesAi = await json<{ app: string; an?: { k: string }[] }>([
+      'logs',
+      'mix',
+      '--anomalies',
+      '--ai',
+    ]);
+    expect(anomaliesAi).toMatchObject({ app: 'mix', n: LINES });
+    expect(anomaliesAi.an?.length ?? 0).toBe(anomalies.anomalies!.length);
   });
 
   it('searches by level and regex (text, --json, --ai); an invalid or unsafe regex is a one-line error', async () => {

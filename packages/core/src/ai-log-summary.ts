@@ -1,5 +1,6 @@
+import { cutAiMessage } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
-import type { LogsAnalyzeResult } from './log-analysis.js';
+import type { LogAnomalyInfo, LogPatternInfo, LogsAnalyzeResult } from './log-analysis.js';
 import { formatDuration } from './units.js';
 
 /**
@@ -20,7 +21,7 @@ export function toAiLogSummary(
   const s = result.summary;
   // one instance of an app whose instances share their files: the summary is of every process's lines
   const shared = result.sharedBy === undefined ? {} : { shared: result.sharedBy };
-  const per = periodMs === undefined ? {} : { per: periodMs === 'all' ? 'all' : formatSpanMs(periodMs) };
+  const per = windowKey(periodMs);
   if (!s) return { app: result.app, ...shared, ...per, n: 0 };
   const ago = (at: number) => formatDuration(Math.max(0, now - at));
   // the error templates the top list leaves out: a rare fatal is never invisible
@@ -35,16 +36,7 @@ export function toAiLogSummary(
     tpl: s.templates,
     ...(s.top.length > 0
       ? {
-          top: s.top.map((p) => ({
-            t: p.template,
-            c: p.count,
-            l: p.level,
-            ...(p.errorCount === undefined ? {} : { ec: p.errorCount }),
-            ...(p.trend === 'stable' ? {} : { tr: p.trend }),
-            ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
-            ...(p.frame === undefined ? {} : { fr: p.frame }),
-            ...(p.apps === undefined ? {} : { a: p.apps }),
-          })),
+          top: s.top.map(toAiPattern),
         }
       : {}),
     ...(errs.length > 0
@@ -69,14 +61,7 @@ export function toAiLogSummary(
       : {}),
     ...(s.anomalies.length > 0
       ? {
-          an: s.anomalies.map((a) => ({
-            at: new Date(a.at).toISOString(),
-            k: a.metric,
-            v: a.value,
-            mean: Math.round(a.mean * 10) / 10,
-            z: Math.round(a.z * 10) / 10,
-            sev: a.severity,
-          })),
+          an: s.anomalies.map(toAiAnomaly),
         }
       : {}),
     ...(s.lastRestart
@@ -118,6 +103,84 @@ export function toAiLogSummary(
           })),
         }
       : {}),
+    ...readKeys(result),
+  };
+}
+
+/**
+ * The log engine's `--patterns`, `--dedupe` and `--anomalies` views in the keys of `toAiLogSummary`
+ * (`velos logs <app> --patterns --ai` reads as `log_summary` does): `app`, `shared`, `per`, `n` the lines
+ * read, then the view's list: `top` the templates (`toAiPattern`), `dd` the collapsed lines `{t, c, l, m
+ * its first line, a app over several, first, last}` or `an` the anomalies (`toAiAnomaly`); `omitted`
+ * entries left out by the limit, and `sampled`, `partial`, `readFrom` as in a summary. Empty parts left out.
+ */
+export function toAiLogView(
+  result: LogsAnalyzeResult,
+  periodMs: number | 'all' | undefined,
+): Record<string, unknown> {
+  return {
+    app: result.app,
+    ...(result.sharedBy === undefined ? {} : { shared: result.sharedBy }),
+    ...windowKey(periodMs),
+    n: result.scanned.lines,
+    ...(result.patterns && result.patterns.length > 0 ? { top: result.patterns.map(toAiPattern) } : {}),
+    ...(result.dedupe && result.dedupe.length > 0
+      ? {
+          dd: result.dedupe.map((d) => ({
+            t: d.template,
+            c: d.count,
+            l: d.level,
+            m: cutAiMessage(d.line),
+            ...(d.app === undefined ? {} : { a: d.app }),
+            ...(d.first === undefined ? {} : { first: new Date(d.first).toISOString() }),
+            ...(d.last === undefined ? {} : { last: new Date(d.last).toISOString() }),
+          })),
+        }
+      : {}),
+    ...(result.anomalies && result.anomalies.length > 0 ? { an: result.anomalies.map(toAiAnomaly) } : {}),
+    ...(result.omitted ? { omitted: result.omitted } : {}),
+    ...readKeys(result),
+  };
+}
+
+/**
+ * A template in short keys, as `log_summary`'s `top` and `velos logs --patterns --ai` give it: `t`
+ * template, `c` count, `l` level, `ec` its error lines (when not all are errors), `tr` trend (when not
+ * stable), `pm` per minute, `fr` an error's top stack frame, `a` its apps (over several).
+ */
+export function toAiPattern(p: LogPatternInfo): Record<string, unknown> {
+  return {
+    t: p.template,
+    c: p.count,
+    l: p.level,
+    ...(p.errorCount === undefined ? {} : { ec: p.errorCount }),
+    ...(p.trend === 'stable' ? {} : { tr: p.trend }),
+    ...(p.perMin === undefined ? {} : { pm: Math.round(p.perMin * 10) / 10 }),
+    ...(p.frame === undefined ? {} : { fr: p.frame }),
+    ...(p.apps === undefined ? {} : { a: p.apps }),
+  };
+}
+
+/** An unusual minute in short keys (`an` of `log_summary` and of `velos logs --anomalies --ai`). */
+export function toAiAnomaly(a: LogAnomalyInfo): Record<string, unknown> {
+  return {
+    at: new Date(a.at).toISOString(),
+    k: a.metric,
+    v: a.value,
+    mean: Math.round(a.mean * 10) / 10,
+    z: Math.round(a.z * 10) / 10,
+    sev: a.severity,
+  };
+}
+
+/** `per`, the window read: a span as `formatSpanMs` writes it, `all`, or none for a `--since`/`--until` range. */
+function windowKey(periodMs: number | 'all' | undefined): { per?: string } {
+  return periodMs === undefined ? {} : { per: periodMs === 'all' ? 'all' : formatSpanMs(periodMs) };
+}
+
+/** How the lines were read: `sampled` the fraction analysed (below 1), `partial` and `readFrom` after a cut. */
+function readKeys(result: LogsAnalyzeResult): Record<string, unknown> {
+  return {
     ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),
     ...(result.scanned.readFrom === undefined

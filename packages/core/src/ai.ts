@@ -3,7 +3,7 @@
 export { type AiAlert, alertDeliveryText, toAiAlerts } from './ai-alerts.js';
 export { commandLine, toAiDetail } from './ai-detail.js';
 export { AI_HISTORY_POINTS, type AiHistory, toAiHistory } from './ai-history.js';
-export { toAiLogSummary } from './ai-log-summary.js';
+export { toAiAnomaly, toAiLogSummary, toAiLogView, toAiPattern } from './ai-log-summary.js';
 export { type AiMetrics, type AiProcessMetrics, toAiMetrics } from './ai-metrics.js';
 export {
   AI_MESSAGE_CHARS_MAX,

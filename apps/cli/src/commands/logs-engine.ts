@@ -2,7 +2,6 @@ import {
   formatBytes,
   type LogLevelName,
   type LogsAnalyzeRequest,
-  type LogsAnalyzeResult,
   type LogsQuery,
   type LogsSearchCut,
   type LogsSearchRequest,
@@ -14,7 +13,7 @@ import {
   type VelosControl,
   VelosError,
 } from '@velos/core';
-import { linesNameApp, toAiLogSummary } from '@velos/core/ai';
+import { linesNameApp, toAiLogSummary, toAiLogView } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
 import { hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log-lines.js';
@@ -150,16 +149,19 @@ async function answer(
   if (input.options.period !== undefined) request.periodMs = durationOf('--period', input.options.period);
   const result = await client.analyzeLogs(request).catch(asFlagError);
   if (ctx.mode === 'json') ctx.printJson(result);
-  else if (ctx.mode === 'ai')
+  else if (ctx.mode === 'ai') {
     // the summary the MCP tool log_summary gives (`per` says its window: `all` without --period,
-    // where log_summary's default is 1h); the other views as the engine answers them
-    ctx.printJson(view === 'summary' ? toAiLogSummary(result, summaryWindow(request)) : toAi(result));
-  // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
-  else ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
+    // where log_summary's default is 1h); the other views in its keys (a pattern as a `top` template)
+    const window = windowOf(request);
+    ctx.printJson(view === 'summary' ? toAiLogSummary(result, window) : toAiLogView(result, window));
+  } else {
+    // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
+    ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
+  }
 }
 
-/** The window of a summary: its `--period`, `all` with no time bound, none for a `--since`/`--until` range. */
-function summaryWindow(request: LogsAnalyzeRequest): number | 'all' | undefined {
+/** The window of a view: its `--period`, `all` with no time bound, none for a `--since`/`--until` range. */
+function windowOf(request: LogsAnalyzeRequest): number | 'all' | undefined {
   if (request.periodMs !== undefined) return request.periodMs;
   return request.since === undefined && request.until === undefined ? 'all' : undefined;
 }
@@ -295,32 +297,6 @@ export function searchCutNotice(cut: LogsSearchCut, flag: '--limit' | '--lines' 
 /** The flag that sets how many matches a search prints: `--lines` when given without `--limit`. */
 function limitFlagOf(input: CommandInput): '--limit' | '--lines' {
   return input.options.limit === undefined && input.options.lines !== undefined ? '--lines' : '--limit';
-}
-
-/** The compact `--ai` form: no text, ISO times, short keys where they repeat. */
-function toAi(result: LogsAnalyzeResult): unknown {
-  const iso = (ts: number | undefined) => (ts === undefined ? undefined : new Date(ts).toISOString());
-  const { text: _text, scanned, ...rest } = result;
-  return JSON.parse(
-    JSON.stringify(
-      {
-        ...rest,
-        lines: scanned.lines,
-        ...(scanned.isPartial ? { partial: true } : {}),
-        ...(scanned.readFrom === undefined ? {} : { readFrom: scanned.readFrom }),
-      },
-      (key, value) =>
-        (key === 'at' ||
-          key === 'first' ||
-          key === 'last' ||
-          key === 'from' ||
-          key === 'to' ||
-          key === 'readFrom') &&
-        typeof value === 'number'
-          ? iso(value)
-          : value,
-    ),
-  );
 }
 
 function invalid(message: string): VelosError {
