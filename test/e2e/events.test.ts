@@ -309,6 +309,10 @@ describe('velos events (OBS-2)', () => {
       const missing = await velos(['events', 'emit', 'x', '--app', 'nosuch'], { home });
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain("no app matches 'nosuch'");
+      // a typo of an app's name is told what it likely meant, as every other command's target is
+      const typo = await velos(['events', 'emit', 'x', '--app', 'stedy-2'], { home });
+      expect(typo.code).toBe(1);
+      expect(typo.stderr.trim()).toBe("velos: no app matches 'stedy-2' (did you mean 'steady-2'?)");
       await deleteApps(home, ['steady-2']);
     });
 
