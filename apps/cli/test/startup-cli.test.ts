@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -361,11 +362,44 @@ describe('velos startup systemd without root', () => {
     const removal = await scratch.run(BIN, ['unstartup', 'systemd'], env, { ...asUser, node });
     expect(removal).toMatchObject(
       hadUnit
-        ? { code: 0, stdout: `sudo ${node} ${CLI_ENTRY} unstartup systemd\n` }
+        ? {
+            code: 1,
+            stdout: '',
+            stderr: expect.stringContaining(`run sudo ${node} ${CLI_ENTRY} unstartup systemd\n`),
+          }
         : { code: 0, stdout: `there is no ${SYSTEM_UNIT}: nothing to remove\n`, stderr: '' },
     );
     expect(existsSync(SYSTEM_UNIT)).toBe(hadUnit);
   });
+
+  // the unit is put there as root, and the CLI run as "nobody"; an ordinary user cannot write it
+  it.skipIf(process.getuid?.() !== 0)(
+    'refuses to remove an installed unit in one line naming the command to run as root (exit 1), and keeps it',
+    async () => {
+      const name = `velos-ci-unstartup-${process.pid}`;
+      const unitPath = `/etc/systemd/system/${name}.service`;
+      writeFileSync(unitPath, '[Service]\nExecStart=/bin/true\n', { mode: 0o644 });
+      try {
+        const env = { VELOS_HOME: '/nonexistent/velos-home', HOME: '/nonexistent', PATH: '/usr/bin:/bin' };
+        const node = scratch.nodeForOthers();
+        const removal = await scratch.run(BIN, ['unstartup', 'systemd', '--service-name', name], env, {
+          ...asUser,
+          node,
+        });
+        // it printed the sudo line on stdout and exited 0: a script read "removed"
+        expect(removal).toMatchObject({
+          code: 1,
+          stdout: '',
+          stderr:
+            `velos: removing ${unitPath} needs root; nothing was removed: ` +
+            `run sudo ${node} ${CLI_ENTRY} unstartup systemd --service-name ${name}\n`,
+        });
+        expect(existsSync(unitPath)).toBe(true);
+      } finally {
+        rmSync(unitPath, { force: true });
+      }
+    },
+  );
 
   it('says there is nothing to remove when no unit is installed, rather than asking for root', async () => {
     const env = { VELOS_HOME: '/nonexistent/velos-home', HOME: '/nonexistent', PATH: '/usr/bin:/bin' };

@@ -146,6 +146,10 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     summary: 'disable and remove the service velos startup installed',
+    details: [
+      'systemd: removing a system unit needs root; without it the command fails (exit 1) with the',
+      'one line to run as root, and removes nothing. No unit of that name: nothing to remove (exit 0).',
+    ].join('\n'),
     options: {
       user: { type: 'boolean', description: 'systemd: the unit of your user manager' },
       'service-name': {

@@ -108,12 +108,15 @@ export async function runUnstartup(ctx: CommandContext, input: CommandInput): Pr
     return;
   }
   const target = systemdTargetOf(input, 'unstartup');
-  // without a unit there is nothing root could do: said as root would say it (exit 0), not handed over
+  // without a unit there is nothing root could do: said as root would say it (exit 0), not handed over;
+  // with one, nothing was removed: an error (exit 1), not a success a script would read as done
   if (!target.isUserUnit && !isRoot() && unitMayExist(systemdUnitPath(target))) {
     const again = ['unstartup', 'systemd', ...serviceNameArgs(target)];
-    process.stderr.write(`velos: removing ${systemdUnitPath(target)} needs root; run this as root:\n`);
-    ctx.print(['sudo', process.execPath, cliEntry(), ...again].map(shellQuote).join(' '));
-    return;
+    const command = ['sudo', process.execPath, cliEntry(), ...again].map(shellQuote).join(' ');
+    throw new VelosError(
+      ErrorCodes.FORBIDDEN,
+      `removing ${systemdUnitPath(target)} needs root; nothing was removed: run ${command}`,
+    );
   }
   const removed = await uninstallSystemdUnit(target);
   ctx.print(
