@@ -47,7 +47,7 @@ function exampleOf(description: string): string {
   throw new Error(`no example object in: ${description}`);
 }
 
-type Line = { t: string; a?: string; s?: string; m: string };
+type Line = { t: string; a?: string; s?: string; l?: string; m: string };
 type Row = { i: number; n: string; s: string };
 
 beforeAll(async () => {
@@ -133,6 +133,17 @@ describe('log lines of a target that is not one app', () => {
       const found = await ok<{ lines: Line[] }>('log_search', { target, pattern: 'ticker', limit: 2 });
       expect(found.lines.every((line) => line.a === undefined)).toBe(true);
     }
+  });
+});
+
+describe('log_read and velos logs --ai', () => {
+  it('give each line its level (l), in the same keys', async () => {
+    const read = await ok<Line[]>('log_read', { target: 'api', lines: 3, stream: 'out' });
+    const { stdout } = await velosOk(['logs', 'api', '--lines', '3', '--out', '--ai'], { home });
+    const cli = JSON.parse(stdout) as Line[];
+    // ticker.js's stdout lines are plain text (`ticker <pid> line <n>`): judged info
+    expect(read.map((line) => line.l)).toEqual(['info', 'info', 'info']);
+    expect(cli.map((line) => Object.keys(line).sort())).toEqual(read.map((line) => Object.keys(line).sort()));
   });
 });
 

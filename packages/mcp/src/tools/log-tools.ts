@@ -66,7 +66,13 @@ export const LOG_TOOLS = [
           ? { lines: answer, shared: found.sharedBy }
           : { ...(answer as object), shared: found.sharedBy };
       }
-      const result = await control.logsResult({ target, lines, ...(stream ? { stream } : {}) });
+      // each line with its level (`l`), as velos logs --ai, REST and a search by level judge it
+      const result = await control.logsResult({
+        target,
+        lines,
+        withLevels: true,
+        ...(stream ? { stream } : {}),
+      });
       const answer = await compactLines(target, result.lines, result.cut?.omittedLines);
       if (!result.unattributed) return answer;
       return Array.isArray(answer)
