@@ -198,6 +198,14 @@ describe('metrics_snapshot', () => {
     const snapshot = await ok<{ ps: { i: number; n: string }[] }>('metrics_snapshot', { target: 'api' });
     expect(snapshot.ps.map((p) => p.i)).toEqual(listed.map((row) => row.i));
   });
+
+  it('names the app a misspelt target likely meant, in the words of every other tool', async () => {
+    const info = await call('process_info', { target: 'hug' });
+    expect(info.text).toMatch(
+      /^TARGET_NOT_FOUND: no process matches 'hug' \(did you mean 'huge'\?\); processes: /,
+    );
+    expect(await call('metrics_snapshot', { target: 'hug' })).toEqual(info);
+  });
 });
 
 describe('process_start and process_restart refuse what no app could run with', () => {

@@ -8,6 +8,7 @@ import {
   type ProcessDetail,
   type ProcessInfo,
   type ProcessMetrics,
+  suggestKey,
   type VelosControl,
   VelosError,
 } from '@velos/core';
@@ -226,7 +227,11 @@ const DAY_MS = 24 * 3_600_000;
 function pick(processes: ProcessMetrics[], target: string | undefined): ProcessMetrics[] {
   if (target === undefined || target === 'all') return processes;
   const found = matchTarget(processes, target, (p) => p);
-  // worded as the daemon words it for every other tool
-  if (found.length === 0) throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'`);
-  return found;
+  if (found.length > 0) return found;
+  // worded as the daemon words it for every other tool: with the app or namespace likely meant
+  const meant = suggestKey(target, [...new Set(processes.flatMap((p) => [p.name, p.namespace]))]);
+  const hint = meant === null ? '' : ` (did you mean '${meant}'?)`;
+  throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'${hint}`, {
+    data: meant === null ? { target } : { target, meant },
+  });
 }
