@@ -1,7 +1,8 @@
 import type { DaemonHealth, ReportedComponent } from '@velos/core';
+import { toAiComponents } from '@velos/core/ai';
 import { describe, expect, it } from 'vitest';
 import { createColors } from '../src/output/colors.js';
-import { renderComponentTable, toAiComponents } from '../src/output/component-list.js';
+import { renderComponentTable } from '../src/output/component-list.js';
 import { renderHealth, toAiHealth } from '../src/output/daemon-health.js';
 
 const NOW = 1_800_000_000_000;

@@ -40,14 +40,15 @@ describe('health_check and reported components', () => {
       at: AT,
       reported: [
         component('backup', { isStale: true }),
-        component('queue', { status: 'unhealthy', message: 'lag 9m', lastReportAt: AT - 5000 }),
+        component('queue', { status: 'unhealthy', message: 'lag 9m', lastReportAt: AT - 5000, app: 'api' }),
         component('cache'),
       ],
     });
     expect(answer).toMatchObject({ score: 100, s: 'healthy', daemon: 'healthy' });
+    // the keys of velos components --ai and of velos health --ai's rep: app and interval too
     expect(answer.rep).toEqual([
-      { n: 'backup', s: 'healthy', stale: true, ago: '1m' },
-      { n: 'queue', s: 'unhealthy', m: 'lag 9m', ago: '5s' },
+      { n: 'backup', s: 'healthy', stale: true, iv: '1m', ago: '2m' },
+      { n: 'queue', s: 'unhealthy', a: 'api', m: 'lag 9m', iv: '1m', ago: '5s' },
     ]);
   });
 

@@ -6,9 +6,10 @@ import {
   type ComponentStatus,
   parseDurationMs,
 } from '@velos/core';
+import { toAiComponents } from '@velos/core/ai';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
-import { renderComponentTable, toAiComponents } from '../output/component-list.js';
+import { renderComponentTable } from '../output/component-list.js';
 import { usageError } from '../parse-argv.js';
 
 const REPORT_OPTIONS = ['interval', 'status', 'message', 'app'] as const;

@@ -1,6 +1,7 @@
 import type { ComponentHealth, ComponentStatus, DaemonHealth } from '@velos/core';
+import { toAiComponents } from '@velos/core/ai';
 import type { Colors } from './colors.js';
-import { componentStatusCell, toAiComponents } from './component-list.js';
+import { componentStatusCell } from './component-list.js';
 import { renderTable } from './table.js';
 
 /** The text form of `velos health`: the overall status, then one row per component. */

@@ -6,7 +6,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'health_check',
     title: 'Check health',
     description:
-      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.",
+      "The daemon's self-health: each component healthy, degraded or unhealthy, the worst overall. Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, a app, m message, iv interval, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

@@ -3,7 +3,6 @@ import {
   type Dependency,
   describeTriggered,
   ErrorCodes,
-  formatDuration,
   matchTarget,
   type ProcessDetail,
   type ProcessInfo,
@@ -14,7 +13,9 @@ import {
 } from '@velos/core';
 import {
   AI_HISTORY_POINTS,
+  type AiComponent,
   toAiAlerts,
+  toAiComponents,
   toAiEvent,
   toAiHistory,
   toAiMetrics,
@@ -44,7 +45,7 @@ export const OBSERVE_TOOLS = [
     title: 'Check health',
     command: 'health',
     answer:
-      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, m message, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
+      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, a app, m message, iv interval, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
@@ -207,19 +208,10 @@ async function dependencyWaits(
   return new Map(details.flat().map((d) => [d.id, d.spec.dependsOn]));
 }
 
-/** The reported components that are stale or not healthy, compact (none: nothing). */
-function reportedIssues(daemon: DaemonHealth): { rep?: Record<string, unknown>[] } {
+/** The reported components that are stale or not healthy, as `velos health --ai` gives them (none: nothing). */
+function reportedIssues(daemon: DaemonHealth): { rep?: AiComponent[] } {
   const bad = (daemon.reported ?? []).filter((c) => c.isStale || c.status !== 'healthy');
-  if (bad.length === 0) return {};
-  return {
-    rep: bad.map((c) => ({
-      n: c.name,
-      s: c.status,
-      ...(c.isStale ? { stale: true } : {}),
-      ...(c.message === undefined ? {} : { m: c.message }),
-      ago: formatDuration(daemon.at - c.lastReportAt),
-    })),
-  };
+  return bad.length === 0 ? {} : { rep: toAiComponents(bad, daemon.at) };
 }
 
 const DAY_MS = 24 * 3_600_000;
