@@ -110,7 +110,7 @@ async function measureTools(client) {
   const job = join(tmp, 'job.toml');
   writeFileSync(
     job,
-    `[[apps]]\nname = "nightly"\nscript = "${join(repo, 'fixtures/silent.js')}"\ntype = "job"\ninterval = "1h"\n`,
+    `[[apps]]\nname = "nightly"\nscript = "${join(repo, 'fixtures/silent.js')}"\ntype = "job"\nschedule = "0 3 * * *"\n`,
   );
   const mix = { name: 'mix', script: join(repo, 'fixtures/log-mix.js') };
   const calls = [
