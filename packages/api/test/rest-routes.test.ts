@@ -355,6 +355,13 @@ describe('REST routes over a real daemon', () => {
     expect(posted.body.event).toMatchObject({ kind: 'app.deploy', message: 'v2 is out' });
     const events = await request('GET', '/api/v1/events?kind=app.deploy&limit=10', { token: api.read });
     expect(events.body.events.map((e: { kind: string }) => e.kind)).toEqual(['app.deploy']);
+    // a misspelt app is told what it likely meant by the daemon, not by the CLI alone
+    const typo = await request('POST', '/api/v1/events', { body: { name: 'deploy', app: 'wbe' } });
+    expect(typo.status).toBe(404);
+    expect(typo.body.error).toMatchObject({
+      code: 'TARGET_NOT_FOUND',
+      message: "no app matches 'wbe' (did you mean 'web'?)",
+    });
     const unknown = await request('GET', '/api/v1/events?kind=process.exited,process.restarted');
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({ code: 'INVALID_ARGUMENT' });

@@ -5,12 +5,7 @@ import {
   appEventSeverity,
   cutAppEventText,
   type EmitEventRequest,
-  ErrorCodes,
   type EventFieldValue,
-  isVelosError,
-  type ProcessInfo,
-  suggestKey,
-  VelosError,
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import type { CommandContext } from '../context.js';
@@ -26,9 +21,7 @@ import { usageError } from '../parse-argv.js';
 export async function runEventsEmit(ctx: CommandContext, input: CommandInput): Promise<void> {
   const request = emitRequest(input.args.slice(1), input.options);
   const client = await ctx.client();
-  const event = await client.emitEvent(request).catch(async (error: unknown) => {
-    throw request.app === undefined ? error : await withMeantApp(error, request.app, () => client.list());
-  });
+  const event = await client.emitEvent(request);
   if (ctx.mode === 'json') ctx.printJson(event);
   else if (ctx.mode === 'ai') ctx.printJson(toAiEvent(event));
   else ctx.print(formatEventLine(event, ctx.colors));
@@ -85,31 +78,6 @@ export function emitRequest(args: string[], options: CommandInput['options']): E
     request.fields = Object.fromEntries(fields);
   }
   return request;
-}
-
-/**
- * A TARGET_NOT_FOUND for `--app` with the app it was likely meant to be (`no app matches 'crashr' (did
- * you mean 'crasher'?)`), as every other command's target says it; any other error (or one that names
- * its app already, or a list that fails) as it came.
- */
-export async function withMeantApp(
-  error: unknown,
-  app: string,
-  list: () => Promise<ProcessInfo[]>,
-): Promise<unknown> {
-  if (!isVelosError(error) || error.code !== ErrorCodes.TARGET_NOT_FOUND) return error;
-  const data = (error.data ?? {}) as { meant?: string };
-  if (data.meant !== undefined) return error;
-  const names = await list().then(
-    (processes) => [...new Set(processes.map((p) => p.name))],
-    () => [],
-  );
-  const meant = suggestKey(app, names);
-  if (meant === null) return error;
-  return new VelosError(error.code, `${error.message} (did you mean '${meant}'?)`, {
-    data: { ...data, meant },
-    cause: error,
-  });
 }
 
 function typedValue(text: string): EventFieldValue {

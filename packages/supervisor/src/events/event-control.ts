@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   type EmitEventRequest,
   ErrorCodes,
+  suggestKey,
   type VelosControl,
   VelosError,
   type VelosEvent,
@@ -89,8 +90,11 @@ export function createEventControl(options: {
       records.find((r) => r.app.spec.name === target) ??
       (/^\d+$/.test(target) ? table.records.get(Number(target)) : undefined);
     if (!record) {
-      throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no app matches '${target}'`, {
-        data: { target },
+      // told here, not by the CLI, so that REST and MCP callers get the hint too
+      const meant = suggestKey(target, [...new Set(records.map((r) => r.app.spec.name))]);
+      const hint = meant === null ? '' : ` (did you mean '${meant}'?)`;
+      throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no app matches '${target}'${hint}`, {
+        data: meant === null ? { target } : { target, meant },
       });
     }
     const isOne = record.app.ids.length === 1 || String(record.id) === target;
