@@ -97,9 +97,12 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
   it('lists patterns, dedupes and reports anomalies, each as text, --json and --ai', async () => {
     const patterns = await json<LogsAnalyzeResult>(['logs', 'mix', '--patterns', '--limit', '3', '--json']);
     expect(patterns.patterns!.map((p) => p.template)).toEqual(MIX.slice(0, 3).map(([t]) => t));
+    // the templates --limit leaves out are counted, as --dedupe and --anomalies count theirs
+    expect(patterns.omitted).toBe(MIX.length - 3);
     const patternsText = (await velosOk(['logs', 'mix', '--patterns', '--limit', '2'], { home })).stdout;
-    expect(patternsText.trim().split('\n')).toHaveLength(2);
+    expect(patternsText.trim().split('\n')).toHaveLength(3);
     expect(patternsText).toContain('× GET <path> <num> <dur>');
+    expect(patternsText.trim().split('\n')[2]).toBe(`(${MIX.length - 2} more not shown: raise --limit)`);
     // --ai in the keys of the MCP tool log_summary: a pattern as one of its top templates
     type AiTemplate = { t: string; c: number; l: string };
     const patternsAi = await json<{ app: string; n: number; top: AiTemplate[] }>([
@@ -110,7 +113,7 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
       '3',
       '--ai',
     ]);
-    expect(patternsAi).toMatchObject({ app: 'mix', per: 'all', n: LINES });
+    expect(patternsAi).toMatchObject({ app: 'mix', per: 'all', n: LINES, omitted: MIX.length - 3 });
     expect(patternsAi).not.toHaveProperty('patterns');
     const summaryAi = await json<{ top: AiTemplate[] }>(['logs', 'mix', '--summary', '--ai']);
     expect(patternsAi.top).toEqual(summaryAi.top.slice(0, 3));

@@ -112,7 +112,7 @@ export function toAiLogSummary(
  * (`velos logs <app> --patterns --ai` reads as `log_summary` does): `app`, `shared`, `per`, `n` the lines
  * read, then the view's list: `top` the templates (`toAiPattern`), `dd` the collapsed lines `{t, c, l, m
  * its first line, a app over several, first, last}` or `an` the anomalies (`toAiAnomaly`); `omitted`
- * the entries the limit left out (when the daemon counts them), and `sampled`, `partial`, `readFrom`
+ * the entries the limit left out (templates, collapsed lines or minutes), and `sampled`, `partial`, `readFrom`
  * as in a summary. Empty parts left out.
  */
 export function toAiLogView(

@@ -401,7 +401,10 @@ export async function analyzeLogs(
         });
     }
   } else if (request.view === 'patterns') {
-    result.patterns = engine.patterns(limit).map((pattern) => withApps(toPatternInfo(pattern, scale)));
+    // counted as --dedupe and --anomalies count theirs: a list cut by the limit says how much it left out
+    const patterns = engine.patterns();
+    result.patterns = patterns.slice(0, limit).map((pattern) => withApps(toPatternInfo(pattern, scale)));
+    if (patterns.length > limit) result.omitted = patterns.length - limit;
   } else if (request.view === 'anomalies') {
     const anomalies = engine.anomalies().map((anomaly) => toAnomalyInfo(anomaly, scale));
     result.anomalies = anomalies.slice(-limit);

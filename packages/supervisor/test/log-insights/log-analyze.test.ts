@@ -254,6 +254,18 @@ describe('analyzeLogs: a template whose lines are not all errors', () => {
     expect(patterns.text).toContain('200× [40 error] GET');
     expect(patterns.patterns?.find((p) => p.template.startsWith('INFO'))).not.toHaveProperty('errorCount');
   });
+
+  it('counts the templates the limit leaves out of the patterns view, as dedupe and anomalies do', async () => {
+    const out = ['INFO tick 1', 'INFO tick 2', 'INFO tick 3', 'WARN disk at 91%', 'ERROR db down', 'ready'];
+    const target = fileTarget('three-templates', 'few', out, []);
+    const cut = await analyzeLogs(target, { target: 'few', view: 'patterns', limit: 1 });
+    expect(cut.patterns?.map((p) => p.count)).toEqual([3]);
+    expect(cut.omitted).toBe(3);
+    expect(cut.text).toContain('(3 more not shown: raise --limit)');
+    const whole = await analyzeLogs(target, { target: 'few', view: 'patterns', limit: 4 });
+    expect(whole.patterns).toHaveLength(4);
+    expect(whole).not.toHaveProperty('omitted');
+  });
 });
 
 describe('analyzeLogs: the window of a summary', () => {
