@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -93,6 +93,32 @@ describe('velos logs --lines beyond the lines the daemon keeps in memory', () =>
     expect(left.length).toBeGreaterThan(0);
     expect(left.at(-1)).toBe(shown[0]! - 1);
     expect(left).toEqual(Array.from({ length: left.length }, (_, i) => left[0]! + i));
+  });
+});
+
+describe('velos logs of an app whose log file was removed under the daemon', () => {
+  it('says the file is gone and shows the lines held in memory; a search and a view say it too', async () => {
+    const home = shared();
+    await velosOk(['start', 'fixtures/two-streams.js', '--name', 'gone'], {
+      home,
+      env: { COUNT: '40', EVERY_MS: '1', STAY: '1' },
+    });
+    const out = outLog(home, 'gone');
+    await waitFor(() => readLines(out).length === 20 && readLines(errLog(home, 'gone')).length === 20, {
+      message: 'the 40 lines written',
+    });
+    // a cleanup: the app goes on, quiet, so nothing makes the file again
+    rmSync(out);
+    const gone = `velos: ${out} is gone (removed while the app ran?)`;
+    const tail = await velosOk(['logs', 'gone', '--lines', '2000', '--raw'], { home });
+    expect(lineNumbers(tail.stdout)).toHaveLength(40);
+    expect(tail.stderr).toBe(`${gone}: showing the 20 lines held in memory\n`);
+    // a search reads the files only: the err file's 20 lines, and the notice of the one it could not read
+    const search = await velosOk(['logs', 'gone', '--grep', 'line', '--lines', '100', '--raw'], { home });
+    expect(lineNumbers(search.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * (i + 1)));
+    expect(search.stderr).toBe(`${gone}: its lines were not read\n`);
+    const summary = JSON.parse((await velosOk(['logs', 'gone', '--summary', '--ai'], { home })).stdout);
+    expect(summary).toMatchObject({ n: 20, missing: [out] });
   });
 });
 

@@ -347,6 +347,22 @@ describe('REST routes over a real daemon', () => {
     expect((await request('POST', '/api/v1/logs/chatty/flush')).body.flushed.length).toBeGreaterThan(0);
   });
 
+  it('says which log files were gone when read (removed under the daemon), in a tail and a view', async () => {
+    await daemon.client.start([spec('gone', { script: 'two-streams.js', env: { COUNT: '10', STAY: '1' } })]);
+    await waitFor(
+      async () => (await daemon.client.logs({ target: 'gone', lines: 100 })).length === 10,
+      'the 10 lines of two-streams.js',
+    );
+    const out = join(daemon.home, 'logs', 'gone-out.log');
+    rmSync(out);
+    const tail = await request('GET', '/api/v1/logs/gone?lines=100', { token: api.read });
+    expect(tail.body).toMatchObject({ missingFiles: [out], missingHeldLines: [5] });
+    expect(tail.body.lines).toHaveLength(10);
+    const summary = await request('GET', '/api/v1/logs/gone/summary', { token: api.read });
+    expect(summary.body).toMatchObject({ missingFiles: [out], scanned: { lines: 5 } });
+    await daemon.client.delete('gone');
+  });
+
   it('lists and posts events', async () => {
     const posted = await request('POST', '/api/v1/events', {
       body: { name: 'deploy', app: 'web', message: 'v2 is out', severity: 'info', fields: { version: 2 } },

@@ -112,8 +112,8 @@ export function toAiLogSummary(
  * (`velos logs <app> --patterns --ai` reads as `log_summary` does): `app`, `shared`, `per`, `n` the lines
  * read, then the view's list: `top` the templates (`toAiPattern`), `dd` the collapsed lines `{t, c, l, m
  * its first line, a app over several, first, last}` or `an` the anomalies (`toAiAnomaly`); `omitted`
- * the entries the limit left out (templates, collapsed lines or minutes), and `sampled`, `partial`, `readFrom`
- * as in a summary. Empty parts left out.
+ * the entries the limit left out (templates, collapsed lines or minutes), and `sampled`, `partial`, `readFrom`,
+ * `missing` as in a summary. Empty parts left out.
  */
 export function toAiLogView(
   result: LogsAnalyzeResult,
@@ -179,7 +179,10 @@ function windowKey(periodMs: number | 'all' | undefined): { per?: string } {
   return periodMs === undefined ? {} : { per: periodMs === 'all' ? 'all' : formatSpanMs(periodMs) };
 }
 
-/** How the lines were read: `sampled` the fraction analysed (below 1), `partial` and `readFrom` after a cut. */
+/**
+ * How the lines were read: `sampled` the fraction analysed (below 1), `partial` and `readFrom` after a cut,
+ * `missing` the current log files that were gone (removed under the daemon: their lines not read).
+ */
 function readKeys(result: LogsAnalyzeResult): Record<string, unknown> {
   return {
     ...(result.sampleRate < 1 ? { sampled: result.sampleRate } : {}),
@@ -187,5 +190,6 @@ function readKeys(result: LogsAnalyzeResult): Record<string, unknown> {
     ...(result.scanned.readFrom === undefined
       ? {}
       : { readFrom: new Date(result.scanned.readFrom).toISOString() }),
+    ...(result.missingFiles === undefined ? {} : { missing: result.missingFiles }),
   };
 }

@@ -54,6 +54,8 @@ export interface LogsSearchResult {
   sharedBy?: number[];
   /** Matching lines left out by `limit` or the answer's byte limit. */
   cut?: LogsSearchCut;
+  /** The target's current log files that did not exist when read (see `LogsResult.missingFiles`): none of their lines was searched. */
+  missingFiles?: string[];
 }
 
 /**
@@ -216,4 +218,6 @@ export interface LogsAnalyzeResult {
   text: string;
   /** Set when the answer's byte limit or `limit` left entries out. */
   omitted?: number;
+  /** The target's current log files that did not exist when read (see `LogsResult.missingFiles`): none of their lines was analysed. */
+  missingFiles?: string[];
 }

@@ -62,6 +62,15 @@ export interface LogsResult {
    * from the other instances' (`velos logs <app>` shows every instance's).
    */
   unattributed?: string[];
+  /**
+   * The target's current log files (of the streams asked) that did not exist when read: removed while
+   * the app ran (a cleanup, a broken logrotate; capture makes them again at the app's next line). The
+   * lines of such a file in the answer are those the daemon held in memory: `missingHeldLines` counts
+   * them, for each file.
+   */
+  missingFiles?: string[];
+  /** For each of `missingFiles`, the lines of the answer that the daemon held of it in memory. */
+  missingHeldLines?: number[];
 }
 
 /** Why and where a `logs` answer was cut: lines asked for that did not fit in its bytes. */

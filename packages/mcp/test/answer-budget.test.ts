@@ -106,6 +106,17 @@ describe('answers of many lines or events', () => {
     expect(answer.lines).toHaveLength(3);
   });
 
+  it('log_read of a target whose log file was removed under the daemon names it (missing)', async () => {
+    const logsResult = async (): Promise<LogsResult> => ({
+      lines: manyLines(3),
+      missingFiles: ['/home/u/.velos/logs/api-out.log'],
+      missingHeldLines: [3],
+    });
+    const answer = JSON.parse(await call({ logsResult }, 'log_read', { target: 'api', lines: 500 }));
+    expect(answer).toMatchObject({ missing: ['/home/u/.velos/logs/api-out.log'] });
+    expect(answer.lines).toHaveLength(3);
+  });
+
   it('a small answer is left whole', async () => {
     const logsResult = async (): Promise<LogsResult> => ({ lines: manyLines(3) });
     const answer = JSON.parse(await call({ logsResult }, 'log_read', { target: 'api' })) as unknown[];

@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises';
 import type { LogLine, LogStreamFilter, LogsResult, Subscription } from '@velos/core';
 import {
   type AnswerBacklog,
@@ -90,16 +91,60 @@ export async function tailLogs(
     }
     // older lines of the instances asked for are in files shared with others: said only when missed
     const shared = unattributed.length > 0 && answer.length < lines ? { unattributed } : {};
-    if (cutFiles.size === 0) return { lines: answer, ...shared };
+    const gone = await goneFiles(groups, stream, answer, fileOf);
+    if (cutFiles.size === 0) return { lines: answer, ...shared, ...gone };
     const endOffsets = [...cutFiles.values()].map((cut) => cut.endOffset);
     return {
       lines: answer,
       cut: { maxBytes, omittedLines, files: [...cutFiles.keys()], endOffsets },
       ...shared,
+      ...gone,
     };
   } finally {
     setImmediate(release);
   }
+}
+
+/**
+ * The paths of `paths` (each once) that name no file now: a log file removed under the daemon, made
+ * again only at the app's next line. A path that cannot be checked (a directory it may not search)
+ * counts as there.
+ */
+export async function missingLogFiles(paths: Iterable<string>): Promise<string[]> {
+  const unique = [...new Set(paths)];
+  const isGone = await Promise.all(
+    unique.map((path) =>
+      lstat(path).then(
+        () => false,
+        (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
+      ),
+    ),
+  );
+  return unique.filter((_, index) => isGone[index]);
+}
+
+/**
+ * The current files of a tail's streams that are gone (`LogsResult.missingFiles`), each with the lines
+ * of the answer held of it in memory: a ring line is told as its stream's current file.
+ */
+async function goneFiles(
+  snapshots: TailSnapshot[],
+  stream: LogStreamFilter,
+  answer: LogLine[],
+  fileOf: Map<LogLine, { path: string }>,
+): Promise<Pick<LogsResult, 'missingFiles' | 'missingHeldLines'>> {
+  const paths = snapshots.flatMap((snapshot) => {
+    if (snapshot.merged) return [snapshot.files.out.path];
+    return stream === 'all'
+      ? [snapshot.files.out.path, snapshot.files.err.path]
+      : [snapshot.files[stream].path];
+  });
+  const missingFiles = await missingLogFiles(paths);
+  if (missingFiles.length === 0) return {};
+  const missingHeldLines = missingFiles.map(
+    (path) => answer.filter((line) => fileOf.get(line)?.path === path).length,
+  );
+  return { missingFiles, missingHeldLines };
 }
 
 /**

@@ -20,7 +20,7 @@ import { hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log
 import { escapeControlChars, formatLogLine, type LogLineFormat } from '../output/log-line.js';
 import { argumentError, USAGE_EXIT_CODE } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
-import { type LineStamp, rawBytes, timestampOf } from './logs.js';
+import { type LineStamp, missingFileNotice, rawBytes, timestampOf } from './logs.js';
 
 const VIEWS = ['summary', 'patterns', 'dedupe', 'anomalies'] as const;
 const LEVELS: readonly LogLevelName[] = ['fatal', 'error', 'warn', 'info', 'debug'];
@@ -157,6 +157,7 @@ async function answer(
   } else {
     // the text quotes the app's lines: on a terminal their control characters are escaped, as `velos logs` does
     ctx.print(ctx.isTTY && input.options.raw !== true ? escapeText(result.text) : result.text);
+    for (const path of result.missingFiles ?? []) process.stderr.write(missingFileNotice(path));
   }
 }
 
@@ -251,6 +252,7 @@ async function printSearch(
       scanned: result.scanned.lines,
       ...(result.cut ? { omitted: result.cut.omittedLines } : {}),
       ...(result.scanned.isPartial ? { partial: true } : {}),
+      ...(result.missingFiles ? { missing: result.missingFiles } : {}),
     });
     return;
   }
@@ -277,6 +279,7 @@ async function printSearch(
   if (result.cut) process.stderr.write(searchCutNotice(result.cut, limitFlagOf(input)));
   if (result.scanned.isPartial)
     process.stderr.write('velos logs: the 10 s time budget ran out: older lines were not searched\n');
+  for (const path of result.missingFiles ?? []) process.stderr.write(missingFileNotice(path));
 }
 
 /**

@@ -7,7 +7,13 @@ import { createLogResume } from '../follow/log-resume.js';
 import { lossNotices } from '../follow/loss-notices.js';
 import { followResumably } from '../follow/resumable-follow.js';
 import { type AnsiStripper, hasEscapes, loadAnsiStripper, toPlainAiLogLine } from '../output/ai-log-lines.js';
-import { formatLogLine, formatLogsCut, formatUnattributed, type LogLineFormat } from '../output/log-line.js';
+import {
+  escapeControlChars,
+  formatLogLine,
+  formatLogsCut,
+  formatUnattributed,
+  type LogLineFormat,
+} from '../output/log-line.js';
 import { writeStdout } from '../output/stdout-drain.js';
 import { argumentError, usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
@@ -75,9 +81,24 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
     if (result.cut) process.stderr.write(formatLogsCut(result.cut));
     if (result.unattributed)
       process.stderr.write(formatUnattributed(request.target ?? 'all', result.unattributed));
+    result.missingFiles?.forEach((path, index) => {
+      process.stderr.write(missingFileNotice(path, result.missingHeldLines?.[index]));
+    });
     return;
   }
   await followLogLines(client, request, write);
+}
+
+/**
+ * The stderr line of a log file removed under the daemon (`missingFiles` of an answer): a tail shows
+ * the `heldLines` held in memory, a search or a view (no `heldLines`) read none of its lines.
+ */
+export function missingFileNotice(path: string, heldLines?: number): string {
+  const what =
+    heldLines === undefined
+      ? 'its lines were not read'
+      : `showing the ${heldLines === 1 ? '1 line' : `${heldLines} lines`} held in memory`;
+  return `velos: ${escapeControlChars(path)} is gone (removed while the app ran?): ${what}\n`;
 }
 
 /** `--raw` output of `lines` (formatted as `texts`): a line the daemon sent the bytes of is printed as those bytes. */

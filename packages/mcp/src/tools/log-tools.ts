@@ -36,7 +36,7 @@ export const LOG_TOOLS = [
     name: 'log_read',
     title: 'Read recent log lines',
     command: 'logs',
-    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in ${BUDGET} (ask for fewer, or log_search); {lines, olderIn} when the target is one instance of an app whose instances share their log files and fewer of its lines were held than asked: its older lines are in those files, not told apart from the other instances' (log_read of the app reads them all); with level, {lines, shared} (${SHARED}). ${LINE_KEYS}`,
+    answer: `With level, the newest lines at least that severe (through logs.search). Answer: [line], oldest first; {lines, omitted} when older lines were left out: the lines of an answer fit in ${BUDGET} (ask for fewer, or log_search); {lines, olderIn} when the target is one instance of an app whose instances share their log files and fewer of its lines were held than asked: its older lines are in those files, not told apart from the other instances' (log_read of the app reads them all); {lines, missing} when log files of the target were gone when read (removed while the app ran): their lines are those the daemon held in memory; with level, {lines, shared} (${SHARED}). ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       lines: z
@@ -74,17 +74,20 @@ export const LOG_TOOLS = [
         ...(stream ? { stream } : {}),
       });
       const answer = await compactLines(target, result.lines, result.cut?.omittedLines);
-      if (!result.unattributed) return answer;
-      return Array.isArray(answer)
-        ? { lines: answer, olderIn: result.unattributed }
-        : { ...(answer as object), olderIn: result.unattributed };
+      if (!result.unattributed && !result.missingFiles) return answer;
+      return {
+        ...(Array.isArray(answer) ? { lines: answer } : (answer as object)),
+        ...(result.unattributed ? { olderIn: result.unattributed } : {}),
+        // removed under the daemon: the lines of those files are the ones it held in memory
+        ...(result.missingFiles ? { missing: result.missingFiles } : {}),
+      };
     },
   }),
   defineTool({
     name: 'log_search',
     title: 'Search logs',
     command: 'logs.search',
-    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {shared?, lines, scanned (lines read), omitted? (older matches left out by limit or by the answer's ${BUDGET}: narrow with pattern, level, since, until), partial?}; ${SHARED}. ${LINE_KEYS}`,
+    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {shared?, lines, scanned (lines read), omitted? (older matches left out by limit or by the answer's ${BUDGET}: narrow with pattern, level, since, until), partial?, missing? (log files gone when read, removed while the app ran: their lines not searched)}; ${SHARED}. ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       pattern: z
@@ -118,7 +121,7 @@ export const LOG_TOOLS = [
     command: 'logs.analyze',
     description:
       'Runs the log engine on the captured logs of the last period of an app, or of several ("all", a namespace, a /regex/ of names) merged by time: what they log most, their errors, anomalies, last restart.',
-    answer: `Answer: app (the target), shared? (${SHARED}; never for JSON Lines files, whose records name their pid: the summary is then of the target's processes only), per the period used, in its largest whole unit (300s is 5m), h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app's share. detail=full gives the engine answer as is.`,
+    answer: `Answer: app (the target), shared? (${SHARED}; never for JSON Lines files, whose records name their pid: the summary is then of the target's processes only), per the period used, in its largest whole unit (300s is 5m), h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app's share; missing the log files gone when read (removed while the app ran: their lines not read). detail=full gives the engine answer as is.`,
     input: {
       target: logTargetField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
@@ -153,6 +156,7 @@ async function compactSearch(target: string, result: LogsSearchResult): Promise<
     scanned: result.scanned.lines,
     ...(omitted > 0 ? { omitted } : {}),
     ...(result.scanned.isPartial ? { partial: true } : {}),
+    ...(result.missingFiles ? { missing: result.missingFiles } : {}),
   };
 }
 

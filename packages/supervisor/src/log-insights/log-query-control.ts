@@ -1,8 +1,8 @@
-import type { LogLine, Subscription, VelosControl } from '@velos/core';
+import type { LogLine, LogStreamFilter, Subscription, VelosControl } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
-import { acquireLogAnswer } from '../log-queries.js';
+import { acquireLogAnswer, missingLogFiles } from '../log-queries.js';
 import type { ProcessTable } from '../process-table.js';
-import type { ReadExits } from './log-target.js';
+import type { LogQueryTarget, ReadExits } from './log-target.js';
 import { selectLogRecords } from './log-target-records.js';
 
 /**
@@ -32,7 +32,8 @@ export function createLogQueryControl(
       // level raises the lines before a crash as a summary does (the exits are read only then)
       const readExits = request.level === undefined ? undefined : await exitReader(bus);
       const apps = (await import('./log-target.js')).logQueryTargets(records, readExits);
-      return run(async () => (await import('./log-search.js')).searchLogs(apps, request));
+      const result = await run(async () => (await import('./log-search.js')).searchLogs(apps, request));
+      return withMissingFiles(result, apps, request.stream);
     },
     analyzeLogs: async (request) => {
       const records = selectLogRecords(table, request.target);
@@ -42,9 +43,31 @@ export function createLogQueryControl(
       const pids =
         byPid.length === 0 ? null : await (await import('./instance-pids.js')).instancePids(bus, byPid);
       const apps = logQueryTargets(records, await exitReader(bus), pids);
-      return run(async () => (await import('./log-analyze.js')).analyzeLogs(apps, request));
+      const result = await run(async () => (await import('./log-analyze.js')).analyzeLogs(apps, request));
+      return withMissingFiles(result, apps, request.stream);
     },
   };
+}
+
+/**
+ * `result` with the current files of `apps` (of `stream`) that are gone (`missingFiles`): removed
+ * under the daemon, their lines were not read, which an answer of no lines would not say.
+ */
+async function withMissingFiles<T extends { missingFiles?: string[] }>(
+  result: T,
+  apps: readonly LogQueryTarget[],
+  stream: LogStreamFilter | undefined,
+): Promise<T> {
+  const { queryFilesOf } = await import('./log-target.js');
+  const paths = apps.flatMap((app) =>
+    queryFilesOf(app).flatMap((files) => {
+      if (stream === 'out') return [files.outPath];
+      if (stream === 'err') return [files.errPath];
+      return [files.outPath, files.errPath];
+    }),
+  );
+  const missingFiles = await missingLogFiles(paths);
+  return missingFiles.length === 0 ? result : { ...result, missingFiles };
 }
 
 /**
