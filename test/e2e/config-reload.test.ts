@@ -395,6 +395,50 @@ describe('config hot reload (CFG-2)', () => {
     expect(reload.files[0]).toMatchObject({ changed: [], unchanged: ['web'] });
     expect((await onlinePids(home, ['web'])).web).toBe(set.web);
   });
+
+  it('config unset removes an option (cron_restart=0 too, as in PM2), kept over reloads and saved; name and script stay', async () => {
+    const home = shared();
+    const file = writeConfig(home, app('cron', SILENT, 'cron_restart = "0 3 * * *"\nenv = { MODE = "x" }'));
+    await velosOk(['start', file], { home });
+    const before = await onlinePids(home, ['cron']);
+
+    // PM2's cron_restart: 0 is no cron restart (it was refused as "expected a string, got 0")
+    const off = await velosOk(['config', 'set', 'cron', 'cron_restart=0'], { home });
+    expect(off.stdout).not.toMatch(/^cron_restart =/m);
+    expect((await specOf(home, 'cron')).cronRestart).toBe(undefined);
+    expect(testDaemonLog(home)).toContain("cron: cron_restart '0 3 * * *' ended");
+
+    await velosOk(['config', 'set', 'cron', 'cron_restart="0 4 * * *"'], { home });
+    expect((await specOf(home, 'cron')).cronRestart).toBe('0 4 * * *');
+    const unset = JSON.parse(
+      (await velosOk(['config', 'unset', 'cron', 'cron_restart', 'env.MODE', '--ai'], { home })).stdout,
+    );
+    expect(unset).toMatchObject({ unset: ['cron_restart', 'env.MODE'], applied: 'restarted' });
+    const spec = await specOf(home, 'cron');
+    expect([spec.cronRestart, spec.env.MODE]).toEqual([undefined, undefined]);
+
+    // refused: a required key, a value given to unset, an empty value (which names config unset)
+    const [script, valued, empty] = await Promise.all([
+      velos(['config', 'unset', 'cron', 'script'], { home }),
+      velos(['config', 'unset', 'cron', 'cron_restart=1'], { home }),
+      velos(['config', 'set', 'cron', 'cron_restart=""'], { home }),
+    ]);
+    expect([script.code, script.stderr]).toEqual([2, 'velos: cron: script: required, cannot be unset\n']);
+    expect(valued.code).toBe(2);
+    expect(valued.stderr).toMatch(/^velos: config unset: expected a key without a value[^\n]*\n$/);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/\(velos config unset cron cron_restart removes it\)\n$/);
+
+    // a reload of the file keeps the key unset; a save keeps it for the next daemon
+    await velosOk(['config', 'reload', file], { home });
+    expect((await specOf(home, 'cron')).cronRestart).toBe(undefined);
+    await velosOk(['save'], { home });
+    const saved = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as { apps: { spec: AppSpec }[] };
+    const savedSpec = saved.apps.find((entry) => entry.spec.name === 'cron')!.spec;
+    expect(savedSpec.cronRestart).toBe(undefined);
+    expect(savedSpec.source?.overrides).toMatchObject({ cron_restart: null, 'env.MODE': null });
+    expect((await onlinePids(home, ['cron'])).cron).not.toBe(before.cron);
+  });
 });
 
 describe('config hot reload (CFG-2): config.toml', () => {

@@ -79,7 +79,7 @@ describe('completeWords (velos __complete, the completion scripts ask it)', () =
   });
 
   it('completes subcommands, then what each takes', () => {
-    expect(words('config ')).toEqual(['validate', 'reload', 'show', 'set']);
+    expect(words('config ')).toEqual(['validate', 'reload', 'show', 'set', 'unset']);
     expect(complete('config show ')).toEqual({ kind: 'names', source: 'app', words: [] });
     expect(complete('config validate ')).toEqual({ kind: 'files' });
     expect(complete('config set api ')).toEqual({ kind: 'config-keys' });

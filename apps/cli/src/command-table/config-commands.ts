@@ -1,16 +1,23 @@
 import type { CommandSpec } from '../command-spec.js';
 import { ai, json, SECRETS, showSecrets } from './common-options.js';
 
-/** Config and saved state: config (reload, show, set), save, resurrect. */
+/** Config and saved state: config (reload, show, set, unset), save, resurrect. */
 export const CONFIG_COMMANDS: CommandSpec[] = [
   {
     name: 'config',
-    argsUsage: '<validate [file] | reload [file] | show <app> | set <app> key=value…>',
-    completes: { validate: ['file'], reload: ['file'], show: ['app'], set: ['app', 'config-key'] },
-    shortArgsUsage: '<validate|reload|show|set>',
+    argsUsage: '<validate [file] | reload [file] | show <app> | set <app> key=value… | unset <app> key…>',
+    completes: {
+      validate: ['file'],
+      reload: ['file'],
+      show: ['app'],
+      set: ['app', 'config-key'],
+      unset: ['app'],
+    },
+    shortArgsUsage: '<validate|reload|show|set|unset>',
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
-    summary: 'validate a config file, re-read config files, show or change the effective config of an app',
+    summary:
+      'validate a config file, re-read config files, show, change or unset the effective config of an app',
     details: [
       'validate [file] check a config file as start and reload would (schema, env files, alerts, depends_on',
       '               cycles) without a daemon and without starting anything; without a file, check',
@@ -36,6 +43,10 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
       '               place, by a scale for instances, else by a restart). The file is not rewritten: the',
       '               change is kept in the daemon state and applied over the file at reloads.',
       '               A value the daemon refuses exits 2 (nothing changed); a target of no app or of several, 1.',
+      '               cron_restart=0 is no cron restart, as in PM2 (the same as unset).',
+      'unset <app> k  remove options of an app: each key takes its default again (cron_restart: no cron',
+      '               restart; env.KEY removes one variable), applied and kept as set is. name and script',
+      '               are required: unsetting one is refused (exit 2).',
       'velos start app.toml --watch-config links the file and makes the daemon reload it on each change;',
       'velos start app.toml --only a,b links those apps only: reloads of the file leave its other apps out.',
       SECRETS,

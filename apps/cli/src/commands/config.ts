@@ -17,10 +17,10 @@ import { watchPathWarnings } from './watch-path-warnings.js';
 const UNIT_REQUIRED = new Set(['interval', 'timeout']);
 
 const USAGE =
-  'expected config validate [file], config reload [file], config show <app> or config set <app> key=value…';
+  'expected config validate [file], config reload [file], config show <app>, config set <app> key=value… or config unset <app> key…';
 
 /**
- * `velos config validate|reload|show|set` (CFG-2); env values that look secret print as `****` unless
+ * `velos config validate|reload|show|set|unset` (CFG-2); env values that look secret print as `****` unless
  * `showSecrets`; `profile` (--env) is the env profile `validate` merges.
  */
 export async function runConfig(
@@ -36,6 +36,7 @@ export async function runConfig(
   if (sub === 'reload' && rest.length <= 1) return runReload(ctx, rest[0]);
   if (sub === 'show' && rest.length === 1) return runShow(ctx, rest[0]!, present);
   if (sub === 'set' && rest.length >= 2) return runSet(ctx, rest[0]!, rest.slice(1), present);
+  if (sub === 'unset' && rest.length >= 2) return runUnset(ctx, rest[0]!, rest.slice(1), present);
   throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `config: ${USAGE}`, { data: { exitCode: 2 } });
 }
 
@@ -164,8 +165,42 @@ async function runSet(
     }
     changes[key] = value;
   }
+  return applyChanges(ctx, target, changes, present);
+}
+
+/** `velos config unset <app> key…`: each key back to its default (its table's entry removed: env.KEY). */
+async function runUnset(
+  ctx: CommandContext,
+  target: string,
+  keys: string[],
+  present: (spec: AppSpec) => AppSpec,
+): Promise<void> {
+  const changes: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key.includes('=')) {
+      throw new VelosError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `config unset: expected a key without a value (cron_restart, env.KEY), got ${JSON.stringify(key)}`,
+        { data: { exitCode: USAGE_EXIT_CODE } },
+      );
+    }
+    // null over the wire: the daemon unsets the key
+    changes[key.trim()] = null;
+  }
+  return applyChanges(ctx, target, changes, present);
+}
+
+/** Sends `changes` to the daemon (null unsets a key) and prints the app's new effective config. */
+async function applyChanges(
+  ctx: CommandContext,
+  target: string,
+  changes: Record<string, unknown>,
+  present: (spec: AppSpec) => AppSpec,
+): Promise<void> {
   const client = await ctx.client();
-  const result = await client.configSetResult(target, changes).catch(asValueError);
+  const result = await client
+    .configSetResult(target, changes)
+    .catch((error: unknown) => asValueError(withUnsetHint(error, target, changes)));
   const spec = present(result.spec);
   // a mistyped path is watched for (or not at all), as `velos start --watch` warns
   if ('watch' in changes) printWarnings(watchPathWarnings([spec]));
@@ -174,8 +209,11 @@ async function runSet(
   if (ctx.mode === 'ai') {
     // CLI-3: config_set's answer: the keys set, how the app took them, its config keys off the defaults
     const { specToCompactConfig } = await import('@velos/core/config');
+    const unset = Object.keys(changes).filter((key) => changes[key] === null);
+    const set = Object.keys(changes).filter((key) => changes[key] !== null);
     ctx.printJson({
-      set: Object.keys(changes),
+      ...(set.length > 0 || unset.length === 0 ? { set } : {}),
+      ...(unset.length > 0 ? { unset } : {}),
       ...(applied === undefined ? {} : { applied }),
       cfg: specToCompactConfig(spec),
     });
@@ -197,6 +235,21 @@ const APPLIED_NOTES: Record<ConfigSetApplied, string> = {
   scaled: 'applied: instances added or removed, the others kept running',
   stored: 'stored: the app does not run, its next start takes it',
 };
+
+/**
+ * A refused empty value (`cron_restart=""`) names `velos config unset`, the way to remove a key.
+ */
+function withUnsetHint(error: unknown, target: string, changes: Record<string, unknown>): unknown {
+  if (!isVelosError(error)) return error;
+  const key = Object.keys(changes).find(
+    (name) => changes[name] === '' && error.message.includes(`${name}: `),
+  );
+  if (key === undefined) return error;
+  return new VelosError(error.code, `${error.message} (velos config unset ${target} ${key} removes it)`, {
+    data: error.data,
+    cause: error,
+  });
+}
 
 /**
  * Rethrows the daemon's refusal of the values given (INVALID_CONFIG: the config schema the daemon

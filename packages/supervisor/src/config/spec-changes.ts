@@ -18,12 +18,23 @@ const JOB_TRIGGERS = [
   ['interval', 'schedule'],
 ] as const;
 
+/** The keys an app cannot be without: `velos config unset` of one is refused. */
+const REQUIRED_KEYS = new Set(['name', 'script']);
+
 /**
  * CFG-2 `config set`: `changes` (config keys as a file writes them; `env.KEY` and `probe.key` reach
- * inside a table) over the app's spec, validated with the config schema; resolves the new spec.
+ * inside a table) over the app's spec, validated with the config schema; resolves the new spec. A key
+ * set to `null` (`velos config unset`), and PM2's `cron_restart: 0`, is unset: its default applies.
  */
 export async function applySpecChanges(spec: AppSpec, changes: Record<string, unknown>): Promise<AppSpec> {
   const config = await loadConfigModule();
+  for (const [key, value] of Object.entries(changes)) {
+    if (REQUIRED_KEYS.has(key) && isUnset(key, value)) {
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name}: ${key}: required, cannot be unset`, {
+        data: { field: formatPayloadPath(['changes', key]) },
+      });
+    }
+  }
   if ('name' in changes && changes.name !== spec.name) {
     throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name}: name: cannot be changed by config set`);
   }
@@ -36,10 +47,14 @@ export async function applySpecChanges(spec: AppSpec, changes: Record<string, un
         data: { field: formatPayloadPath(['changes', key]) },
       });
     }
-    setPath(entry, keys, value);
+    // an unknown key is left for the schema to refuse, naming the option it may have meant
+    if (isUnset(key, value) && keys[0]! in config.appConfigSchema.def.shape) unsetPath(entry, keys);
+    else setPath(entry, keys, value);
   }
   // SUP-8: a job has one trigger: `schedule=…` on an interval job replaces its interval, and back
-  for (const [key, other] of JOB_TRIGGERS) if (key in changes && !(other in changes)) delete entry[other];
+  for (const [key, other] of JOB_TRIGGERS) {
+    if (key in changes && !isUnset(key, changes[key]) && !(other in changes)) delete entry[other];
+  }
   // croner loads only for an app with a cron expression: a bad one is refused with the other problems
   const checkCron = config.entryCronPlaces([entry]).length > 0 ? await config.loadCronCheck() : undefined;
   let next: AppSpec;
@@ -67,6 +82,25 @@ function withChangesField(data: unknown): unknown {
   const keyPath = (data as { keyPath?: unknown } | undefined)?.keyPath;
   if (!Array.isArray(keyPath) || keyPath[0] !== 'apps' || keyPath[1] !== 0 || keyPath.length < 3) return data;
   return { ...(data as object), field: formatPayloadPath(['changes', ...keyPath.slice(2)]) };
+}
+
+/** A change that unsets its key: `null`, or PM2's `cron_restart` of 0 or "0" (no cron restart). */
+function isUnset(key: string, value: unknown): boolean {
+  if (value === null) return true;
+  return key === 'cron_restart' && (value === 0 || (typeof value === 'string' && value.trim() === '0'));
+}
+
+function unsetPath(target: Record<string, unknown>, keys: string[]): void {
+  const [first, ...rest] = keys as [string, ...string[]];
+  if (rest.length === 0) {
+    delete target[first];
+    return;
+  }
+  const inner = target[first];
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return;
+  const table = { ...(inner as Record<string, unknown>) };
+  unsetPath(table, rest);
+  target[first] = table;
 }
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {

@@ -43,4 +43,27 @@ describe('applySpecChanges (CFG-2 config set)', () => {
     );
     expect(value.data).toMatchObject({ field: 'changes.cron_restart' });
   });
+
+  it('unsets a key given null (velos config unset) and PM2\'s cron_restart 0 or "0": its default applies', async () => {
+    const own = { MODE: 'x', KEEP: 'y' };
+    const cron = { ...web, cronRestart: '0 3 * * *', env: own, ownEnv: own };
+    for (const off of [null, 0, '0']) {
+      expect((await applySpecChanges(cron, { cron_restart: off })).cronRestart).toBe(undefined);
+    }
+    const next = await applySpecChanges(
+      { ...cron, maxRestarts: 3 },
+      { max_restarts: null, 'env.MODE': null },
+    );
+    expect([next.maxRestarts, next.ownEnv, next.env.MODE]).toEqual([
+      APP_DEFAULTS.maxRestarts,
+      { KEEP: 'y' },
+      undefined,
+    ]);
+  });
+
+  it('refuses to unset a required key, and names an unknown key given null', async () => {
+    expect((await refusal({ script: null })).message).toBe('web: script: required, cannot be unset');
+    expect((await refusal({ name: null })).message).toBe('web: name: required, cannot be unset');
+    expect((await refusal({ nme: null })).message).toBe('web: unknown option "nme" (did you mean "name"?)');
+  });
 });
