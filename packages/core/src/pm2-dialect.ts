@@ -4,6 +4,7 @@ import { deriveName } from './app-resolve.js';
 import { dateFormatTokensProblem } from './date-format-tokens.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { suggestKey } from './key-suggestion.js';
+import { pm2Coercion } from './pm2-coerce.js';
 import { quoteValue } from './quote-value.js';
 
 /** How a config file's app keys are read: Velos's own files reject unknown keys, PM2 process files warn. */
@@ -225,7 +226,11 @@ export function normaliseApps(
       // PM2's `cron_restart: 0` (or "0") is no cron restart: a file that turns it off per environment
       if (options.dialect === 'pm2' && name === 'cron_restart' && isCronOff(value)) continue;
       if (known.has(name)) {
-        if (options.dialect === 'pm2' && HOME_PATHS.has(name)) entry[name] = homePath(value);
+        const coerced = options.dialect === 'pm2' ? pm2Coercion(name, value) : null;
+        if (coerced) {
+          warnings.push(`${options.label}: apps[${i}]${appLabel(app)}.${raw}: ${coerced.note}`);
+          entry[name] = coerced.value;
+        } else if (options.dialect === 'pm2' && HOME_PATHS.has(name)) entry[name] = homePath(value);
         else if (options.dialect === 'pm2' && ARG_LISTS.has(name)) entry[name] = argTexts(value);
         else entry[name] = name === 'env' ? envOf(name, value) : normaliseValue(name, value);
         continue;

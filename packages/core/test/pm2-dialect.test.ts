@@ -469,6 +469,31 @@ describe('PM2 dialect (issue #14)', () => {
     expect([web!.name, web!.watch, web!.maxMemoryBytes]).toEqual(['web', undefined, undefined]);
   });
 
+  it('reads stop_exit_codes: "0" and instances: "MAX" as PM2 does, with a warning; refuses what PM2 refuses', () => {
+    const warnings: string[] = [];
+    const [api] = pm2(
+      { apps: [{ name: 'api', script: 'api.js', stopExitCodes: '0', instances: 'MAX' }] },
+      warnings,
+    );
+    expect([api!.stopExitCodes, api!.instances]).toEqual([[0], 4]);
+    expect(warnings).toEqual([
+      'ecosystem.json: apps[0] (api).stopExitCodes: "0" read as 0, as PM2 reads a number written as text',
+      'ecosystem.json: apps[0] (api).instances: "MAX" read as "max" (one per CPU), as PM2 runs it',
+    ]);
+    // PM2 refuses these too (its schema: a boolean, exec_mode matching cluster|fork)
+    expect(() => pm2({ apps: [{ name: 'a', script: 'a.js', autorestart: 'false' }] })).toThrow(
+      /^ecosystem\.json: apps\[0\] \(a\)\.autorestart: expected true or false \(without quotes\), got "false"/,
+    );
+    expect(() => pm2({ apps: [{ name: 'a', script: 'a.js', exec_mode: 'Cluster' }] })).toThrow(
+      /^ecosystem\.json: apps\[0\] \(a\)\.exec_mode: expected one of "fork", "cluster", got "Cluster"/,
+    );
+    // Velos's own files stay strict
+    const velos = { apps: [{ name: 'api', script: 'api.js', stop_exit_codes: '0' }] };
+    expect(() => validateConfig(velos, 'velos.json', ctx)).toThrow(/stop_exit_codes: expected an exit code/);
+    const max = { apps: [{ name: 'api', script: 'api.js', instances: 'MAX' }] };
+    expect(() => validateConfig(max, 'velos.json', ctx)).toThrow(/instances: expected a whole number/);
+  });
+
   it('names the file, the app and the key of a wrong type', () => {
     expect(() =>
       pm2({
