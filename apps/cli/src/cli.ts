@@ -3,7 +3,7 @@ import { VELOS_VERSION } from '@velos/core';
 import { findCommand, suggestCommand } from './command-table.js';
 import { createContext, type OutputMode } from './context.js';
 import { renderCommandHelp, renderGlobalHelp, renderVersionHelp } from './help.js';
-import { parseCommandArgs, usageError } from './parse-argv.js';
+import { joinedSubcommand, parseCommandArgs, usageError } from './parse-argv.js';
 import { isSilenced, takeGlobalFlags } from './pm2/global-flags.js';
 import { pm2OnlyCommandHint } from './pm2/pm2-only-commands.js';
 import { exitQuietlyOnEpipe, isAiRequested, reportError } from './report-error.js';
@@ -75,10 +75,12 @@ void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
 
-/** `unknown command "stpo"; did you mean "stop"?`, or what to use instead of a PM2 command Velos has not. */
+/** `unknown command "stpo"; did you mean "stop"?` (`import-pm2`: `velos import pm2`), or what to use instead of a PM2 command Velos has not. */
 function unknownCommand(word: string): string {
   const pm2Hint = pm2OnlyCommandHint(word);
   if (pm2Hint !== null) return `unknown command "${word}"${pm2Hint}`;
+  const joined = joinedSubcommand(word, findCommand);
+  if (joined !== null) return `unknown command "${word}"; did you mean "${joined}"?`;
   const meant = suggestCommand(word);
   return `unknown command "${word}"${meant === null ? '' : `; did you mean "${meant}"?`}`;
 }

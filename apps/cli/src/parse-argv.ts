@@ -212,3 +212,20 @@ function requireValue(typed: string, flag: string, option: OptionSpec, value: st
   }
   return value;
 }
+
+/**
+ * A command and its subcommand typed as one word (`import-pm2`, `config:set`): `velos import pm2`, or
+ * null. `find` looks a command up by name (the command table's findCommand).
+ */
+export function joinedSubcommand(
+  word: string,
+  find: (name: string) => CommandSpec | undefined,
+): string | null {
+  const at = word.search(/[-_:]/);
+  if (at <= 0) return null;
+  const [head, sub] = [word.slice(0, at), word.slice(at + 1)];
+  const completes = find(head)?.completes;
+  if (completes === undefined || sub === '') return null;
+  const first = Array.isArray(completes) ? completes[0] : Object.keys(completes);
+  return Array.isArray(first) && first.includes(sub) ? `velos ${head} ${sub}` : null;
+}

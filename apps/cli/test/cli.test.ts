@@ -175,6 +175,12 @@ describe('without a daemon', () => {
       'unknown command "stpo"; did you mean "stop"? (see velos --help)',
       2,
     );
+    // a command and its subcommand typed as one word
+    expectOneErrorLine(
+      await velos(['import-pm2'], home),
+      'unknown command "import-pm2"; did you mean "velos import pm2"? (see velos --help)',
+      2,
+    );
     // PM2's global --no-daemon (pm2 --no-daemon start app.js) is start's flag here
     expectOneErrorLine(
       await velos(['--no-daemon', 'start', 'app.js'], home),

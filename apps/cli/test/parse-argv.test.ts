@@ -2,7 +2,7 @@ import { isVelosError, KEPT_ENV_KEYS } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { findCommand } from '../src/command-table.js';
 import { renderCommandHelp } from '../src/help.js';
-import { parseCommandArgs } from '../src/parse-argv.js';
+import { joinedSubcommand, parseCommandArgs } from '../src/parse-argv.js';
 
 const start = findCommand('start')!;
 const logs = findCommand('logs')!;
@@ -254,5 +254,16 @@ describe('renderCommandHelp', () => {
       .split('\n')
       .find((each) => each.includes('--no-inherit-env'))!;
     for (const key of KEPT_ENV_KEYS) expect(line).toContain(key);
+  });
+});
+
+describe('joinedSubcommand (an unknown command of a command and its subcommand as one word)', () => {
+  it('names the command and subcommand the word joins, null for any other word', () => {
+    expect(joinedSubcommand('import-pm2', findCommand)).toBe('velos import pm2');
+    expect(joinedSubcommand('config:unset', findCommand)).toBe('velos config unset');
+    expect(joinedSubcommand('config_show', findCommand)).toBe('velos config show');
+    for (const word of ['import-pm3', 'import-', '-pm2', 'bogus-pm2', 'stop-all', 'deepUpdate']) {
+      expect(joinedSubcommand(word, findCommand)).toBe(null);
+    }
   });
 });
