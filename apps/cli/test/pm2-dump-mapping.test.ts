@@ -236,4 +236,20 @@ describe('mapPm2Dump (issue #14)', () => {
     // a default the app changed is its own choice, reported
     expect(quiet!.ignored).toEqual(['treekill']);
   });
+
+  it('maps no cron_restart for PM2\'s 0 or "0" (no cron restart), as the app is imported without one', () => {
+    const apps = mapPm2Dump(
+      [
+        { name: 'a', pm_exec_path: '/srv/a.js', cron_restart: '0' },
+        { name: 'b', pm_exec_path: '/srv/b.js', cron_restart: 0 },
+        { name: 'c', pm_exec_path: '/srv/c.js', cron_restart: '0 3 * * *' },
+      ],
+      DUMP,
+    );
+    expect(apps.map((app) => [app.mapped.cron_restart, app.app.cron_restart])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+      ['0 3 * * *', '0 3 * * *'],
+    ]);
+  });
 });

@@ -152,7 +152,7 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Homes: string
     set('watch', first.watch);
   if (typeof first.max_memory_restart === 'number' && first.max_memory_restart > 0)
     set('max_memory', first.max_memory_restart, 'max_memory_restart');
-  for (const key of SAME) if (isSet(first[key])) set(key, first[key]);
+  for (const key of SAME) if (isSet(first[key]) && !isCronOff(key, first[key])) set(key, first[key]);
   // PM2 writes `<stamp>: <line>` and Velos `<stamp> <line>`: the colon goes into the format, so that
   // the lines keep PM2's form (a log shipper's pattern); --time's lines are local time to the second
   const dateFormat = first.time === true ? PM2_TIME_FORMAT : first.log_date_format;
@@ -253,6 +253,11 @@ function isAccount(value: unknown): boolean {
     (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
     (typeof value === 'string' && value !== '')
   );
+}
+
+/** PM2's `cron_restart` of 0 or "0" (`--cron-restart 0`): no cron restart, so nothing is mapped. */
+function isCronOff(key: string, value: unknown): boolean {
+  return key === 'cron_restart' && (value === 0 || (typeof value === 'string' && value.trim() === '0'));
 }
 
 function isSet(value: unknown): boolean {
