@@ -162,6 +162,15 @@ describe('velos import pm2', () => {
       'batch',
     ]);
     expect(await listJson(home)).toEqual([]);
+    // a dump of no apps (pm2 save with nothing running): nothing to import, as PM2's resurrect of it
+    const empty = join(home, 'empty.pm2');
+    writeFileSync(empty, '[]');
+    const none = await velosIn(project, home, ['import', 'pm2', empty]);
+    expect([none.code, none.stdout, none.stderr]).toEqual([
+      0,
+      'empty.pm2: the dump holds no apps, nothing to import\n',
+      '',
+    ]);
     const bad = join(home, 'bad.pm2');
     writeFileSync(bad, '{"not": "a list"}');
     const notDump = await velosIn(project, home, ['import', 'pm2', bad]);

@@ -16,7 +16,7 @@ import { spawnFailure } from './start-failures.js';
  * starts the same apps in Velos (apps PM2 had stopped are left stopped; names Velos already has are
  * skipped), and prints what each app's PM2 fields became and which PM2 options were left out. An app
  * the daemon cannot spawn (its script, interpreter or cwd gone) stays listed errored and the command
- * exits 1 naming it with the reason, as `velos start` does.
+ * exits 1 naming it with the reason, as `velos start` does. A dump of no apps imports nothing, exit 0.
  */
 export async function runImport(ctx: CommandContext, input: CommandInput): Promise<void> {
   const [source, fileArg] = input.args;
@@ -33,6 +33,12 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
     printWarnings([
       `${label}: PM2 module${modules.length > 1 ? 's' : ''} not imported: ${modules.join(', ')} (${NO_MODULES})`,
     ]);
+  // as PM2's resurrect of an empty dump: nothing to start is no error (a dump saved with no app running)
+  if (imported.length === 0) {
+    if (ctx.mode !== 'text' || input.options['dry-run']) ctx.printJson([]);
+    else ctx.print(`${label}: the dump holds no apps, nothing to import`);
+    return;
+  }
   refuseClusterAccounts(imported, label);
   const config = await import('@velos/core/config');
   const specs = config.validateConfig(
