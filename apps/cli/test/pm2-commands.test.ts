@@ -24,7 +24,7 @@ describe("PM2's command names", () => {
     for (const word of ['set', 'get', 'unset', 'multiset']) {
       expect(findCommand(word)).toBeUndefined();
       expect(pm2OnlyCommandHint(word)).toMatch(
-        /pm2-logrotate.*--log-max-size 10M \(max_size\), --log-retain 30 \(retain\)/,
+        /pm2-logrotate.*--log-max-size 10M \(max_size\), --log-retain 30 \(retain\).*velos config unset <app> key removes an option of it$/,
       );
     }
     // a word of Velos's own, or of no one, gets no PM2 hint (nor does an Object.prototype name)

@@ -6,7 +6,7 @@ const PM2_IO =
 const ECOSYSTEM =
   "Velos reads PM2's ecosystem files as they are (velos start ecosystem.config.js); its own format is velos.toml (docs/configuration.md)";
 const SETTINGS =
-  "PM2's set, get, unset and multiset configure its modules (pm2-logrotate:max_size …): Velos rotates each app's logs itself, --log-max-size 10M (max_size), --log-retain 30 (retain), --no-log-compress (compress), --log-rotate-cron '0 0 * * *' (rotateInterval), per app or in [defaults] of config.toml; velos config set <app> key=value changes an app";
+  "PM2's set, get, unset and multiset configure its modules (pm2-logrotate:max_size …): Velos rotates each app's logs itself, --log-max-size 10M (max_size), --log-retain 30 (retain), --no-log-compress (compress), --log-rotate-cron '0 0 * * *' (rotateInterval), per app or in [defaults] of config.toml; velos config set <app> key=value changes an app, velos config unset <app> key removes an option of it";
 const INSPECT = 'start the app with --interpreter-args=--inspect instead';
 const VIZION = 'Velos has no git integration: update the checkout, then velos reload <app>';
 const STDIN = "a process's stdin is not connected in Velos; follow its output with velos logs <app> -f";
