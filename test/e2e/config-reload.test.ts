@@ -432,6 +432,9 @@ describe('config hot reload (CFG-2)', () => {
     // a reload of the file keeps the key unset; a save keeps it for the next daemon
     await velosOk(['config', 'reload', file], { home });
     expect((await specOf(home, 'cron')).cronRestart).toBe(undefined);
+    const shown = (await velosOk(['config', 'show', 'cron'], { home })).stdout;
+    expect(shown).toContain('\n# unset at run time over the file: cron_restart, env.MODE\n');
+    expect(shown).not.toContain('# set at run time');
     await velosOk(['save'], { home });
     const saved = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as { apps: { spec: AppSpec }[] };
     const savedSpec = saved.apps.find((entry) => entry.spec.name === 'cron')!.spec;

@@ -271,6 +271,11 @@ function asValueError(error: unknown): never {
   });
 }
 
+/** PM2's `cron_restart=0` (no cron restart), which the daemon takes as unsetting the key. */
+function isCronOff(key: string, value: unknown): boolean {
+  return key === 'cron_restart' && (value === 0 || value === '0');
+}
+
 async function toToml(spec: AppSpec): Promise<string> {
   const { formatConfigToml, specToConfig } = await import('@velos/core/config');
   const header: string[] = [];
@@ -279,7 +284,11 @@ async function toToml(spec: AppSpec): Promise<string> {
     header.push(`# from ${file}${isWatched ? ' (watched)' : ''}`);
     if (only) header.push(`# --only ${only.join(',')}: reloads of the file take these apps only`);
     const keys = Object.keys(overrides ?? {});
-    if (keys.length > 0) header.push(`# set at run time over the file: ${keys.join(', ')}`);
+    // a key set to null was unset (velos config unset): the file's value of it is not taken
+    const unset = keys.filter((key) => overrides?.[key] === null || isCronOff(key, overrides?.[key]));
+    const set = keys.filter((key) => !unset.includes(key));
+    if (set.length > 0) header.push(`# set at run time over the file: ${set.join(', ')}`);
+    if (unset.length > 0) header.push(`# unset at run time over the file: ${unset.join(', ')}`);
     if (fileInstances !== undefined) {
       header.push(
         `# instances = ${spec.instances} set at run time by velos scale (the file gives ${fileInstances})`,
