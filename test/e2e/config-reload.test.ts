@@ -408,8 +408,9 @@ describe('config hot reload (CFG-2)', () => {
     expect((await specOf(home, 'cron')).cronRestart).toBe(undefined);
     expect(testDaemonLog(home)).toContain("cron: cron_restart '0 3 * * *' ended");
 
-    await velosOk(['config', 'set', 'cron', 'cron_restart="0 4 * * *"'], { home });
-    expect((await specOf(home, 'cron')).cronRestart).toBe('0 4 * * *');
+    // over the socket (no CLI to spawn): what the CLI sends
+    const again = await withClient(home, (client) => client.configSet('cron', { cron_restart: '0 4 * * *' }));
+    expect(again.cronRestart).toBe('0 4 * * *');
     const unset = JSON.parse(
       (await velosOk(['config', 'unset', 'cron', 'cron_restart', 'env.MODE', '--ai'], { home })).stdout,
     );
@@ -430,12 +431,12 @@ describe('config hot reload (CFG-2)', () => {
     expect(empty.stderr).toMatch(/\(velos config unset cron cron_restart removes it\)\n$/);
 
     // a reload of the file keeps the key unset; a save keeps it for the next daemon
-    await velosOk(['config', 'reload', file], { home });
+    await withClient(home, (client) => client.configReload(file));
     expect((await specOf(home, 'cron')).cronRestart).toBe(undefined);
     const shown = (await velosOk(['config', 'show', 'cron'], { home })).stdout;
     expect(shown).toContain('\n# unset at run time over the file: cron_restart, env.MODE\n');
     expect(shown).not.toContain('# set at run time');
-    await velosOk(['save'], { home });
+    await withClient(home, (client) => client.save());
     const saved = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as { apps: { spec: AppSpec }[] };
     const savedSpec = saved.apps.find((entry) => entry.spec.name === 'cron')!.spec;
     expect(savedSpec.cronRestart).toBe(undefined);
