@@ -84,6 +84,9 @@ describe('completeWords (velos __complete, the completion scripts ask it)', () =
     expect(complete('config validate ')).toEqual({ kind: 'files' });
     expect(complete('config set api ')).toEqual({ kind: 'config-keys' });
     expect(complete('config set api watch=true ')).toEqual({ kind: 'config-keys' });
+    // unset takes keys without a value: no app names after the app (the config keys end in =)
+    expect(complete('config unset ')).toEqual({ kind: 'names', source: 'app', words: [] });
+    expect(complete('config unset api ')).toEqual({ kind: 'words', words: [] });
     // a value: nothing (zsh and fish keep `key=value` whole; bash splits it at `=`)
     expect(words('config set api max_memory=2')).toEqual([]);
     expect(words('config set api max_memory = ')).toEqual([]);
