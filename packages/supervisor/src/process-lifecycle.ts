@@ -56,6 +56,11 @@ export interface ProcessLifecycleOptions {
   onRemoved(record: ProcessRecord): void;
   /** OBS-2: receives `process.memory_limit` and, through the job scheduler, `job.started`/`job.finished`. */
   publish?: PublishEvent;
+  /**
+   * SUP-12: true while the dependency gate holds the process (`starting`, waiting for its
+   * `depends_on`): a restart of it leaves it to the gate, which starts it once they are met.
+   */
+  isHeld?(record: ProcessRecord): boolean;
 }
 
 /** Options of `ProcessLifecycle.launch`. */
@@ -88,7 +93,8 @@ export interface ProcessLifecycle {
    * false when it did not: the process was deleted, or `isStopStanding` and the user stopped it while
    * the restart waited for the operations before it (by default for the restarts nobody asked for now:
    * `cron`, `memory`, `watch`, `inactivity`, `unhealthy`); also for `memory`, `inactivity` and `unhealthy`
-   * when the run it was called on is no longer the current one (replaced by a reload, or ended).
+   * when the run it was called on is no longer the current one (replaced by a reload, or ended); and
+   * when the dependency gate holds it (SUP-12): it stays `starting`, waiting for its `depends_on`.
    */
   restartOne(
     record: ProcessRecord,
@@ -375,6 +381,12 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
       // restart, the next instance of a reload): it started the process again after `velos stop`
       if (isStopStanding && record.status === 'stopped' && record.lastExitReason === 'user') {
         log(`${label(record)}: not restarted (${reason}): stopped by the user meanwhile`);
+        return false;
+      }
+      // SUP-12: an app waiting for its depends_on is started by the gate once they are met, not now
+      // (a `velos restart`, reload or watch restart of it started it at once, before its dependencies)
+      if (!record.run && !record.leftovers && options.isHeld?.(record)) {
+        log(`${label(record)}: not restarted (${reason}): waiting for its dependencies`);
         return false;
       }
       // PM2 counts a restart of a running process only: one the user stopped (or that errored) starts again

@@ -167,6 +167,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     live,
     publish,
     cluster: () => cluster,
+    isHeld: (record) => gate.holds(record),
     onOnline: (record) => {
       if (record.app.spec.pidFile !== undefined) void writePidFile(record, log);
       monitor.wake();
@@ -699,7 +700,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // as a start does (a cluster worker once online with its pid)
       await Promise.all([
         lifecycle.prepareStopped(stopped).then((groups) => launchApps(groups, undefined, true)),
-        ...running.map(async (record) => restartOne(record).then(() => lifecycle.whenStarted(record))),
+        // one the dependency gate holds is left waiting (not restarted): nothing of it to wait for
+        ...running.map(async (record) => {
+          if (await restartOne(record)) await lifecycle.whenStarted(record);
+        }),
       ]);
       watchMode.sync();
       return targets.map(infoOf);

@@ -25,6 +25,12 @@ export interface DependencyGate {
    */
   hold(records: ProcessRecord[], holdOptions?: { isRestoring?: boolean }): void;
   /**
+   * True while the gate holds the process: `starting`, no run, its dependencies not met yet or its
+   * launch just under way. Whatever would (re)start it now leaves it to the gate (`velos restart` of a
+   * waiting app, a reload, a watch restart): it started at once, before its dependencies.
+   */
+  holds(record: ProcessRecord): boolean;
+  /**
    * The dependencies a held process still waits for (empty once they are met and its launch is under
    * way); null when the gate does not hold it. `velos trigger` refuses a job the gate holds.
    */
@@ -71,11 +77,50 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
     }
   }
 
+  function holdFor(records: ProcessRecord[], dependencies: Dependency[], since: number): void {
+    const spec = records[0]!.app.spec;
+    for (const record of records) held.set(record, { since, dependencies });
+    const waitingFor = dependencies.map((d) => `${d.name} (${d.condition})`).join(', ');
+    if (dependencies.length > 0) options.log(`${spec.name}: waiting for ${waitingFor}`);
+    const check = (): void => {
+      if (isClosed || !isWaiting(records)) {
+        release(records);
+        return;
+      }
+      let isMet = true;
+      for (const dependency of dependencies) {
+        const verdict = judge(dependency, options.processesOf(dependency.name), since);
+        if (verdict.kind === 'failed') {
+          fail(records, verdict.reason);
+          return;
+        }
+        if (verdict.kind === 'wait') isMet = false;
+      }
+      if (!isMet) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          check();
+        }, pollMs);
+        timers.add(timer);
+        return;
+      }
+      if (dependencies.length > 0) options.log(`${spec.name}: dependencies met (${waitingFor}): starting`);
+      options
+        .launch(records)
+        .catch((error) => options.log(`${spec.name}: starting after its dependencies failed: ${error}`))
+        .finally(() => release(records));
+    };
+    check();
+  }
+
+  function holds(record: ProcessRecord): boolean {
+    return held.has(record) && record.status === 'starting' && !record.run;
+  }
+
   return {
     hold(records, holdOptions = {}) {
       if (records.length === 0) return;
       const spec = records[0]!.app.spec;
-      const since = Date.now();
       const dependencies = spec.dependsOn.filter((dependency) => {
         const why = holdOptions.isRestoring
           ? restoredWithout(dependency, options.processesOf(dependency.name))
@@ -83,39 +128,10 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
         if (why !== null) options.log(`${spec.name}: dependency '${dependency.name}' ${why}: not waited for`);
         return why === null;
       });
-      for (const record of records) held.set(record, { since, dependencies });
-      const waitingFor = dependencies.map((d) => `${d.name} (${d.condition})`).join(', ');
-      if (dependencies.length > 0) options.log(`${spec.name}: waiting for ${waitingFor}`);
-      const check = (): void => {
-        if (isClosed || !isWaiting(records)) {
-          release(records);
-          return;
-        }
-        let isMet = true;
-        for (const dependency of dependencies) {
-          const verdict = judge(dependency, options.processesOf(dependency.name), since);
-          if (verdict.kind === 'failed') {
-            fail(records, verdict.reason);
-            return;
-          }
-          if (verdict.kind === 'wait') isMet = false;
-        }
-        if (!isMet) {
-          const timer = setTimeout(() => {
-            timers.delete(timer);
-            check();
-          }, pollMs);
-          timers.add(timer);
-          return;
-        }
-        if (dependencies.length > 0) options.log(`${spec.name}: dependencies met (${waitingFor}): starting`);
-        options
-          .launch(records)
-          .catch((error) => options.log(`${spec.name}: starting after its dependencies failed: ${error}`))
-          .finally(() => release(records));
-      };
-      check();
+      holdFor(records, dependencies, Date.now());
     },
+
+    holds,
 
     unmetOf(record) {
       const entry = held.get(record);
