@@ -573,7 +573,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log(`scale ${entry.spec.name}: ${current} → ${count} instance(s)`);
     if (count > current) {
       for (const record of added) jobs.attach(record);
-      if (isRunning) await lifecycle.launch(lifecycle.prepare(entry.ids.slice(current), true));
+      if (isRunning) {
+        const prepared = lifecycle.prepare(entry.ids.slice(current), true);
+        // SUP-12: new instances of an app waiting for its depends_on wait with it (they started at once)
+        const held = entry.ids.slice(0, current).find((id) => gate.holds(table.records.get(id)!));
+        if (held === undefined || !gate.holdLike(prepared, table.records.get(held)!))
+          await lifecycle.launch(prepared);
+      }
     } else if (count < current) {
       const records = entry.ids.map((id) => table.records.get(id)!);
       const highest = records.sort((a, b) => b.instance - a.instance).slice(0, current - count);

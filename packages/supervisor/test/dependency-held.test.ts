@@ -94,6 +94,14 @@ describe('an app held by depends_on stays held through the commands that (re)sta
     await expectReleased(supervisor, home, readyFile);
   });
 
+  it('velos scale <app> up holds the new instances with the others', async () => {
+    const { home, supervisor, readyFile } = await heldStack();
+    const answer = await supervisor.scale('api', '3');
+    expect(answer).toHaveLength(3);
+    await expectHeld(supervisor, home, answer);
+    await expectReleased(supervisor, home, readyFile, 3);
+  });
+
   it('velos reset <app> leaves it waiting', async () => {
     const { home, supervisor, readyFile } = await heldStack();
     const answer = await supervisor.reset('api');

@@ -25,6 +25,11 @@ export interface DependencyGate {
    */
   hold(records: ProcessRecord[], holdOptions?: { isRestoring?: boolean }): void;
   /**
+   * Holds `records` (new instances of a held app, already `starting`) as `sibling` is held: for the
+   * same dependencies, since the same time; false when the gate does not hold `sibling` (nothing held).
+   */
+  holdLike(records: ProcessRecord[], sibling: ProcessRecord): boolean;
+  /**
    * True while the gate holds the process: `starting`, no run, its dependencies not met yet or its
    * launch just under way. Whatever would (re)start it now leaves it to the gate (`velos restart` of a
    * waiting app, a reload, a watch restart): it started at once, before its dependencies.
@@ -129,6 +134,13 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
         return why === null;
       });
       holdFor(records, dependencies, Date.now());
+    },
+
+    holdLike(records, sibling) {
+      const entry = held.get(sibling);
+      if (entry === undefined || !holds(sibling)) return false;
+      if (records.length > 0) holdFor(records, entry.dependencies, entry.since);
+      return true;
     },
 
     holds,
