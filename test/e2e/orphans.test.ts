@@ -204,8 +204,8 @@ describe('orphans after a SIGKILLed daemon (SUP-13)', () => {
     // exit 0, and left them running unseen): it starts a daemon, which re-adopts them, and kills it
     await withClient(home, (client) => client.restart('saved'));
     const again = await onlineRow(home, 'saved');
-    // the run entry is written just after the answer (off the spawn path): a crash before it lands
-    // leaves an unregistered process, which the next daemon stops as a stray instead of re-adopting
+    // the run entry is written just after the answer (off the spawn path; the run journal has the run
+    // before it, orphans-answer.test.ts): here the re-adoption is from the entry file
     await waitFor(
       () =>
         readLines(join(home, 'run', '0.json'))

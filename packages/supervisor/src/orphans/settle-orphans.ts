@@ -1,4 +1,4 @@
-import { APP_DEFAULTS } from '@velos/core';
+import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { effectiveExecMode } from '../cluster/exec-mode.js';
 import { readProcStat, takeSnapshot, treePids } from '../proc-scan.js';
 import type { ProcessRecord } from '../process-record.js';
@@ -13,6 +13,7 @@ import {
   sweepPrimarySockets,
 } from './primary-registry.js';
 import { runDirOf } from './run-files.js';
+import { readRunJournal } from './run-journal.js';
 import { type RunEntry, readRunEntries, recordRunEnd } from './run-registry.js';
 
 /** What the daemon did with the processes a previous daemon of its home left running. */
@@ -40,7 +41,8 @@ export interface SettleOrphansOptions {
 
 /**
  * Settles the processes a daemon that died (SIGKILL, OOM, crash) left behind (SUP-13), before restore
- * launches anything: a run registry entry whose pid is alive with the same start time is re-adopted
+ * launches anything: a run registry entry (or a line of the run journal: a run the dead daemon answered
+ * for before its entry was written) whose pid is alive with the same start time is re-adopted
  * when the restored table has its process (a fork-mode service or a job run, same id and name), else
  * its tree is stopped; a registered cluster primary that is alive is taken over with the workers that
  * are runs of restored processes (else stopped); then every other live process whose environment
@@ -60,7 +62,19 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
     stops.push(stopOrphan(pid, startTicks, what, record, hooks, warnings));
   };
 
-  for (const entry of readRunEntries(runDir)) {
+  const entries = readRunEntries(runDir);
+  // a run whose entry the dead daemon had not written yet (it answered the start first): its journal
+  // line; only one that names a live process, and not twice
+  const journaled = new Set<RunEntry>();
+  const registered = new Set(entries.map((entry) => `${entry.id}:${entry.pid}`));
+  for (const entry of readRunJournal(runDir)) {
+    const key = `${entry.id}:${entry.pid}`;
+    if (entry.spawnedBy === process.pid || registered.has(key) || !isSameProcess(entry)) continue;
+    registered.add(key);
+    journaled.add(entry);
+    entries.push(entry);
+  }
+  for (const entry of entries) {
     if (entry.spawnedBy === process.pid) continue;
     if (!isSameProcess(entry)) {
       recordRunEnd(runDir, entry.id);
@@ -83,7 +97,8 @@ export async function settleOrphans(options: SettleOrphansOptions): Promise<Orph
           `re-adopted ${what}, left running by daemon pid ${entry.spawnedBy} that did not stop cleanly`,
         );
     } else {
-      recordRunEnd(runDir, entry.id);
+      // a journal line has no entry file of its own: the file of that id may be another run's
+      if (!journaled.has(entry)) recordRunEnd(runDir, entry.id);
       const why = record ? 'cannot be re-adopted (its app changed)' : 'is not in the saved state';
       stop(entry.pid, entry.startTicks, `${what} ${why}`, record);
     }
@@ -169,8 +184,15 @@ function isSameProcess(entry: { pid: number; startTicks: number }): boolean {
 /** A registered run is a spawned child: of a fork-mode service, or of a job (whose runs are always spawned). */
 function isAdoptable(record: ProcessRecord, entry: RunEntry): boolean {
   const spec = record.app.spec;
-  const isSpawned = spec.type === 'job' || effectiveExecMode(spec) === 'fork';
-  return spec.name === entry.name && isSpawned && record.run === null;
+  return spec.name === entry.name && hasRunEntries(spec) && record.run === null;
+}
+
+/**
+ * True for an app whose runs get a run entry (a spawned child: a fork-mode service or a job); a cluster
+ * worker's primary has an entry of its own instead.
+ */
+export function hasRunEntries(spec: AppSpec): boolean {
+  return spec.type === 'job' || effectiveExecMode(spec) === 'fork';
 }
 
 async function stopOrphan(

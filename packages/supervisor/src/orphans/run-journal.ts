@@ -1,0 +1,141 @@
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { readProcStat } from '../proc-scan.js';
+import { ensureRunDir } from './run-files.js';
+import { type RunEntry, registrySettled } from './run-registry.js';
+
+/**
+ * The run journal of a run directory: one run entry a line, appended when a command that (re)starts
+ * processes answers. A run's own entry (`run/<id>.json`) is written from an immediate after the answer
+ * (issue 17: off the spawn path); a daemon SIGKILLed in between left the new run unregistered, and the
+ * next daemon stopped it as a stray and started the app again. The next daemon reads the journal with
+ * the entries (SUP-13).
+ */
+export const RUN_JOURNAL_FILE = 'starts.jsonl';
+
+/** Past this size the journal is emptied, once the run entries of what it holds are on disk. */
+const COMPACT_BYTES = 64 * 1024;
+
+/** The journal a daemon appends to: kept open, so that an append is one `write` (~10 µs). */
+interface Journal {
+  fd: number;
+  bytes: number;
+  appends: number;
+  isCompacting: boolean;
+}
+
+const journals = new Map<string, Journal>();
+
+/** A run just spawned, as the journal records it (its start ticks are read here). */
+export interface JournalRun {
+  id: number;
+  name: string;
+  pid: number;
+  startedAt: number;
+}
+
+/**
+ * Appends the entries of `runs` (processes just spawned, still running) to the journal of `runDir`,
+ * synchronously: one `/proc/<pid>/stat` read each and one `write` for them all, nothing awaited, so the
+ * work the spawns left for after the answer stays after it. Nothing where `/proc` is missing.
+ */
+export function journalRunStarts(runDir: string, runs: JournalRun[], log: (line: string) => void): void {
+  let text = '';
+  for (const run of runs) {
+    const startTicks = readProcStat(run.pid)?.startTicks;
+    if (!startTicks) continue;
+    const entry: RunEntry = { ...run, startTicks, spawnedBy: process.pid };
+    text += `${JSON.stringify(entry)}\n`;
+  }
+  if (text === '') return;
+  try {
+    const journal = openJournal(runDir);
+    journal.bytes += writeSync(journal.fd, text);
+    journal.appends += 1;
+    if (journal.bytes > COMPACT_BYTES) compactLater(runDir, journal);
+  } catch (error) {
+    log(`cannot append to ${join(runDir, RUN_JOURNAL_FILE)}: ${error}`);
+  }
+}
+
+/**
+ * The entries of the journal of `runDir` (a line torn by a daemon killed mid-write is skipped); a
+ * missing journal has none.
+ */
+export function readRunJournal(runDir: string): RunEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(join(runDir, RUN_JOURNAL_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  const entries: RunEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    try {
+      const entry = JSON.parse(line) as Partial<RunEntry>;
+      if (isJournalEntry(entry)) entries.push(entry);
+    } catch {
+      // torn
+    }
+  }
+  return entries;
+}
+
+/** Closes the journal this process appends to in `runDir` (the supervisor's close). */
+export function closeRunJournal(runDir: string): void {
+  const journal = journals.get(runDir);
+  if (journal === undefined) return;
+  journals.delete(runDir);
+  try {
+    closeSync(journal.fd);
+  } catch {
+    // closed already
+  }
+}
+
+function openJournal(runDir: string): Journal {
+  const open = journals.get(runDir);
+  if (open !== undefined) return open;
+  ensureRunDir(runDir);
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  const fd = openSync(join(runDir, RUN_JOURNAL_FILE), flags, 0o600);
+  const journal: Journal = { fd, bytes: fstatSync(fd).size, appends: 0, isCompacting: false };
+  journals.set(runDir, journal);
+  return journal;
+}
+
+/**
+ * Empties the journal once the run entries of every run it holds are on disk: after the immediates
+ * the spawns queued before this append (which queue those entries) and their writes; not when
+ * something was appended meanwhile (the next append tries again).
+ */
+function compactLater(runDir: string, journal: Journal): void {
+  if (journal.isCompacting) return;
+  journal.isCompacting = true;
+  const appends = journal.appends;
+  setImmediate(() => {
+    void registrySettled().then(() => {
+      journal.isCompacting = false;
+      if (journals.get(runDir) !== journal || journal.appends !== appends) return;
+      try {
+        ftruncateSync(journal.fd, 0);
+        journal.bytes = 0;
+      } catch {
+        // kept: a later append tries again
+      }
+    });
+  });
+}
+
+function isJournalEntry(entry: Partial<RunEntry>): entry is RunEntry {
+  return (
+    Number.isInteger(entry.id) &&
+    typeof entry.name === 'string' &&
+    Number.isInteger(entry.pid) &&
+    (entry.pid ?? 0) > 0 &&
+    typeof entry.startTicks === 'number' &&
+    typeof entry.startedAt === 'number' &&
+    typeof entry.spawnedBy === 'number'
+  );
+}

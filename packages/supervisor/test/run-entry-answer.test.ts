@@ -1,0 +1,76 @@
+import { appendFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  closeRunJournal,
+  journalRunStarts,
+  RUN_JOURNAL_FILE,
+  readRunJournal,
+} from '../src/orphans/run-journal.js';
+import { readProcStat } from '../src/proc-scan.js';
+import { createSupervisor } from '../src/supervisor.js';
+import { appSpec, Harness } from './helpers.js';
+
+const harness = new Harness();
+afterEach(() => harness.cleanup());
+
+/** The run journal's line for process `id` and `pid`, read at once after the answer (no wait). */
+function expectJournaled(home: string, id: number, pid: number | null): void {
+  expect(pid).toBeGreaterThan(0);
+  const lines = readRunJournal(join(home, 'run')).filter((entry) => entry.id === id && entry.pid === pid);
+  expect(lines).toEqual([
+    expect.objectContaining({ id, pid, startTicks: readProcStat(pid!)!.startTicks, spawnedBy: process.pid }),
+  ]);
+}
+
+/**
+ * SUP-13: a (re)start answers once the runs it made are in the run journal. Their run entries are
+ * written from an immediate after the answer: a daemon SIGKILLed within those milliseconds left the
+ * new run unregistered, and the next daemon stopped it as a stray and started the app again.
+ */
+describe('the runs of a (re)start are in the run journal when it is answered (SUP-13)', () => {
+  it('start, restart, reload and scale', async () => {
+    const home = harness.home();
+    const supervisor = harness.track(createSupervisor({ home }));
+    const [started] = await supervisor.start([appSpec(home, { name: 'app' })]);
+    expectJournaled(home, 0, started!.pid);
+
+    const [restarted] = await supervisor.restart('app');
+    expect(restarted!.pid).not.toBe(started!.pid);
+    expectJournaled(home, 0, restarted!.pid);
+
+    const [reloaded] = await supervisor.reload('app');
+    expect(reloaded!.pid).not.toBe(restarted!.pid);
+    expectJournaled(home, 0, reloaded!.pid);
+
+    const scaled = await supervisor.scale('app', '2');
+    expect(scaled.map((row) => row.id)).toEqual([0, 1]);
+    expectJournaled(home, 1, scaled[1]!.pid);
+
+    // a restart of a stopped app starts it: its runs are journaled too
+    await supervisor.stop('app');
+    const again = await supervisor.restart('app');
+    for (const row of again) expectJournaled(home, row.id, row.pid);
+  });
+});
+
+describe('the run journal (SUP-13)', () => {
+  it('is emptied past 64 KiB once the run entries of what it holds are on disk, and skips torn lines', async () => {
+    const runDir = join(harness.home(), 'run');
+    const run = { id: 3, name: 'app', pid: process.pid, startedAt: Date.now() };
+    const lines: string[] = [];
+    for (let i = 0; i < 700; i += 1) journalRunStarts(runDir, [run], (line) => lines.push(line));
+    // appended to while a compaction waited: kept, the next append tries again
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(join(runDir, RUN_JOURNAL_FILE)).size).toBeGreaterThan(64 * 1024);
+    journalRunStarts(runDir, [run], (line) => lines.push(line));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(join(runDir, RUN_JOURNAL_FILE)).size).toBe(0);
+    journalRunStarts(runDir, [run], (line) => lines.push(line));
+    appendFileSync(join(runDir, RUN_JOURNAL_FILE), '{"id":4,"name":"ap');
+    expect(readRunJournal(runDir).map((entry) => [entry.id, entry.pid])).toContainEqual([3, process.pid]);
+    expect(readRunJournal(runDir).every((entry) => entry.id === 3)).toBe(true);
+    expect(lines).toEqual([]);
+    closeRunJournal(runDir);
+  });
+});
