@@ -405,6 +405,14 @@ async function exerciseEveryTool(client: Client, prefix: string): Promise<void> 
     changes: { max_memory: '300M' },
   });
   expect(set).toMatchObject({ set: ['max_memory'], cfg: { name, max_memory: '300M' } });
+  // null unsets the key (velos config unset): named apart, and back to its default in the config
+  const unset = await use<{ unset: string[]; cfg: Record<string, unknown> }>('config_set', {
+    target: name,
+    changes: { max_memory: null },
+  });
+  expect(unset).toMatchObject({ unset: ['max_memory'], cfg: { name } });
+  expect(Object.keys(unset)).not.toContain('set');
+  expect(unset.cfg.max_memory).toBeUndefined();
   expect(await use<Row[]>('process_scale', { name, instances: '2' })).toHaveLength(2);
   expect(await use<Row[]>('process_restart', { target: name })).toHaveLength(2);
   expect(await use<Row[]>('process_reload', { target: name })).toHaveLength(2);

@@ -23,8 +23,11 @@ function setting(applied: ConfigSetResult['applied']): VelosControl {
   } as unknown as VelosControl;
 }
 
-async function answerOf(control: VelosControl): Promise<Record<string, unknown>> {
-  const result = await callTool(control, 'config_set', { target: 'api', changes: { max_memory: '300M' } });
+async function answerOf(
+  control: VelosControl,
+  changes: Record<string, unknown> = { max_memory: '300M' },
+): Promise<Record<string, unknown>> {
+  const result = await callTool(control, 'config_set', { target: 'api', changes });
   expect(result.isError, result.content[0]!.text).toBeFalsy();
   return JSON.parse(result.content[0]!.text) as Record<string, unknown>;
 }
@@ -43,6 +46,15 @@ describe('config_set', () => {
       // read in this order by an agent: what was set, what it did, then the config
       expect(Object.keys(answer)).toEqual(['set', 'applied', 'cfg']);
     }
+  });
+
+  it('names the keys set to null as unset (velos config unset), apart from those set', async () => {
+    const unsetOnly = await answerOf(setting('updated'), { cron_restart: null, 'env.DEBUG': null });
+    expect(unsetOnly).toMatchObject({ unset: ['cron_restart', 'env.DEBUG'], applied: 'in place' });
+    expect(Object.keys(unsetOnly)).toEqual(['unset', 'applied', 'cfg']);
+    const both = await answerOf(setting('restarted'), { max_memory: '300M', cron_restart: null });
+    expect(both).toMatchObject({ set: ['max_memory'], unset: ['cron_restart'], applied: 'restarted' });
+    expect(Object.keys(both)).toEqual(['set', 'unset', 'applied', 'cfg']);
   });
 
   it('leaves applied out when the daemon does not say (one from before it did)', async () => {

@@ -39,7 +39,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'config_set',
     title: 'Change app config',
     description:
-      'Changes an app\'s options (config keys), validated like a config file: policy keys (max_memory, probes, restart policy …) in place, others by a restart; kept over the linked file. Answer: {set: the keys changed, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
+      'Changes an app\'s options (config keys), validated like a config file: policy keys (max_memory, probes, restart policy …) in place, others by a restart; kept over the linked file. Answer: {set: the keys changed, unset: the keys removed (set to null), each only when it has keys, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -55,7 +55,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
           propertyNames: { type: 'string' },
           additionalProperties: {},
           description:
-            'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env.LOG_LEVEL": "debug"}; a dotted key sets one key of a table (env.KEY, liveness_probe.timeout), while a whole table ({"env": {…}}) replaces it',
+            'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env.LOG_LEVEL": "debug"}; a dotted key sets one key of a table (env.KEY, liveness_probe.timeout), while a whole table ({"env": {…}}) replaces it; null removes a key, back to its default ({"cron_restart": null})',
         },
       },
       required: ['target', 'changes'],

@@ -27,13 +27,13 @@ export const CONFIG_TOOLS = [
     title: 'Change app config',
     command: 'config.set',
     answer:
-      'Answer: {set: the keys changed, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
+      'Answer: {set: the keys changed, unset: the keys removed (set to null), each only when it has keys, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
     input: {
       target: appField,
       changes: z
         .record(z.string(), z.unknown())
         .describe(
-          'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env.LOG_LEVEL": "debug"}; a dotted key sets one key of a table (env.KEY, liveness_probe.timeout), while a whole table ({"env": {…}}) replaces it',
+          'Config keys as in velos.toml, e.g. {"instances": 2, "max_memory": "200M", "env.LOG_LEVEL": "debug"}; a dotted key sets one key of a table (env.KEY, liveness_probe.timeout), while a whole table ({"env": {…}}) replaces it; null removes a key, back to its default ({"cron_restart": null})',
         ),
     },
     run: async ({ target, changes }, { control }) => {
@@ -41,8 +41,12 @@ export const CONFIG_TOOLS = [
         throw invalidArgument('changes: expected at least one config key');
       const { spec, applied } = await control.configSetResult(target, changes);
       const { specToCompactConfig } = await import('@velos/core/config');
+      // null unsets its key, as velos config unset sends it: the answer names them apart, as its --ai does
+      const unset = Object.keys(changes).filter((key) => changes[key] === null);
+      const set = Object.keys(changes).filter((key) => changes[key] !== null);
       return {
-        set: Object.keys(changes),
+        ...(set.length > 0 ? { set } : {}),
+        ...(unset.length > 0 ? { unset } : {}),
         // a daemon from before configSetResult does not say
         ...(applied === undefined ? {} : { applied: CONFIG_SET_APPLIED_WORDS[applied] }),
         cfg: specToCompactConfig(maskSecrets(spec)),
