@@ -210,6 +210,14 @@ describe('REST routes over a real daemon', () => {
     const changed = await request('PUT', '/api/v1/config/web', { body: { changes: { max_restarts: 3 } } });
     expect(changed.status).toBe(200);
     expect(changed.body.spec).toMatchObject({ maxRestarts: 3, env: { API_TOKEN: '****' } });
+    // null unsets a key (velos config unset): its default applies, a table's entry is removed
+    const unset = await request('PUT', '/api/v1/config/web', {
+      body: { changes: { max_restarts: null, 'env.API_TOKEN': null } },
+    });
+    expect(unset.status).toBe(200);
+    expect(unset.body.spec.maxRestarts).toBe(APP_DEFAULTS.maxRestarts);
+    expect(unset.body.spec.env).toMatchObject({ PORT: '8080' });
+    expect(Object.keys(unset.body.spec.env)).not.toContain('API_TOKEN');
     expect((await request('POST', '/api/v1/config/reload', { body: {} })).status).toBe(200);
     expect((await request('DELETE', '/api/v1/processes/plain')).body.processes[0].name).toBe('plain');
     expect((await request('GET', '/api/v1/processes/plain')).status).toBe(404);
