@@ -115,6 +115,8 @@ describe('velos completion', () => {
     // start takes an app started before too: its names and the files (apps/ is a directory here)
     expect(bashComplete('start', 'ap')).toEqual(['api', 'apps']);
     expect(bashComplete('config', 'set', 'api', 'max_mem')).toEqual(['max_memory=']);
+    // unset takes the key alone
+    expect(bashComplete('config', 'unset', 'api', 'max_mem')).toEqual(['max_memory']);
   });
 
   it('fish: the same from its completion script', () => {

@@ -39,7 +39,8 @@ export interface CommandInput {
  * What one positional argument completes to (`velos completion`): names the running daemon knows
  * (`target`: apps, namespaces and `all`; `app`; `job`; alert `rule`; reported `component`), file names,
  * both (`file-or-target`: `velos start` takes a script or an app), signal names, an app's config keys
- * (`config-key`: `max_memory=`…), fixed words, or nothing.
+ * (`config-key`: `max_memory=`…; `config-key-name`: `max_memory`… without a value, for unset), fixed
+ * words, or nothing.
  */
 export type ArgCompletion =
   | 'target'
@@ -51,6 +52,7 @@ export type ArgCompletion =
   | 'file-or-target'
   | 'signal'
   | 'config-key'
+  | 'config-key-name'
   | 'none'
   | readonly string[];
 

@@ -82,11 +82,12 @@ describe('completeWords (velos __complete, the completion scripts ask it)', () =
     expect(words('config ')).toEqual(['validate', 'reload', 'show', 'set', 'unset']);
     expect(complete('config show ')).toEqual({ kind: 'names', source: 'app', words: [] });
     expect(complete('config validate ')).toEqual({ kind: 'files' });
-    expect(complete('config set api ')).toEqual({ kind: 'config-keys' });
-    expect(complete('config set api watch=true ')).toEqual({ kind: 'config-keys' });
-    // unset takes keys without a value: no app names after the app (the config keys end in =)
+    expect(complete('config set api ')).toEqual({ kind: 'config-keys', withValue: true });
+    expect(complete('config set api watch=true ')).toEqual({ kind: 'config-keys', withValue: true });
+    // unset takes keys without a value (`cron_restart`, not the `cron_restart=` of set), each slot after the app
     expect(complete('config unset ')).toEqual({ kind: 'names', source: 'app', words: [] });
-    expect(complete('config unset api ')).toEqual({ kind: 'words', words: [] });
+    expect(complete('config unset api ')).toEqual({ kind: 'config-keys', withValue: false });
+    expect(complete('config unset api watch ')).toEqual({ kind: 'config-keys', withValue: false });
     // a value: nothing (zsh and fish keep `key=value` whole; bash splits it at `=`)
     expect(words('config set api max_memory=2')).toEqual([]);
     expect(words('config set api max_memory = ')).toEqual([]);
@@ -152,6 +153,16 @@ describe('velos __complete', () => {
       expect(clientLoads).toEqual(['@velos/client/quick']);
       expect(requests.map((request) => request.cmd)).toEqual(['list']);
       expect(printed.at(-1)).toBe('api\nall\n');
+      // config keys come from the config schema: with = for set, bare for unset (less script: required)
+      await runComplete(['3', 'config', 'set', 'api', '']);
+      const setKeys = printed.at(-1)!.trimEnd().split('\n');
+      expect(setKeys).toEqual(expect.arrayContaining(['max_memory=', 'cron_restart=', 'script=', 'env.']));
+      await runComplete(['3', 'config', 'unset', 'api', '']);
+      const unsetKeys = printed.at(-1)!.trimEnd().split('\n');
+      expect(unsetKeys).toEqual(expect.arrayContaining(['max_memory', 'cron_restart', 'watch', 'env.']));
+      expect(unsetKeys.filter((key) => key.endsWith('='))).toEqual([]);
+      expect(unsetKeys).not.toContain('script');
+      expect(unsetKeys).toHaveLength(setKeys.length - 1);
     } finally {
       write.mockRestore();
     }

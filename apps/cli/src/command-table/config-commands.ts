@@ -11,7 +11,7 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
       reload: ['file'],
       show: ['app'],
       set: ['app', 'config-key'],
-      unset: ['app', 'none'],
+      unset: ['app', 'config-key-name'],
     },
     shortArgsUsage: '<validate|reload|show|set|unset>',
     minArgs: 1,

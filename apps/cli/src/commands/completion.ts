@@ -25,16 +25,20 @@ export async function runComplete(argv: readonly string[]): Promise<void> {
   const { completionAnswer, printAnswer } = await import('../completion/run-complete.js');
   const answer = completionAnswer(argv);
   if (answer === null) return;
-  if (answer.kind === 'config-keys') process.stdout.write(`${(await configKeys()).join('\n')}\n`);
+  if (answer.kind === 'config-keys')
+    process.stdout.write(`${(await configKeys(answer.withValue)).join('\n')}\n`);
   else await printAnswer(answer);
 }
 
 /**
  * `config set <app> key=value…`: each key of an app's config (`max_memory=`; the scripts add no space
- * after a word that ends in `=`), and `env.` for one variable of its env (`env.PORT=3000`).
+ * after a word that ends in `=`), and `env.` for one variable of its env (`env.PORT=3000`). Without
+ * `withValue` (`config unset <app> key…`), the keys alone, less `script`, which cannot be unset.
  */
-async function configKeys(): Promise<string[]> {
+async function configKeys(withValue: boolean): Promise<string[]> {
   const { appConfigSchema } = await import('@velos/core/config');
-  const keys = Object.keys(appConfigSchema.def.shape).filter((key) => key !== 'name' && key !== 'env');
-  return [...keys.map((key) => `${key}=`), 'env.'];
+  const keys = Object.keys(appConfigSchema.def.shape).filter(
+    (key) => key !== 'name' && key !== 'env' && (withValue || key !== 'script'),
+  );
+  return [...keys.map((key) => (withValue ? `${key}=` : key)), 'env.'];
 }

@@ -10,7 +10,8 @@ export type CompletionAnswer =
       /** File names too (`velos start` takes a script or an app). */
       withFiles?: boolean;
     }
-  | { kind: 'config-keys' }
+  /** An app's config keys: `max_memory=` to set one (`withValue`), `max_memory` to unset one. */
+  | { kind: 'config-keys'; withValue: boolean }
   | { kind: 'files' };
 
 const NOTHING: CompletionAnswer = { kind: 'words', words: [] };
@@ -131,7 +132,9 @@ function slotAnswer(slot: ArgCompletion, words: string[]): CompletionAnswer {
     case 'signal':
       return { kind: 'words', words: [...words, ...SIGNALS] };
     case 'config-key':
-      return { kind: 'config-keys' };
+      return { kind: 'config-keys', withValue: true };
+    case 'config-key-name':
+      return { kind: 'config-keys', withValue: false };
     case 'file-or-target':
       return { kind: 'names', source: 'target', words, withFiles: true };
     default:
