@@ -338,17 +338,23 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await daemon!.client.delete('colors');
   });
 
-  it('cuts a 100 KB line to its first 1,000 characters, with a toggle that opens it in place, live and from the REST tail', async () => {
+  it('cuts a 100 KB line to its first 1,000 characters, with a toggle that opens it in place, live, from the REST tail and as the last error', async () => {
     // long-line.js: `short line`, then `long:` + 100 KiB of `y` + `:end`
     const whole = `long:${'y'.repeat(100 * 1024)}:end`;
-    const hidden = (whole.length - 1000).toLocaleString('en-US');
-    /** Checks the cut row of `tab`, opens it with Enter (a copy gives the whole line), cuts it with Space. */
-    const checkCut = async (tab: Page) => {
-      const text = tab.locator('.log-lines .ll-x', { hasText: 'long:' });
+    /**
+     * Checks the cut `text` of `tab` (the line `whole` by default), opens it with Enter (a copy gives the
+     * whole line), cuts it with Space.
+     */
+    const checkCut = async (
+      tab: Page,
+      text = tab.locator('.log-lines .ll-x', { hasText: 'long:' }),
+      line = whole,
+    ) => {
+      const hidden = (line.length - 1000).toLocaleString('en-US');
       await text.waitFor();
       const more = text.locator('button.ll-more');
-      expect(await text.getAttribute('data-chars')).toBe(String(whole.length));
-      expect(await text.textContent()).toBe(whole.slice(0, 1000));
+      expect(await text.getAttribute('data-chars')).toBe(String(line.length));
+      expect(await text.textContent()).toBe(line.slice(0, 1000));
       expect(await more.getAttribute('aria-expanded')).toBe('false');
       expect(await more.getAttribute('data-label')).toBe(`… ${hidden} more characters`);
       expect(await more.getAttribute('aria-label')).toBe(`${hidden} more characters: show the whole line`);
@@ -358,7 +364,7 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
       await tab.keyboard.press('Enter');
       expect(await more.getAttribute('aria-expanded')).toBe('true');
       expect(await more.getAttribute('data-label')).toBe('show less');
-      expect(await text.textContent()).toBe(whole);
+      expect(await text.textContent()).toBe(line);
       const copied = await text.evaluate((cell) => {
         const selection = window.getSelection()!;
         selection.selectAllChildren(cell);
@@ -366,23 +372,29 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
         selection.removeAllRanges();
         return copy;
       });
-      expect(copied).toBe(whole);
+      expect(copied).toBe(line);
       await tab.keyboard.press(' ');
       expect(await more.getAttribute('aria-expanded')).toBe('false');
-      expect(await text.textContent()).toBe(whole.slice(0, 1000));
+      expect(await text.textContent()).toBe(line.slice(0, 1000));
       expect(await tab.evaluate(() => document.activeElement?.className)).toBe('ll-more');
     };
     // all apps followed before the app starts: its lines come over the socket, in the live batches
     await toHash(page, '#/logs');
     await page.locator('.log-count', { hasText: / lines?$/ }).waitFor();
     await daemon!.client.start([
-      spec('longline', 'long-line.js', { env: { PATH: process.env.PATH ?? '', PARTIAL: '0', STAY: '1' } }),
+      spec('longline', 'long-line.js', {
+        env: { PATH: process.env.PATH ?? '', PARTIAL: '0', STAY: '1' },
+        // an error by the app's rule: the log summary's last error too
+        logRules: [{ match: '^long:', level: 'error' }],
+      }),
     ]);
     await checkCut(page);
     // the plain tail of the REST API (not followed)
     await toHash(page, '#/app/longline?follow=0');
     await page.locator('.app-title h1', { hasText: 'longline' }).waitFor();
     await checkCut(page);
+    // the summary above the lines: its last error (the daemon's 2,000 characters of it) is cut the same way
+    await checkCut(page, page.locator('.ls-error code'), `${whole.slice(0, 1999)}…`);
     // the page's filter on all apps reads the whole line: `y:end` is past the cut
     await toHash(page, '#/logs?follow=0&q=y%3Aend');
     await page.locator('.log-count', { hasText: /^1 line$/ }).waitFor();

@@ -1,8 +1,9 @@
 import type { LogPatternInfo, LogSummaryInfo, LogsAnalyzeResult } from '@velos/core';
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api.js';
 import { formatAgo, plural } from '../format.js';
+import { fillLineText, toggleLineText } from './line-text.js';
 
 const REFRESH_MS = 30_000;
 const TRENDS = { rising: '↗ rising', stable: '→ stable', declining: '↘ declining' } as const;
@@ -68,7 +69,7 @@ export function LogSummary({ app }: { app: string }) {
         summary.lastError &&
         html`<div class="ls-error">
           <span class="fact-k">Last ${summary.lastError.level}${summary.lastError.at ? ` · ${formatAgo(summary.lastError.at)}` : ''}</span>
-          <code class="lvl-error">${summary.lastError.message}</code>
+          <${LastErrorText} message=${summary.lastError.message} />
         </div>`
       }
     </div>
@@ -118,4 +119,17 @@ export function LogSummary({ app }: { app: string }) {
 function LevelChip({ pattern }: { pattern: LogPatternInfo }) {
   const level = templateLevel(pattern);
   return html`<span class=${`chip lvl-${pattern.level}`} title=${level.title}>${level.text}</span>`;
+}
+
+/**
+ * The last error's message cut as a log line is (its first LONG_LINE_CHARS characters and a toggle that
+ * opens it in place): a 100 KB error line drawn whole would push the summary off the page.
+ */
+function LastErrorText({ message }: { message: string }) {
+  const ref = useRef<HTMLElement>(null);
+  // the text and its toggle are the DOM's own (Preact keeps no children here): filled anew per message
+  useLayoutEffect(() => {
+    if (ref.current) fillLineText(ref.current, message);
+  }, [message]);
+  return html`<code ref=${ref} class="lvl-error" onClick=${(e: Event) => toggleLineText(e.target, () => message)}></code>`;
 }
