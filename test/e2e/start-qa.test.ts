@@ -212,7 +212,7 @@ describe('velos start without a target', () => {
     const empty = await velos(['start'], { home, cwd: dir });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain(
-      'velos start needs <script|"command line"|config file>; without one it starts ./ecosystem.config.js',
+      'velos start needs <script|"command line"|config file>; without one it starts ./ecosystem.config.js, as pm2 start does, or ./velos.toml, and there is neither here',
     );
     writeFileSync(
       join(dir, 'ecosystem.config.js'),
@@ -220,5 +220,13 @@ describe('velos start without a target', () => {
     );
     await velosOk(['start'], { home, cwd: dir });
     await waitForStatus(home, 'eco', 'online');
+  });
+
+  it('starts ./velos.toml when there is no ecosystem.config.js, as process-compose starts its own file', async () => {
+    const home = shared();
+    const dir = workDir('toml');
+    writeFileSync(join(dir, 'velos.toml'), '[[apps]]\nname = "deftoml"\nscript = "sleep 600"\n');
+    await velosOk(['start'], { home, cwd: dir });
+    await waitForStatus(home, 'deftoml', 'online');
   });
 });

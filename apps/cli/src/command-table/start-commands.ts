@@ -24,7 +24,7 @@ export const START_COMMANDS: CommandSpec[] = [
     argsUsage: '<script|"command line"|config file>',
     completes: ['file-or-target'],
     shortArgsUsage: '<script|config>',
-    // none: ./ecosystem.config.js, as `pm2 start` alone (runStart says what is missing when there is none)
+    // none: ./ecosystem.config.js, as `pm2 start` alone, else ./velos.toml (runStart says what is missing when neither is there)
     minArgs: 0,
     maxArgs: 1,
     acceptsRest: true,
@@ -34,7 +34,7 @@ export const START_COMMANDS: CommandSpec[] = [
       'options below are refused (set them in the file). PM2 process files work as they are:',
       'ecosystem.config.{js,cjs,mjs} (run by this command, never by the daemon), ecosystem.json, process.yml',
       '(PM2 option names, camelCase too; unknown options warn); their apps that run already are restarted.',
-      'Without an argument, ./ecosystem.config.js is started, as pm2 start does.',
+      'Without an argument, ./ecosystem.config.js is started, as pm2 start does, else ./velos.toml.',
       'Anything else is one app: an existing file (interpreter by extension), a quoted command line (run',
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, -u, --only, --cron, --node-args,',
       '--max-memory-restart, --instance-var (see docs/migrating-from-pm2.md).',

@@ -117,14 +117,18 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   await startApps(await ctx.client());
 }
 
-/** What `velos start` without a target starts, as `pm2 start` alone does. */
-const DEFAULT_PROCESS_FILE = 'ecosystem.config.js';
+/**
+ * What `velos start` without a target starts: PM2's process file, as `pm2 start` alone does, else
+ * Velos's own file, as `process-compose up` starts the file of its directory.
+ */
+const DEFAULT_FILES = ['ecosystem.config.js', 'velos.toml'];
 
-/** PM2's `pm2 start` alone: the process file of the current directory, or the usage error. */
+/** `velos start` alone: the first default file of the current directory, or the usage error. */
 function defaultProcessFile(cwd: string): string {
-  if (isFile(join(cwd, DEFAULT_PROCESS_FILE))) return DEFAULT_PROCESS_FILE;
+  const found = DEFAULT_FILES.find((name) => isFile(join(cwd, name)));
+  if (found !== undefined) return found;
   throw usageError(
-    `velos start needs <script|"command line"|config file>; without one it starts ./${DEFAULT_PROCESS_FILE}, as pm2 start does, and there is none here`,
+    `velos start needs <script|"command line"|config file>; without one it starts ./${DEFAULT_FILES[0]}, as pm2 start does, or ./${DEFAULT_FILES[1]}, and there is neither here`,
     'start',
   );
 }
