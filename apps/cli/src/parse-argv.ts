@@ -113,10 +113,29 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
     );
   }
   if (args.length > spec.maxArgs) {
-    const hint = spec.extraArgHint ?? (spec.acceptsRest ? '; put arguments for the app after --' : '');
+    const hint = spec.extraArgHint ?? (spec.acceptsRest ? restHint(args, spec.maxArgs, typed) : '');
     throw usageError(`unexpected argument "${args[spec.maxArgs]}" for velos ${typed}${hint}`, typed);
   }
   return { options, args, rest, typedFlags };
+}
+
+/**
+ * The two ways to give an app its arguments, written out with the words typed: after `--`, or a
+ * command line in quotes when the first word is a program (`velos start python3 worker.py`; a script
+ * such as `server.js` is no command line of its own).
+ */
+function restHint(args: readonly string[], maxArgs: number, typed: string): string {
+  const own = args.slice(0, maxArgs).map(shellWord);
+  const extra = args.slice(maxArgs).map(shellWord);
+  const afterDashes = `; put arguments for the app after --: velos ${typed} ${[...own, '--', ...extra].join(' ')}`;
+  const isProgram = maxArgs === 1 && /^[\w@+-]+$/.test(args[0]!);
+  const quoted = `velos ${typed} ${JSON.stringify([...own, ...extra].join(' '))}`;
+  return isProgram ? `${afterDashes}, or quote a command line: ${quoted}` : afterDashes;
+}
+
+/** `word` as one word of a shell command line: single-quoted unless it is plainly one already. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** How the option `name` was typed (`-c` for `cron`), for a message about its value; `--name` when unknown. */

@@ -160,7 +160,14 @@ describe('parseCommandArgs', () => {
     // `velos start` alone is PM2's `pm2 start`: ./ecosystem.config.js (the command says when there is none)
     expect(parseCommandArgs(start, ['--watch']).args).toEqual([]);
     expect(usageFailure(() => parseCommandArgs(start, ['a.js', 'b.js'])).message).toBe(
-      'unexpected argument "b.js" for velos start; put arguments for the app after -- (see velos start --help)',
+      'unexpected argument "b.js" for velos start; put arguments for the app after --: velos start a.js -- b.js (see velos start --help)',
+    );
+    // a program and its script unquoted, as typed in a shell: both ways written out with the words typed
+    expect(usageFailure(() => parseCommandArgs(start, ['python3', 'worker.py', '--name', 'w'])).message).toBe(
+      'unexpected argument "worker.py" for velos start; put arguments for the app after --: velos start python3 -- worker.py, or quote a command line: velos start "python3 worker.py" (see velos start --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(start, ['node', 'app.js', 'a b'])).message).toBe(
+      `unexpected argument "app.js" for velos start; put arguments for the app after --: velos start node -- app.js 'a b', or quote a command line: velos start "node app.js 'a b'" (see velos start --help)`,
     );
     // PM2's name of a command is the one its errors give, and what is missing of its arguments
     const signal = findCommand('sendSignal')!;
