@@ -90,6 +90,22 @@ describe('velos start: TypeScript and interpreters from the project’s node_mod
       message: 'the local interpreter to run',
     });
   });
+
+  it('refuses a script whose interpreter is not on PATH in one line, leaving no errored app behind', async () => {
+    const home = shared();
+    const dir = workDir('no-python');
+    writeFileSync(join(dir, 'worker.py'), 'print("hi")\n');
+    const result = await velos(['start', 'worker.py', '--name', 'nopy'], {
+      home,
+      cwd: dir,
+      env: { PATH: workDir('empty-path') },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `velos: cannot run ${join(dir, 'worker.py')}: its interpreter by the .py extension, python3, is not on the app's PATH; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)\n`,
+    );
+    expect((await listJson(home)).map((row) => row.name)).not.toContain('nopy');
+  });
 });
 
 describe('velos start "command line"', () => {

@@ -83,6 +83,8 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
     return { file: shebang.program, args: [...arg, path, ...spec.args], shell: false };
   }
   const file = interpreter === 'node' ? process.execPath : interpreter;
+  if (!file.includes('/') && findOnPath(file, pathOf(spec)) === null)
+    throw interpreterNotFound(spec, path, file);
   // `interpreter: node` (common in PM2 files) is this node too: it needs the same TypeScript flags
   const preArgs =
     isTypeScript(path) && file === process.execPath
@@ -94,6 +96,22 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
     args: [...preArgs, ...spec.interpreterArgs, ...endOfOptions, path, ...spec.args],
     shell: false,
   };
+}
+
+/**
+ * A script whose interpreter is on no directory of the app's PATH is refused before it starts, as
+ * PM2 refuses it (its spawn would fail with ENOENT at each start, leaving an errored app behind).
+ */
+function interpreterNotFound(spec: CommandSpec, path: string, interpreter: string): VelosError {
+  const whose =
+    spec.interpreter === undefined
+      ? `its interpreter by the ${extname(path)} extension, ${interpreter},`
+      : `its interpreter ${interpreter}`;
+  const where = spec.interpreter === undefined ? "the app's PATH" : "the app's PATH or in node_modules/.bin";
+  return new VelosError(
+    ErrorCodes.SPAWN_FAILED,
+    `cannot run ${path}: ${whose} is not on ${where}; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)`,
+  );
 }
 
 /** True when `file` is Node: the daemon's own, or a `node`, `nodejs`, `node20`… */

@@ -12,6 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'velos-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function spec(script: string, overrides: Partial<CommandSpec> = {}): CommandSpec {
+  return specOf(script, overrides);
+}
+
+function specOf(script: string, overrides: Partial<CommandSpec> = {}): CommandSpec {
   return {
     script,
     args: [],
@@ -66,6 +70,14 @@ describe('resolveCommand', () => {
   });
 
   it('runs .py with python3 and .sh with bash, .rb with ruby, .pl with perl and .php with php', () => {
+    // each interpreter on the app's PATH, installed here or not
+    const bin = mkdtempSync(join(dir, 'interpreters-'));
+    for (const name of ['python3', 'bash', 'ruby', 'perl', 'php']) {
+      writeFileSync(join(bin, name), '#!/bin/sh\n');
+      chmodSync(join(bin, name), 0o755);
+    }
+    const spec = (script: string, overrides: Partial<CommandSpec> = {}): CommandSpec =>
+      specOf(script, { env: { PATH: bin }, ...overrides });
     expect(resolveCommand(spec('app.py'))).toEqual({
       file: 'python3',
       args: [join(FIXTURES, 'app.py')],
@@ -298,7 +310,27 @@ describe('resolveCommand', () => {
     const empty = mkdtempSync(join(dir, 'bin-'));
     const app = spec('app.ts', { cwd: project, env: { PATH: empty }, interpreter: 'ts-node' });
     expect(resolveCommand(app).file).toBe(local);
-    // not found anywhere: kept as given, for the spawn to report `cannot start missing: not found`
-    expect(resolveCommand({ ...app, interpreter: 'missing' }).file).toBe('missing');
+    // not found anywhere: refused before it starts, as PM2 refuses it (the spawn failed at each start)
+    expect(() => resolveCommand({ ...app, interpreter: 'missing' })).toThrow(
+      `cannot run ${join(project, 'app.ts')}: its interpreter missing is not on the app's PATH or in node_modules/.bin; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)`,
+    );
+  });
+
+  it("refuses a script whose interpreter by extension is not on the app's PATH, naming it", () => {
+    const empty = mkdtempSync(join(dir, 'bin-'));
+    const noPython = spec('app.py', { env: { PATH: empty } });
+    expect(() => resolveCommand(noPython)).toThrow(
+      `cannot run ${join(FIXTURES, 'app.py')}: its interpreter by the .py extension, python3, is not on the app's PATH; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)`,
+    );
+    let caught: unknown = null;
+    try {
+      resolveCommand(noPython);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as { code?: string } | null)?.code).toBe(ErrorCodes.SPAWN_FAILED);
+    // a path, `node` and `none` are not looked up
+    expect(resolveCommand({ ...noPython, interpreter: '/usr/bin/env' }).file).toBe('/usr/bin/env');
+    expect(resolveCommand({ ...noPython, interpreter: 'node' }).file).toBe(process.execPath);
   });
 });
