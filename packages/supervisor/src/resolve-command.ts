@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, namesScriptFile, VelosError } from '@velos/core';
 import { findProjectBin } from './project-bin.js';
 import { readShebang, shebangProgram } from './shebang.js';
 
@@ -54,6 +54,10 @@ export function resolveCommand(spec: CommandSpec, options: ResolveCommandOptions
   }
   if (spec.script.includes('/')) return { file: path, args: [...spec.args], shell: false };
   const found = findOnPath(spec.script, spec.env.PATH ?? process.env.PATH ?? '');
+  // a missing `server.js` of a config file is a file not there, named where it was looked for (its
+  // spawn failed as `cannot start server.js`, read as a program, without the directory)
+  if (found === null && namesScriptFile(spec.script))
+    return { file: path, args: [...spec.args], shell: false };
   return { file: found ?? spec.script, args: [...spec.args], shell: false };
 }
 

@@ -62,6 +62,19 @@ describe('resolveCommand', () => {
     expect(cluster).toEqual({ exec: script, args: ['--env-file', 'x.env'], execArgv: ['--'] });
   });
 
+  it('names a script file that is not there by its path from the cwd, not as a program (server.js of a config file)', () => {
+    expect(resolveCommand(spec('server.js', { cwd: dir, args: ['x'] }))).toEqual({
+      file: join(dir, 'server.js'),
+      args: ['x'],
+      shell: false,
+    });
+    // a program on PATH is still one, and so is a word with no script extension
+    expect(resolveCommand(spec('node')).file).toBe(findOnPath('node', process.env.PATH ?? ''));
+    expect(resolveCommand(spec('velos-qa-no-such-program', { cwd: dir })).file).toBe(
+      'velos-qa-no-such-program',
+    );
+  });
+
   it('resolves the script against cwd, also for .mjs and .cjs', () => {
     writeFileSync(join(dir, 'a.mjs'), '');
     writeFileSync(join(dir, 'b.cjs'), '');
