@@ -49,7 +49,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
       const option = spec.options[name];
       if (!option) {
         const meant = suggestKey(name, Object.keys(spec.options)) ?? synonymOf(name, spec);
-        const hint = meant === null ? dashHint(spec, args, arg, typed) : `; did you mean --${meant}?`;
+        const hint =
+          meant === null ? dashHint(spec, args, arg, typed, argv[i + 1]) : `; did you mean --${meant}?`;
         throw usageError(`unknown option --${name} for velos ${typed}${hint}`, typed);
       }
       typedFlags[name] = `--${name}`;
@@ -79,7 +80,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
         const option = name === undefined ? undefined : spec.options[name];
         if (name === undefined || !option)
           throw usageError(
-            `unknown option -${flag} for velos ${typed}${dashHint(spec, args, arg, typed)}`,
+            `unknown option -${flag} for velos ${typed}${dashHint(spec, args, arg, typed, argv[i + 1])}`,
             typed,
           );
         typedFlags[name] = `-${flag}`;
@@ -138,6 +139,22 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** A config file's word: its apps take no arguments after `--`. */
+const CONFIG_WORD = /\.(json|ya?ml|toml)$|(^|\/)ecosystem[^/]*\.[cm]?js$|\.config\.[cm]?js$/i;
+
+/**
+ * An unknown option of `velos start` is most often the app's own (`velos start server.js --port
+ * 3000`): where it goes, written out with the words typed (its value too, when one follows).
+ */
+function appOptionHint(args: readonly string[], arg: string, typed: string, next?: string): string {
+  if (args.some((word) => CONFIG_WORD.test(word))) return '';
+  if (args.length === 0)
+    return `; an option of the app goes after its script and --: velos ${typed} <script> -- ${arg}`;
+  const own = args.map(shellWord).join(' ');
+  const value = next !== undefined && !next.startsWith('-') && !arg.includes('=') ? [next] : [];
+  return `; an option of the app goes after --: velos ${typed} ${own} -- ${[arg, ...value].map(shellWord).join(' ')}`;
+}
+
 /** How the option `name` was typed (`-c` for `cron`), for a message about its value; `--name` when unknown. */
 export function flagAsTyped(input: CommandInput, name: string): string {
   return input.typedFlags?.[name] ?? `--${name}`;
@@ -186,10 +203,17 @@ function synonymOf(name: string, spec: CommandSpec): string | null {
   return (SYNONYMS[name] ?? []).find((other) => spec.options[other] !== undefined) ?? null;
 }
 
-function dashHint(spec: CommandSpec, args: readonly string[], arg: string, typed: string): string {
+function dashHint(
+  spec: CommandSpec,
+  args: readonly string[],
+  arg: string,
+  typed: string,
+  next?: string,
+): string {
   const own = spec.dashHint?.(args, arg) ?? null;
   if (own !== null) return own;
-  if (spec.maxArgs === 0 || spec.acceptsRest) return '';
+  if (spec.acceptsRest) return appOptionHint(args, arg, typed, next);
+  if (spec.maxArgs === 0) return '';
   return `; to name an app called ${JSON.stringify(arg)}, put it after --: velos ${typed} -- ${arg}`;
 }
 

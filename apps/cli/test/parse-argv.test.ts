@@ -152,7 +152,18 @@ describe('parseCommandArgs', () => {
       'unknown option --highlight for velos logs; did you mean --grep? (see velos logs --help)',
     );
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--frobnicate'])).message).toBe(
-      'unknown option --frobnicate for velos start (see velos start --help)',
+      'unknown option --frobnicate for velos start; an option of the app goes after --: velos start app.js -- --frobnicate (see velos start --help)',
+    );
+    // the app's own option typed before --: where it goes, with its value
+    expect(usageFailure(() => parseCommandArgs(start, ['server.js', '--port', '3000'])).message).toBe(
+      'unknown option --port for velos start; an option of the app goes after --: velos start server.js -- --port 3000 (see velos start --help)',
+    );
+    expect(usageFailure(() => parseCommandArgs(start, ['--port', '3000', 'server.js'])).message).toBe(
+      'unknown option --port for velos start; an option of the app goes after its script and --: velos start <script> -- --port (see velos start --help)',
+    );
+    // a config file's apps take no arguments: no hint
+    expect(usageFailure(() => parseCommandArgs(start, ['velos.toml', '--port', '3000'])).message).toBe(
+      'unknown option --port for velos start (see velos start --help)',
     );
     expect(usageFailure(() => parseCommandArgs(start, ['app.js', '--name'])).message).toBe(
       'option --name needs a value <name> (see velos start --help)',
