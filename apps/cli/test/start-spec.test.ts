@@ -10,6 +10,7 @@ import {
   checkCronFlags,
   findOnPath,
   hasAppOptions,
+  notFound,
   resolveStartTarget,
   type StartEnvironment,
   specsFromConfigFile,
@@ -86,6 +87,19 @@ describe('resolveStartTarget', () => {
     );
     expect(failure(() => resolveStartTarget('sub', input(), where, config))).toBe(
       'script is a directory: sub',
+    );
+    // a file of the directory one or two edits away is named, written as the word was
+    expect(failure(() => resolveStartTarget('ap.js', input(), where, config))).toBe(
+      'script not found: ap.js (did you mean app.js?)',
+    );
+    expect(failure(() => resolveStartTarget('./sub/iner.js', input(), where, config))).toBe(
+      'script not found: ./sub/iner.js (did you mean ./sub/inner.js?)',
+    );
+    expect(notFound('velos.tml', dir).message).toBe(
+      'script not found: velos.tml (not a file, a known process or a program on PATH; did you mean velos.toml?)',
+    );
+    expect(notFound('nothing-near', dir).message).toBe(
+      'script not found: nothing-near (not a file, a known process or a program on PATH)',
     );
     // the script is looked for in --cwd too: a --cwd that is not there is what to report, not the script
     expect(failure(() => resolveStartTarget('app.py', input({ cwd: 'nowhere' }), where, config))).toBe(

@@ -15,6 +15,7 @@ import { isRegexTarget } from '../pm2/regex-targets.js';
 import { statOf } from '../safe-stat.js';
 import { checkCommandLines } from './command-line-program.js';
 import { findOnPath } from './path-lookup.js';
+import { nearbyFile } from './script-file.js';
 
 export { findOnPath };
 
@@ -177,7 +178,10 @@ export function resolveStartTarget(
   }
   if (isRegexTarget(arg)) return { kind: 'word', word: arg };
   if (/\s/.test(arg.trim())) return { kind: 'script', script: arg.trim() };
-  if (namesScriptFile(arg)) throw invalid(`script not found: ${arg}`);
+  if (namesScriptFile(arg)) {
+    const near = nearbyFile(arg, where.cwd);
+    throw invalid(`script not found: ${arg}${near === null ? '' : ` (did you mean ${near}?)`}`);
+  }
   return { kind: 'word', word: arg };
 }
 
@@ -431,8 +435,10 @@ function isCronOff(value: string): boolean {
 }
 
 /** The error for a bare word that is neither a process, a file nor a program on PATH. */
-export function notFound(word: string): VelosError {
-  return invalid(`script not found: ${word} (not a file, a known process or a program on PATH)`);
+export function notFound(word: string, cwd?: string): VelosError {
+  const near = cwd === undefined ? null : nearbyFile(word, cwd);
+  const hint = near === null ? '' : `; did you mean ${near}?`;
+  return invalid(`script not found: ${word} (not a file, a known process or a program on PATH${hint})`);
 }
 
 function integer(flag: string, value: string, expected: string): number {

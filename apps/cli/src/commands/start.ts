@@ -75,7 +75,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     const env = input.options['update-env'] ? definedEnv(where.env) : undefined;
     if (!input.options['dry-run'] && !hasAppOptions(input) && (await startExisting(ctx, target.word, env)))
       return;
-    if (findOnPath(target.word, where.env) === null) throw notFound(target.word);
+    if (findOnPath(target.word, where.env) === null) throw notFound(target.word, where.cwd);
     specs = specsFromFlags(target.word, input, where, config);
     await checkCronFlags(input, config);
   }
