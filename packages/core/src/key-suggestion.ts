@@ -1,8 +1,9 @@
 import type * as z from 'zod/mini';
 
 /**
- * Option names of PM2, the probe options of process-compose and Kubernetes, and OpenTelemetry's name, that Velos spells
- * differently, with the Velos name: a habit from those tools gets the right suggestion.
+ * Option names of PM2, the probe options of process-compose and Kubernetes, OpenTelemetry's name, and the
+ * `velos start` flags whose file key is another word, that Velos spells differently in a file, with the
+ * Velos name: a habit from those tools (or from the command line) gets the right suggestion.
  */
 const FOREIGN_NAMES: Readonly<Record<string, string>> = {
   max_memory_restart: 'max_memory',
@@ -16,6 +17,8 @@ const FOREIGN_NAMES: Readonly<Record<string, string>> = {
   // config.toml's [metrics.otlp] as OpenTelemetry's own name
   otel: 'otlp',
   opentelemetry: 'otlp',
+  // `velos start --every 1m` is a job's `interval` in a file
+  every: 'interval',
 };
 
 /**

@@ -364,6 +364,10 @@ time = true
     expect((await errorOf(() => loadConfigFile(typo, ctx))).message).toBe(
       'typo.json: apps[0]: unknown option "max_restart" (did you mean "max_restarts"?)',
     );
+    const flag = write('flag.json', JSON.stringify({ apps: [{ script: 'a.js', type: 'job', every: '1m' }] }));
+    expect((await errorOf(() => loadConfigFile(flag, ctx))).message).toBe(
+      'flag.json: apps[0]: unknown option "every" (did you mean "interval"?)',
+    );
     const dup = write('dup.json', JSON.stringify({ apps: [{ script: 'a.js' }, { script: 'b/a.js' }] }));
     expect((await errorOf(() => loadConfigFile(dup, ctx))).message).toMatch(
       /apps\[1\]\.name: expected a unique name/,
