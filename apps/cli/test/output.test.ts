@@ -199,6 +199,11 @@ describe('process list', () => {
       .slice(9);
     expect(notes).toHaveLength(5);
     expect(notes[4]).toBe('and 3 more waiting for their depends_on (velos describe <name> says for what)');
+    // two instances of one app held for the same: one note saying so
+    const scaled = renderProcessTable([db, waiting(1, 'web'), waiting(2, 'web')], plain).split('\n');
+    expect(scaled.slice(4)).toEqual([
+      'web (2 instances) waits for db (healthy): online, not ready (readiness: HTTP 503); cache (started): stopped',
+    ]);
     expect(JSON.stringify(toAiProcess(waiting(1, 'web')))).toBe(
       '{"i":1,"n":"web","s":"start","r":0,"wait":{"db":"online, not ready (readiness: HTTP 503)","cache":"stopped"}}',
     );

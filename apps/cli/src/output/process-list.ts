@@ -107,17 +107,26 @@ function statusText(p: ProcessInfo): string {
 const WAIT_NOTES = 5;
 
 /**
- * SUP-12: a line under the table for each process in `waiting`, saying what it waits for and where that
- * stands, as describe's `waiting for` row does: the table stays as narrow as it was.
+ * SUP-12: a line under the table for each app with processes in `waiting`, saying what it waits for and
+ * where that stands, as describe's `waiting for` row does: the table stays as narrow as it was. The
+ * instances of one app waiting for the same share one line (`web (2 instances) waits for …`).
  * @example `web waits for db (healthy): online, not ready (readiness: HTTP 503)`
  */
 function waitNotes(processes: ProcessInfo[]): string[] {
-  const waiting = processes.filter((p) => p.waitingFor?.length);
+  const counts = new Map<string, { name: string; unmet: string; count: number }>();
+  for (const p of processes) {
+    if (!p.waitingFor?.length) continue;
+    const unmet = p.waitingFor.map((w) => `${w.name} (${w.condition}): ${w.state}`).join('; ');
+    const key = `${p.name}\0${unmet}`;
+    const seen = counts.get(key);
+    if (seen) seen.count += 1;
+    else counts.set(key, { name: p.name, unmet, count: 1 });
+  }
+  const waiting = [...counts.values()];
   const shown = waiting.length > WAIT_NOTES ? waiting.slice(0, WAIT_NOTES - 1) : waiting;
-  const notes = shown.map((p) => {
-    const unmet = p.waitingFor!.map((w) => `${w.name} (${w.condition}): ${w.state}`).join('; ');
-    return `${p.name} waits for ${unmet}`;
-  });
+  const notes = shown.map(
+    ({ name, unmet, count }) => `${name}${count > 1 ? ` (${count} instances)` : ''} waits for ${unmet}`,
+  );
   const more = waiting.length - shown.length;
   if (more > 0)
     notes.push(`and ${more} more waiting for their depends_on (velos describe <name> says for what)`);
