@@ -242,11 +242,13 @@ describe('watch mode (SUP-7)', () => {
     const project = join(home, 'project');
     mkdirSync(project, { recursive: true });
     const script = join(project, 'writer.js');
-    // a cache written at each start, as a program keeping state beside its code does
+    // a cache written at each start and kept up to date, as a program keeping state beside its code does
+    // (written again after the start: on a loaded machine the first start's write can come before the
+    // daemon's watcher of the directory is set up, and nothing would restart it)
     writeFileSync(
       script,
-      "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'cache.json'), String(Date.now()));\n" +
-        'setInterval(() => {}, 1000);\n',
+      "const save = () => require('node:fs').writeFileSync(require('node:path').join(__dirname, 'cache.json'), String(Date.now()));\n" +
+        'save();\nsetInterval(save, 250);\n',
     );
     const lines: string[] = [];
     const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
