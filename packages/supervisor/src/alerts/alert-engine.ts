@@ -185,13 +185,13 @@ export function createAlertEngine(host: AlertEngineHost): AlertEngine {
       ({ activeSince: _a, lastSentAt: _l, firingSince: _f, ...rest }) => rest,
     );
     let phase: AlertPhase = 'ok';
-    let since: number | null = null;
     for (const instance of instances) {
-      if (PHASE_ORDER.indexOf(instance.phase) > PHASE_ORDER.indexOf(phase)) {
-        phase = instance.phase;
-        since = instance.since;
-      }
+      if (PHASE_ORDER.indexOf(instance.phase) > PHASE_ORDER.indexOf(phase)) phase = instance.phase;
     }
+    // firing (pending) since the first of its alerts fired; resolved since the last one resolved: the
+    // rule fired until then, whichever alert the map lists first
+    const times = instances.filter((i) => i.phase === phase).map((i) => i.since);
+    const since = times.length === 0 ? null : phase === 'resolved' ? Math.max(...times) : Math.min(...times);
     return { rule: state.rule, phase, since, instances, lastDelivery: state.lastDelivery };
   }
 

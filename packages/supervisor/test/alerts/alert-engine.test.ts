@@ -101,6 +101,34 @@ describe('the alert engine', () => {
     expect(engine.list()[0]!.phase).toBe('resolved');
   });
 
+  it("dates a rule's state by its alerts in that state: firing since the earliest firing, resolved since the latest resolve", async () => {
+    const { engine, bus } = setup();
+    engine.add(rule('exits', { kind: 'event', kinds: ['exited'] }, { resolveAfterMs: 150 }));
+    const exited = (app: string) =>
+      bus.publish({ kind: 'process.exited', severity: 'warning', app, message: `${app} exited` });
+    const status = () => engine.list()[0]!;
+    const sinceOf = (app: string) => status().instances.find((i) => i.key === app)!.since;
+    const laterMs = async () => {
+      const now = Date.now();
+      await waitFor(() => Date.now() > now, 'the clock to move', 1000);
+    };
+    exited('a');
+    await waitFor(() => status().phase === 'resolved', 'a to resolve', 5000);
+    await laterMs();
+    exited('b');
+    await waitFor(() => status().phase === 'resolved', 'b to resolve', 5000);
+    // the rule fired until b resolved: a's older resolve is not when it stopped firing
+    expect(status().since).toBe(sinceOf('b'));
+    expect(sinceOf('b')).toBeGreaterThan(sinceOf('a'));
+    exited('b');
+    await laterMs();
+    exited('a');
+    expect(status().phase).toBe('firing');
+    // firing since b fired, not since a (listed first) fired after it
+    expect(status().since).toBe(sinceOf('b'));
+    expect(sinceOf('a')).toBeGreaterThan(sinceOf('b'));
+  });
+
   it('follows daemon degraded and recovered, and an app target by namespace', () => {
     const { engine, bus, alerts } = setup();
     engine.add(rule('daemon', { kind: 'daemon_degraded' }));
