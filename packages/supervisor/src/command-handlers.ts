@@ -65,10 +65,11 @@ export function createDispatcher(options: DispatcherOptions): CommandDispatcher 
 
 /**
  * Streams whose next item is taken only once the transport sends items at once again: their producer
- * counts what its reader misses meanwhile and says so in the stream (`LogLine.skipped`), where other
- * streams rely on the connection's bounded queue, which encodes items and drops the oldest.
+ * counts what its reader misses meanwhile and says so in the stream (`LogLine.skipped`), or gives it
+ * later (the event bus reads a lagging follower's events back from its file), where other streams rely
+ * on the connection's bounded queue, which encodes items and drops the oldest.
  */
-const READER_PACED_STREAMS = new Set(['logs.follow']);
+const READER_PACED_STREAMS = new Set(['logs.follow', 'events.follow']);
 
 /** Issues listed in the `data` of an `INVALID_ARGUMENT` answer. */
 const MAX_REPORTED_ISSUES = 10;

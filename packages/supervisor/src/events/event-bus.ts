@@ -14,8 +14,10 @@ import { type EventFile, openEventFile } from './event-file.js';
 export const EVENT_RING_SIZE = 1000;
 /** Events a query answers when it names no limit. */
 export const DEFAULT_EVENTS_LIMIT = 100;
-/** Batches a follower may fall behind by before the oldest are dropped. */
+/** Batches a follower may fall behind by before the newer events wait in the ring and the file for it. */
 const FOLLOW_QUEUE_ITEMS = 256;
+/** Events a lagging follower is given back at once when it catches up; past it, the oldest it missed are skipped. */
+const FOLLOW_CATCH_UP_EVENTS = 10_000;
 
 /** The one thing an event source needs of the bus (injected, so sources do not import the bus). */
 export type PublishEvent = (input: EventInput) => void;
@@ -36,7 +38,11 @@ export interface EventBus {
   query(request: EventsRequest, select?: EventSelector): Promise<EventsResult>;
   /** `query` with blocking reads of the file: only where nothing else runs yet (the daemon's start). */
   querySync(request: EventsRequest, select?: EventSelector): EventsResult;
-  /** The events `query` gives, then each new matching one, in batches (those published meanwhile after them). */
+  /**
+   * The events `query` gives, then each new matching one, in batches (those published meanwhile after
+   * them); a reader that falls behind gets what came meanwhile from the ring and the file once it has
+   * taken what waits (at most `FOLLOW_CATCH_UP_EVENTS` at once), not a queue that drops the oldest.
+   */
   follow(request: EventsRequest, select?: EventSelector): Subscription<VelosEvent[]>;
   /** Whether an event kept in memory (the newest `ringSize`) matches `select`: no read of the file. */
   holdsRecent(select: EventSelector): boolean;
@@ -155,11 +161,40 @@ export function createEventBus(options: {
       // a follow goes forward: a page's bound (beforeSeq) would hold every new event back
       const request = { ...asked, beforeSeq: undefined };
       const matches = matcher(request, select);
+      let isCancelled = false;
       const queue = createSubscriptionQueue<VelosEvent[]>({
         maxItems: FOLLOW_QUEUE_ITEMS,
-        onCancel: () => unsubscribe(),
+        onCancel: () => {
+          isCancelled = true;
+          unsubscribe();
+        },
+        onTaken: () => catchUp(),
       });
       let lastSeq = request.afterSeq ?? 0;
+      // a follower whose queue is full (a slow reader: `velos events -f | shipper`) is not handed the new
+      // events, which would drop the oldest unseen: once it has taken what waits, it gets them from the
+      // ring and the file, which hold them anyway (none lost, none twice)
+      let isBehind = false;
+      let isReading = false;
+      let missedSeq = 0;
+      const catchUp = (): void => {
+        if (!isBehind || isReading || isCancelled || queue.queued > 0) return;
+        isReading = true;
+        const { fileVisit, result } = search(
+          { ...request, afterSeq: lastSeq, limit: FOLLOW_CATCH_UP_EVENTS },
+          select,
+        );
+        const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
+        read.catch(onError).then(() => {
+          isReading = false;
+          const missed = result().events;
+          lastSeq = Math.max(lastSeq, missed.at(-1)?.seq ?? lastSeq);
+          isBehind = missedSeq > lastSeq;
+          if (missed.length > 0) queue.push(missed);
+          // taken at once by a waiting reader (no `onTaken`): what came during the read is due now
+          if (isBehind && queue.queued === 0) setImmediate(catchUp);
+        });
+      };
       // the matching events published while the backlog is read wait for it (then those it holds are left
       // out): as many as the read's few milliseconds see, and the queue's bound applies once they are pushed
       let waiting: VelosEvent[] | null = [];
@@ -167,6 +202,11 @@ export function createEventBus(options: {
         if (waiting !== null) {
           if (matches(event)) waiting.push(event);
         } else if (event.seq > lastSeq && matches(event)) {
+          if (isBehind || isReading || queue.queued >= FOLLOW_QUEUE_ITEMS) {
+            isBehind = true;
+            missedSeq = event.seq;
+            return;
+          }
           lastSeq = event.seq;
           queue.push([event]);
         }

@@ -168,6 +168,38 @@ describe('event bus', () => {
     bus.publish(input('process.exited', 7, { app: 'api' }));
   });
 
+  it('follow gives a reader that fell behind every event it missed, from the ring and the file, none twice', async () => {
+    // a ring of 100: most of what the slow reader missed is read back from the file
+    const bus = openBus(tempPath(), { ringSize: 100 });
+    bus.publish(input('process.exited', 1));
+    const subscription = bus.follow({ kinds: ['exited'] });
+    const iterator = subscription[Symbol.asyncIterator]();
+    // the backlog is read: what comes now is live
+    expect((await iterator.next()).value.map((event: VelosEvent) => event.at)).toEqual([1]);
+    // 1000 matching events (and others) while the reader takes nothing: far past the follow's queue
+    for (let i = 1; i <= 1000; i += 1) {
+      bus.publish(input('process.online', i * 2));
+      bus.publish(input('process.exited', i * 2 + 1));
+    }
+    const got: VelosEvent[] = [];
+    while (got.length < 1000) {
+      // nothing more within 2 s: events were lost (the loop ends, the list below says which)
+      const next = await Promise.race([
+        iterator.next(),
+        new Promise<IteratorResult<VelosEvent[]>>((resolve) =>
+          setTimeout(() => resolve({ done: true, value: undefined }), 2000),
+        ),
+      ]);
+      if (next.done) break;
+      got.push(...next.value);
+    }
+    expect(got.map((event) => event.at)).toEqual(Array.from({ length: 1000 }, (_, i) => (i + 1) * 2 + 1));
+    const next = iterator.next();
+    bus.publish(input('process.exited', 9999));
+    expect((await next).value.map((event: VelosEvent) => event.at)).toEqual([9999]);
+    subscription.cancel();
+  });
+
   it('follow with afterSeq resumes a feed without repeating events', async () => {
     const bus = openBus(tempPath());
     for (let i = 1; i <= 5; i += 1) bus.publish(input('process.online', i));
