@@ -1,5 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import { type MetricsSnapshot, PROCESS_STATUS_VALUE, type ProcessMetrics } from '@velos/core';
+import {
+  type MetricsSnapshot,
+  PROCESS_STATUS_VALUE,
+  type ProcessLabels,
+  type ProcessMetrics,
+} from '@velos/core';
 
 /** How a figure is exported: a gauge (a level) or a monotonic counter (a total since start). */
 export type VelosMetricKind = 'gauge' | 'counter';
@@ -79,6 +84,13 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
       { outcome },
     ]),
   ),
+  daemon(
+    'velos_daemon_info',
+    'gauge',
+    '',
+    'Always 1; the attributes say the version and pid of the daemon',
+    (s) => [[1, { version: s.daemon.version, pid: String(s.daemon.pid) }]],
+  ),
   daemon('velos_daemon_uptime_seconds', 'gauge', 's', 'Seconds since the daemon started', (s) => [
     [s.daemon.uptimeSeconds, {}],
   ]),
@@ -120,6 +132,15 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
   daemon('velos_host_cpu_percent', 'gauge', '%', 'CPU busy of the machine (100 = all cores)', (s) => [
     [s.host.cpuPercent, {}],
   ]),
+  daemon(
+    'velos_custom_metrics_rejected_total',
+    'counter',
+    '',
+    'Custom metric reports refused (malformed, over a limit), by process',
+    (s) =>
+      s.daemon.customMetricsRejected.map((row): [number, Attributes] => [row.count, processAttributes(row)]),
+  ),
+  daemon('velos_host_cpus', 'gauge', '', 'Logical CPUs of the machine', (s) => [[s.host.cpuCount, {}]]),
   daemon('velos_host_memory_total_bytes', 'gauge', 'By', 'Memory of the machine', (s) => [
     [s.host.memoryTotalBytes, {}],
   ]),
@@ -131,6 +152,9 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
   daemon('velos_host_load15', 'gauge', '', 'Load average over 15 minutes', (s) => [[s.host.load[2], {}]]),
   daemon('velos_host_disk_total_bytes', 'gauge', 'By', 'Size of the filesystem of VELOS_HOME', (s) => [
     [s.host.disk.totalBytes, { path: s.host.disk.path }],
+  ]),
+  daemon('velos_host_disk_free_bytes', 'gauge', 'By', 'Free bytes of that filesystem', (s) => [
+    [s.host.disk.freeBytes, { path: s.host.disk.path }],
   ]),
   daemon('velos_host_disk_available_bytes', 'gauge', 'By', 'Space available to Velos there', (s) => [
     [s.host.disk.availableBytes, { path: s.host.disk.path }],
@@ -144,7 +168,7 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
 ];
 
 /** The labels of a process's series, as the Prometheus endpoint writes them. */
-export function processAttributes(p: ProcessMetrics): Attributes {
+export function processAttributes(p: ProcessLabels): Attributes {
   return { name: p.name, id: String(p.id), instance: String(p.instance), namespace: p.namespace };
 }
 
