@@ -1,8 +1,19 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { VelosControl } from '@velos/core';
 import { createExpositionCollector } from './collect-exposition.js';
 import { PROMETHEUS_CONTENT_TYPE } from './render-prometheus.js';
+
+/**
+ * Connections the endpoint holds at once; past it new ones are closed at once. Prometheus keeps one per
+ * target: the bound keeps a flood of idle connections from taking the daemon's file descriptors.
+ */
+export const MAX_SCRAPE_CONNECTIONS = 64;
+/**
+ * A connection that has sent no request, or not a whole request's headers, within this is closed
+ * (Node holds an idle new connection for the keep-alive timeout, 65 s here, and slow headers 60 s).
+ */
+const FIRST_REQUEST_TIMEOUT_MS = 5000;
 
 /** Options of `createMetricsServer`. */
 export interface MetricsServerOptions {
@@ -31,7 +42,11 @@ export interface MetricsServer {
 export async function createMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';
   const collect = createExpositionCollector(options.control);
-  const server: Server = createServer((request, response) => {
+  // the idle check runs every second (Node's default is 30 s), so that the headers timeout holds
+  const silent = new WeakMap<Socket, NodeJS.Timeout>();
+  // the idle check runs every second (Node's default is 30 s), so that the headers timeout holds
+  const server: Server = createServer({ connectionsCheckingInterval: 1000 }, (request, response) => {
+    clearTimeout(silent.get(request.socket));
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/metrics') {
       response
@@ -58,6 +73,15 @@ export async function createMetricsServer(options: MetricsServerOptions): Promis
     );
   });
   server.keepAliveTimeout = 65_000;
+  server.headersTimeout = FIRST_REQUEST_TIMEOUT_MS;
+  server.requestTimeout = FIRST_REQUEST_TIMEOUT_MS * 2;
+  server.maxConnections = MAX_SCRAPE_CONNECTIONS;
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), FIRST_REQUEST_TIMEOUT_MS);
+    timer.unref();
+    silent.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {
