@@ -6,9 +6,6 @@ export interface ComponentHealth {
   reason?: string;
 }
 
-/** Failed deliveries in a row, on one channel, that make alert delivery unhealthy. */
-export const UNHEALTHY_AFTER_FAILURES = 3;
-
 /**
  * Follows the outcome of deliveries per channel for the daemon's self-health. A channel is known by its
  * full identity (`channelKey`: never shown); reasons name it by its short label (`delivery.channel`).
@@ -16,7 +13,12 @@ export const UNHEALTHY_AFTER_FAILURES = 3;
 export interface DeliveryHealth {
   /** Counts one outcome of the channel `key`; ignored when no rule uses that channel any more. */
   record(key: string, delivery: AlertDelivery): void;
-  /** Healthy when every channel's last delivery worked; degraded after a failure; unhealthy after 3 in a row. */
+  /**
+   * Healthy when every channel's last delivery worked, else degraded (the reason names the channel with
+   * the most failures in a row). Never unhealthy: a receiver that is down (Slack's outage, a mistyped
+   * URL) is no sick daemon, and `velos health` exit 2 or `/api/v1/health` 503 would have a container
+   * check restart every app, or a load balancer drop the host.
+   */
   status(): ComponentHealth;
   /** The channels the rules use now (by key): the failures of every other channel are forgotten. */
   retain(keys: Set<string>): void;
@@ -47,7 +49,7 @@ export function createDeliveryHealth(): DeliveryHealth {
       if (!worst) return { status: 'healthy' };
       const { label, count, error } = worst;
       const reason = `${label}: ${count} failed deliver${count === 1 ? 'y' : 'ies'} in a row (${error})`;
-      return { status: count >= UNHEALTHY_AFTER_FAILURES ? 'unhealthy' : 'degraded', reason };
+      return { status: 'degraded', reason };
     },
     retain(keys) {
       inUse = new Set(keys);
