@@ -5,7 +5,9 @@ import {
   isVelosError,
   maskAlertRule,
   maskAlerts,
+  type ProcessInfo,
   RUNTIME_ALERT_SOURCE,
+  suggestKey,
   VelosError,
 } from '@velos/core';
 import { toAiAlerts } from '@velos/core/ai';
@@ -131,9 +133,30 @@ async function add(
     for (const status of added) await client.removeAlert(status.rule.name).catch(() => undefined);
     throw error;
   }
+  for (const line of unmatchedApps(rules, await client.list())) process.stderr.write(`${line}\n`);
   if (ctx.mode === 'json') ctx.printJson(shown(added, isShown));
   else if (ctx.mode === 'ai') ctx.printJson(toAiAlerts(added));
   else ctx.print(renderAlertTable(added, ctx.colors));
+}
+
+/**
+ * A warning per rule whose `app` names no process listed now (with the name it was likely meant to be):
+ * such a rule is added, for an app started later, but a misspelt one would never fire, and say nothing.
+ */
+function unmatchedApps(rules: AlertRule[], processes: readonly ProcessInfo[]): string[] {
+  const names = [...new Set(processes.flatMap((p) => [p.name, p.namespace]))];
+  return rules.flatMap((rule) => {
+    const app = rule.app;
+    if (
+      app === undefined ||
+      processes.some((p) => p.name === app || p.namespace === app || String(p.id) === app)
+    )
+      return [];
+    const meant = suggestKey(app, names);
+    return [
+      `velos: warning: alert rule '${rule.name}': no process matches '${app}' now${meant === null ? '' : ` (did you mean '${meant}'?)`}; the rule watches it once it runs`,
+    ];
+  });
 }
 
 /** The rows as `--json` prints them: webhook secrets masked unless `--show-secrets`. */
