@@ -16,8 +16,10 @@ export const EVENT_RING_SIZE = 1000;
 export const DEFAULT_EVENTS_LIMIT = 100;
 /** Batches a follower may fall behind by before the newer events wait in the ring and the file for it. */
 const FOLLOW_QUEUE_ITEMS = 256;
-/** Events a lagging follower is given back at once when it catches up; past it, the oldest it missed are skipped. */
+/** Events a lagging follower is read back at once when it catches up; past it, the oldest it missed are skipped. */
 const FOLLOW_CATCH_UP_EVENTS = 10_000;
+/** The JSON bytes of events read back that go in one batch (one frame) to a lagging follower. */
+const FOLLOW_REPLAY_BATCH_BYTES = 1024 * 1024;
 
 /** The one thing an event source needs of the bus (injected, so sources do not import the bus). */
 export type PublishEvent = (input: EventInput) => void;
@@ -168,17 +170,35 @@ export function createEventBus(options: {
           isCancelled = true;
           unsubscribe();
         },
-        onTaken: () => catchUp(),
+        onTaken: () => feed(),
       });
       let lastSeq = request.afterSeq ?? 0;
       // a follower whose queue is full (a slow reader: `velos events -f | shipper`) is not handed the new
       // events, which would drop the oldest unseen: once it has taken what waits, it gets them from the
-      // ring and the file, which hold them anyway (none lost, none twice)
+      // ring and the file, which hold them anyway (none lost, none twice), a batch of at most
+      // FOLLOW_REPLAY_BATCH_BYTES at a time (one frame of the protocol holds at most 16 MiB)
       let isBehind = false;
       let isReading = false;
       let missedSeq = 0;
+      let replay: VelosEvent[] = [];
+      const feed = (): void => {
+        if (isCancelled || queue.queued > 0) return;
+        if (replay.length === 0) {
+          catchUp();
+          return;
+        }
+        let bytes = 0;
+        let count = 0;
+        while (count < replay.length && (count === 0 || bytes < FOLLOW_REPLAY_BATCH_BYTES)) {
+          bytes += JSON.stringify(replay[count]).length;
+          count += 1;
+        }
+        queue.push(replay.splice(0, count));
+        // taken at once by a waiting reader (no `onTaken` follows): the next batch is due now
+        if (queue.queued === 0) setImmediate(feed);
+      };
       const catchUp = (): void => {
-        if (!isBehind || isReading || isCancelled || queue.queued > 0) return;
+        if (!isBehind || isReading || isCancelled) return;
         isReading = true;
         const { fileVisit, result } = search(
           { ...request, afterSeq: lastSeq, limit: FOLLOW_CATCH_UP_EVENTS },
@@ -187,12 +207,10 @@ export function createEventBus(options: {
         const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
         read.catch(onError).then(() => {
           isReading = false;
-          const missed = result().events;
-          lastSeq = Math.max(lastSeq, missed.at(-1)?.seq ?? lastSeq);
+          replay = result().events;
+          lastSeq = Math.max(lastSeq, replay.at(-1)?.seq ?? lastSeq);
           isBehind = missedSeq > lastSeq;
-          if (missed.length > 0) queue.push(missed);
-          // taken at once by a waiting reader (no `onTaken`): what came during the read is due now
-          if (isBehind && queue.queued === 0) setImmediate(catchUp);
+          feed();
         });
       };
       // the matching events published while the backlog is read wait for it (then those it holds are left
@@ -202,7 +220,7 @@ export function createEventBus(options: {
         if (waiting !== null) {
           if (matches(event)) waiting.push(event);
         } else if (event.seq > lastSeq && matches(event)) {
-          if (isBehind || isReading || queue.queued >= FOLLOW_QUEUE_ITEMS) {
+          if (isBehind || isReading || replay.length > 0 || queue.queued >= FOLLOW_QUEUE_ITEMS) {
             isBehind = true;
             missedSeq = event.seq;
             return;

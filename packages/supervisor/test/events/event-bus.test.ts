@@ -176,12 +176,14 @@ describe('event bus', () => {
     const iterator = subscription[Symbol.asyncIterator]();
     // the backlog is read: what comes now is live
     expect((await iterator.next()).value.map((event: VelosEvent) => event.at)).toEqual([1]);
-    // 1000 matching events (and others) while the reader takes nothing: far past the follow's queue
+    // 1000 matching events of 5 KB (and others) while the reader takes nothing: far past the follow's queue
+    const long = 'x'.repeat(5000);
     for (let i = 1; i <= 1000; i += 1) {
       bus.publish(input('process.online', i * 2));
-      bus.publish(input('process.exited', i * 2 + 1));
+      bus.publish(input('process.exited', i * 2 + 1, { message: long }));
     }
     const got: VelosEvent[] = [];
+    let largestBatchBytes = 0;
     while (got.length < 1000) {
       // nothing more within 2 s: events were lost (the loop ends, the list below says which)
       const next = await Promise.race([
@@ -192,8 +194,11 @@ describe('event bus', () => {
       ]);
       if (next.done) break;
       got.push(...next.value);
+      largestBatchBytes = Math.max(largestBatchBytes, JSON.stringify(next.value).length);
     }
     expect(got.map((event) => event.at)).toEqual(Array.from({ length: 1000 }, (_, i) => (i + 1) * 2 + 1));
+    // what is read back goes in batches of about 1 MiB (a frame of the protocol holds at most 16 MiB)
+    expect(largestBatchBytes).toBeLessThan(1024 * 1024 + 6000);
     const next = iterator.next();
     bus.publish(input('process.exited', 9999));
     expect((await next).value.map((event: VelosEvent) => event.at)).toEqual([9999]);
