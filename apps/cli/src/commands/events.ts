@@ -16,6 +16,8 @@ import { usageError } from '../parse-argv.js';
 
 /** Most events one answer may hold (the daemon's bound). */
 const MAX_LIMIT = 10_000;
+/** The events an answer holds when no --limit is given (the daemon's default). */
+const DEFAULT_EVENTS_LIMIT = 100;
 
 /**
  * `velos events [target]`: the newest events of the bus that match the filters, oldest first; with
@@ -57,8 +59,12 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
     else if (result.events.length === 0) ctx.print('no events');
     else await write(result.events);
     if (result.hasMore && ctx.mode === 'text') {
+      // fewer than asked: the answer is as large as one may be (8 MiB of events)
+      const isFull = result.events.length < (request.limit ?? DEFAULT_EVENTS_LIMIT);
       process.stderr.write(
-        `velos events: older events left out (showing the newest ${result.events.length}; see --limit, --since)\n`,
+        isFull
+          ? `velos events: older events left out (showing the newest ${result.events.length}, as many as one answer holds: 8 MiB; narrow with --since, --until, --kind)\n`
+          : `velos events: older events left out (showing the newest ${result.events.length}; see --limit, --since)\n`,
       );
     }
     return;

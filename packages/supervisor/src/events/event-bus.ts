@@ -14,6 +14,12 @@ import { type EventFile, openEventFile } from './event-file.js';
 export const EVENT_RING_SIZE = 1000;
 /** Events a query answers when it names no limit. */
 export const DEFAULT_EVENTS_LIMIT = 100;
+/**
+ * The JSON bytes of events one answer (and a follow's first batch) holds at most: a frame of the protocol
+ * holds 16 MiB, and 10,000 events of a few KB each would pass it. Past it the older ones are left out
+ * (`hasMore`), as past `limit`.
+ */
+export const EVENTS_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
 /** Batches a follower may fall behind by before the newer events wait in the ring and the file for it. */
 const FOLLOW_QUEUE_ITEMS = 256;
 /** Events a lagging follower is read back at once when it catches up; past it, the oldest it missed are skipped. */
@@ -96,10 +102,12 @@ export function createEventBus(options: {
    * A query over the ring (at once), then `fileVisit` for the file's older events (undefined: the ring
    * answered), then `result`.
    */
-  const search = (request: EventsRequest, select?: EventSelector) => {
+  const search = (request: EventsRequest, select?: EventSelector, maxBytes = EVENTS_ANSWER_MAX_BYTES) => {
     const limit = request.limit ?? DEFAULT_EVENTS_LIMIT;
     const matches = matcher(request, select);
     const found: VelosEvent[] = [];
+    let bytes = 0;
+    let isCut = false;
     // newest first, so that `limit` keeps the newest and the scan stops as early as it can (the file
     // is in time order: a scan since a time reads the file from its end back to that time only)
     const visit = (event: VelosEvent): boolean => {
@@ -110,6 +118,14 @@ export function createEventBus(options: {
         return false;
       }
       if (!matches(event)) return true;
+      if (maxBytes !== Number.POSITIVE_INFINITY) {
+        bytes += JSON.stringify(event).length;
+        // the newest event goes in whatever its size: an answer is never empty for want of room
+        if (found.length > 0 && bytes > maxBytes) {
+          isCut = true;
+          return false;
+        }
+      }
       found.push(event);
       return found.length <= limit;
     };
@@ -123,8 +139,8 @@ export function createEventBus(options: {
       fileVisit = (event) => (event.seq >= oldestInRing ? true : visit(event));
     }
     const result = (): EventsResult => {
-      const hasMore = found.length > limit;
-      if (hasMore) found.length = limit;
+      const hasMore = found.length > limit || isCut;
+      if (found.length > limit) found.length = limit;
       return { events: found.reverse(), hasMore };
     };
     return { fileVisit, result };
@@ -200,9 +216,11 @@ export function createEventBus(options: {
       const catchUp = (): void => {
         if (!isBehind || isReading || isCancelled) return;
         isReading = true;
+        // no bound in bytes: what is read back goes out in batches (`feed`)
         const { fileVisit, result } = search(
           { ...request, afterSeq: lastSeq, limit: FOLLOW_CATCH_UP_EVENTS },
           select,
+          Number.POSITIVE_INFINITY,
         );
         const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
         read.catch(onError).then(() => {

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventInput, VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventBus, DEFAULT_EVENTS_LIMIT, type EventBus } from '../../src/events/event-bus.js';
+import {
+  createEventBus,
+  DEFAULT_EVENTS_LIMIT,
+  EVENTS_ANSWER_MAX_BYTES,
+  type EventBus,
+} from '../../src/events/event-bus.js';
 
 const dirs: string[] = [];
 const buses: EventBus[] = [];
@@ -203,6 +208,23 @@ describe('event bus', () => {
     bus.publish(input('process.exited', 9999));
     expect((await next).value.map((event: VelosEvent) => event.at)).toEqual([9999]);
     subscription.cancel();
+  });
+
+  it('answers at most 8 MiB of events, the newest, saying older ones were left out (a frame holds 16 MiB)', async () => {
+    const bus = openBus(tempPath(), { ringSize: 100 });
+    const long = 'x'.repeat(5000);
+    for (let i = 1; i <= 3000; i += 1) bus.publish(input('app.big', i, { message: long }));
+    for (const answer of [await bus.query({ limit: 10_000 }), bus.querySync({ limit: 10_000 })]) {
+      expect(answer.hasMore).toBe(true);
+      const bytes = answer.events.reduce((sum, event) => sum + JSON.stringify(event).length, 0);
+      expect(bytes).toBeLessThanOrEqual(EVENTS_ANSWER_MAX_BYTES);
+      expect(bytes).toBeGreaterThan(EVENTS_ANSWER_MAX_BYTES - 6000);
+      // the newest, oldest first, none missing in between
+      expect(answer.events.at(-1)!.at).toBe(3000);
+      expect(answer.events.map((event) => event.at)).toEqual(
+        Array.from({ length: answer.events.length }, (_, i) => 3001 - answer.events.length + i),
+      );
+    }
   });
 
   it('follow with afterSeq resumes a feed without repeating events', async () => {
