@@ -559,6 +559,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       started.push(...groups.at(-1)!);
       log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
     }
+    // SUP-7: watching before the first spawn, so that what an app writes into its watched paths as it
+    // starts (a cache), or a file saved meanwhile, restarts it; it came before the watcher and was lost
+    watchMode.sync();
+    await watchMode.whenReady(ordered.map((spec) => spec.name));
     await launchApps(groups);
     watchMode.sync();
     return started.map(infoOf);

@@ -237,6 +237,42 @@ describe('watch mode (SUP-7)', () => {
     await waitFor(async () => (await supervisor.list())[0]?.restarts === 1, { what: 'a watch restart' });
   });
 
+  it('is watching before its first spawn: a write into its watched directory at start restarts it', async () => {
+    const home = harness.home();
+    const project = join(home, 'project');
+    mkdirSync(project, { recursive: true });
+    const script = join(project, 'once.js');
+    // one write at start, then ready (wait_ready): the start answers after it, so a watcher set up after
+    // the spawn never sees it (a cache or pid file written at start on a loaded machine, in CI)
+    writeFileSync(
+      script,
+      "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'cache.json'), String(Date.now()));\n" +
+        "process.send?.('ready');\nsetInterval(() => {}, 60_000);\n",
+    );
+    const lines: string[] = [];
+    const supervisor = harness.track(createSupervisor({ home, log: (line) => lines.push(line) }));
+    await supervisor.start([
+      appSpec(home, {
+        name: 'once',
+        script,
+        cwd: project,
+        watch: [project],
+        watchDelayMs: 100,
+        waitReady: true,
+      }),
+    ]);
+    const row = await waitFor(
+      async () => {
+        const [info] = await supervisor.list();
+        return (info?.restarts ?? 0) >= 1 ? info : null;
+      },
+      { what: 'a watch restart from the write at start' },
+    );
+    expect(row?.lastExitReason).toBe('watch');
+    expect(lines.find((line) => line.startsWith('once: watch: '))).toContain(join(project, 'cache.json'));
+    await supervisor.stop('once');
+  });
+
   it('says in the daemon log when an app restarts itself in a loop by writing into its watched directory', async () => {
     const home = harness.home();
     const project = join(home, 'project');

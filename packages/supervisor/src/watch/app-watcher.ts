@@ -48,6 +48,8 @@ export const MAX_GATHER_DELAYS = 10;
 export interface AppWatcher {
   /** True once the initial scan is done and changes are reported. */
   isReady(): boolean;
+  /** Resolves once the watcher is ready, or closed, or its first set-up failed. */
+  whenReady(): Promise<void>;
   /** Stops watching and releases every file handle; a pending batch of changes is dropped. */
   close(): Promise<void>;
 }
@@ -97,6 +99,10 @@ export function createAppWatcher(
   let unwatched = new Map<string, Error>();
   let toldUnwatched = '';
   let retry: LongTimer | null = null;
+  let resolveReady = (): void => undefined;
+  const ready = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
 
   // a git checkout or a build reaches the watcher over more than one delay (chokidar reads each new
   // directory in turn): a window from the first change restarted the app on a half-written tree, then
@@ -259,6 +265,7 @@ export function createAppWatcher(
         if (!isReady && !isClosed) {
           isReady = true;
           handlers.onReady();
+          resolveReady();
         }
         if (unwatched.size > 0 && !isClosed) scheduleRetry();
       } while (isRearmWanted && !isClosed);
@@ -268,11 +275,14 @@ export function createAppWatcher(
   };
 
   arming = armRounds().catch(fail);
+  void arming.then(resolveReady);
 
   return {
     isReady: () => isReady && !isClosed,
+    whenReady: () => ready,
     async close() {
       isClosed = true;
+      resolveReady();
       timer?.clear();
       timer = null;
       retry?.clear();

@@ -16,9 +16,21 @@ import { watcherErrorText } from './watcher-error.js';
 export interface WatchMode {
   /** Opens, replaces or closes watchers so that exactly the apps with `watch` and a live process are watched. */
   sync(): void;
+  /**
+   * Resolves once the watchers of these apps are ready (opened by `sync`), or after
+   * `WATCH_READY_WAIT_MS`: called before their first spawn, so that what a starting app writes into its
+   * watched paths (or a file saved meanwhile) restarts it.
+   */
+  whenReady(names: readonly string[]): Promise<void>;
   /** Closes every watcher. */
   closeAll(): Promise<void>;
 }
+
+/**
+ * How long a start waits for its watchers before it spawns the app all the same: the initial scan of a
+ * huge watched tree must not hold `velos start` for its whole length.
+ */
+export const WATCH_READY_WAIT_MS = 3_000;
 
 /** What watch mode needs from the supervisor. */
 export interface WatchModeOptions {
@@ -213,6 +225,28 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
       }
       for (const entry of options.apps.values()) {
         if (!watched.has(entry.spec.name) && isWanted(entry)) open(entry);
+      }
+    },
+    async whenReady(names) {
+      const waited = names
+        .map((name) => watched.get(name))
+        .filter((current): current is Watched => current !== undefined && !current.watcher.isReady());
+      if (waited.length === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const isTimedOut = await Promise.race([
+        Promise.all(waited.map((current) => current.watcher.whenReady())).then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), WATCH_READY_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!isTimedOut) return;
+      for (const current of waited) {
+        if (current.watcher.isReady()) continue;
+        options.log(
+          `${current.entry.spec.name}: watch: the watcher is not ready after ${WATCH_READY_WAIT_MS} ms: ` +
+            'starting the app all the same (a change before it is ready restarts nothing)',
+        );
       }
     },
     async closeAll() {
