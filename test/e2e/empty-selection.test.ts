@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, velos, velosOk } from './helpers.js';
+import { cleanupHomes, createHome, killChild, spawnVelos, velos, velosOk, waitFor } from './helpers.js';
 
 // `all` on a table with no process selects nothing: a command that needs a process says so in one line
 // and exits 1, never "internal error" (found by the CLI sweep of session 31: `velos env all`, and
@@ -31,6 +31,41 @@ describe('commands on `all` with no process', () => {
       expect(result.stdout).toBe('no processes; start one with: velos start <script>\n');
     }
     expect((await velosOk(['describe', 'all', '--json'], { home })).stdout.trim()).toBe('[]');
+  });
+
+  it('velos logs: says there are no processes on stderr, exit 0 (it printed nothing); --ai prints []', async () => {
+    const notice = 'velos: no processes; start one with: velos start <script>\n';
+    for (const extra of [[], ['all'], ['--json'], ['--lines', '0']]) {
+      const result = await velosOk(['logs', ...extra], { home });
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(notice);
+    }
+    const ai = await velosOk(['logs', '--ai'], { home });
+    expect([ai.stdout, ai.stderr]).toEqual(['[]\n', notice]);
+  });
+
+  it('velos logs --follow with no processes: says so, then follows the lines of an app started later', async () => {
+    const follower = spawnVelos(['logs', '--follow'], { home });
+    let stdout = '';
+    let stderr = '';
+    follower.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    follower.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    try {
+      await waitFor(() => stderr.includes('\n'), { message: 'the notice of the follow' });
+      expect(stderr).toBe(
+        'velos: no processes; start one with: velos start <script> (following: their lines appear here)\n',
+      );
+      await velosOk(['start', 'fixtures/chatty.js', '--name', 'later'], { home, env: { RATE: '20' } });
+      await waitFor(() => stdout.includes('later | line 1'), { message: "the new app's first line" });
+      expect(follower.exitCode).toBeNull();
+    } finally {
+      killChild(follower);
+      await velos(['delete', 'later'], { home });
+    }
   });
 
   it('a target no file can have (too long a name, a path through a file) is a process target: not found', async () => {

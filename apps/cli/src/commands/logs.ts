@@ -14,6 +14,7 @@ import {
   formatUnattributed,
   type LogLineFormat,
 } from '../output/log-line.js';
+import { NO_PROCESSES } from '../output/process-list.js';
 import { writeStdout } from '../output/stdout-drain.js';
 import { argumentError, usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
@@ -77,6 +78,9 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
   if (!input.options.follow) {
     const result = await client.logsResult(request);
     if (ctx.mode === 'ai' && result.lines.length === 0) ctx.print('[]');
+    // nothing printed at all read as a hang or a fault to a newcomer: say why, as `velos list` does
+    if (result.lines.length === 0 && isEveryApp(request) && (await hasNoProcesses(client)))
+      process.stderr.write(`velos: ${NO_PROCESSES}\n`);
     await write(result.lines);
     if (result.cut) process.stderr.write(formatLogsCut(result.cut));
     if (result.unattributed)
@@ -86,7 +90,19 @@ export async function runLogs(ctx: CommandContext, input: CommandInput): Promise
     });
     return;
   }
+  if (isEveryApp(request) && (await hasNoProcesses(client)))
+    process.stderr.write(`velos: ${NO_PROCESSES} (following: their lines appear here)\n`);
   await followLogLines(client, request, write);
+}
+
+/** True for a request of every app's lines: no target, or `all`. */
+function isEveryApp(request: LogsRequest): boolean {
+  return request.target === undefined || request.target === 'all';
+}
+
+/** True when the daemon has no process at all (asked only when there is nothing to print). */
+async function hasNoProcesses(client: VelosClient): Promise<boolean> {
+  return (await client.list()).length === 0;
 }
 
 /**
