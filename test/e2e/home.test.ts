@@ -1,4 +1,5 @@
-import { chmodSync, chownSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -29,6 +30,25 @@ describe('the Velos home (issue #8)', () => {
       `velos: refusing the Velos home ${home}: it is writable by others (mode 0777); run chmod 700 ${home}\n`,
     );
     expect(readPidFile(home)).toBeNull();
+  });
+
+  it('a relative VELOS_HOME is refused in one line, exit 2, before anything is made (it was taken from the current folder)', async () => {
+    const cwd = createHome();
+    const ticker = join(REPO_ROOT, 'fixtures/ticker.js');
+    // the hot path of list, the quick path of start, the full CLI
+    for (const args of [['list'], ['list', '--json'], ['start', ticker], ['logs']]) {
+      const result = await velos(args, { home: 'relative', cwd });
+      expect([result.code, result.stderr], args.join(' ')).toEqual([
+        2,
+        `velos: VELOS_HOME=relative is a relative path (each folder would have its own daemon); set it to an absolute one: VELOS_HOME=${join(cwd, 'relative')}\n`,
+      ]);
+    }
+    const tilde = await velos(['list'], { home: '~/.velos-x', cwd });
+    expect([tilde.code, tilde.stderr]).toEqual([
+      2,
+      `velos: VELOS_HOME=~/.velos-x is a relative path (each folder would have its own daemon); set it to an absolute one: VELOS_HOME=${join(homedir(), '.velos-x')}\n`,
+    ]);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('a home owned by another user is refused', async () => {

@@ -9,11 +9,24 @@ import { runQuick } from './quick-run.js';
  * (`isTaken` false) bin/velos.js hands to the full CLI, which then does everything as if called directly.
  */
 const quick = parseQuickStart(process.argv.slice(2));
-const spec = quick === null ? null : quickStartSpec(quick, resolveHome(process.env), currentPlace(quick.arg));
+// a home it refuses (a relative VELOS_HOME) is left to the full CLI, which reports it
+const spec =
+  quick === null || !isHomeValid()
+    ? null
+    : quickStartSpec(quick, resolveHome(process.env), currentPlace(quick.arg));
 
 /** Whether this bundle runs the command line; bin/velos.js hands any other to the full CLI. */
 export const isTaken = quick !== null && spec !== null;
 
 if (quick !== null && spec !== null) {
   void runQuick(__dirname, (connection) => runQuickStart(connection, quick.mode, spec));
+}
+
+function isHomeValid(): boolean {
+  try {
+    resolveHome(process.env);
+    return true;
+  } catch {
+    return false;
+  }
 }
