@@ -439,6 +439,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     launchOptions?: LaunchOptions,
     isRestoring = false,
   ): Promise<void> {
+    // SUP-7: watching before the first spawn (a start, a restart of a stopped app, a restore), so that
+    // what an app writes into its watched paths as it starts, or a file saved meanwhile, restarts it
+    const watched = groups.flatMap((records) =>
+      records[0]?.app.spec.watch ? [records[0].app.spec.name] : [],
+    );
+    if (watched.length > 0) {
+      watchMode.sync();
+      await watchMode.whenReady(watched);
+    }
     for (const records of groups) {
       if ((records[0]?.app.spec.dependsOn.length ?? 0) === 0) await lifecycle.launch(records, launchOptions);
       else gate.hold(records, { isRestoring });
@@ -559,10 +568,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       started.push(...groups.at(-1)!);
       log(`starting ${spec.name} (id ${entry.ids.join(', ')})`);
     }
-    // SUP-7: watching before the first spawn, so that what an app writes into its watched paths as it
-    // starts (a cache), or a file saved meanwhile, restarts it; it came before the watcher and was lost
-    watchMode.sync();
-    await watchMode.whenReady(ordered.map((spec) => spec.name));
     await launchApps(groups);
     watchMode.sync();
     return started.map(infoOf);

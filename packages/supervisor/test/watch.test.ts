@@ -271,6 +271,18 @@ describe('watch mode (SUP-7)', () => {
     expect(row?.lastExitReason).toBe('watch');
     expect(lines.find((line) => line.startsWith('once: watch: '))).toContain(join(project, 'cache.json'));
     await supervisor.stop('once');
+    // a stopped app's watcher is closed: the restart that starts it again watches before it spawns too
+    const restarted = await supervisor.restart('once');
+    expect(restarted[0]?.pid).toEqual(expect.any(Number));
+    const again = await waitFor(
+      async () => {
+        const [info] = await supervisor.list();
+        return info?.status === 'online' && info.pid !== restarted[0]?.pid ? info : null;
+      },
+      { what: 'a watch restart after velos restart of the stopped app' },
+    );
+    expect(again.lastExitReason).toBe('watch');
+    await supervisor.stop('once');
   });
 
   it('says in the daemon log when an app restarts itself in a loop by writing into its watched directory', async () => {
