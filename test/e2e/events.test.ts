@@ -79,6 +79,7 @@ describe('velos events (OBS-2)', () => {
       [['emit', 'ok', 'novalue'], 'expected a field as key=value'],
       [['--kind', 'bogus'], '--kind: unknown event kind "bogus": expected a kind (process.started,'],
       [['--kind', 'exited,process.restarted'], 'unknown event kind "process.restarted"'],
+      [['--kind', 'app.'], 'unknown event kind "app.": expected a kind'],
     ] as const;
     // independent calls: run at once
     const results = await Promise.all(cases.map(([args]) => velos(['events', ...args], { home })));

@@ -138,6 +138,12 @@ describe('events request', () => {
     expect(kindFilters('process.exited,sync.done,app')).toEqual(['process.exited', 'sync.done', 'app']);
     expect(() => kindFilters(' , ')).toThrow('--kind');
     expect(() => kindFilters('exit,bogus')).toThrow('--kind: unknown event kind "bogus"');
+    expect(() => kindFilters('app.')).toThrow(
+      /^--kind: unknown event kind "app\.": .* \(did you mean "app"\?\) /,
+    );
+    expect(() => kindFilters('proces.crashed')).toThrow(
+      /\(did you mean "process"\? .*"app\.proces\.crashed"\) /,
+    );
   });
 
   it('builds the request from target and options', () => {

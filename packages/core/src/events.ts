@@ -1,3 +1,5 @@
+import { suggestKey } from './key-suggestion.js';
+
 /** How much an event matters: `info` for the ordinary, `warning`/`error`/`critical` for what someone may act on. */
 export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';
 
@@ -151,17 +153,15 @@ const KNOWN_FILTERS: ReadonlySet<string> = new Set<string>([
 /**
  * Why a kind filter can select no event, or null when it can: a kind of `EVENT_KINDS`, a category
  * (`process`, …, `app`), a name after the category (`exited`), an alias of `EVENT_KIND_ALIASES`
- * (`restarted`), `app.<name>`, or an app event's
- * dotted name (`sync.done`) whose first part is no daemon category (`process.restarted` is refused).
- * @example unknownEventKindReason('process.restarted') // 'unknown event kind "process.restarted": expected …'
+ * (`restarted`), `app.<name>`, or an app event's dotted name (`sync.done`) whose first part is no daemon
+ * category nor one edit from a long one (`process.restarted`, `proces.crashed` are refused). A word ending
+ * in a dot (`app.`) is no prefix and is refused. The reason ends with the word it was likely meant to be.
+ * @example unknownEventKindReason('process.restarted') // 'unknown event kind "process.restarted": expected … (did you mean "process.restarting"?)'
  */
 export function unknownEventKindReason(filter: string): string | null {
-  if (KNOWN_FILTERS.has(filter)) return null;
-  const dot = filter.indexOf('.');
-  const category = dot === -1 ? null : filter.slice(0, dot);
-  if (category === 'app' && APP_EVENT_NAME.test(filter.slice(dot + 1))) return null;
-  if (category !== null && !DAEMON_CATEGORIES.has(category) && APP_EVENT_NAME.test(filter)) return null;
-  return `unknown event kind ${JSON.stringify(filter.slice(0, 100))}: expected a kind (${EVENT_KINDS.join(', ')}), a category (${[...DAEMON_CATEGORIES, 'app'].join(', ')}), the name after it (exited, restarting…), an alias (${Object.keys(EVENT_KIND_ALIASES).join(', ')}) or app.<name>`;
+  if (canSelectEvents(filter)) return null;
+  const meant = suggestEventKind(filter);
+  return `unknown event kind ${JSON.stringify(filter.slice(0, 100))}: expected a kind (${EVENT_KINDS.join(', ')}), a category (${[...DAEMON_CATEGORIES, 'app'].join(', ')}), the name after it (exited, restarting…), an alias (${Object.keys(EVENT_KIND_ALIASES).join(', ')}) or app.<name>${meant === null ? '' : ` (${meant})`}`;
 }
 
 /**
@@ -203,4 +203,63 @@ export function matchesEventKind(event: EventToMatch, filters: readonly string[]
       filter === name ||
       (Object.hasOwn(EVENT_KIND_ALIASES, filter) && EVENT_KIND_ALIASES[filter]!(event)),
   );
+}
+
+/** Daemon categories long enough that one edit off is a typo rather than an app's own word (not `log`, `job`). */
+const TYPO_CATEGORIES: readonly string[] = [...DAEMON_CATEGORIES].filter((category) => category.length >= 5);
+
+/** The daemon category a dotted word's first part misspells by one edit (`proces` → `process`), or null. */
+function misspeltCategory(category: string): string | null {
+  return suggestKey(category, TYPO_CATEGORIES, 1);
+}
+
+/** True when `filter` is one `unknownEventKindReason` takes. */
+function canSelectEvents(filter: string): boolean {
+  if (KNOWN_FILTERS.has(filter)) return true;
+  if (filter.endsWith('.')) return false;
+  const dot = filter.indexOf('.');
+  if (dot === -1) return false;
+  const category = filter.slice(0, dot);
+  if (category === 'app') return APP_EVENT_NAME.test(filter.slice(dot + 1));
+  return (
+    !DAEMON_CATEGORIES.has(category) && misspeltCategory(category) === null && APP_EVENT_NAME.test(filter)
+  );
+}
+
+/**
+ * What a refused word was likely meant to be, as `did you mean "…"?`: the word without its trailing dots,
+ * a known word one or two edits away, or in the (corrected) category the name sharing the longest start
+ * (`process.restarted` → `process.restarting`) or one or two edits away; a misspelt category with no such
+ * name also names the word as an app's own event (`app.proces.crashed`).
+ */
+function suggestEventKind(filter: string): string | null {
+  const word = filter.replace(/\.+$/, '');
+  if (word !== filter && word !== '' && canSelectEvents(word)) return `did you mean ${JSON.stringify(word)}?`;
+  const dot = word.indexOf('.');
+  const meant = (text: string | null) => (text === null ? null : `did you mean ${JSON.stringify(text)}?`);
+  if (dot === -1) return meant(suggestKey(word, [...KNOWN_FILTERS]));
+  const given = word.slice(0, dot);
+  const category = DAEMON_CATEGORIES.has(given) ? given : misspeltCategory(given);
+  if (category === null) return meant(suggestKey(word, EVENT_KINDS));
+  const name = word.slice(dot + 1);
+  const names = EVENT_KINDS.filter((kind) => kind.startsWith(`${category}.`)).map((kind) =>
+    kind.slice(category.length + 1),
+  );
+  const longest = names.reduce(
+    (best, candidate) =>
+      commonStartLength(candidate, name) > commonStartLength(best, name) ? candidate : best,
+    names[0]!,
+  );
+  const close =
+    commonStartLength(longest, name) >= Math.min(5, longest.length) ? longest : suggestKey(name, names);
+  if (close !== null) return meant(`${category}.${close}`);
+  if (category === given) return meant(category);
+  return `did you mean ${JSON.stringify(category)}? an app's own event is ${JSON.stringify(`app.${word}`)}`;
+}
+
+/** How many characters `a` and `b` share from their start. */
+function commonStartLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  return i;
 }

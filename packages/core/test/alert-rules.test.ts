@@ -58,11 +58,12 @@ describe('alert conditions (OBS-3)', () => {
     for (const kinds of ['restarted,unhealthy,recovered', 'app', 'app.q', 'sync.done', 'component.stale']) {
       expect(parseCondition(`event ${kinds}`)).toEqual({ when: { kind: 'event', kinds: kinds.split(',') } });
     }
-    for (const bad of ['process.restarted', 'exitt', 'bogus', 'job.bogus']) {
+    for (const bad of ['process.restarted', 'exitt', 'bogus', 'job.bogus', 'app.', 'proces.crashed']) {
       expect(parseCondition(`event exited,${bad}`)).toMatch(
         new RegExp(`^unknown event kind "${bad.replace('.', '\\.')}": expected a kind \\(process\\.started,`),
       );
     }
+    expect(parseCondition('event app.')).toMatch(/ \(did you mean "app"\?\)$/);
   });
 
   it('refuses a CPU threshold above 100 × the CPUs (100 is one core)', () => {

@@ -64,6 +64,27 @@ describe('event kinds', () => {
     expect(unknownEventKindReason('process.restarted')).toMatch(/alias \(restarted, unhealthy, recovered\)/);
   });
 
+  it('refuse a filter that can match nothing, a trailing dot or a misspelt category, with the word meant', () => {
+    const meant = (filter: string) =>
+      unknownEventKindReason(filter)?.match(/\(did you mean .*\)$/)?.[0] ?? null;
+    expect(meant('app.')).toBe('(did you mean "app"?)');
+    expect(meant('process.')).toBe('(did you mean "process"?)');
+    expect(meant('app.sync.')).toBe('(did you mean "app.sync"?)');
+    expect(meant('process.restarted')).toBe('(did you mean "process.restarting"?)');
+    expect(meant('porcess.exited')).toBe('(did you mean "process.exited"?)');
+    expect(meant('job.finishd')).toBe('(did you mean "job.finished"?)');
+    expect(meant('exitd')).toBe('(did you mean "exited"?)');
+    expect(meant('proces.crashed')).toBe(
+      '(did you mean "process"? an app\'s own event is "app.proces.crashed")',
+    );
+    expect(unknownEventKindReason('sync.')).toMatch(/^unknown event kind "sync\.": expected a kind/);
+    expect(unknownEventKindReason('app.*')).toMatch(/^unknown event kind "app\.\*": expected a kind/);
+    expect(expandEventKindWords(['exit', 'app.'])).toBe(unknownEventKindReason('app.'));
+    // an app's own dotted names stay selectable, also one edit from a short category
+    for (const name of ['sync.done', 'progress.update', 'blog.post', 'logs.rotated', 'app.alerts.sent'])
+      expect(unknownEventKindReason(name), name).toBeNull();
+  });
+
   it('expand the start of a name the daemon raises, keep known words, and refuse the rest', () => {
     expect(expandEventKindWords(['exit', 'errored'])).toEqual(['exited', 'errored']);
     expect(expandEventKindWords(['restart', 'restarted'])).toEqual(['restarting', 'restarted']);

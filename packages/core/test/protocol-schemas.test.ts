@@ -188,7 +188,14 @@ describe('event kind filters', () => {
     ];
     for (const schema of [requestSchemas.events, requestSchemas['events.follow']]) {
       expect(schema.safeParse({ kinds: good }).success).toBe(true);
-      for (const bad of ['process.restarted', 'bogus', 'daemon.exploded', 'app.bad name']) {
+      for (const bad of [
+        'process.restarted',
+        'bogus',
+        'daemon.exploded',
+        'app.bad name',
+        'app.',
+        'proces.crashed',
+      ]) {
         const parsed = schema.safeParse({ kinds: ['process', bad] });
         expect(parsed.success, bad).toBe(false);
         const issue = parsed.error?.issues[0];
