@@ -24,7 +24,16 @@ export interface VelosEvent {
   /** One line a person reads. */
   message: string;
   fields?: Record<string, EventFieldValue>;
+  /**
+   * Set on a marker of a follow, not an event of the bus (kind `follow.skipped`): this many matching
+   * events were left out here because the follow fell behind by more than one read-back holds, or they
+   * were no longer kept (`seq` is the newest left out); `message` says so.
+   */
+  skipped?: number;
 }
+
+/** The kind of a follow's marker of events it left out (`VelosEvent.skipped`); no event of the bus has it. */
+export const FOLLOW_SKIPPED_KIND = 'follow.skipped';
 
 /** What a producer gives the bus: the bus adds `seq`, and `at` when absent. */
 export type EventInput = Omit<VelosEvent, 'seq' | 'at'> & { at?: number };

@@ -90,6 +90,7 @@ export {
   type EventsResult,
   type EventToMatch,
   expandEventKindWords,
+  FOLLOW_SKIPPED_KIND,
   matchesEventKind,
   unknownEventKindReason,
   type VelosEvent,

@@ -29,9 +29,12 @@ export async function startLifecycleFeed(
   let handledSeq = await newestSeq();
   const feed = control.followEvents({ afterSeq: handledSeq });
   const following = (async () => {
-    for await (const events of feed) {
+    for await (const batch of feed) {
+      // a marker of events the feed fell too far behind to be given is no lifecycle event: the log says so
+      const events = batch.filter((event) => event.skipped === undefined);
+      for (const marker of batch) if (marker.skipped !== undefined) log(`otlp: ${marker.message}`);
       await spans.handle(events);
-      handledSeq = events.at(-1)?.seq ?? handledSeq;
+      handledSeq = batch.at(-1)?.seq ?? handledSeq;
     }
   })().catch((error: unknown) => log(`otlp: the event feed ended: ${String(error)}`));
   const snapshot = await control.metrics();

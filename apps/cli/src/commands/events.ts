@@ -38,7 +38,9 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
   }
   const request = eventsRequest(input, Date.now());
   // a promise while stdout is full: a follow reads nothing more from the daemon until it drained
-  const write = (events: VelosEvent[]): Promise<void> | undefined => {
+  const write = (batch: VelosEvent[]): Promise<void> | undefined => {
+    // a follow's marker of skipped events (`skipped`) is a line on stderr in text; JSON and --ai keep it
+    const events = ctx.mode === 'text' ? withoutSkipMarkers(batch) : batch;
     if (events.length === 0) return undefined;
     const now = Date.now();
     const lines = events.map((event) =>
@@ -113,6 +115,17 @@ async function followEvents(
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+/**
+ * The events of a follow's batch without its markers of skipped events (`VelosEvent.skipped`: the
+ * follow fell behind by more than the daemon reads back), which go to stderr as one line each.
+ */
+function withoutSkipMarkers(events: VelosEvent[]): VelosEvent[] {
+  if (!events.some((event) => event.skipped !== undefined)) return events;
+  for (const marker of events)
+    if (marker.skipped !== undefined) process.stderr.write(`velos events: ${marker.message}\n`);
+  return events.filter((event) => event.skipped === undefined);
 }
 
 /** The request of `velos events`' options; `now` anchors `--since`/`--until` durations. */

@@ -2,6 +2,7 @@ import {
   type EventInput,
   type EventsRequest,
   type EventsResult,
+  FOLLOW_SKIPPED_KIND,
   matchesEventKind,
   type Subscription,
   type VelosEvent,
@@ -22,10 +23,21 @@ export const DEFAULT_EVENTS_LIMIT = 100;
 export const EVENTS_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
 /** Batches a follower may fall behind by before the newer events wait in the ring and the file for it. */
 const FOLLOW_QUEUE_ITEMS = 256;
-/** Events a lagging follower is read back at once when it catches up; past it, the oldest it missed are skipped. */
+/**
+ * Events a lagging follower is read back at once when it catches up; past it, the oldest it missed are
+ * skipped, and a marker (`VelosEvent.skipped`) tells it how many.
+ */
 const FOLLOW_CATCH_UP_EVENTS = 10_000;
 /** The JSON bytes of events read back that go in one batch (one frame) to a lagging follower. */
 const FOLLOW_REPLAY_BATCH_BYTES = 1024 * 1024;
+
+/** What a follow's read-back left out: matches past its bound, and whether events are no longer kept. */
+interface FollowGap {
+  leftOut: number;
+  isGone: boolean;
+  /** The seq of the newest event left out (the marker's). */
+  newestSkippedSeq: number;
+}
 
 /** The one thing an event source needs of the bus (injected, so sources do not import the bus). */
 export type PublishEvent = (input: EventInput) => void;
@@ -66,8 +78,11 @@ export function createEventBus(options: {
   onError?: (error: unknown) => void;
   /** Opens the file (`openEventFile`; a test gives one whose reads fail). */
   openFile?: typeof openEventFile;
+  /** Events a lagging follower is read back at once (`FOLLOW_CATCH_UP_EVENTS`; a test gives fewer). */
+  followCatchUpEvents?: number;
 }): EventBus {
   const ringSize = options.ringSize ?? EVENT_RING_SIZE;
+  const followCatchUpEvents = options.followCatchUpEvents ?? FOLLOW_CATCH_UP_EVENTS;
   const onError = options.onError ?? (() => undefined);
   let file: EventFile | null = null;
   const fileOf = (): EventFile => {
@@ -102,12 +117,23 @@ export function createEventBus(options: {
    * A query over the ring (at once), then `fileVisit` for the file's older events (undefined: the ring
    * answered), then `result`.
    */
-  const search = (request: EventsRequest, select?: EventSelector, maxBytes = EVENTS_ANSWER_MAX_BYTES) => {
+  const search = (
+    request: EventsRequest,
+    select?: EventSelector,
+    maxBytes = EVENTS_ANSWER_MAX_BYTES,
+    isCountingLeftOut = false,
+  ) => {
     const limit = request.limit ?? DEFAULT_EVENTS_LIMIT;
     const matches = matcher(request, select);
     const found: VelosEvent[] = [];
     let bytes = 0;
     let isCut = false;
+    // with isCountingLeftOut, the matches past the limit or the bytes are counted instead of ending the
+    // scan, and whether the ring and the file still reach back to `afterSeq` is noted (a follow's gap)
+    let leftOut = 0;
+    let newestLeftOut = 0;
+    let oldestSeen = Number.POSITIVE_INFINITY;
+    let isBoundReached = false;
     // newest first, so that `limit` keeps the newest and the scan stops as early as it can (the file
     // is in time order: a scan since a time reads the file from its end back to that time only)
     const visit = (event: VelosEvent): boolean => {
@@ -115,15 +141,26 @@ export function createEventBus(options: {
         (request.afterSeq !== undefined && event.seq <= request.afterSeq) ||
         (request.since !== undefined && event.at < request.since)
       ) {
+        isBoundReached = true;
         return false;
       }
+      oldestSeen = event.seq;
       if (!matches(event)) return true;
+      if (isCut || (isCountingLeftOut && found.length === limit)) {
+        // reached only when counting: the limit or the bytes left it out
+        leftOut += 1;
+        newestLeftOut ||= event.seq;
+        return true;
+      }
       if (maxBytes !== Number.POSITIVE_INFINITY) {
         bytes += JSON.stringify(event).length;
         // the newest event goes in whatever its size: an answer is never empty for want of room
         if (found.length > 0 && bytes > maxBytes) {
           isCut = true;
-          return false;
+          if (!isCountingLeftOut) return false;
+          leftOut += 1;
+          newestLeftOut ||= event.seq;
+          return true;
         }
       }
       found.push(event);
@@ -139,11 +176,22 @@ export function createEventBus(options: {
       fileVisit = (event) => (event.seq >= oldestInRing ? true : visit(event));
     }
     const result = (): EventsResult => {
-      const hasMore = found.length > limit || isCut;
+      const hasMore = found.length > limit || isCut || leftOut > 0;
       if (found.length > limit) found.length = limit;
       return { events: found.reverse(), hasMore };
     };
-    return { fileVisit, result };
+    /**
+     * What a follow left out of its read-back after `afterSeq`: the matching events past the limit or the
+     * bytes, and whether events after `afterSeq` are no longer kept (the file was rotated past them).
+     */
+    const gap = (): FollowGap => {
+      const isGone =
+        !isBoundReached &&
+        oldestSeen !== Number.POSITIVE_INFINITY &&
+        oldestSeen > (request.afterSeq ?? 0) + 1;
+      return { leftOut, isGone, newestSkippedSeq: newestLeftOut || (isGone ? oldestSeen - 1 : 0) };
+    };
+    return { fileVisit, result, gap };
   };
 
   const query = async (request: EventsRequest, select?: EventSelector): Promise<EventsResult> => {
@@ -189,6 +237,8 @@ export function createEventBus(options: {
         onTaken: () => feed(),
       });
       let lastSeq = request.afterSeq ?? 0;
+      // the first search weighs every event published so far: a later read-back starts after them
+      const seqAtStart = Math.max(seq, lastSeq);
       // a follower whose queue is full (a slow reader: `velos events -f | shipper`) is not handed the new
       // events, which would drop the oldest unseen: once it has taken what waits, it gets them from the
       // ring and the file, which hold them anyway (none lost, none twice), a batch of at most
@@ -217,15 +267,18 @@ export function createEventBus(options: {
         if (!isBehind || isReading || isCancelled) return;
         isReading = true;
         // no bound in bytes: what is read back goes out in batches (`feed`)
-        const { fileVisit, result } = search(
-          { ...request, afterSeq: lastSeq, limit: FOLLOW_CATCH_UP_EVENTS },
+        const { fileVisit, result, gap } = search(
+          { ...request, afterSeq: lastSeq, limit: followCatchUpEvents },
           select,
           Number.POSITIVE_INFINITY,
+          true,
         );
         const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
         read.catch(onError).then(() => {
           isReading = false;
-          replay = result().events;
+          const events = result().events;
+          const marker = skippedMarker(gap());
+          replay = marker === null ? events : [marker, ...events];
           lastSeq = Math.max(lastSeq, replay.at(-1)?.seq ?? lastSeq);
           isBehind = missedSeq > lastSeq;
           feed();
@@ -248,12 +301,16 @@ export function createEventBus(options: {
         }
       });
       // a backlog the file cannot give whole (a read error) is the ring's events and those read before
-      // the error: the follower still gets them, then the live ones; the daemon's log says why
-      const { fileVisit, result } = search(request, select);
+      // the error: the follower still gets them, then the live ones; the daemon's log says why. A resumed
+      // follow (afterSeq) is told of what it cannot be given: past the limit or 8 MiB, or no longer kept
+      const isResumed = request.afterSeq !== undefined;
+      const { fileVisit, result, gap } = search(request, select, EVENTS_ANSWER_MAX_BYTES, isResumed);
       const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
       read.catch(onError).then(() => {
         const first = result().events;
-        lastSeq = first.at(-1)?.seq ?? lastSeq;
+        const marker = isResumed ? skippedMarker(gap()) : null;
+        lastSeq = Math.max(first.at(-1)?.seq ?? 0, seqAtStart);
+        if (marker !== null) first.unshift(marker);
         if (first.length > 0) queue.push(first);
         const later = (waiting ?? []).filter((event) => event.seq > lastSeq);
         waiting = null;
@@ -272,5 +329,28 @@ export function createEventBus(options: {
       file?.close();
       file = null;
     },
+  };
+}
+
+/**
+ * The marker a follow gets in place of the matching events it missed and cannot be given (the `gap` of
+ * a read-back), or null when it missed none: `skipped` counts those past the
+ * read-back's bound, and `at_least` says events were no longer kept too (whether they matched is unknown).
+ */
+function skippedMarker(gap: FollowGap): VelosEvent | null {
+  if (gap.leftOut === 0 && !gap.isGone) return null;
+  const skipped = gap.leftOut;
+  const counted = `${skipped} event${skipped === 1 ? '' : 's'} skipped`;
+  const message = !gap.isGone
+    ? `${counted}: this follow fell behind by more than is read back at once (velos events still lists them)`
+    : `${skipped === 0 ? 'events may have been skipped' : `${counted}, maybe more`}: this follow fell behind by more than events.jsonl keeps`;
+  return {
+    seq: gap.newestSkippedSeq,
+    at: Date.now(),
+    kind: FOLLOW_SKIPPED_KIND,
+    severity: 'warning',
+    message,
+    fields: { skipped, at_least: gap.isGone },
+    skipped,
   };
 }

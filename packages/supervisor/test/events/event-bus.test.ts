@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventInput, VelosEvent } from '@velos/core';
+import { type EventInput, FOLLOW_SKIPPED_KIND, type VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createEventBus,
@@ -208,6 +208,66 @@ describe('event bus', () => {
     bus.publish(input('process.exited', 9999));
     expect((await next).value.map((event: VelosEvent) => event.at)).toEqual([9999]);
     subscription.cancel();
+  });
+
+  it('follow tells a reader that fell behind by more than one read-back how many events it skipped', async () => {
+    const bus = createEventBus({ path: tempPath(), ringSize: 100, followCatchUpEvents: 300 });
+    buses.push(bus);
+    bus.publish(input('process.exited', 1));
+    const subscription = bus.follow({ kinds: ['exited'] });
+    const iterator = subscription[Symbol.asyncIterator]();
+    expect(seqs((await iterator.next()).value)).toEqual([1]);
+    // 700 exits while the reader takes nothing: 256 wait in the follow's queue, the newest 300 are read back
+    for (let i = 2; i <= 1401; i += 1)
+      bus.publish(input(i % 2 === 0 ? 'process.exited' : 'process.online', i));
+    const got: VelosEvent[] = [];
+    while (got.at(-1)?.at !== 1400) got.push(...((await iterator.next()).value as VelosEvent[]));
+    const markers = got.filter((event) => event.skipped !== undefined);
+    const exited = got.filter((event) => event.skipped === undefined).map((event) => event.at);
+    const skipped = 700 - exited.length;
+    expect(skipped).toBe(700 - 256 - 300);
+    expect(markers).toEqual([
+      expect.objectContaining({
+        kind: FOLLOW_SKIPPED_KIND,
+        skipped,
+        fields: { skipped, at_least: false },
+        message: `${skipped} events skipped: this follow fell behind by more than is read back at once (velos events still lists them)`,
+      }),
+    ]);
+    // the marker stands where the skipped events were: before the 300 read back, after what was queued
+    const at = got.indexOf(markers[0]!);
+    expect(got.slice(at + 1).map((event) => event.at)).toEqual(exited.slice(-300));
+    expect(exited).toEqual([...new Set(exited)].sort((a, b) => a - b));
+    subscription.cancel();
+  });
+
+  it('a resumed follow is told of the events it cannot be given: past its limit, or no longer kept', async () => {
+    const bus = openBus(tempPath(), { ringSize: 10, maxFileBytes: 2000 });
+    for (let i = 1; i <= 60; i += 1) {
+      bus.publish(input('process.online', i));
+      await tick(); // one write per event: the file rotates every few
+    }
+    const first = async (request: { afterSeq: number; limit?: number }) => {
+      const subscription = bus.follow(request);
+      const batch = (await subscription[Symbol.asyncIterator]().next()).value as VelosEvent[];
+      subscription.cancel();
+      return batch;
+    };
+    const limited = await first({ afterSeq: 52, limit: 5 });
+    expect(limited[0]).toMatchObject({ kind: FOLLOW_SKIPPED_KIND, seq: 55, skipped: 3 });
+    expect(seqs(limited.slice(1))).toEqual([56, 57, 58, 59, 60]);
+    // events 2 and on left the files: the gap is told, its size is not known
+    const gone = await first({ afterSeq: 1, limit: 1000 });
+    expect(gone[0]).toMatchObject({
+      kind: FOLLOW_SKIPPED_KIND,
+      skipped: 0,
+      fields: { skipped: 0, at_least: true },
+      message: 'events may have been skipped: this follow fell behind by more than events.jsonl keeps',
+    });
+    expect(gone[0]!.seq).toBe(gone[1]!.seq - 1);
+    expect(gone.at(-1)!.seq).toBe(60);
+    // none missed: no marker
+    expect(seqs(await first({ afterSeq: 57 }))).toEqual([58, 59, 60]);
   });
 
   it('answers at most 8 MiB of events, the newest, saying older ones were left out (a frame holds 16 MiB)', async () => {
