@@ -16,6 +16,7 @@ import { takeMetricsSnapshot } from './metrics-snapshot.js';
 import {
   countExit,
   countJobRun,
+  countRestarts,
   createProcessFigures,
   type ProcessFigures,
   processFiguresMetrics,
@@ -69,7 +70,10 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
   const unsubscribers = [
     table.statusEvents.subscribe((event) => {
       const found = figuresOf(event.id);
+      const record = table.records.get(event.id);
       if (found) countExit(found, event);
+      // a restart's status changes see its count before a later reset could hide it
+      if (found && record) countRestarts(found, record.restarts);
     }),
     deps.bus.published.subscribe((event) => {
       events.count(event.kind);
@@ -119,8 +123,14 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
             }),
           activeResources: countActiveResources(),
         }),
-        processCounters: (record) =>
-          processFiguresMetrics(figures.get(record.id), record.app.spec.type === 'job'),
+        processCounters: (record) => {
+          const found = figuresOf(record.id);
+          return {
+            ...processFiguresMetrics(found, record.app.spec.type === 'job'),
+            // velos_process_restart_total: since added, not lowered by velos reset (velos list's is)
+            ...(found === undefined ? {} : { restarts: countRestarts(found, record.restarts) }),
+          };
+        },
       });
     },
     metricsHistory: history.metricsHistory,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricsSnapshot, ProcessMetrics } from '@velos/core';
+import type { MetricsSnapshot, ProcessInfo, ProcessMetrics } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appSpec, Harness, type RawClient, waitFor } from '../helpers.js';
 
@@ -86,6 +86,25 @@ describe('the metrics snapshot of a real daemon (OBS-1)', () => {
     expect(processOf(snap, 'py-metrics').exits).toEqual({ user: 1 });
     expect(snap.daemon.events['process.exited']).toBeGreaterThanOrEqual(2);
     expect(snap.daemon.events['daemon.started']).toBe(1);
+  });
+
+  it('keeps the restarts since added across velos reset, which sets those velos list shows back to 0', async () => {
+    // errored after its crashes: its count stands still
+    const before = (await waitForProcess('crasher', (p) => p.status === 'errored', 'crasher errored'))
+      .restarts;
+    expect(before).toBeGreaterThanOrEqual(2);
+    const [reset] = (await client.call<{ processes: ProcessInfo[] }>('reset', { target: 'crasher' }))
+      .processes;
+    expect(reset!.restarts).toBe(0);
+    expect(processOf(await snapshot(), 'crasher').restarts).toBe(before);
+    // the restarts after the reset add to it: the exported counter never goes down
+    await client.call('restart', { target: 'crasher' });
+    const total = (await waitForProcess('crasher', (p) => p.status === 'errored', 'crasher errored again'))
+      .restarts;
+    const { processes } = await client.call<{ processes: ProcessInfo[] }>('list');
+    const listed = processes.find((p) => p.name === 'crasher')!.restarts;
+    expect(listed).toBeGreaterThanOrEqual(1);
+    expect(total).toBe(before + listed);
   });
 
   it('tells the memory outside the heap and the active handles by type (what the soak watches)', async () => {
