@@ -107,6 +107,8 @@ export const LOG_COMMANDS: CommandSpec[] = [
       'select by what happened.',
       '--json prints the full events, --ai compact ones: t time, k kind, a app, i id, m message,',
       's severity (when not info), f fields (a JSON array; with --follow one object per line).',
+      'A --follow further behind than the daemon reads back (10,000 events) says how many it skipped:',
+      'a line on stderr, a follow.skipped object (skipped: the count) with --json and --ai.',
       'Apps raise their own events (kind app.<name>) by printing one JSON line with the key velos_event:',
       '{"velos_event":"sync.done","message":"synced 42 rows","rows":42}; see docs/events.md.',
       'velos events emit <name> [key=value...] [--app a] [--severity s] [--message m] posts one by hand,',
