@@ -42,7 +42,7 @@ export interface MetricsServer {
 export async function createMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';
   const collect = createExpositionCollector(options.control);
-  // the idle check runs every second (Node's default is 30 s), so that the headers timeout holds
+  // the timers closing connections that send nothing (Node's headers timeout is the one of a partial request)
   const silent = new WeakMap<Socket, NodeJS.Timeout>();
   // the idle check runs every second (Node's default is 30 s), so that the headers timeout holds
   const server: Server = createServer({ connectionsCheckingInterval: 1000 }, (request, response) => {
