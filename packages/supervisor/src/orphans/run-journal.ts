@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync,
 import { join } from 'node:path';
 import { readProcStat } from '../proc-scan.js';
 import { ensureRunDir } from './run-files.js';
-import { type RunEntry, registrySettled } from './run-registry.js';
+import { isRunEntry, type RunEntry, registrySettled } from './run-registry.js';
 
 /**
  * The run journal of a run directory: one run entry a line, appended when a command that (re)starts
@@ -74,7 +74,7 @@ export function readRunJournal(runDir: string): RunEntry[] {
     if (line === '') continue;
     try {
       const entry = JSON.parse(line) as Partial<RunEntry>;
-      if (isJournalEntry(entry)) entries.push(entry);
+      if (isRunEntry(entry)) entries.push(entry);
     } catch {
       // torn
     }
@@ -126,16 +126,4 @@ function compactLater(runDir: string, journal: Journal): void {
       }
     });
   });
-}
-
-function isJournalEntry(entry: Partial<RunEntry>): entry is RunEntry {
-  return (
-    Number.isInteger(entry.id) &&
-    typeof entry.name === 'string' &&
-    Number.isInteger(entry.pid) &&
-    (entry.pid ?? 0) > 0 &&
-    typeof entry.startTicks === 'number' &&
-    typeof entry.startedAt === 'number' &&
-    typeof entry.spawnedBy === 'number'
-  );
 }

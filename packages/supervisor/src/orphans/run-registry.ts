@@ -91,7 +91,8 @@ function enqueue(path: string, write: () => Promise<void>): Promise<void> {
   return next;
 }
 
-function isRunEntry(entry: Partial<RunEntry>): entry is RunEntry {
+/** True for a parsed value with every field of a run entry (an entry file's, or a run journal line's). */
+export function isRunEntry(entry: Partial<RunEntry>): entry is RunEntry {
   return (
     Number.isInteger(entry.id) &&
     typeof entry.name === 'string' &&
