@@ -41,6 +41,16 @@ function spawnPrimary(socket: string, env: Record<string, string>): ChildProcess
   return child;
 }
 
+/** A primary spawned on `<home>/p.sock`, once it listens there. */
+async function listeningPrimary(home: string): Promise<{ primary: ChildProcess; socket: string }> {
+  const socket = join(home, 'p.sock');
+  const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' });
+  await new Promise<void>((resolve) =>
+    createInterface({ input: primary.stdout! }).once('line', (line) => line === 'listening' && resolve()),
+  );
+  return { primary, socket };
+}
+
 describe('the cluster primary control socket (SUP-13)', () => {
   it('outlives a daemon connection: a new connection gets the live workers, their FIFOs still written', async () => {
     const home = harness.home();
@@ -108,11 +118,7 @@ describe('the cluster primary control socket (SUP-13)', () => {
 
   it("SIGKILLs a worker that ignores SIGTERM the daemon's graceMs (the app's kill_timeout) after a shutdown, not 5 s", async () => {
     const home = harness.home();
-    const socket = join(home, 'p.sock');
-    const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' });
-    await new Promise<void>((resolve) =>
-      createInterface({ input: primary.stdout! }).once('line', (line) => line === 'listening' && resolve()),
-    );
+    const { primary, socket } = await listeningPrimary(home);
     const daemon = await attach(socket);
     const out = join(home, 'stubborn.out');
     writeFileSync(out, '');
@@ -145,11 +151,7 @@ describe('the cluster primary control socket (SUP-13)', () => {
 
   it("reports a worker's boot apart from its fork, before its exit: min_uptime counts from its Node being up", async () => {
     const home = harness.home();
-    const socket = join(home, 'p.sock');
-    const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' });
-    await new Promise<void>((resolve) =>
-      createInterface({ input: primary.stdout! }).once('line', (line) => line === 'listening' && resolve()),
-    );
+    const { primary, socket } = await listeningPrimary(home);
     const daemon = await attach(socket);
     daemon.channel.send({
       t: 'fork',
