@@ -163,7 +163,8 @@ const KNOWN_FILTERS: ReadonlySet<string> = new Set<string>([
  * Why a kind filter can select no event, or null when it can: a kind of `EVENT_KINDS`, a category
  * (`process`, …, `app`), a name after the category (`exited`), an alias of `EVENT_KIND_ALIASES`
  * (`restarted`), `app.<name>`, or an app event's dotted name (`sync.done`) whose first part is no daemon
- * category nor one edit from a long one (`process.restarted`, `proces.crashed` are refused). A word ending
+ * category nor one edit from a long one, unless it is its plural (`alerts.sent`, not `alerts.firing`; the
+ * filters `process.restarted`, `proces.crashed` are refused). A word ending
  * in a dot (`app.`) is no prefix and is refused. The reason ends with the word it was likely meant to be.
  * @example unknownEventKindReason('process.restarted') // 'unknown event kind "process.restarted": expected … (did you mean "process.restarting"?)'
  */
@@ -230,9 +231,36 @@ function canSelectEvents(filter: string): boolean {
   if (dot === -1) return false;
   const category = filter.slice(0, dot);
   if (category === 'app') return APP_EVENT_NAME.test(filter.slice(dot + 1));
+  if (DAEMON_CATEGORIES.has(category) || !APP_EVENT_NAME.test(filter)) return false;
+  const misspelt = misspeltCategory(category);
+  return misspelt === null || isPluralOf(category, misspelt, filter.slice(dot + 1));
+}
+
+/**
+ * True when `category` is the plural of the daemon category `meant` and `name` is none of its names:
+ * `alerts.sent` is an app's own event (taken before categories one edit off were refused), where
+ * `alerts.firing` is the kind `alert.firing` misspelt.
+ */
+function isPluralOf(category: string, meant: string, name: string): boolean {
   return (
-    !DAEMON_CATEGORIES.has(category) && misspeltCategory(category) === null && APP_EVENT_NAME.test(filter)
+    !meant.endsWith('s') && category.toLowerCase() === `${meant}s` && closeKindName(meant, name) === null
   );
+}
+
+/**
+ * The name of a kind of `category` that `name` was likely meant to be: the one sharing the longest start
+ * (`restarted` → `restarting`), or one or two edits away; null when none is that close.
+ */
+function closeKindName(category: string, name: string): string | null {
+  const names = EVENT_KINDS.filter((kind) => kind.startsWith(`${category}.`)).map((kind) =>
+    kind.slice(category.length + 1),
+  );
+  const longest = names.reduce(
+    (best, candidate) =>
+      commonStartLength(candidate, name) > commonStartLength(best, name) ? candidate : best,
+    names[0]!,
+  );
+  return commonStartLength(longest, name) >= Math.min(5, longest.length) ? longest : suggestKey(name, names);
 }
 
 /**
@@ -250,17 +278,7 @@ function suggestEventKind(filter: string): string | null {
   const given = word.slice(0, dot);
   const category = DAEMON_CATEGORIES.has(given) ? given : misspeltCategory(given);
   if (category === null) return meant(suggestKey(word, EVENT_KINDS));
-  const name = word.slice(dot + 1);
-  const names = EVENT_KINDS.filter((kind) => kind.startsWith(`${category}.`)).map((kind) =>
-    kind.slice(category.length + 1),
-  );
-  const longest = names.reduce(
-    (best, candidate) =>
-      commonStartLength(candidate, name) > commonStartLength(best, name) ? candidate : best,
-    names[0]!,
-  );
-  const close =
-    commonStartLength(longest, name) >= Math.min(5, longest.length) ? longest : suggestKey(name, names);
+  const close = closeKindName(category, word.slice(dot + 1));
   if (close !== null) return meant(`${category}.${close}`);
   if (category === given) return meant(category);
   return `did you mean ${JSON.stringify(category)}? an app's own event is ${JSON.stringify(`app.${word}`)}`;

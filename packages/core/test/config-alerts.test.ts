@@ -41,4 +41,22 @@ describe('the [[alerts]] of a config file', () => {
       ),
     ).toMatch(/^a\.json: alerts\[0\]\.severity: .* \(line 4\)$/);
   });
+
+  it("loads an event rule on an app's own event named in a category's plural, as before", async () => {
+    const file = join(dir, 'plural.toml');
+    writeFileSync(
+      file,
+      '[[apps]]\nscript = "a.js"\n\n[[alerts]]\nname = "sent"\nwhen = "event alerts.sent"\n',
+    );
+    const rules = await loadConfigAlerts(file);
+    expect(rules?.map((rule) => rule.when)).toEqual([{ kind: 'event', kinds: ['alerts.sent'] }]);
+    expect(
+      await refusal(
+        'typo.toml',
+        '[[apps]]\nscript = "a.js"\n\n[[alerts]]\nname = "x"\nwhen = "event proces.crashed"\n',
+      ),
+    ).toMatch(
+      /^typo\.toml: alerts\[0\]\.when: unknown event kind "proces\.crashed": .*\(did you mean "process"\? /,
+    );
+  });
 });

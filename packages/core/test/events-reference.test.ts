@@ -85,6 +85,30 @@ describe('event kinds', () => {
       expect(unknownEventKindReason(name), name).toBeNull();
   });
 
+  it("take an app event's name in the plural of a daemon category as before, unless it names the category's kind", () => {
+    // taken before a category one letter off was refused: a config's `event alerts.sent` must still load
+    for (const name of [
+      'alerts.sent',
+      'daemons.ready',
+      'configs.loaded',
+      'components.synced',
+      'Alerts.sent',
+    ]) {
+      expect(unknownEventKindReason(name), name).toBeNull();
+      expect(expandEventKindWords(['exit', name])).toEqual(['exited', name]);
+    }
+    expect(matchesEventKind({ kind: 'app.alerts.sent' }, ['alerts.sent'])).toBe(true);
+    expect(matchesEventKind({ kind: 'alert.firing' }, ['alerts.sent'])).toBe(false);
+    const meant = (filter: string) =>
+      unknownEventKindReason(filter)?.match(/\(did you mean .*\)$/)?.[0] ?? null;
+    // a kind of the category misspelt, and a doubled letter, stay refused
+    expect(meant('alerts.firing')).toBe('(did you mean "alert.firing"?)');
+    expect(meant('daemons.started')).toBe('(did you mean "daemon.started"?)');
+    expect(meant('processs.crashed')).toBe(
+      '(did you mean "process"? an app\'s own event is "app.processs.crashed")',
+    );
+  });
+
   it('expand the start of a name the daemon raises, keep known words, and refuse the rest', () => {
     expect(expandEventKindWords(['exit', 'errored'])).toEqual(['exited', 'errored']);
     expect(expandEventKindWords(['restart', 'restarted'])).toEqual(['restarting', 'restarted']);
