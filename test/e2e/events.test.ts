@@ -10,9 +10,11 @@ import {
   createHome,
   deleteApps,
   FIXTURES,
+  isAlive,
   type ListRow,
   outLog,
   readLines,
+  readPidFile,
   rowsNamed,
   sharedHome,
   spawnVelos,
@@ -20,6 +22,7 @@ import {
   velosOk,
   waitFor,
   waitForStatus,
+  withClient,
 } from './helpers.js';
 
 afterEach(cleanupHomes);
@@ -126,6 +129,46 @@ describe('velos events (OBS-2)', () => {
     expect(await exited).toBe(0);
     expect(events().at(-1)?.kind).toBe('daemon.stopping');
     expect(errors).toContain('velos events: the Velos daemon stopped; nothing more to follow');
+  });
+
+  it('--follow resumed after a daemon restart gets all of the more than 8 MiB of events it missed, in order', async () => {
+    const home = createHome();
+    await velosOk(['ping'], { home });
+    const follower = spawnVelos(['events', '--follow', '--json', '--kind', 'app'], { home });
+    let out = '';
+    let errors = '';
+    follower.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    follower.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
+    const events = () =>
+      out
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { seq: number; kind: string; skipped?: number });
+    const emit = (name: string, fields?: Record<string, string>) =>
+      withClient(home, (client) => client.emitEvent({ name, ...(fields === undefined ? {} : { fields }) }));
+    await emit('before.restart');
+    await waitFor(() => events().some((e) => e.kind === 'app.before.restart'), { message: 'the live event' });
+    // the follower reads nothing while its daemon dies and the next one gets 90 events of 100 KB (9 MB)
+    follower.kill('SIGSTOP');
+    const first = readPidFile(home)!;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => !isAlive(first), { message: 'the first daemon to die' });
+    await velosOk(['ping'], { home });
+    const fields = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, 'x'.repeat(2000)]));
+    const emitted: number[] = [];
+    for (let i = 0; i < 90; i += 1) emitted.push((await emit('big', fields)).seq);
+    follower.kill('SIGCONT');
+    await waitFor(() => events().at(-1)?.seq === emitted.at(-1), {
+      timeoutMs: 30_000,
+      message: () => `the last big event on the follower; stderr: ${errors}`,
+    });
+    const resumed = events().slice(events().findIndex((e) => e.kind === 'app.before.restart') + 1);
+    expect(resumed.map((e) => e.seq)).toEqual(emitted);
+    expect(errors).not.toContain('skipped');
   });
 
   it('tells restarts by Velos and keeps the events across a daemon restart, seq going on', async () => {

@@ -26,8 +26,8 @@ export interface VelosEvent {
   fields?: Record<string, EventFieldValue>;
   /**
    * Set on a marker of a follow, not an event of the bus (kind `follow.skipped`): this many matching
-   * events were left out here because the follow fell behind by more than one read-back holds, or they
-   * were no longer kept (`seq` is the newest left out); `message` says so.
+   * events were left out here because they were no longer kept in `events.jsonl`, or were past the `limit`
+   * of a follow resumed with one (`seq` is the newest left out); `message` says so.
    */
   skipped?: number;
 }
@@ -99,7 +99,10 @@ export interface EventsRequest {
    * before it (`events` only, not `events.follow`).
    */
   beforeSeq?: number;
-  /** The newest `limit` events that match (default 100). */
+  /**
+   * The newest `limit` events that match (default 100). A follow with `afterSeq` and no `limit` gets
+   * every matching event after it, page by page, as long as `events.jsonl` keeps them.
+   */
   limit?: number;
 }
 

@@ -90,10 +90,13 @@ async function followEvents(
   const follow = followResumably<VelosEvent>({
     open: (isResume) => {
       if (!isResume) return client.followEvents(request);
-      const { since, ...rest } = request;
+      // no limit: the daemon gives every event missed, page by page (as long as events.jsonl keeps them)
+      const { since, limit: _limit, ...rest } = request;
       const after: EventsRequest =
-        lastSeq === undefined ? { since: Math.max(since ?? 0, startedAt) } : { afterSeq: lastSeq };
-      return client.followEvents({ ...rest, ...after, limit: MAX_LIMIT });
+        lastSeq === undefined
+          ? { since: Math.max(since ?? 0, startedAt), afterSeq: 0 }
+          : { afterSeq: lastSeq };
+      return client.followEvents({ ...rest, ...after });
     },
     probe: () => client.ping(),
     onItems: (events) => {

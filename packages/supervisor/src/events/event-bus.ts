@@ -10,6 +10,7 @@ import {
 import { createSubscriptionQueue } from '../subscription-queue.js';
 import { createEmitter, type EventSource } from '../typed-emitter.js';
 import { type EventFile, openEventFile } from './event-file.js';
+import { collectFollowPage, type FollowPage } from './follow-page.js';
 
 /** Events kept in memory for queries and new followers; older ones are read from `events.jsonl`. */
 export const EVENT_RING_SIZE = 1000;
@@ -23,11 +24,6 @@ export const DEFAULT_EVENTS_LIMIT = 100;
 export const EVENTS_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
 /** Batches a follower may fall behind by before the newer events wait in the ring and the file for it. */
 const FOLLOW_QUEUE_ITEMS = 256;
-/**
- * Events a lagging follower is read back at once when it catches up; past it, the oldest it missed are
- * skipped, and a marker (`VelosEvent.skipped`) tells it how many.
- */
-const FOLLOW_CATCH_UP_EVENTS = 10_000;
 /** The JSON bytes of events read back that go in one batch (one frame) to a lagging follower. */
 const FOLLOW_REPLAY_BATCH_BYTES = 1024 * 1024;
 
@@ -60,8 +56,9 @@ export interface EventBus {
   querySync(request: EventsRequest, select?: EventSelector): EventsResult;
   /**
    * The events `query` gives, then each new matching one, in batches (those published meanwhile after
-   * them); a reader that falls behind gets what came meanwhile from the ring and the file once it has
-   * taken what waits (at most `FOLLOW_CATCH_UP_EVENTS` at once), not a queue that drops the oldest.
+   * them); a reader that falls behind, or resumes (`afterSeq` without `limit`), gets every event it missed
+   * from the ring and the file, page by page (as long as `events.jsonl` keeps them), not a queue that drops
+   * the oldest.
    */
   follow(request: EventsRequest, select?: EventSelector): Subscription<VelosEvent[]>;
   /** Whether an event kept in memory (the newest `ringSize`) matches `select`: no read of the file. */
@@ -78,11 +75,11 @@ export function createEventBus(options: {
   onError?: (error: unknown) => void;
   /** Opens the file (`openEventFile`; a test gives one whose reads fail). */
   openFile?: typeof openEventFile;
-  /** Events a lagging follower is read back at once (`FOLLOW_CATCH_UP_EVENTS`; a test gives fewer). */
-  followCatchUpEvents?: number;
+  /** The JSON bytes of one page a lagging follower is read back (`EVENTS_ANSWER_MAX_BYTES`; a test gives fewer). */
+  followPageBytes?: number;
 }): EventBus {
   const ringSize = options.ringSize ?? EVENT_RING_SIZE;
-  const followCatchUpEvents = options.followCatchUpEvents ?? FOLLOW_CATCH_UP_EVENTS;
+  const followPageBytes = options.followPageBytes ?? EVENTS_ANSWER_MAX_BYTES;
   const onError = options.onError ?? (() => undefined);
   let file: EventFile | null = null;
   const fileOf = (): EventFile => {
@@ -111,6 +108,20 @@ export function createEventBus(options: {
       (request.until === undefined || event.at <= request.until) &&
       matchesEventKind(event, kinds) &&
       (select === undefined || select(event));
+  };
+
+  /**
+   * Visits the ring's events newest first (at once) until `visit` returns false, and gives the visitor of
+   * the file's older events, or undefined when the ring answered (stopped, or it holds every event).
+   */
+  const visitRing = (visit: (event: VelosEvent) => boolean): ((event: VelosEvent) => boolean) | undefined => {
+    let isStopped = false;
+    for (let i = ring.length - 1; i >= 0 && !isStopped; i -= 1) isStopped = !visit(ring[i]!);
+    const isRingWhole = ring.length < ringSize && ring[0]?.seq === 1;
+    if (isStopped || isRingWhole) return undefined;
+    if (pending.length > 0) flush();
+    const oldestInRing = ring[0]?.seq ?? Number.POSITIVE_INFINITY;
+    return (event) => (event.seq >= oldestInRing ? true : visit(event));
   };
 
   /**
@@ -166,15 +177,7 @@ export function createEventBus(options: {
       found.push(event);
       return found.length <= limit;
     };
-    let isStopped = false;
-    for (let i = ring.length - 1; i >= 0 && !isStopped; i -= 1) isStopped = !visit(ring[i]!);
-    const isRingWhole = ring.length < ringSize && ring[0]?.seq === 1;
-    let fileVisit: ((event: VelosEvent) => boolean) | undefined;
-    if (!isStopped && !isRingWhole) {
-      if (pending.length > 0) flush();
-      const oldestInRing = ring[0]?.seq ?? Number.POSITIVE_INFINITY;
-      fileVisit = (event) => (event.seq >= oldestInRing ? true : visit(event));
-    }
+    const fileVisit = visitRing(visit);
     const result = (): EventsResult => {
       const hasMore = found.length > limit || isCut || leftOut > 0;
       if (found.length > limit) found.length = limit;
@@ -192,6 +195,22 @@ export function createEventBus(options: {
       return { leftOut, isGone, newestSkippedSeq: newestLeftOut || (isGone ? oldestSeen - 1 : 0) };
     };
     return { fileVisit, result, gap };
+  };
+
+  /**
+   * The oldest matching events after `afterSeq` within `followPageBytes`: one page of what a follow
+   * missed. A read error gives what was read before it (the daemon's log says why).
+   */
+  const readPage = async (request: EventsRequest, afterSeq: number, select?: EventSelector) => {
+    const collector = collectFollowPage({
+      afterSeq,
+      since: request.since,
+      matches: matcher({ ...request, afterSeq }, select),
+      maxBytes: followPageBytes,
+    });
+    const fileVisit = visitRing(collector.visit);
+    if (fileVisit !== undefined) await fileOf().scanBackwards(fileVisit).catch(onError);
+    return collector.page();
   };
 
   const query = async (request: EventsRequest, select?: EventSelector): Promise<EventsResult> => {
@@ -263,24 +282,21 @@ export function createEventBus(options: {
         // taken at once by a waiting reader (no `onTaken` follows): the next batch is due now
         if (queue.queued === 0) setImmediate(feed);
       };
+      // what was missed is read back a page at a time (the oldest first), each sent in batches (`feed`);
+      // the next page is read once the reader has taken the last batch: none is skipped while the files
+      // keep it, and the daemon holds one page at most
       const catchUp = (): void => {
         if (!isBehind || isReading || isCancelled) return;
         isReading = true;
-        // no bound in bytes: what is read back goes out in batches (`feed`)
-        const { fileVisit, result, gap } = search(
-          { ...request, afterSeq: lastSeq, limit: followCatchUpEvents },
-          select,
-          Number.POSITIVE_INFINITY,
-          true,
-        );
-        const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
-        read.catch(onError).then(() => {
+        // every matching event up to the newest published now is in this read, or in a page after it
+        const throughSeq = seq;
+        readPage(request, lastSeq, select).then((page) => {
           isReading = false;
-          const events = result().events;
-          const marker = skippedMarker(gap());
-          replay = marker === null ? events : [marker, ...events];
-          lastSeq = Math.max(lastSeq, replay.at(-1)?.seq ?? lastSeq);
-          isBehind = missedSeq > lastSeq;
+          const marker = page.isGone ? goneMarker(page) : null;
+          replay = marker === null ? page.events : [marker, ...page.events];
+          const newest = replay.at(-1)?.seq ?? lastSeq;
+          lastSeq = page.hasMore ? newest : Math.max(lastSeq, newest, throughSeq);
+          isBehind = page.hasMore || missedSeq > lastSeq;
           feed();
         });
       };
@@ -300,9 +316,17 @@ export function createEventBus(options: {
           queue.push([event]);
         }
       });
+      // a follow resumed without a limit (`velos events -f` after a daemon restart) is a reader behind
+      // from its start: every event it missed, page by page
+      if (request.afterSeq !== undefined && request.limit === undefined) {
+        waiting = null;
+        isBehind = true;
+        catchUp();
+        return queue.subscription;
+      }
       // a backlog the file cannot give whole (a read error) is the ring's events and those read before
-      // the error: the follower still gets them, then the live ones; the daemon's log says why. A resumed
-      // follow (afterSeq) is told of what it cannot be given: past the limit or 8 MiB, or no longer kept
+      // the error: the follower still gets them, then the live ones; the daemon's log says why. A follow
+      // resumed with a limit is told of what it is not given: past the limit or 8 MiB, or no longer kept
       const isResumed = request.afterSeq !== undefined;
       const { fileVisit, result, gap } = search(request, select, EVENTS_ANSWER_MAX_BYTES, isResumed);
       const read = fileVisit === undefined ? Promise.resolve() : fileOf().scanBackwards(fileVisit);
@@ -332,17 +356,22 @@ export function createEventBus(options: {
   };
 }
 
+/** The marker of a page that starts past the events no longer kept: how many of those matched is unknown. */
+function goneMarker(page: FollowPage): VelosEvent | null {
+  return skippedMarker({ leftOut: 0, isGone: true, newestSkippedSeq: page.oldestSeenSeq - 1 });
+}
+
 /**
- * The marker a follow gets in place of the matching events it missed and cannot be given (the `gap` of
- * a read-back), or null when it missed none: `skipped` counts those past the
- * read-back's bound, and `at_least` says events were no longer kept too (whether they matched is unknown).
+ * The marker a follow gets in place of the matching events it missed and is not given (the `gap` of
+ * a read-back), or null when it missed none: `skipped` counts those past a resumed follow's limit, and
+ * `at_least` says events were no longer kept too (whether they matched is unknown).
  */
 function skippedMarker(gap: FollowGap): VelosEvent | null {
   if (gap.leftOut === 0 && !gap.isGone) return null;
   const skipped = gap.leftOut;
   const counted = `${skipped} event${skipped === 1 ? '' : 's'} skipped`;
   const message = !gap.isGone
-    ? `${counted}: this follow fell behind by more than is read back at once (velos events still lists them)`
+    ? `${counted}: this follow missed more than its limit (velos events still lists them)`
     : `${skipped === 0 ? 'events may have been skipped' : `${counted}, maybe more`}: this follow fell behind by more than events.jsonl keeps`;
   return {
     seq: gap.newestSkippedSeq,

@@ -210,35 +210,61 @@ describe('event bus', () => {
     subscription.cancel();
   });
 
-  it('follow tells a reader that fell behind by more than one read-back how many events it skipped', async () => {
-    const bus = createEventBus({ path: tempPath(), ringSize: 100, followCatchUpEvents: 300 });
+  it('follow gives a reader that fell behind by more than one page every event it missed, page by page', async () => {
+    const bus = createEventBus({ path: tempPath(), ringSize: 100, followPageBytes: 20_000 });
     buses.push(bus);
     bus.publish(input('process.exited', 1));
     const subscription = bus.follow({ kinds: ['exited'] });
     const iterator = subscription[Symbol.asyncIterator]();
     expect(seqs((await iterator.next()).value)).toEqual([1]);
-    // 700 exits while the reader takes nothing: 256 wait in the follow's queue, the newest 300 are read back
+    // 700 exits while the reader takes nothing: 256 wait in the follow's queue, the rest (about 60 KB) is
+    // read back in pages of 20 KB
     for (let i = 2; i <= 1401; i += 1)
       bus.publish(input(i % 2 === 0 ? 'process.exited' : 'process.online', i));
     const got: VelosEvent[] = [];
     while (got.at(-1)?.at !== 1400) got.push(...((await iterator.next()).value as VelosEvent[]));
-    const markers = got.filter((event) => event.skipped !== undefined);
-    const exited = got.filter((event) => event.skipped === undefined).map((event) => event.at);
-    const skipped = 700 - exited.length;
-    expect(skipped).toBe(700 - 256 - 300);
-    expect(markers).toEqual([
-      expect.objectContaining({
-        kind: FOLLOW_SKIPPED_KIND,
-        skipped,
-        fields: { skipped, at_least: false },
-        message: `${skipped} events skipped: this follow fell behind by more than is read back at once (velos events still lists them)`,
-      }),
-    ]);
-    // the marker stands where the skipped events were: before the 300 read back, after what was queued
-    const at = got.indexOf(markers[0]!);
-    expect(got.slice(at + 1).map((event) => event.at)).toEqual(exited.slice(-300));
-    expect(exited).toEqual([...new Set(exited)].sort((a, b) => a - b));
+    expect(got.filter((event) => event.skipped !== undefined)).toEqual([]);
+    expect(got.map((event) => event.at)).toEqual(Array.from({ length: 700 }, (_, i) => 2 + i * 2));
     subscription.cancel();
+  });
+
+  it('a follow resumed without a limit gets every event it missed, page by page; a marker only for those no longer kept', async () => {
+    const path = tempPath();
+    const bus = createEventBus({ path, ringSize: 10, followPageBytes: 2000 });
+    buses.push(bus);
+    for (let i = 1; i <= 200; i += 1) bus.publish(input(i % 2 === 0 ? 'app.sync.done' : 'process.online', i));
+    const resume = async (request: { afterSeq: number; kinds?: string[] }, until: number) => {
+      const subscription = bus.follow(request);
+      const iterator = subscription[Symbol.asyncIterator]();
+      const batches: VelosEvent[][] = [];
+      while (batches.at(-1)?.at(-1)?.seq !== until)
+        batches.push((await iterator.next()).value as VelosEvent[]);
+      subscription.cancel();
+      return batches;
+    };
+    const batches = await resume({ afterSeq: 20 }, 200);
+    // 180 events of about 100 bytes: pages of 2000 bytes, none skipped, none twice, in order
+    expect(batches.length).toBeGreaterThan(5);
+    expect(seqs(batches.flat())).toEqual(Array.from({ length: 180 }, (_, i) => 21 + i));
+    expect(seqs((await resume({ afterSeq: 20, kinds: ['sync.done'] }, 200)).flat())).toEqual(
+      Array.from({ length: 90 }, (_, i) => 22 + i * 2),
+    );
+    // the files rotated past the events after seq 1: the gap is told once, then every event still kept
+    const rotated = openBus(tempPath(), { ringSize: 10, maxFileBytes: 2000 });
+    for (let i = 1; i <= 60; i += 1) {
+      rotated.publish(input('process.online', i));
+      await tick(); // one write per event: the file rotates every few
+    }
+    const subscription = rotated.follow({ afterSeq: 1 });
+    const iterator = subscription[Symbol.asyncIterator]();
+    const got: VelosEvent[] = [];
+    while (got.at(-1)?.seq !== 60) got.push(...((await iterator.next()).value as VelosEvent[]));
+    subscription.cancel();
+    expect(got[0]).toMatchObject({ kind: FOLLOW_SKIPPED_KIND, fields: { skipped: 0, at_least: true } });
+    expect(got.filter((event) => event.skipped !== undefined)).toHaveLength(1);
+    expect(seqs(got.slice(1))).toEqual(
+      Array.from({ length: 60 - got[0]!.seq }, (_, i) => got[0]!.seq + 1 + i),
+    );
   });
 
   it('a resumed follow is told of the events it cannot be given: past its limit, or no longer kept', async () => {
