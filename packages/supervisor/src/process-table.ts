@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppSpec, ErrorCodes, isVelosError, matchTarget, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, HOME_LAYOUT, isVelosError, matchTarget, VelosError } from '@velos/core';
 import type { AppEventReport } from './events/app-event-intake.js';
 import { instanceLogPaths } from './instance-log-paths.js';
 import { appLineClassifier, type RuledLineClassifier } from './log-levels.js';
@@ -396,6 +396,7 @@ export class ProcessTable {
             format: entry.spec.logFormat,
             dateFormat: entry.spec.logDateFormat,
             rotation: rotationOf(entry.spec),
+            homeLogsDir: join(this.home, HOME_LAYOUT.logs),
             onLines: this.lineSink?.(entry, id),
             ...(entry.spec.logFormat === 'json' && this.classify
               ? { classify: appLineClassifier(this.classify, entry) }

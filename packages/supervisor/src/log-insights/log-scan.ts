@@ -82,10 +82,11 @@ const DEADLINE_CHECK_LINES = 1024;
 /**
  * The log files of an app, oldest first within each stream: rotated siblings (gzipped or not), then
  * the current file; files whose times lie wholly outside the range are left out (by their arrival:
- * with `lineTimes: 'written'` a file's dates do not bound its lines', none is left out).
+ * with `lineTimes: 'written'` a file's dates do not bound its lines', none is left out). A file's
+ * time index is read from under `homeLogsDir` when it is kept elsewhere (see `timeIndexPath`).
  */
 export async function listLogSources(
-  files: { outPath: string; errPath: string; lineTimes?: LineTimes },
+  files: { outPath: string; errPath: string; lineTimes?: LineTimes; homeLogsDir?: string },
   range: { since?: number; until?: number },
 ): Promise<LogSource[]> {
   const isWritten = files.lineTimes === 'written';
@@ -121,7 +122,7 @@ export async function listLogSources(
       previousEnd = endTs;
       if (!isWritten && range.since !== undefined && endTs < range.since) continue;
       if (!isWritten && range.until !== undefined && startTs > range.until) continue;
-      const index = await readTimeIndex(candidate.path);
+      const index = await readTimeIndex(candidate.path, files.homeLogsDir);
       const source: LogSource = { ...candidate, stream, endTs, bytes: info.size, index };
       if (isWritten) source.lineTimes = 'written';
       sources.push(source);

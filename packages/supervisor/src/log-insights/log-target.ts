@@ -8,6 +8,8 @@ export interface LogQueryFiles {
   id: number;
   outPath: string;
   errPath: string;
+  /** The Velos home's logs directory: the time index of a file kept elsewhere is under it (see `timeIndexPath`). */
+  homeLogsDir?: string;
 }
 
 /** The app whose files a log query reads, and what is needed to read them back. */
@@ -37,8 +39,10 @@ export interface LogQueryTarget {
   dateFormat?: string;
   /** False when the app opted out of the live log engine (`log_engine = false`). */
   hasLiveEngine: boolean;
+  /** The Velos home's logs directory: the time index of a file kept elsewhere is under it (see `timeIndexPath`). */
+  homeLogsDir?: string;
   /**
-   * Where its lines' times come from: `arrival` (the default), the time index the daemon keeps beside
+   * Where its lines' times come from: `arrival` (the default), the time index the daemon keeps of
    * each file; `written`, the time each line states, as the log engine reads it (`recordTime`), a line
    * without one taking the time of the line before it (lines read from stdin: no index, and their
    * arrival says nothing of when they were logged).
@@ -79,7 +83,9 @@ export type ReadExits = (
 
 /** The files a query of `target` reads: each selected instance's own (`log_per_instance`), or the app's. */
 export function queryFilesOf(target: LogQueryTarget): LogQueryFiles[] {
-  return target.instanceFiles ?? [{ id: target.id, outPath: target.outPath, errPath: target.errPath }];
+  const files = target.instanceFiles ?? [{ id: target.id, outPath: target.outPath, errPath: target.errPath }];
+  const { homeLogsDir } = target;
+  return homeLogsDir === undefined ? files : files.map((file) => ({ ...file, homeLogsDir }));
 }
 
 /** The apps of the records a target selected, one each, in the order of their first process id. */
@@ -120,6 +126,7 @@ function toTarget(
   const isByPid = isSome && !isOwnFiles && pids !== undefined;
   const ids = (isOwnFiles || isByPid) && isSome ? [...selected] : undefined;
   let lastRestart: LogQueryTarget['lastRestart'];
+  const { homeLogsDir } = mine[0]!.pipeline;
   for (const record of mine) {
     // a stopped or errored process has no current run: its latest run's start is kept (process-history.ts)
     const startedAt = record.startedAt ?? record.lastStartedAt;
@@ -139,6 +146,7 @@ function toTarget(
     id: mine[0]!.id,
     outPath: app.outPath,
     errPath: app.errPath,
+    ...(homeLogsDir === undefined ? {} : { homeLogsDir }),
     ...(isOwnFiles
       ? { instanceFiles: mine.map((record) => ({ ...ownFiles(app, record.id), id: record.id })) }
       : {}),

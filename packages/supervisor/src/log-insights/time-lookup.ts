@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { TIME_INDEX_ENTRY_BYTES, timeIndexPath } from '../logs/time-index.js';
+import { TIME_INDEX_ENTRY_BYTES } from '../logs/time-index.js';
+import { timeIndexPaths } from '../logs/time-index-path.js';
 
 /** The entries of a log file's time index, offsets increasing. */
 export interface TimeIndex {
@@ -12,25 +13,18 @@ const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 const MINUTE_MS = 60_000;
 
 /**
- * Reads the time index beside `logPath` (empty when there is none). Only the entries after the last
- * time the offsets went backwards count: before it the file was emptied or replaced.
+ * Reads the time index of `logPath` (empty when there is none): its index under the home
+ * (`homeLogsDir`: see `timeIndexPath`) after the one an older version left beside it. Only the entries
+ * after the last time the offsets went backwards count: before it the file was emptied or replaced.
  */
-export async function readTimeIndex(logPath: string): Promise<TimeIndex> {
-  let data: Buffer;
-  try {
-    const handle = await open(timeIndexPath(logPath), 'r');
-    try {
-      const size = (await handle.stat()).size;
-      const aligned = size - (size % TIME_INDEX_ENTRY_BYTES);
-      const bytes = Math.min(aligned, MAX_INDEX_BYTES);
-      data = Buffer.alloc(bytes);
-      await handle.read(data, 0, bytes, aligned - bytes);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return { offsets: new Float64Array(0), times: new Float64Array(0) };
+export async function readTimeIndex(logPath: string, homeLogsDir?: string): Promise<TimeIndex> {
+  const parts: Buffer[] = [];
+  for (const path of timeIndexPaths(logPath, homeLogsDir)) {
+    const part = await readIndexEnd(path, MAX_INDEX_BYTES);
+    if (part !== null) parts.push(part);
   }
+  const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  const data = all.subarray(Math.max(0, all.length - MAX_INDEX_BYTES));
   const count = data.length / TIME_INDEX_ENTRY_BYTES;
   let first = 0;
   for (let i = 1; i < count; i += 1) {
@@ -49,47 +43,21 @@ export async function readTimeIndex(logPath: string): Promise<TimeIndex> {
 const TAIL_BLOCK_BYTES = 64 * 1024;
 
 /**
- * The entries of the time index beside `logPath` that a line starting at `fromOffset` or later
- * needs: read from the index's end backwards in 64 KiB blocks, down to the last entry at or before
- * `fromOffset` (or the last time the offsets went backwards: before it the file was emptied), so a
- * tail reads about as much index as it reads lines. Empty when there is none.
+ * The entries of the time index of `logPath` (as `readTimeIndex` finds it) that a line starting at
+ * `fromOffset` or later needs: read from the index's end backwards in 64 KiB blocks, down to the last
+ * entry at or before `fromOffset` (or the last time the offsets went backwards: before it the file was
+ * emptied), so a tail reads about as much index as it reads lines. Empty when there is none.
  */
-export async function readTimeIndexTail(logPath: string, fromOffset: number): Promise<TimeIndex> {
-  const offsets: number[] = [];
-  const times: number[] = [];
-  try {
-    const handle = await open(timeIndexPath(logPath), 'r');
-    try {
-      const size = (await handle.stat()).size;
-      let position = size - (size % TIME_INDEX_ENTRY_BYTES);
-      const lowest = Math.max(0, position - MAX_INDEX_BYTES);
-      const block = Buffer.alloc(TAIL_BLOCK_BYTES);
-      let isDone = false;
-      while (position > lowest && !isDone) {
-        const bytes = Math.min(TAIL_BLOCK_BYTES, position - lowest);
-        position -= bytes;
-        const { bytesRead } = await handle.read(block, 0, bytes, position);
-        if (bytesRead < bytes) break;
-        for (let at = bytes - TIME_INDEX_ENTRY_BYTES; at >= 0; at -= TIME_INDEX_ENTRY_BYTES) {
-          const offset = block.readDoubleLE(at);
-          if (offsets.length > 0 && offset > offsets[offsets.length - 1]!) {
-            isDone = true;
-            break;
-          }
-          offsets.push(offset);
-          times.push(block.readDoubleLE(at + 8));
-          if (offset <= fromOffset) {
-            isDone = true;
-            break;
-          }
-        }
-      }
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return { offsets: new Float64Array(0), times: new Float64Array(0) };
+export async function readTimeIndexTail(
+  logPath: string,
+  fromOffset: number,
+  homeLogsDir?: string,
+): Promise<TimeIndex> {
+  const found = { offsets: [] as number[], times: [] as number[], budget: MAX_INDEX_BYTES };
+  for (const path of timeIndexPaths(logPath, homeLogsDir).reverse()) {
+    if (await readEntriesBackwards(path, fromOffset, found)) break;
   }
+  const { offsets, times } = found;
   return { offsets: Float64Array.from(offsets.reverse()), times: Float64Array.from(times.reverse()) };
 }
 
@@ -168,4 +136,65 @@ export function orderTime(ownTs: number | null, indexTs: number | undefined, res
   if (ownTs === null) return indexTs ?? 0;
   if (indexTs === undefined) return ownTs;
   return Math.min(Math.max(indexTs, ownTs), ownTs + resolutionMs - 1);
+}
+
+/** The last whole entries of the index file at `path`, at most `maxBytes` of them; null when it cannot be read. */
+async function readIndexEnd(path: string, maxBytes: number): Promise<Buffer | null> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      const aligned = size - (size % TIME_INDEX_ENTRY_BYTES);
+      const bytes = Math.min(aligned, maxBytes);
+      const data = Buffer.alloc(bytes);
+      const { bytesRead } = await handle.read(data, 0, bytes, aligned - bytes);
+      return data.subarray(0, bytesRead - (bytesRead % TIME_INDEX_ENTRY_BYTES));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Adds the entries of the index file at `path` to `found` (newest first) from its end backwards, as
+ * `readTimeIndexTail` tells; resolves true once done (an entry at or before `fromOffset`, offsets
+ * going backwards, or `found.budget` bytes read), false when an older index file may hold more.
+ */
+async function readEntriesBackwards(
+  path: string,
+  fromOffset: number,
+  found: { offsets: number[]; times: number[]; budget: number },
+): Promise<boolean> {
+  const { offsets, times } = found;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      let position = size - (size % TIME_INDEX_ENTRY_BYTES);
+      const lowest = Math.max(0, position - found.budget);
+      const block = Buffer.alloc(TAIL_BLOCK_BYTES);
+      while (position > lowest) {
+        const bytes = Math.min(TAIL_BLOCK_BYTES, position - lowest);
+        position -= bytes;
+        found.budget -= bytes;
+        const { bytesRead } = await handle.read(block, 0, bytes, position);
+        if (bytesRead < bytes) return true;
+        for (let at = bytes - TIME_INDEX_ENTRY_BYTES; at >= 0; at -= TIME_INDEX_ENTRY_BYTES) {
+          const offset = block.readDoubleLE(at);
+          if (offsets.length > 0 && offset > offsets[offsets.length - 1]!) return true;
+          offsets.push(offset);
+          times.push(block.readDoubleLE(at + 8));
+          if (offset <= fromOffset) return true;
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // none there
+    return false;
+  }
+  return found.budget <= 0;
 }

@@ -54,8 +54,13 @@ export interface FileWriterOptions {
   onError?: (error: VelosError) => void;
   /** Size and cron rotation, retention and compression of the rotated files. */
   rotation?: RotationOptions;
-  /** Keep the sparse time index `<path>.tidx` beside the file (default true). */
+  /** Keep the sparse time index of the file (default true): `<path>.tidx`, see `timeIndexPath`. */
   timeIndex?: boolean;
+  /**
+   * The Velos home's logs directory: the time index of a file kept elsewhere goes to its `.tidx/`
+   * (see `timeIndexPath`); without it, beside the file.
+   */
+  homeLogsDir?: string;
 }
 
 interface FileOp {
@@ -86,6 +91,7 @@ const MOVED_RETRY_MS = 60_000;
  */
 export class FileWriter {
   readonly path: string;
+  readonly #homeLogsDir: string | undefined;
   #fd: number;
   #maxBytes: number | undefined;
   #cron: string | undefined;
@@ -93,7 +99,7 @@ export class FileWriter {
   readonly #index: TimeIndexWriter | null;
   /**
    * False for a device or FIFO (`out_file: '/dev/null'`, as PM2's docs suggest to drop a stream): it
-   * is written to only, never renamed by a rotation, truncated by a flush or given a `.tidx` beside it.
+   * is written to only, never renamed by a rotation, truncated by a flush or given a time index.
    */
   readonly #isRegularFile: boolean;
   /** The permissions of the file's directory when it was opened: a reopen that makes it again uses them. */
@@ -136,6 +142,7 @@ export class FileWriter {
    */
   constructor(options: FileWriterOptions) {
     this.path = options.path;
+    this.#homeLogsDir = options.homeLogsDir;
     this.#bytes = new QueuedBytes(options.highWaterBytes);
     this.#writev = options.writev ?? ((fd, buffers, callback) => writev(fd, buffers, callback));
     this.#ftruncate = options.ftruncate ?? ftruncate;
@@ -143,6 +150,7 @@ export class FileWriter {
     const rotation = options.rotation ?? {};
     this.#housekeeper = new RotationHousekeeper({
       path: options.path,
+      ...(options.homeLogsDir === undefined ? {} : { homeLogsDir: options.homeLogsDir }),
       retain: Math.max(0, rotation.retain ?? DEFAULT_LOG_RETAIN),
       compress: rotation.compress ?? true,
       onError: options.onError,
@@ -172,7 +180,9 @@ export class FileWriter {
     this.#dirMode = directoryModeOf(options.path);
     this.#position = startPosition(this.#isRegularFile ? stats.size : 0, options.path);
     this.#index =
-      options.timeIndex === false || !this.#isRegularFile ? null : new TimeIndexWriter(options.path);
+      options.timeIndex === false || !this.#isRegularFile
+        ? null
+        : new TimeIndexWriter(options.path, options.homeLogsDir);
     this.#maxBytes = this.#maxBytesOf(rotation);
     // a line left unfinished by a writer killed mid-write is ended before the first line of ours
     if (this.#isRegularFile && endsMidLine(options.path, stats.size)) this.#tornBytes = 1;
@@ -743,7 +753,7 @@ export class FileWriter {
   async #deleteRotated(): Promise<string | null> {
     try {
       await this.#housekeeper.idle();
-      await pruneRotated(this.path, 0);
+      await pruneRotated(this.path, 0, this.#homeLogsDir);
       return null;
     } catch (error) {
       return `cannot delete the rotated files of ${this.path}: ${messageOf(error)}`;

@@ -69,6 +69,11 @@ export interface LogPipelineOptions {
   onError?: (error: VelosError) => void;
   /** Rotation of both files (by size, by cron), retention and gzip of the rotated files; none by default. */
   rotation?: RotationOptions;
+  /**
+   * The Velos home's logs directory: the time index of a file kept elsewhere (`out_file =
+   * "/var/log/…"`) goes to its `.tidx/` (see `timeIndexPath`); without it, beside each file.
+   */
+  homeLogsDir?: string;
   /** OBS-2: told each line of the child that may be an app event (see `findAppEventLines`); the line is logged all the same. */
   onAppEventLine?: (line: string) => void;
   /** OBS-6: told each line of the child that may be a custom metric report (`velos_metric`); logged all the same. */
@@ -118,6 +123,8 @@ export interface LivePacing {
 
 /** The log capture of one process: files, ring buffer, counters and live subscribers. */
 export interface LogPipeline {
+  /** The Velos home's logs directory the time indexes of files kept elsewhere are in (see `timeIndexPath`). */
+  readonly homeLogsDir: string | undefined;
   /**
    * Reads a child's stdout or stderr until it ends; a new run calls attach again with the new pid. Its
    * file is opened anew first when its path no longer names it (removed, or renamed away).
@@ -159,7 +166,7 @@ export interface LogPipeline {
    */
   retarget(target: LogTarget): void;
   counters(): LogPipelineCounters;
-  /** Writes the time index entries (`<file>.tidx`) still in memory, before a query reads the files. */
+  /** Writes the time index entries (see `timeIndexPath`) still in memory, before a query reads the files. */
   flushTimeIndex(): void;
   /**
    * Stops reading the attached pipes, and those attached later, until `unsuspend` (a daemon hand-over,
@@ -190,6 +197,7 @@ export function createLogPipeline(options: LogPipelineOptions): LogPipeline {
 }
 
 class Pipeline implements LogPipeline {
+  readonly homeLogsDir: string | undefined;
   readonly #id: number;
   readonly #name: string;
   readonly #maxLineBytes: number;
@@ -235,10 +243,12 @@ class Pipeline implements LogPipeline {
       options.ringLines ?? DEFAULT_RING_LINES,
       options.ringBytes ?? DEFAULT_RING_BYTES,
     );
+    this.homeLogsDir = options.homeLogsDir;
     this.#writerOptions = {
       highWaterBytes: options.writeHighWaterBytes ?? DEFAULT_WRITE_HIGH_WATER_BYTES,
       writev: options.writev,
       onError: options.onError,
+      homeLogsDir: options.homeLogsDir,
     };
     const writerOptions = { ...this.#writerOptions, rotation: options.rotation };
     const out = acquireFileWriter({ ...writerOptions, path: options.outPath });
@@ -345,6 +355,7 @@ class Pipeline implements LogPipeline {
       merged: this.#isMerged,
       hasStreamInFile: this.#hasStreamInFile,
       files: { out: file('out'), err: file('err') },
+      ...(this.homeLogsDir === undefined ? {} : { homeLogsDir: this.homeLogsDir }),
     };
   }
 

@@ -3,7 +3,7 @@ import { readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isoTime } from '@velos/core';
-import { TIME_INDEX_SUFFIX, timeIndexPath } from './time-index.js';
+import { TIME_INDEX_DIR, TIME_INDEX_SUFFIX, timeIndexPath, timeIndexPaths } from './time-index-path.js';
 
 /** When and how a log file is rotated; every field is optional, nothing set means no rotation. */
 export interface RotationOptions {
@@ -70,11 +70,19 @@ export async function rotatedBefore(path: string, newer: string, depth: number):
 
 /**
  * The rotated siblings of `path` (as `listRotated`) and the time indexes of rotated files that are
- * no longer there (`orphanIndexes`, full paths).
+ * no longer there (`orphanIndexes`, full paths: beside them, and under `homeLogsDir` for a file kept
+ * elsewhere, see `timeIndexPath`).
  */
-async function readRotated(path: string): Promise<{ files: RotatedFile[]; orphanIndexes: string[] }> {
+async function readRotated(
+  path: string,
+  homeLogsDir?: string,
+): Promise<{ files: RotatedFile[]; orphanIndexes: string[] }> {
   const { stem, ext } = splitName(path);
   const pattern = new RegExp(`^${escapeRegExp(stem)}\\.(${STAMP})(?:-(\\d+))?${escapeRegExp(ext)}(\\.gz)?$`);
+  // listed before the log files: a rotation renames the file first, so an index listed has its file listed
+  const homeIndexes = isKeptElsewhere(path, homeLogsDir)
+    ? await readdir(join(homeLogsDir, TIME_INDEX_DIR)).catch(() => [])
+    : [];
   let names: string[];
   try {
     names = await readdir(dirname(path));
@@ -108,23 +116,60 @@ async function readRotated(path: string): Promise<{ files: RotatedFile[]; orphan
   const orphanIndexes = indexes
     .filter((name) => !byBase.has(name.slice(0, -TIME_INDEX_SUFFIX.length)))
     .map((name) => join(dirname(path), name));
+  if (homeIndexes.length > 0)
+    orphanIndexes.push(...homeOrphanIndexes(path, homeLogsDir!, homeIndexes, byBase));
   return { files, orphanIndexes };
 }
 
 /**
- * Deletes the rotated siblings of `path` beyond the newest `retain`; resolves the deleted paths. Also
+ * Of `names` (those in `<homeLogsDir>/.tidx/`), the indexes of rotated siblings of `path` that are no
+ * longer there (`present`: those that are, by plain name). An index's name holds the end of its file's
+ * name and a hash of its path: each stamp in it gives the rotated path it may be of, and only an index
+ * whose whole name that path gives is taken (the same name from another directory hashes otherwise).
+ */
+function homeOrphanIndexes(
+  path: string,
+  homeLogsDir: string,
+  names: string[],
+  present: ReadonlyMap<string, unknown>,
+): string[] {
+  const dir = join(homeLogsDir, TIME_INDEX_DIR);
+  const { stem, ext } = splitName(path);
+  const stamps = new RegExp(`\\.(${STAMP})(?:-(\\d+))?`, 'g');
+  const orphans: string[] = [];
+  for (const name of names) {
+    if (!name.endsWith(TIME_INDEX_SUFFIX)) continue;
+    for (const match of name.matchAll(stamps)) {
+      const rotatedName = `${stem}.${match[1]}${match[2] === undefined ? '' : `-${match[2]}`}${ext}`;
+      const index = timeIndexPath(join(dirname(path), rotatedName), homeLogsDir);
+      if (index !== join(dir, name)) continue;
+      if (!present.has(rotatedName)) orphans.push(index);
+      break;
+    }
+  }
+  return orphans;
+}
+
+/** Whether the time indexes of `path` are kept under `homeLogsDir` rather than beside it. */
+function isKeptElsewhere(path: string, homeLogsDir: string | undefined): homeLogsDir is string {
+  return homeLogsDir !== undefined && timeIndexPath(path, homeLogsDir) !== `${path}${TIME_INDEX_SUFFIX}`;
+}
+
+/**
+ * Deletes the rotated siblings of `path` beyond the newest `retain`, and their time indexes (under
+ * `homeLogsDir` for a file kept elsewhere, see `timeIndexPath`); resolves the deleted paths. Also
  * deletes the time index of a rotated file that is gone: a rotation moves the log file, then its
  * index, and a prune that ran in between deleted the file before the index came (with `log_retain =
  * 0` under a flood, one `.tidx` left behind every few rotations, never deleted).
  */
-export async function pruneRotated(path: string, retain: number): Promise<string[]> {
-  const { files, orphanIndexes } = await readRotated(path);
+export async function pruneRotated(path: string, retain: number, homeLogsDir?: string): Promise<string[]> {
+  const { files, orphanIndexes } = await readRotated(path, homeLogsDir);
   for (const index of orphanIndexes) await unlink(index).catch(() => undefined);
   const stale = files.slice(Math.max(0, retain));
   const deleted: string[] = [];
   for (const file of stale) {
     const paths = file.isCompressed ? [file.path] : [file.path, `${file.path}.gz`];
-    await unlink(timeIndexPath(file.path)).catch(() => undefined);
+    for (const index of timeIndexPaths(file.path, homeLogsDir)) await unlink(index).catch(() => undefined);
     for (const candidate of paths) {
       try {
         await unlink(candidate);

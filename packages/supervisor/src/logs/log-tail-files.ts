@@ -54,6 +54,8 @@ export interface FileReadOptions {
   owner: { id: number; name: string; bound: number };
   /** Keep the bytes of lines that are not valid UTF-8 (`LogLine.bytes`). */
   withBytes: boolean;
+  /** The Velos home's logs directory: the time index of a file kept elsewhere is under it (see `timeIndexPath`). */
+  homeLogsDir?: string;
 }
 
 interface Found {
@@ -176,7 +178,7 @@ export async function readFileLines(
       noteRead(read);
       skip -= read.skipped;
     }
-    const lines = await orderFound(found, reads, file.endOffset, owner.bound);
+    const lines = await orderFound(found, reads, file.endOffset, owner.bound, options.homeLogsDir);
     return { lines, restOffset, cutAt };
   } finally {
     await closeGenerations(opened ?? []);
@@ -229,6 +231,7 @@ async function orderFound(
   reads: { path: string; mtimeMs: number }[],
   endOffset: number,
   newestBound: number,
+  homeLogsDir: string | undefined,
 ): Promise<Ordered[]> {
   const indexTs = new Array<number | undefined>(found.length);
   const keys = new Array<number | undefined>(found.length);
@@ -238,7 +241,7 @@ async function orderFound(
     let first = last;
     while (first > 0 && found[first - 1]!.file === file) first -= 1;
     const read = reads[file]!;
-    const index = await readTimeIndexTail(read.path, found[last]!.offset);
+    const index = await readTimeIndexTail(read.path, found[last]!.offset, homeLogsDir);
     if (index.offsets.length > 0) {
       const end = file === 0 ? endOffset : Number.POSITIVE_INFINITY;
       const cursor = new TimeCursor(index, read.mtimeMs, end);

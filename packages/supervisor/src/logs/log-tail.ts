@@ -62,6 +62,8 @@ export interface TailSnapshot {
   /** File lines say which stream they came from (JSON Lines). */
   hasStreamInFile: boolean;
   files: Record<LogStream, TailFile>;
+  /** The Velos home's logs directory: the time index of a file kept elsewhere is under it (see `timeIndexPath`). */
+  homeLogsDir?: string;
 }
 
 /** Lines of a tail, and what the byte limit (not the line count) left out. */
@@ -300,6 +302,7 @@ async function fileTail(
     accept,
     owner: { id: first.id, name: first.name, bound: ring[0]?.line.ts ?? Number.POSITIVE_INFINITY },
     withBytes,
+    ...(snapshot.homeLogsDir === undefined ? {} : { homeLogsDir: snapshot.homeLogsDir }),
   };
   const older = await readFileLines(file, options, count - ring.length, overlap, budget);
   const lines = [...older.lines, ...ring];

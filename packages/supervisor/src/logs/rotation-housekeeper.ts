@@ -5,6 +5,8 @@ import { gzipFile, pruneRotated } from './log-rotation.js';
 export interface HousekeeperOptions {
   /** The log file whose rotated siblings are kept. */
   path: string;
+  /** The Velos home's logs directory: a file kept elsewhere has its time indexes there (see `timeIndexPath`). */
+  homeLogsDir?: string;
   retain: number;
   compress: boolean;
   onCompressed?: (from: string, to: string) => void;
@@ -64,13 +66,13 @@ export class RotationHousekeeper {
   }
 
   async #run(): Promise<void> {
-    const { path, onError } = this.#options;
+    const { path, homeLogsDir, onError } = this.#options;
     for (;;) {
       try {
         // the policy of now: a setPolicy during the run applies to its next prune
         const { retain, onCompressed, onPruned } = this.#options;
         this.#isPruneDue = false;
-        const deleted = await pruneRotated(path, retain);
+        const deleted = await pruneRotated(path, retain, homeLogsDir);
         if (deleted.length > 0) onPruned?.(deleted);
         const next = this.#queue.shift();
         if (next === undefined) {

@@ -1,8 +1,10 @@
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { APPEND_NO_FOLLOW } from '@velos/core';
+import { besideTimeIndexPath, timeIndexPath } from './time-index-path.js';
 
-/** Suffix of the time index kept beside a log file: `api-out.log` → `api-out.log.tidx`. */
-export const TIME_INDEX_SUFFIX = '.tidx';
+export { TIME_INDEX_SUFFIX, timeIndexPath } from './time-index-path.js';
+
 /** A new entry once this many bytes were written since the last one. */
 export const TIME_INDEX_EVERY_BYTES = 64 * 1024;
 /** …or once a second passed and at least this many bytes were written (slow writers stay sparse). */
@@ -19,11 +21,6 @@ export const TIME_INDEX_RUN_STEP_MS = 10;
 const MAX_PENDING_ENTRIES = 256;
 const MINUTE_MS = 60_000;
 
-/** The time index file of a log file (a rotated `.gz` file shares the index of its plain name). */
-export function timeIndexPath(logPath: string): string {
-  return `${logPath.endsWith('.gz') ? logPath.slice(0, -3) : logPath}${TIME_INDEX_SUFFIX}`;
-}
-
 /**
  * The sparse time index of one log file: pairs (byte offset, arrival time) appended as the file
  * grows, so plain lines, which carry no time, get the time the daemon read them. An entry is added
@@ -36,7 +33,10 @@ export function timeIndexPath(logPath: string): string {
  * 100 runs of a second, a tail merging the two files orders their lines within each 10 ms by stream.
  */
 export class TimeIndexWriter {
+  readonly #homeLogsDir: string | undefined;
   #path: string;
+  /** The index an older version kept beside a file outside the home's logs dir (moved and deleted with it). */
+  #besidePath: string | null;
   #fd = -1;
   #pending: number[] = [];
   #lastOffset = Number.NEGATIVE_INFINITY;
@@ -49,8 +49,12 @@ export class TimeIndexWriter {
   #writtenAt = 0;
   #isBroken = false;
 
-  constructor(logPath: string) {
-    this.#path = timeIndexPath(logPath);
+  /** `homeLogsDir`: the Velos home's logs directory, which holds the index (see `timeIndexPath`). */
+  constructor(logPath: string, homeLogsDir?: string) {
+    this.#homeLogsDir = homeLogsDir;
+    this.#path = timeIndexPath(logPath, homeLogsDir);
+    const beside = besideTimeIndexPath(logPath);
+    this.#besidePath = beside === this.#path ? null : beside;
   }
 
   /**
@@ -109,7 +113,7 @@ export class TimeIndexWriter {
     this.#pending = [];
     this.#writtenAt = Date.now();
     try {
-      if (this.#fd === -1) this.#fd = openSync(this.#path, APPEND_NO_FOLLOW, 0o640);
+      if (this.#fd === -1) this.#fd = openIndex(this.#path);
       writeSync(this.#fd, data);
     } catch {
       // the index is a help, never a reason to lose lines: without it lines are untimed
@@ -125,11 +129,9 @@ export class TimeIndexWriter {
     this.#endAt(endOffset, this.#lastWriteTs);
     this.flush();
     this.#close();
-    try {
-      renameSync(this.#path, timeIndexPath(rotatedLogPath));
-    } catch {
-      // no index yet (nothing was noted) or it could not move: the new one starts anyway
-    }
+    moveIfThere(this.#path, timeIndexPath(rotatedLogPath, this.#homeLogsDir));
+    // an older version's index of the file stays beside it, where readers look for it first
+    if (this.#besidePath !== null) moveIfThere(this.#besidePath, besideTimeIndexPath(rotatedLogPath));
     this.#reset();
   }
 
@@ -137,10 +139,12 @@ export class TimeIndexWriter {
   reset(): void {
     this.#pending = [];
     this.#close();
-    try {
-      unlinkSync(this.#path);
-    } catch {
-      // none yet
+    for (const path of this.#besidePath === null ? [this.#path] : [this.#path, this.#besidePath]) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // none yet
+      }
     }
     this.#reset();
   }
@@ -204,5 +208,24 @@ export class TimeIndexWriter {
       // already closed
     }
     this.#fd = -1;
+  }
+}
+
+/** Opens an index for appending; its directory (the home's `.tidx/`) is made the first time. */
+function openIndex(path: string): number {
+  try {
+    return openSync(path, APPEND_NO_FOLLOW, 0o640);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { mode: 0o700 });
+    return openSync(path, APPEND_NO_FOLLOW, 0o640);
+  }
+}
+
+function moveIfThere(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    // no index yet (nothing was noted) or it could not move: the new one starts anyway
   }
 }

@@ -17,6 +17,7 @@ function record(fields: Partial<ProcessRecord>): ProcessRecord {
     startedAt: null,
     lastStartedAt: null,
     lastExitReason: null,
+    pipeline: { homeLogsDir: undefined },
     ...fields,
   } as unknown as ProcessRecord;
 }
@@ -141,5 +142,18 @@ describe('logQueryTargets of one instance of an app (velos logs 1, log_summary o
       { id: 1, outPath: '/logs/api-out.log', errPath: '/logs/api-err.log' },
     ]);
     expect(logQueryTarget([record({ id: 0 }), record({ id: 1 })]).sharedBy).toBeUndefined();
+  });
+
+  it("gives the files the home's logs dir its pipelines keep time indexes in (files kept elsewhere)", () => {
+    const pipeline = { homeLogsDir: '/home/me/.velos/logs' };
+    const target = logQueryTarget([record({ id: 0, pipeline } as Partial<ProcessRecord>)]);
+    expect(queryFilesOf(target)).toEqual([
+      {
+        id: 0,
+        outPath: '/logs/api-out.log',
+        errPath: '/logs/api-err.log',
+        homeLogsDir: pipeline.homeLogsDir,
+      },
+    ]);
   });
 });
