@@ -47,7 +47,7 @@ describe('velos describe --history (OBS-7)', () => {
     expect(text.stdout).toMatch(/^ {2}cpu +[▁▂▃▄▅▆▇█ ]+ {2}min [\d.]+% {2}max [\d.]+% {2}last [\d.]+%$/m);
     expect(text.stdout).toMatch(/^ {2}memory +[▁▂▃▄▅▆▇█ ]+ {2}min \d+M/m);
     expect(text.stdout).toMatch(/^ {2}logs\/s +[▁▂▃▄▅▆▇█ ]+ {2}min /m);
-    expect(text.stdout).toMatch(/^ {2}restarts {2}0 in the window \(0 in all\)$/m);
+    expect(text.stdout).toMatch(/^ {2}restarts {2}0 in the window \(0 since added\)$/m);
 
     // the keys and the shape of the MCP tool metrics_history's answer for the same question
     const [ai] = JSON.parse((await velosOk(['describe', 'chat', '--history', '--ai'], { home })).stdout);

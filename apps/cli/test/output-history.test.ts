@@ -43,7 +43,7 @@ describe('history output (OBS-7)', () => {
     expect(text).toContain('  cpu       ▁▅ █  min 0.0%  max 100.0%  last 100.0%');
     expect(text).toContain('  memory    ▁▅ █  min 100M  max 120M  last 120M');
     expect(text).toContain('  logs/s     ▁ █  min 2.0  max 4.0  last 4.0');
-    expect(text).toContain('  restarts  2 in the window (3 in all)');
+    expect(text).toContain('  restarts  2 in the window (3 since added)');
     // it said "(not running since)", of an app started a second before too
     expect(text).toContain(
       'idle (id 4, shop)\n  no samples in the last 1h (a running process is sampled every 2 s)',

@@ -173,7 +173,7 @@ export interface MetricsHistory extends ProcessLabels {
   cpu: (number | null)[];
   /** RSS bytes (mean over the point's span). */
   memory: (number | null)[];
-  /** Restart count at the end of the point's span. */
+  /** Restarts since the process was added (`velos reset` does not lower them) at the end of the point's span. */
   restarts: (number | null)[];
   /** Log lines per second over the point's span. */
   logRate: (number | null)[];

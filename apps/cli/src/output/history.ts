@@ -72,7 +72,7 @@ export function renderHistory(histories: MetricsHistory[], windowMs: number, col
       const restarts = restartsIn(history);
       const total = statsOf(history.restarts)?.last;
       const restartLine =
-        restarts === null ? '  restarts  -' : `  restarts  ${restarts} in the window (${total} in all)`;
+        restarts === null ? '  restarts  -' : `  restarts  ${restarts} in the window (${total} since added)`;
       return [`${title} ${colors.dim(`last ${since} of ${window}`)}`, ...rows, restartLine].join('\n');
     })
     .join('\n\n');

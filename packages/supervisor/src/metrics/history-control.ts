@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricsHistory, MetricsHistoryRequest } from '@velos/core';
+import type { ProcessRecord } from '../process-record.js';
 import type { ProcessTable } from '../process-table.js';
 import type { HistoryStore } from './history-store.js';
 
@@ -36,6 +37,8 @@ export function createHistoryControl(deps: {
   table: ProcessTable;
   intervalMs: number;
   log: (line: string) => void;
+  /** The restarts of a process since it was added, which `velos reset` does not lower (the exported counter's). */
+  restartsOf: (record: ProcessRecord) => number;
 }): HistoryControl {
   const { table, log } = deps;
   const path = join(deps.home, HISTORY_FILE);
@@ -82,7 +85,7 @@ export function createHistoryControl(deps: {
           isRunning: record.pid !== null,
           cpu: record.cpu,
           memory: record.memory,
-          restarts: record.restarts,
+          restarts: deps.restartsOf(record),
           logLines: counters.out + counters.err,
         });
       }

@@ -1,4 +1,4 @@
-import { HistoryRing, type HistoryValues } from './history-ring.js';
+import { HISTORY_COLUMNS, HistoryRing, type HistoryValues } from './history-ring.js';
 
 /** How long the history keeps points at the sampling resolution (the fine ring's span). */
 export const HISTORY_FINE_SPAN_MS = 60 * 60 * 1000;
@@ -45,6 +45,8 @@ export class HistorySeries {
   sums: MinuteSums = emptySums(-1);
   /** The log pipeline's line count at the previous sample, for the log rate (not kept across restarts). */
   lastLines: { lines: number; at: number } | null = null;
+  /** Added to the restart counts recorded, so that a count lower than the last one recorded never lowers the column. */
+  restartsOffset = 0;
 
   constructor(
     public name: string,
@@ -77,6 +79,16 @@ export class HistorySeries {
       sums.logRateSamples += 1;
     }
     if (!Number.isNaN(values.restarts)) sums.restarts = values.restarts;
+  }
+
+  /** The newest restart count of the fine points (a pause's gap has none); NaN when none has one. */
+  lastRestarts(): number {
+    const column = HISTORY_COLUMNS.indexOf('restarts');
+    for (let index = this.fine.count - 1; index >= 0; index -= 1) {
+      const restarts = this.fine.valueAt(column, index);
+      if (!Number.isNaN(restarts)) return restarts;
+    }
+    return Number.NaN;
   }
 
   /** Bytes the series holds in its arrays. */

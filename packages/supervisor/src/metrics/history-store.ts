@@ -15,6 +15,7 @@ export interface ProcessSample {
   cpu: number;
   /** RSS of the tree in bytes. */
   memory: number;
+  /** Restarts since the process was added (`velos_process_restart_total`: `velos reset` does not lower it). */
   restarts: number;
   /** Log lines (stdout + stderr) the pipeline has counted so far. */
   logLines: number;
@@ -45,7 +46,7 @@ export class HistoryStore {
       series.lastLines = null;
       const last = series.fine.count - 1;
       if (last >= 0 && !Number.isNaN(series.fine.valueAt(0, last))) {
-        series.add(at, { ...GAP, restarts: sample.restarts });
+        series.add(at, { ...GAP, restarts: restartsOf(series, sample.restarts) });
       }
       this.isDirty = true;
       return;
@@ -61,7 +62,8 @@ export class HistoryStore {
         ? ((sample.logLines - previous.lines) * 1000) / elapsedMs
         : Number.NaN;
     series.lastLines = { lines: sample.logLines, at };
-    series.add(at, { cpu: sample.cpu, memory: sample.memory, restarts: sample.restarts, logRate });
+    const restarts = restartsOf(series, sample.restarts);
+    series.add(at, { cpu: sample.cpu, memory: sample.memory, restarts, logRate });
     this.isDirty = true;
   }
 
@@ -106,6 +108,17 @@ export class HistoryStore {
       return { ...labels, ...columns, ...cut };
     });
   }
+}
+
+/**
+ * The restart count to record: `restarts` plus the series' offset, raised when the count is below the
+ * last one recorded (a daemon started again counts from the table's restarts, which a `velos reset`
+ * lowered, while the history file kept the total), so the column never goes down.
+ */
+function restartsOf(series: HistorySeries, restarts: number): number {
+  const last = series.lastRestarts();
+  if (last > restarts + series.restartsOffset) series.restartsOffset = last - restarts;
+  return restarts + series.restartsOffset;
 }
 
 function emptyColumns(): HistoryColumns {

@@ -97,6 +97,11 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
     table: deps.table,
     intervalMs: deps.monitorIntervalMs ?? 2000,
     log: deps.log,
+    // the same count as velos_process_restart_total: velos reset lowers no chart
+    restartsOf: (record) => {
+      const found = figuresOf(record.id);
+      return found === undefined ? record.restarts : countRestarts(found, record.restarts);
+    },
   });
   return {
     async metrics() {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricsHistory, ProcessInfo } from '@velos/core';
+import type { MetricsHistory, MetricsSnapshot, ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_FILE } from '../../src/metrics/history-control.js';
 import { createSupervisor } from '../../src/supervisor.js';
@@ -65,6 +65,55 @@ describe('metrics history in the daemon (OBS-7)', () => {
     await second.client.call('kill');
     await exited(second.child);
     expect(savedNames(home)).toEqual(['quiet']);
+  }, 60_000);
+
+  it('never lowers the restarts at velos reset: they count on as velos_process_restart_total does', async () => {
+    const home = harness.home();
+    const { client } = await harness.startDaemon(home);
+    // runs of 2.2 s, each sampled running (every 2 s), all unstable: errored after 3 runs, 2 restarts
+    const crasher = appSpec(home, {
+      name: 'crasher',
+      script: 'crash-after.js',
+      env: { CRASH_AFTER_MS: '2200' },
+      restartDelayMs: 100,
+      minUptimeMs: 5000,
+      maxRestarts: 2,
+    });
+    // a running app keeps the monitor sampling, so the errored crasher gets its stop's gap point
+    await client.call('start', { apps: [crasher, appSpec(home, { name: 'quiet' })] });
+    const restartsAtErrored = () =>
+      waitFor(
+        async () => {
+          const { processes } = await client.call<{ processes: ProcessInfo[] }>('list');
+          const info = processes.find((p) => p.name === 'crasher')!;
+          if (info.status !== 'errored') return null;
+          // the stop's gap point, taken at the next sample, holds the count of the errored process
+          const [history] = await historyOf(client, 'crasher');
+          const counts = history!.restarts.filter((count) => count !== null);
+          return history!.t.length > 0 && history!.cpu.at(-1) === null ? { info, counts } : null;
+        },
+        { what: 'crasher errored and sampled', timeoutMs: 30_000 },
+      );
+    const before = await restartsAtErrored();
+    expect(before.info.restarts).toBe(2);
+    expect(before.counts.at(-1)).toBe(2);
+
+    const [reset] = (await client.call<{ processes: ProcessInfo[] }>('reset', { target: 'crasher' }))
+      .processes;
+    expect(reset!.restarts).toBe(0);
+    await client.call('restart', { target: 'crasher' });
+    await waitFor(
+      async () =>
+        (await client.call<{ processes: ProcessInfo[] }>('list')).processes.find((p) => p.name === 'crasher')!
+          .status !== 'errored',
+      { what: 'crasher restarted' },
+    );
+    const after = await restartsAtErrored();
+    expect(after.info.restarts).toBeGreaterThanOrEqual(1);
+    expect(after.counts.every((count, i) => i === 0 || count! >= after.counts[i - 1]!)).toBe(true);
+    expect(after.counts.at(-1)).toBe(2 + after.info.restarts);
+    const metrics = await client.call<MetricsSnapshot>('metrics');
+    expect(metrics.processes.find((p) => p.name === 'crasher')!.restarts).toBe(after.counts.at(-1));
   }, 60_000);
 
   it('is saved by the hand-over of velos update (the SIGKILL that follows skips the save at close)', async () => {

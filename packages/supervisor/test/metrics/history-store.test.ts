@@ -65,6 +65,17 @@ describe('HistoryStore', () => {
     expect(history!.restarts).toEqual([13, 16]);
   });
 
+  it('never lowers the restarts column: a lower count (a new daemon after velos reset) counts on from the last', () => {
+    const store = new HistoryStore(INTERVAL_MS);
+    store.add(0, 'app0', T0, running(1, 0, 5));
+    // a pause without points (the daemon was down), then a count from a table reset to 0 and one restart since
+    store.add(0, 'app0', T0 + 60_000, running(1, 0, 1));
+    store.add(0, 'app0', T0 + 62_000, { ...stopped, restarts: 2 });
+    store.add(0, 'app0', T0 + 64_000, running(1, 0, 3));
+    const [history] = store.query([labels(0)], {}, T0 + 65_000);
+    expect(history!.restarts).toEqual([5, null, 5, 6, 7]);
+  });
+
   it('keeps the last hour at full resolution and the 23 hours before as 1-minute means', () => {
     const store = new HistoryStore(INTERVAL_MS);
     const end = fill(store, 24 * 60);
