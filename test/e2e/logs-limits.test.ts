@@ -107,6 +107,30 @@ describe('velos logs: the log engine views and searches print as plain velos log
   });
 });
 
+describe('velos logs: the log engine views of long lines', () => {
+  it('cut a long template to 120 characters in the text of --summary and --patterns; --json keeps the 2,000 of the answer', async () => {
+    const home = shared();
+    // `short line`, then `long:` + 5,000 `y` + `:end`
+    await velosOk(['start', 'fixtures/long-line.js', '--name', 'wide'], {
+      home,
+      env: { LONG_BYTES: '5000', STAY: '1', PARTIAL: '0' },
+    });
+    await waitFor(() => readLines(outLog(home, 'wide')).at(-1)?.endsWith(':end'), {
+      message: 'the long line written',
+    });
+    const cut = `long:${'y'.repeat(114)}…`;
+    for (const view of ['--summary', '--patterns']) {
+      const text = (await velosOk(['logs', 'wide', view], { home })).stdout;
+      const line = text.split('\n').find((shown) => shown.includes('long:'));
+      expect(line, view).toContain(`1× ${cut} (`);
+      expect(line!.length, view).toBeLessThan(160);
+    }
+    const json = JSON.parse((await velosOk(['logs', 'wide', '--patterns', '--json'], { home })).stdout);
+    const long = json.patterns.find((p: { template: string }) => p.template.startsWith('long:'));
+    expect([long.template.length, long.sample.length]).toEqual([2000, 2000]);
+  });
+});
+
 describe('velos logs: instances sharing one log file (#19 item 6)', () => {
   it('prints every line once, in the order of the file', async () => {
     const home = shared();

@@ -21,6 +21,8 @@ import {
 const MAX_PART_BYTES = 2 * 1024 * 1024;
 /** Longest template, sample or line kept in an answer. */
 const MAX_TEXT_CHARS = 2000;
+/** Longest template a line of the patterns' text shows, as the summary's text cuts its own (the lists keep 2000). */
+const TEXT_TEMPLATE_CHARS = 120;
 /** App names the text of a pattern shows (the answer's `apps` has them all). */
 const NAMED_APPS = 3;
 
@@ -254,7 +256,8 @@ function patternText(p: LogPatternInfo): string {
   const tag = p.level === 'fatal' || p.level === 'error' || p.level === 'warn' ? `[${some}${p.level}] ` : '';
   const perMin = p.perMin === undefined ? undefined : p.perMin >= 100 ? Math.round(p.perMin) : p.perMin;
   const rate = perMin === undefined ? p.trend : `${perMin.toLocaleString('en-US')}/min, ${p.trend}`;
-  return `${p.count.toLocaleString('en-US')}× ${tag}${withAppNames(p.template, p.apps)} (${rate})`;
+  const template = clip(withAppNames(p.template, p.apps), TEXT_TEMPLATE_CHARS);
+  return `${p.count.toLocaleString('en-US')}× ${tag}${template} (${rate})`;
 }
 
 /** A template of a view over several apps as `velos logs` prints a line: `api, worker | template` (3 names at most, then `+N`). */
@@ -325,9 +328,13 @@ function withinBytes<T>(items: T[], result: LogsAnalyzeResult): T[] {
   return items;
 }
 
-/** `text` cut to 2000 characters (with an ellipsis). */
-export function clip(text: string): string {
-  return text.length > MAX_TEXT_CHARS ? `${text.slice(0, MAX_TEXT_CHARS - 1)}…` : text;
+/** `text` cut to `maxChars` (2000 unless told) characters, its last an ellipsis. */
+export function clip(text: string, maxChars = MAX_TEXT_CHARS): string {
+  if (text.length <= maxChars) return text;
+  // never half of a surrogate pair (an emoji drawn as a box)
+  const code = text.charCodeAt(maxChars - 2);
+  const kept = code >= 0xd800 && code <= 0xdbff ? maxChars - 2 : maxChars - 1;
+  return `${text.slice(0, kept)}…`;
 }
 
 function round(x: number): number {
