@@ -395,6 +395,11 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await checkCut(page);
     // the summary above the lines: its last error (the daemon's 2,000 characters of it) is cut the same way
     await checkCut(page, page.locator('.ls-error code'), `${whole.slice(0, 1999)}…`);
+    // its templates table: the template and the sample of its tooltip cut to 300 characters, in one row
+    const template = page.locator('.templates .tpl code', { hasText: 'long:' });
+    expect(await template.textContent()).toBe(`${whole.slice(0, 299)}…`);
+    expect(await template.getAttribute('title')).toBe(`${whole.slice(0, 299)}…`);
+    expect((await template.boundingBox())!.height).toBeLessThan(30);
     // the page's filter on all apps reads the whole line: `y:end` is past the cut
     await toHash(page, '#/logs?follow=0&q=y%3Aend');
     await page.locator('.log-count', { hasText: /^1 line$/ }).waitFor();

@@ -9,7 +9,7 @@ import { classifyLine } from '@velos/log-engine';
 import { describe, expect, it } from 'vitest';
 import { ApiError, problemSide, seg } from '../dashboard/src/api.js';
 import { describeAlertWhen } from '../dashboard/src/components/alert-list.js';
-import { templateLevel } from '../dashboard/src/components/log-summary.js';
+import { TEMPLATE_CELL_CHARS, templateCell, templateLevel } from '../dashboard/src/components/log-summary.js';
 import { exitText } from '../dashboard/src/components/process-row.js';
 import { lastCrashExit } from '../dashboard/src/crash-exit.js';
 import {
@@ -522,6 +522,18 @@ describe('log summary templates', () => {
     // all its lines at its level: the level alone
     expect(templateLevel(pattern({}))).toEqual({ text: 'error' });
     expect(templateLevel(pattern({ level: 'info' }))).toEqual({ text: 'info' });
+  });
+
+  it('cuts a long template and the sample of its tooltip, never within an emoji', () => {
+    const long = `long:${'y'.repeat(5000)}`;
+    expect(templateCell(pattern({ template: long, sample: long }))).toEqual({
+      text: `${long.slice(0, TEMPLATE_CELL_CHARS - 1)}…`,
+      title: `${long.slice(0, TEMPLATE_CELL_CHARS - 1)}…`,
+    });
+    // no template: the sample stands in
+    expect(templateCell(pattern({ template: '' })).text).toBe('GET /api/orders/199 HTTP/1.1 200 39ms');
+    const emoji = `${'x'.repeat(TEMPLATE_CELL_CHARS - 2)}😀 and more`;
+    expect(templateCell(pattern({ template: emoji })).text).toBe(`${'x'.repeat(TEMPLATE_CELL_CHARS - 2)}…`);
   });
 });
 

@@ -20,6 +20,18 @@ export function templateLevel(t: LogPatternInfo): { text: string; title?: string
   };
 }
 
+/**
+ * The characters of a template the summary's tables show, and of the sample in its tooltip: more than a
+ * one-row cell holds, and a 2,000-character template (a 5 KB line) is neither laid out whole nor a tooltip
+ * that covers the page.
+ */
+export const TEMPLATE_CELL_CHARS = 300;
+
+/** A template's cell: its template (its sample when it has none) and, as its tooltip, its sample, each cut to TEMPLATE_CELL_CHARS. */
+export function templateCell(t: LogPatternInfo): { text: string; title: string } {
+  return { text: cutText(t.template || t.sample), title: cutText(t.sample) };
+}
+
 /** The error and fatal templates the top table (its first 6 rows) does not show: a rare fatal stays visible. */
 function errorsNotInTop(summary: LogSummaryInfo) {
   const shown = new Set(summary.top.slice(0, 6).map((t) => t.id));
@@ -80,7 +92,7 @@ export function LogSummary({ app }: { app: string }) {
           (t) => html`<tr key=${t.id}>
             <td class="c-num">${t.count.toLocaleString()}${t.perMin ? html`<span class="sub"> ${t.perMin.toFixed(1)}/min</span>` : null}</td>
             <td><${LevelChip} pattern=${t} /></td>
-            <td class="tpl"><code title=${t.sample}>${t.template || t.sample}</code></td>
+            <td class="tpl"><${TemplateCode} pattern=${t} /></td>
             <td class=${`opt trend-${t.trend}`}>${TRENDS[t.trend]}</td>
           </tr>`,
         )}
@@ -95,7 +107,7 @@ export function LogSummary({ app }: { app: string }) {
             (t) => html`<tr key=${t.id}>
               <td class="c-num">${t.count.toLocaleString()}</td>
               <td><${LevelChip} pattern=${t} /></td>
-              <td class="tpl"><code title=${t.sample}>${t.template || t.sample}</code></td>
+              <td class="tpl"><${TemplateCode} pattern=${t} /></td>
               <td class=${`opt trend-${t.trend}`}>${TRENDS[t.trend]}</td>
             </tr>`,
           )}
@@ -116,6 +128,11 @@ export function LogSummary({ app }: { app: string }) {
   </div>`;
 }
 
+function TemplateCode({ pattern }: { pattern: LogPatternInfo }) {
+  const cell = templateCell(pattern);
+  return html`<code title=${cell.title}>${cell.text}</code>`;
+}
+
 function LevelChip({ pattern }: { pattern: LogPatternInfo }) {
   const level = templateLevel(pattern);
   return html`<span class=${`chip lvl-${pattern.level}`} title=${level.title}>${level.text}</span>`;
@@ -132,4 +149,12 @@ function LastErrorText({ message }: { message: string }) {
     if (ref.current) fillLineText(ref.current, message);
   }, [message]);
   return html`<code ref=${ref} class="lvl-error" onClick=${(e: Event) => toggleLineText(e.target, () => message)}></code>`;
+}
+
+/** `text` cut to TEMPLATE_CELL_CHARS characters, its last an ellipsis, never within a surrogate pair. */
+function cutText(text: string): string {
+  if (text.length <= TEMPLATE_CELL_CHARS) return text;
+  const code = text.charCodeAt(TEMPLATE_CELL_CHARS - 2);
+  const kept = code >= 0xd800 && code <= 0xdbff ? TEMPLATE_CELL_CHARS - 2 : TEMPLATE_CELL_CHARS - 1;
+  return `${text.slice(0, kept)}…`;
 }
