@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { constants, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,6 +9,7 @@ import type { FromPrimary, ToPrimary, WorkerState } from '../src/cluster/cluster
 import { LineChannel } from '../src/cluster/line-channel.js';
 import { isPidAlive } from '../src/proc-scan.js';
 import { TEST_BUNDLE_DIR } from './bundle-dir.js';
+import { freePort } from './free-port.js';
 import { FIXTURES, Harness, SeenProcesses, waitFor } from './helpers.js';
 
 const harness = new Harness();
@@ -180,4 +182,60 @@ describe('the cluster primary control socket (SUP-13)', () => {
     daemon.channel.send({ t: 'shutdown' });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });
+  it("holds a reload's new worker off the shared port until admitted: its probe door serves it, its app hears 'listening' once", async () => {
+    const home = harness.home();
+    const port = await freePort();
+    const { primary, socket } = await listeningPrimary(home);
+    const daemon = await attach(socket);
+    daemon.channel.send({
+      t: 'fork',
+      key: 1,
+      id: 0,
+      instance: 0,
+      exec: join(FIXTURES, 'held-listen.js'),
+      args: [],
+      execArgv: [],
+      cwd: home,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        VELOS_PROBE_PORT: String(port),
+        VELOS_PROBE_HOLD: '1',
+      },
+      out: null,
+      err: null,
+      lane: 0,
+    });
+    const online = await waitFor(() => daemon.got.find((m) => m.t === 'online'));
+    started.add((online as { pid: number }).pid);
+    const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+    const doorPort = (door as { port: number }).port;
+    // at its door, the server has heard 'listening' once and gives the port it will listen on
+    expect(await getJson(doorPort)).toEqual({ pid: (online as { pid: number }).pid, listened: 1, port });
+    // no worker listens on the shared port yet: node:cluster has no worker to hand a client to
+    await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(daemon.got.filter((m) => m.t === 'listening')).toEqual([]);
+
+    daemon.channel.send({ t: 'admit', key: 1 });
+    const listening = await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
+    expect(listening).toMatchObject({ key: 1, address: `127.0.0.1:${port}` });
+    expect(await getJson(port)).toEqual({ pid: (online as { pid: number }).pid, listened: 1, port });
+    // the door closed once the worker joined the shared port
+    await expect(getJson(doorPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
 });
+
+/** One GET of 127.0.0.1:`port`, its JSON body. */
+function getJson(port: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve(JSON.parse(body)));
+    }).once('error', reject);
+  });
+}

@@ -11,10 +11,11 @@ import type { FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js'
 import { ClusterPrimary } from './cluster-primary.js';
 import { clusterCommand } from './exec-mode.js';
 import type { PrimaryLink, PrimaryNode } from './primary-link.js';
-import { PROBE_PORT_ENV } from './worker-probe-door.js';
+import { PROBE_HOLD_ENV, PROBE_PORT_ENV } from './worker-probe-door.js';
 import {
   type CandidateFailure,
   drainWorker,
+  type ProbeDoor,
   type ReloadHost,
   retireWorker,
   startCandidate,
@@ -50,6 +51,8 @@ export class ClusterHost {
   readonly #reload: ReloadHost;
   /** A primary taken over from a velos before probe doors, which does not relay them: reload probes run as written. */
   #linkWithoutDoor: PrimaryLink | null = null;
+  /** A primary taken over from a velos before admissions, which does not relay them: a reload's new worker is not held. */
+  #linkWithoutAdmit: PrimaryLink | null = null;
   /** The workers' preload: this daemon's primary script (a taken-over primary's own may be gone after an update). */
   readonly #preload: string;
 
@@ -67,10 +70,11 @@ export class ClusterHost {
     this.#preload = pathToFileURL(primaryPath).href;
     this.#reload = {
       slots: this.#slots,
-      fork: (record, purpose, probePort) => this.#fork(record, purpose, probePort),
+      fork: (record, purpose, door) => this.#fork(record, purpose, door),
       send: (message) => this.#send(message),
       log: hooks.log,
       hasProbeDoor: () => this.#primary.link !== this.#linkWithoutDoor,
+      canAdmit: () => this.#primary.link !== this.#linkWithoutAdmit,
     };
   }
 
@@ -97,6 +101,7 @@ export class ClusterHost {
     const onState = (workers: WorkerState[], node: PrimaryNode): void => {
       this.#noteOtherNode(entry.pid, node);
       if (!node.hasProbeDoor) this.#linkWithoutDoor = this.#primary.link;
+      if (!node.hasAdmit) this.#linkWithoutAdmit = this.#primary.link;
       for (const worker of workers) {
         this.#nextKey = Math.max(this.#nextKey, worker.key + 1);
         const record = records.find((r) => r.id === worker.id && r.app.spec.name === this.name);
@@ -201,7 +206,7 @@ export class ClusterHost {
     return timeouts.length === 0 ? APP_DEFAULTS.killTimeoutMs : Math.max(...timeouts);
   }
 
-  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], probePort?: number): LiveSlot | null {
+  #fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], door?: ProbeDoor): LiveSlot | null {
     const spec = record.app.spec;
     const command = clusterCommand(spec);
     const link = this.#primary.ensure();
@@ -210,7 +215,8 @@ export class ClusterHost {
     const key = this.#nextKey++;
     const slot = this.#slots.add(key, record, purpose, this.#slots.freeLane(record.id));
     const env = this.#primary.withHome(instanceEnv(spec, record));
-    if (probePort !== undefined) env[PROBE_PORT_ENV] = String(probePort);
+    if (door) env[PROBE_PORT_ENV] = String(door.port);
+    if (door?.isHeld) env[PROBE_HOLD_ENV] = '1';
     openWorkerStdio(this.runDir, record.id, slot.lane, this.hooks.log).then((stdio) => {
       if (this.#slots.get(key) !== slot || this.#primary.link !== link) {
         // stopped, or the primary died, while the FIFOs were made

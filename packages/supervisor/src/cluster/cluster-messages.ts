@@ -55,6 +55,15 @@ export interface ShutdownWorkerMessage {
   key: number;
 }
 
+/**
+ * Daemon → primary: a reload's new worker, held off the shared port while it warms up, passed its probe:
+ * the primary tells it (`{velos_admit: true}`) to listen on that port now.
+ */
+export interface AdmitWorkerMessage {
+  t: 'admit';
+  key: number;
+}
+
 /** Daemon → primary: the worker is now the run of its process (a spawn online, a reload's new worker adopted). */
 export interface CurrentMessage {
   t: 'current';
@@ -73,6 +82,7 @@ export type ToPrimary =
   | ShutdownMessage
   | ShutdownWorkerMessage
   | CurrentMessage
+  | AdmitWorkerMessage
   | HelloMessage;
 
 /** A live worker as the primary knows it (the answer to `hello`). */
@@ -115,4 +125,6 @@ export type FromPrimary =
       version?: string;
       /** True: it relays a reload's new worker's probe door (`probe-door`); absent from a primary before it. */
       hasProbeDoor?: boolean;
+      /** True: it relays `admit` to a reload's new worker held off the shared port; absent from a primary before it. */
+      hasAdmit?: boolean;
     };

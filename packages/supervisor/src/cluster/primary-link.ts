@@ -22,6 +22,8 @@ export interface PrimaryNode {
   version: string | undefined;
   /** True when it relays its workers' probe doors (`worker-probe-door.ts`); false for a primary before them. */
   hasProbeDoor: boolean;
+  /** True when it relays `admit` to a held worker; false for a primary before it. */
+  hasAdmit: boolean;
 }
 
 /** What a link reports to its host. */
@@ -114,6 +116,7 @@ export class PrimaryLink {
             execPath: message.execPath,
             version: message.version,
             hasProbeDoor: message.hasProbeDoor === true,
+            hasAdmit: message.hasAdmit === true,
           });
           answer(true);
         }

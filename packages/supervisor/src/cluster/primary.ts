@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { ForkMessage, FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { LineChannel } from './line-channel.js';
 import { installWorkerDrain } from './worker-drain.js';
-import { installProbeDoor, isProbeDoorMessage } from './worker-probe-door.js';
+import { type AdmitMessage, installProbeDoor, isProbeDoorMessage } from './worker-probe-door.js';
 
 /** Workers still alive after a shutdown get SIGKILL this long after SIGTERM, unless the daemon says (`kill_timeout`). */
 const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
@@ -102,6 +102,9 @@ function onMessage(message: ToPrimary): void {
     case 'current':
       markCurrent(message.key);
       break;
+    case 'admit':
+      admit(workers.get(message.key)?.worker);
+      break;
     case 'hello':
       send({
         t: 'state',
@@ -110,6 +113,7 @@ function onMessage(message: ToPrimary): void {
         execPath: ownExecPath,
         version: process.version,
         hasProbeDoor: true,
+        hasAdmit: true,
       });
       break;
   }
@@ -210,6 +214,17 @@ function sendShutdown(worker: Worker | undefined): void {
     worker.send('shutdown');
   } catch {
     // the channel closed meanwhile: the daemon's kill_timeout ends the worker
+  }
+}
+
+/** A reload's new worker held off the shared port passed its probe: it listens there now (`worker-probe-door.ts`). */
+function admit(worker: Worker | undefined): void {
+  if (!worker?.isConnected()) return;
+  const message: AdmitMessage = { velos_admit: true };
+  try {
+    worker.send(message);
+  } catch {
+    // the channel closed meanwhile: the worker is on its way out, the daemon sees its exit
   }
 }
 

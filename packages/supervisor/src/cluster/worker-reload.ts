@@ -10,18 +10,29 @@ export interface CandidateFailure {
   code?: 'TIMEOUT';
 }
 
+/** How a reload's new worker is probed: at its door for `port`, and, held, off that shared port until admitted. */
+export interface ProbeDoor {
+  port: number;
+  isHeld: boolean;
+}
+
+/** How long a held worker has at least to listen on the shared port once admitted (an IPC round trip). */
+const ADMIT_TIMEOUT_MS = 1000;
+
 /** What a reload needs of its cluster host. */
 export interface ReloadHost {
   readonly slots: WorkerSlots;
   /**
-   * Forks a worker for `record` through the primary (with `probePort`, one that opens its probe door once
-   * it listens there); null when there is no primary.
+   * Forks a worker for `record` through the primary (with `door`, one that opens its probe door for the
+   * server on that port, held off the port until admitted when asked); null when there is no primary.
    */
-  fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], probePort?: number): LiveSlot | null;
+  fork(record: ProcessRecord, purpose: WorkerSlot['purpose'], door?: ProbeDoor): LiveSlot | null;
   send(message: ToPrimary): void;
   log(line: string): void;
   /** False when the primary (one taken over from an older velos) does not relay probe doors. */
   hasProbeDoor(): boolean;
+  /** False when the primary (one taken over from an older velos) does not relay `admit`: no worker is held. */
+  canAdmit(): boolean;
 }
 
 /**
@@ -46,7 +57,9 @@ export async function startCandidate(
   const old = record.run ? host.slots.findByRun(record.run) : undefined;
   const doorPort =
     probedPort !== null && old?.ports.has(probedPort) && host.hasProbeDoor() ? probedPort : null;
-  const slot = host.fork(record, 'candidate', doorPort ?? undefined);
+  // held: node:cluster hands the new worker no client before its probe passed (it warms up meanwhile)
+  const door = doorPort === null ? undefined : { port: doorPort, isHeld: host.canAdmit() };
+  const slot = host.fork(record, 'candidate', door);
   if (!slot) return { reason: 'the cluster primary could not be started' };
   if (!gate || doorPort === null || spec.waitReady) {
     const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
@@ -71,7 +84,13 @@ export async function startCandidate(
   if (!gate || !prober) return slot;
   const deadline = Date.now() + spec.listenTimeoutMs;
   const probed = await prober.probeCandidate(host.slots, slot, gate.probe, record, doorPort, deadline);
-  if (probed.outcome === 'ready') return slot;
+  if (probed.outcome === 'ready') {
+    if (!door?.isHeld) return slot;
+    const joined = await admitWorker(host, slot, door.port, deadline);
+    if (joined === null) return slot;
+    await stopWorker(host.slots, slot);
+    return { reason: `the new worker (pid ${slot.pid}) ${joined}` };
+  }
   await stopWorker(host.slots, slot);
   const delay = gate.probe.initialDelayMs > 0 ? `: its initial_delay is ${gate.probe.initialDelayMs} ms` : '';
   const why = ` (${probed.reason === null ? `no ${gate.name} probe result yet${delay}` : `${gate.name} probe: ${probed.reason}`})`;
@@ -84,6 +103,29 @@ export async function startCandidate(
     code: 'TIMEOUT',
     reason: `the new worker (pid ${slot.pid}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms${why}`,
   };
+}
+
+/**
+ * Lets a held worker whose probe passed listen on the shared port (its share of new connections starts
+ * then) and waits until it does, before the old worker is retired: the rest of `listen_timeout`, a second
+ * at least. Null once it listens there, else what went wrong.
+ */
+async function admitWorker(
+  host: ReloadHost,
+  slot: WorkerSlot,
+  port: number,
+  deadline: number,
+): Promise<string | null> {
+  host.send({ t: 'admit', key: slot.key });
+  const timeoutMs = Math.max(deadline - Date.now(), ADMIT_TIMEOUT_MS);
+  const outcome = await host.slots.wait(
+    slot,
+    (s) => (s.hasExited ? 'exited' : s.ports.has(port) ? 'joined' : null),
+    timeoutMs,
+  );
+  if (outcome === 'joined') return null;
+  if (outcome === 'exited') return `exited before it listened on port ${port}, once its probe passed`;
+  return `did not listen on port ${port} within ${timeoutMs} ms of its probe passing`;
 }
 
 /**
