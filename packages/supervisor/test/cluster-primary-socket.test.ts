@@ -183,35 +183,11 @@ describe('the cluster primary control socket (SUP-13)', () => {
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });
   it("holds a reload's new worker off the shared port until admitted: its probe door serves it, its app hears 'listening' once", async () => {
-    const home = harness.home();
-    const port = await freePort();
-    const { primary, socket } = await listeningPrimary(home);
-    const daemon = await attach(socket);
-    daemon.channel.send({
-      t: 'fork',
-      key: 1,
-      id: 0,
-      instance: 0,
-      exec: join(FIXTURES, 'held-listen.js'),
-      args: [],
-      execArgv: [],
-      cwd: home,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        VELOS_PROBE_PORT: String(port),
-        VELOS_PROBE_HOLD: '1',
-      },
-      out: null,
-      err: null,
-      lane: 0,
-    });
-    const online = await waitFor(() => daemon.got.find((m) => m.t === 'online'));
-    started.add((online as { pid: number }).pid);
+    const { primary, daemon, pid, port } = await forkHeld('held-listen.js');
     const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
     const doorPort = (door as { port: number }).port;
     // at its door, the server has heard 'listening' once and gives the port it will listen on
-    expect(await getJson(doorPort)).toEqual({ pid: (online as { pid: number }).pid, listened: 1, port });
+    expect(await getJson(doorPort)).toEqual({ pid, listened: 1, port });
     // no worker listens on the shared port yet: node:cluster has no worker to hand a client to
     await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(daemon.got.filter((m) => m.t === 'listening')).toEqual([]);
@@ -219,18 +195,69 @@ describe('the cluster primary control socket (SUP-13)', () => {
     daemon.channel.send({ t: 'admit', key: 1 });
     const listening = await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
     expect(listening).toMatchObject({ key: 1, address: `127.0.0.1:${port}` });
-    expect(await getJson(port)).toEqual({ pid: (online as { pid: number }).pid, listened: 1, port });
+    expect(await getJson(port)).toEqual({ pid, listened: 1, port });
     // the door closed once the worker joined the shared port
     await expect(getJson(doorPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });
+  it('holds every server of the worker on the probed port (localhost and ::1, as Fastify), and admits them all', async () => {
+    const { primary, daemon, pid, port } = await forkHeld('held-listen-twice.js', { HOSTS: 'localhost,::1' });
+    const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+    // address() gives the address the host name stands for, as listen() would (Fastify compares them)
+    const atDoor = { pid, host: 'localhost', address: '127.0.0.1', listened: 1 };
+    expect(await getJson((door as { port: number }).port)).toEqual(atDoor);
+    await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(getJson(port, '::1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+
+    daemon.channel.send({ t: 'admit', key: 1 });
+    await waitFor(() => daemon.got.filter((m) => m.t === 'listening').length === 2);
+    expect(await getJson(port)).toEqual(atDoor);
+    expect(await getJson(port, '::1')).toEqual({ pid, host: '::1', address: '::1', listened: 1 });
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
 });
 
-/** One GET of 127.0.0.1:`port`, its JSON body. */
-function getJson(port: number): Promise<unknown> {
+/**
+ * A primary with a worker of `fixture` forked as a reload's new worker held off `port` (its PORT),
+ * once the worker is online.
+ */
+async function forkHeld(fixture: string, env: Record<string, string> = {}) {
+  const home = harness.home();
+  const port = await freePort();
+  const { primary, socket } = await listeningPrimary(home);
+  const daemon = await attach(socket);
+  daemon.channel.send({
+    t: 'fork',
+    key: 1,
+    id: 0,
+    instance: 0,
+    exec: join(FIXTURES, fixture),
+    args: [],
+    execArgv: [],
+    cwd: home,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      VELOS_PROBE_PORT: String(port),
+      VELOS_PROBE_HOLD: '1',
+      ...env,
+    },
+    out: null,
+    err: null,
+    lane: 0,
+  });
+  const online = await waitFor(() => daemon.got.find((m) => m.t === 'online'));
+  const { pid } = online as { pid: number };
+  started.add(pid);
+  return { primary, daemon, pid, port };
+}
+
+/** One GET of `host`:`port` (127.0.0.1 unless told), its JSON body. */
+function getJson(port: number, host = '127.0.0.1'): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, agent: false }, (res) => {
+    get({ host, port, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => {
         body += chunk;

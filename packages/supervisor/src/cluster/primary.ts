@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import type { ForkMessage, FromPrimary, ToPrimary, WorkerState } from './cluster-messages.js';
 import { LineChannel } from './line-channel.js';
 import { installWorkerDrain } from './worker-drain.js';
-import { type AdmitMessage, installProbeDoor, isProbeDoorMessage } from './worker-probe-door.js';
+import type { AdmitMessage } from './worker-listen-hold.js';
+import { installProbeDoor, isProbeDoorMessage } from './worker-probe-door.js';
 
 /** Workers still alive after a shutdown get SIGKILL this long after SIGTERM, unless the daemon says (`kill_timeout`). */
 const DEFAULT_SHUTDOWN_GRACE_MS = 5000;

@@ -1,0 +1,167 @@
+import net from 'node:net';
+
+type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
+/** Opens the probe door for `target`, calling `onOpen` once it is open. */
+type OpenDoor = (target: net.Server, onOpen: () => void) => net.Server;
+
+/** One server whose `listen()` on the probed port is held. */
+interface HeldListen {
+  readonly server: net.Server;
+  /** The `listen()` arguments, and without the callback. */
+  readonly args: unknown[];
+  readonly callArgs: unknown[];
+  readonly callback: (() => void) | null;
+  /** What `address()` says: null while its host name is looked up. */
+  address: net.AddressInfo | null;
+  isAnnounced: boolean;
+}
+
+/**
+ * The hold of a reload's new worker off the shared port (`worker-probe-door.ts`): every server of the
+ * worker whose `listen()` names the probed port is held until the primary admits the worker (its probe
+ * passed). The first one held opens the probe door, which serves it; each says `'listening'` (the app's
+ * callback included) once the door is open, and `address()` gives the address it will listen on. Once
+ * admitted, each makes the `listen()` call the app made, whose `'listening'` reaches node:cluster (which
+ * then tells the primary) but not the app's listeners a second time.
+ */
+export class ListenHold {
+  readonly #listen: Listen;
+  readonly #openDoor: OpenDoor;
+  readonly #held = new Set<HeldListen>();
+  #door: net.Server | null = null;
+  #isDoorOpen = false;
+  #isAdmitted = false;
+  readonly #onMessage = (message: unknown): void => {
+    if (isAdmitMessage(message)) this.#admit();
+  };
+
+  constructor(listen: Listen, openDoor: OpenDoor) {
+    this.#listen = listen;
+    this.#openDoor = openDoor;
+  }
+
+  /** True while a `listen()` on the probed port is held (the worker is not admitted yet). */
+  get isHolding(): boolean {
+    return !this.#isAdmitted;
+  }
+
+  /** Holds `server`'s `listen(...args)` on the probed port. */
+  hold(server: net.Server, args: unknown[]): void {
+    const hasCallback = typeof args.at(-1) === 'function';
+    const callArgs = hasCallback ? args.slice(0, -1) : args;
+    const host = listenedHost(callArgs);
+    const port = listenedPort(callArgs) ?? 0;
+    const held: HeldListen = {
+      server,
+      args,
+      callArgs,
+      callback: hasCallback ? (args.at(-1) as () => void) : null,
+      address: net.isIP(host) === 0 ? null : { address: host, family: familyOf(host), port },
+      isAnnounced: false,
+    };
+    this.#held.add(held);
+    server.address = () => held.address;
+    server.once('close', () => this.#release(held));
+    // the channel listener keeps the worker alive only while a server waits to be admitted
+    if (this.#held.size === 1) process.on('message', this.#onMessage);
+    if (held.address === null) {
+      // a host name, looked up as listen() does it: the app compares addresses (Fastify's for localhost)
+      import('node:dns').then(({ lookup }) =>
+        lookup(host, (error, address) => {
+          if (!this.#held.has(held)) return;
+          if (error) {
+            // listen() looks it up again and says why it cannot listen, as without the hold
+            this.#release(held);
+            delete (server as Partial<net.Server>).address;
+            this.#listen.apply(server, args);
+            return;
+          }
+          held.address = { address, family: familyOf(address), port };
+          this.#announce(held);
+        }),
+      );
+    }
+    if (this.#door === null) {
+      this.#door = this.#openDoor(server, () => {
+        this.#isDoorOpen = true;
+        for (const each of this.#held) this.#announce(each);
+      });
+    } else {
+      process.nextTick(() => this.#announce(held));
+    }
+  }
+
+  /** The held server says `'listening'`, as its `listen()` would have, once its door is open and its address known. */
+  #announce(held: HeldListen): void {
+    if (!this.#isDoorOpen || held.address === null || held.isAnnounced || !this.#held.has(held)) return;
+    held.isAnnounced = true;
+    if (held.callback) held.server.once('listening', held.callback);
+    held.server.emit('listening');
+  }
+
+  #release(held: HeldListen): void {
+    if (!this.#held.delete(held)) return;
+    if (this.#held.size === 0) process.off('message', this.#onMessage);
+  }
+
+  #admit(): void {
+    this.#isAdmitted = true;
+    process.off('message', this.#onMessage);
+    this.#door?.close();
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const each of held) admitServer(each, this.#listen);
+  }
+}
+
+/** What the primary sends a held worker once its probe passed: it may listen on the shared port now. */
+export interface AdmitMessage {
+  velos_admit: true;
+}
+
+/** True for the message that admits a held worker to the shared port. */
+export function isAdmitMessage(data: unknown): data is AdmitMessage {
+  return (
+    typeof data === 'object' && data !== null && (data as { velos_admit?: unknown }).velos_admit === true
+  );
+}
+
+/** The TCP port a `listen()` call names (a number, a numeric string or `{port}`), else null. */
+export function listenedPort(args: unknown[]): number | null {
+  const [first] = args;
+  const value = typeof first === 'object' && first !== null ? (first as { port?: unknown }).port : first;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/** The admitted server makes its `listen()` call for real; its app's `'listening'` listeners heard it already. */
+function admitServer(held: HeldListen, listen: Listen): void {
+  const { server } = held;
+  delete (server as Partial<net.Server>).address;
+  if (!held.isAnnounced) {
+    listen.apply(server, held.args);
+    return;
+  }
+  const listeners = server.rawListeners('listening') as ((...a: unknown[]) => void)[];
+  server.removeAllListeners('listening');
+  const restore = (): void => {
+    server.off('error', restore);
+    server.off('listening', restore);
+    for (const listener of listeners) server.on('listening', listener);
+  };
+  server.once('error', restore);
+  listen.apply(server, held.callArgs);
+  server.once('listening', restore);
+}
+
+/** The host a `listen()` call names (`{host}` or its second argument); `::` (every address) when none. */
+function listenedHost(args: unknown[]): string {
+  const [first, second] = args;
+  const options = typeof first === 'object' && first !== null ? (first as { host?: unknown }) : null;
+  const host = options ? options.host : second;
+  return typeof host === 'string' && host !== '' ? host : '::';
+}
+
+function familyOf(address: string): string {
+  return net.isIPv4(address) ? 'IPv4' : 'IPv6';
+}
