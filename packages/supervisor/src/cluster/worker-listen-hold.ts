@@ -61,6 +61,12 @@ export class ListenHold {
     };
     this.#held.add(held);
     server.address = () => held.address;
+    // a held server has no handle: net.Server's close() would call back with ERR_SERVER_NOT_RUNNING
+    server.close = ((callback?: (error?: Error) => void) => {
+      this.#release(held);
+      if (typeof callback === 'function') server.once('close', () => callback());
+      return server.close();
+    }) as net.Server['close'];
     server.once('close', () => this.#release(held));
     // the channel listener keeps the worker alive only while a server waits to be admitted
     if (this.#held.size === 1) process.on('message', this.#onMessage);
@@ -72,7 +78,6 @@ export class ListenHold {
           if (error) {
             // listen() looks it up again and says why it cannot listen, as without the hold
             this.#release(held);
-            delete (server as Partial<net.Server>).address;
             this.#listen.apply(server, args);
             return;
           }
@@ -99,8 +104,10 @@ export class ListenHold {
     held.server.emit('listening');
   }
 
+  /** `held` is no longer held: closed, or its listen() goes on as without the hold. */
   #release(held: HeldListen): void {
     if (!this.#held.delete(held)) return;
+    unhold(held.server);
     if (this.#held.size === 0) process.off('message', this.#onMessage);
   }
 
@@ -126,6 +133,12 @@ export function isAdmitMessage(data: unknown): data is AdmitMessage {
   );
 }
 
+/** The server's own methods again (the hold's `address()` and `close()` are gone). */
+function unhold(server: net.Server): void {
+  delete (server as Partial<net.Server>).address;
+  delete (server as Partial<net.Server>).close;
+}
+
 /** The TCP port a `listen()` call names (a number, a numeric string or `{port}`), else null. */
 export function listenedPort(args: unknown[]): number | null {
   const [first] = args;
@@ -137,7 +150,7 @@ export function listenedPort(args: unknown[]): number | null {
 /** The admitted server makes its `listen()` call for real; its app's `'listening'` listeners heard it already. */
 function admitServer(held: HeldListen, listen: Listen): void {
   const { server } = held;
-  delete (server as Partial<net.Server>).address;
+  unhold(server);
   if (!held.isAnnounced) {
     listen.apply(server, held.args);
     return;
