@@ -205,7 +205,7 @@ describe('the cluster primary control socket (SUP-13)', () => {
     const { primary, daemon, pid, port } = await forkHeld('held-listen-twice.js', { HOSTS: 'localhost,::1' });
     const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
     // address() gives the address the host name stands for, as listen() would (Fastify compares them)
-    const atDoor = { pid, host: 'localhost', address: '127.0.0.1', listened: 1 };
+    const atDoor = { pid, host: 'localhost', address: '127.0.0.1', isListening: true, listened: 1 };
     expect(await getJson((door as { port: number }).port)).toEqual(atDoor);
     await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await expect(getJson(port, '::1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -213,7 +213,13 @@ describe('the cluster primary control socket (SUP-13)', () => {
     daemon.channel.send({ t: 'admit', key: 1 });
     await waitFor(() => daemon.got.filter((m) => m.t === 'listening').length === 2);
     expect(await getJson(port)).toEqual(atDoor);
-    expect(await getJson(port, '::1')).toEqual({ pid, host: '::1', address: '::1', listened: 1 });
+    expect(await getJson(port, '::1')).toEqual({
+      pid,
+      host: '::1',
+      address: '::1',
+      isListening: true,
+      listened: 1,
+    });
     daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });

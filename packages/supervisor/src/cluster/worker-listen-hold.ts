@@ -61,6 +61,8 @@ export class ListenHold {
     };
     this.#held.add(held);
     server.address = () => held.address;
+    // as after a listen(): true once it said 'listening' (Node's own code does not read it)
+    Object.defineProperty(server, 'listening', { configurable: true, get: () => held.isAnnounced });
     // a held server has no handle: net.Server's close() would call back with ERR_SERVER_NOT_RUNNING
     server.close = ((callback?: (error?: Error) => void) => {
       this.#release(held);
@@ -133,10 +135,11 @@ export function isAdmitMessage(data: unknown): data is AdmitMessage {
   );
 }
 
-/** The server's own methods again (the hold's `address()` and `close()` are gone). */
-function unhold(server: net.Server): void {
+/** The server's own methods again: the hold's `address()`, `close()` and `listening` are gone. */
+function unhold(server: net.Server, { keepsListening = false } = {}): void {
   delete (server as Partial<net.Server>).address;
   delete (server as Partial<net.Server>).close;
+  if (!keepsListening) Reflect.deleteProperty(server, 'listening');
 }
 
 /** The TCP port a `listen()` call names (a number, a numeric string or `{port}`), else null. */
@@ -150,14 +153,17 @@ export function listenedPort(args: unknown[]): number | null {
 /** The admitted server makes its `listen()` call for real; its app's `'listening'` listeners heard it already. */
 function admitServer(held: HeldListen, listen: Listen): void {
   const { server } = held;
-  unhold(server);
   if (!held.isAnnounced) {
+    unhold(server);
     listen.apply(server, held.args);
     return;
   }
+  // still `listening` until it listens on the shared port (or fails to)
+  unhold(server, { keepsListening: true });
   const listeners = server.rawListeners('listening') as ((...a: unknown[]) => void)[];
   server.removeAllListeners('listening');
   const restore = (): void => {
+    Reflect.deleteProperty(server, 'listening');
     server.off('error', restore);
     server.off('listening', restore);
     for (const listener of listeners) server.on('listening', listener);
