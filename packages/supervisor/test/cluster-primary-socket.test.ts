@@ -33,20 +33,23 @@ async function attach(
   return { channel, got };
 }
 
-function spawnPrimary(socket: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(TEST_BUNDLE_DIR, 'cluster-primary.js'), 'web', socket], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-    env,
-  });
+/** A primary on `socket`; with `fdLimit`, it and its workers may open that many file descriptors. */
+function spawnPrimary(socket: string, env: Record<string, string>, fdLimit?: number): ChildProcess {
+  const argv = [process.execPath, join(TEST_BUNDLE_DIR, 'cluster-primary.js'), 'web', socket];
+  const [command, ...args] =
+    fdLimit === undefined ? argv : ['sh', '-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, ...argv];
+  const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env });
   started.add(child.pid);
   return child;
 }
 
 /** A primary spawned on `<home>/p.sock`, once it listens there. */
-async function listeningPrimary(home: string): Promise<{ primary: ChildProcess; socket: string }> {
+async function listeningPrimary(
+  home: string,
+  fdLimit?: number,
+): Promise<{ primary: ChildProcess; socket: string }> {
   const socket = join(home, 'p.sock');
-  const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' });
+  const primary = spawnPrimary(socket, { PATH: process.env.PATH ?? '' }, fdLimit);
   await new Promise<void>((resolve) =>
     createInterface({ input: primary.stdout! }).once('line', (line) => line === 'listening' && resolve()),
   );
@@ -242,16 +245,28 @@ describe('the cluster primary control socket (SUP-13)', () => {
     daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });
+  it('does not hold a worker whose probe door cannot open: it says why and listens on the shared port at once', async () => {
+    const { primary, daemon, pid, port } = await forkHeld('held-no-door.js', {}, 128);
+    const failed = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door-failed'));
+    expect(failed).toEqual({ t: 'probe-door-failed', key: 1, pid, reason: 'EMFILE' });
+    // no admit: it listens as it did before the hold, its listen() callback called once
+    const listening = await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
+    expect(listening).toMatchObject({ key: 1, address: `127.0.0.1:${port}` });
+    expect(await getJson(port)).toEqual({ pid, listened: 1 });
+    expect(daemon.got.filter((m) => m.t === 'probe-door')).toEqual([]);
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
 });
 
 /**
- * A primary with a worker of `fixture` forked as a reload's new worker held off `port` (its PORT),
- * once the worker is online.
+ * A primary (`fdLimit`: see spawnPrimary) with a worker of `fixture` forked as a reload's new worker
+ * held off `port` (its PORT), once the worker is online.
  */
-async function forkHeld(fixture: string, env: Record<string, string> = {}) {
+async function forkHeld(fixture: string, env: Record<string, string> = {}, fdLimit?: number) {
   const home = harness.home();
   const port = await freePort();
-  const { primary, socket } = await listeningPrimary(home);
+  const { primary, socket } = await listeningPrimary(home, fdLimit);
   const daemon = await attach(socket);
   daemon.channel.send({
     t: 'fork',

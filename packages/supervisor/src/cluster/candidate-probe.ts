@@ -26,9 +26,10 @@ export function probedPort(probe: ProbeSpec, spec: AppSpec, instance: number): n
  * Checks a reload's new worker with the app's probe until a check passes (the first pass counts, as
  * for a starting process), it exits, or `deadline` passes. With `port` (the shared port the probe
  * checks), the check goes to the worker's probe door instead (its own loopback port, which the worker
- * opens once it listens on `port`), so no other worker answers for it; else (an exec check, a check of
- * another program's port) it runs as written, with the instance's environment. Checks
- * start after the probe's `initial_delay`, then come every `interval` (every second at most).
+ * opens once it listens on `port`), so no other worker answers for it (on `port` when the door could
+ * not open); else (an exec check, a check of another program's port) it runs as written, with the
+ * instance's environment. Checks start after the probe's `initial_delay`, then come every `interval`
+ * (every second at most).
  */
 export async function probeCandidate(
   slots: WorkerSlots,
@@ -52,11 +53,16 @@ export async function probeCandidate(
     if (remainingMs <= 0) return { outcome: 'timeout', reason };
     let check = probe;
     if (port !== null) {
-      const door = await slots.wait(slot, (s) => s.hasExited || s.probeDoor, remainingMs);
+      // a worker whose door could not open is probed as written, once it listens on the port
+      const door = await slots.wait(
+        slot,
+        (s) => s.hasExited || s.probeDoor || (s.probeDoorFailure !== null && s.ports.has(port)),
+        remainingMs,
+      );
       if (door === 'timeout')
         return { outcome: 'timeout', reason: reason ?? `it did not listen on port ${port}` };
-      if (slot.hasExited || typeof door !== 'number') return { outcome: 'exited', reason };
-      check = atDoor(probe, door);
+      if (slot.hasExited) return { outcome: 'exited', reason };
+      if (typeof door === 'number') check = atDoor(probe, door);
       remainingMs = deadline - Date.now();
     }
     const result = await runCheck(

@@ -269,6 +269,12 @@ export class ClusterHost {
       case 'probe-door':
         slot.probeDoor = message.port;
         break;
+      case 'probe-door-failed':
+        slot.probeDoorFailure = message.reason;
+        this.hooks.log(
+          `process ${slot.record.id} (${this.name}): the new worker (pid ${message.pid}) could not open its probe door (${message.reason}): it listens on the shared port at once, where its probe runs (any worker may answer it)`,
+        );
+        break;
       case 'event':
         this.hooks.onAppMessage?.(slot.record, message.event);
         return;

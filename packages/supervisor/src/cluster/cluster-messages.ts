@@ -112,6 +112,8 @@ export type FromPrimary =
   | { t: 'ready'; key: number; pid: number }
   /** A reload's new worker opened its probe door: a loopback port that only it serves (`worker-probe-door.ts`). */
   | { t: 'probe-door'; key: number; pid: number; port: number }
+  /** Its probe door could not open (`reason`, an errno code): it listens on the shared port, not held. */
+  | { t: 'probe-door-failed'; key: number; pid: number; reason: string }
   | { t: 'event'; key: number; pid: number; event: Record<string, unknown> }
   | { t: 'disconnected'; key: number; pid: number }
   | { t: 'exit'; key: number; pid: number; code: number | null; signal: string | null }

@@ -17,7 +17,7 @@ import type { ForkMessage, FromPrimary, ToPrimary, WorkerState } from './cluster
 import { LineChannel } from './line-channel.js';
 import { installWorkerDrain } from './worker-drain.js';
 import type { AdmitMessage } from './worker-listen-hold.js';
-import { installProbeDoor, isProbeDoorMessage } from './worker-probe-door.js';
+import { installProbeDoor, isProbeDoorFailedMessage, isProbeDoorMessage } from './worker-probe-door.js';
 
 /** Workers still alive after a shutdown get SIGKILL this long after SIGTERM, unless the daemon says (`kill_timeout`). */
 const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
@@ -195,6 +195,8 @@ function fork(message: ForkMessage): void {
   worker.on('message', (data: unknown) => {
     if (data === 'ready') send({ t: 'ready', key, pid });
     else if (isProbeDoorMessage(data)) send({ t: 'probe-door', key, pid, port: data.velos_probe_door });
+    else if (isProbeDoorFailedMessage(data))
+      send({ t: 'probe-door-failed', key, pid, reason: data.velos_probe_door_failed });
     else if (isAppEvent(data)) send({ t: 'event', key, pid, event: data });
   });
   worker.on('disconnect', () => {

@@ -1,8 +1,8 @@
 import net from 'node:net';
 
 type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
-/** Opens the probe door for `target`, calling `onOpen` once it is open. */
-type OpenDoor = (target: net.Server, onOpen: () => void) => net.Server;
+/** Opens the probe door for `target`: `onOpen` once it is open, `onFail` when it cannot open. */
+type OpenDoor = (target: net.Server, onOpen: () => void, onFail: () => void) => net.Server;
 
 /** One server whose `listen()` on the probed port is held. */
 interface HeldListen {
@@ -22,7 +22,8 @@ interface HeldListen {
  * passed). The first one held opens the probe door, which serves it; each says `'listening'` (the app's
  * callback included) once the door is open, and `address()` gives the address it will listen on. Once
  * admitted, each makes the `listen()` call the app made, whose `'listening'` reaches node:cluster (which
- * then tells the primary) but not the app's listeners a second time.
+ * then tells the primary) but not the app's listeners a second time. When the door cannot open, the
+ * hold ends: each server makes its `listen()` call at once, as without it.
  */
 export class ListenHold {
   readonly #listen: Listen;
@@ -30,7 +31,8 @@ export class ListenHold {
   readonly #held = new Set<HeldListen>();
   #door: net.Server | null = null;
   #isDoorOpen = false;
-  #isAdmitted = false;
+  /** Admitted, or the door could not open: no `listen()` is held any more. */
+  #isOver = false;
   readonly #onMessage = (message: unknown): void => {
     if (isAdmitMessage(message)) this.#admit();
   };
@@ -40,9 +42,9 @@ export class ListenHold {
     this.#openDoor = openDoor;
   }
 
-  /** True while a `listen()` on the probed port is held (the worker is not admitted yet). */
+  /** True while a `listen()` on the probed port is held (the worker is not admitted yet, its door did not fail). */
   get isHolding(): boolean {
-    return !this.#isAdmitted;
+    return !this.#isOver;
   }
 
   /** Holds `server`'s `listen(...args)` on the probed port. */
@@ -89,10 +91,14 @@ export class ListenHold {
       );
     }
     if (this.#door === null) {
-      this.#door = this.#openDoor(server, () => {
-        this.#isDoorOpen = true;
-        for (const each of this.#held) this.#announce(each);
-      });
+      this.#door = this.#openDoor(
+        server,
+        () => {
+          this.#isDoorOpen = true;
+          for (const each of this.#held) this.#announce(each);
+        },
+        () => this.#end(),
+      );
     } else {
       process.nextTick(() => this.#announce(held));
     }
@@ -113,8 +119,17 @@ export class ListenHold {
     if (this.#held.size === 0) process.off('message', this.#onMessage);
   }
 
+  /** The door could not open: the servers held listen now, as they would have without the hold. */
+  #end(): void {
+    this.#isOver = true;
+    for (const held of [...this.#held]) {
+      this.#release(held);
+      this.#listen.apply(held.server, held.args);
+    }
+  }
+
   #admit(): void {
-    this.#isAdmitted = true;
+    this.#isOver = true;
     process.off('message', this.#onMessage);
     this.#door?.close();
     const held = [...this.#held];

@@ -11,6 +11,11 @@ export interface ProbeDoorMessage {
   velos_probe_door: number;
 }
 
+/** What a worker sends its primary when its probe door could not open: why. */
+export interface ProbeDoorFailedMessage {
+  velos_probe_door_failed: string;
+}
+
 type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
 
 /**
@@ -22,7 +27,8 @@ type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
  * the shared port, so that node:cluster hands it no client while it warms up: the server says
  * `'listening'` once the door is open, and listens on the shared port when the primary admits it (its
  * probe passed). Not held (a primary before admissions), the door opens once the server listens. The
- * door keeps no worker alive and closes with the server.
+ * door keeps no worker alive and closes with the server. A door that cannot open (no loopback, no file
+ * descriptor left) is reported, and the servers held listen at once, as without the hold.
  */
 export function installProbeDoor(): void {
   const port = Number(process.env[PROBE_PORT_ENV]);
@@ -42,10 +48,23 @@ export function installProbeDoor(): void {
       const address = this.address();
       if (hold || isOpened || typeof address !== 'object' || address?.port !== port) return;
       isOpened = true;
-      openDoor(this, () => undefined);
+      openDoor(
+        this,
+        () => undefined,
+        () => undefined,
+      );
     });
     return listen.apply(this, args);
   } as typeof net.Server.prototype.listen;
+}
+
+/** True for the message a worker sends when its probe door could not open. */
+export function isProbeDoorFailedMessage(data: unknown): data is ProbeDoorFailedMessage {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { velos_probe_door_failed?: unknown }).velos_probe_door_failed === 'string'
+  );
 }
 
 /** True for the message `installProbeDoor` sends. */
@@ -57,11 +76,20 @@ export function isProbeDoorMessage(data: unknown): data is ProbeDoorMessage {
   );
 }
 
-function openDoor(target: net.Server, onOpen: () => void): net.Server {
+/** Opens the probe door of `target`: `onOpen` once it is open and reported, `onFail` when it cannot open. */
+function openDoor(target: net.Server, onOpen: () => void, onFail: () => void): net.Server {
   const door = net.createServer((socket) => target.emit('connection', socket));
-  door.on('error', () => undefined);
+  let isOpen = false;
+  door.on('error', (error: NodeJS.ErrnoException) => {
+    if (isOpen) return;
+    isOpen = true;
+    const message: ProbeDoorFailedMessage = { velos_probe_door_failed: error.code ?? error.message };
+    process.send?.(message);
+    onFail();
+  });
   // exclusive: bound in this worker, not shared through the primary as the app's ports are
   door.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
+    isOpen = true;
     door.unref();
     const address = door.address();
     if (typeof address !== 'object' || address === null) return;

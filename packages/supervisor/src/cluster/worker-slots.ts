@@ -19,6 +19,8 @@ export interface WorkerSlot {
   isReady: boolean;
   /** The loopback port only this worker serves, for a reload's probe of it (`worker-probe-door.ts`). */
   probeDoor: number | null;
+  /** Why its probe door could not open, when it could not: it is probed on the shared port then. */
+  probeDoorFailure: string | null;
   isDisconnected: boolean;
   hasExited: boolean;
   /** Why the fork failed, when it did (the primary could not spawn it). */
@@ -65,6 +67,7 @@ export class WorkerSlots {
       ports: new Set(),
       isReady: false,
       probeDoor: null,
+      probeDoorFailure: null,
       isDisconnected: false,
       hasExited: false,
       failure: null,
