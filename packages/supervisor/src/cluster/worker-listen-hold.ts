@@ -7,8 +7,9 @@ type OpenDoor = (target: net.Server, onOpen: () => void, onFail: () => void) => 
 /** One server whose `listen()` on the probed port is held. */
 interface HeldListen {
   readonly server: net.Server;
-  /** The `listen()` arguments, and without the callback. */
+  /** The `listen()` arguments as the app gave them. */
   readonly args: unknown[];
+  /** The same without the callback. */
   readonly callArgs: unknown[];
   readonly callback: (() => void) | null;
   /** What `address()` says: null while its host name is looked up. */
@@ -42,7 +43,7 @@ export class ListenHold {
     this.#openDoor = openDoor;
   }
 
-  /** True while a `listen()` on the probed port is held (the worker is not admitted yet, its door did not fail). */
+  /** True while a `listen()` on the probed port is held: not admitted yet, and the door did not fail. */
   get isHolding(): boolean {
     return !this.#isOver;
   }
@@ -104,7 +105,7 @@ export class ListenHold {
     }
   }
 
-  /** The held server says `'listening'`, as its `listen()` would have, once its door is open and its address known. */
+  /** The held server says `'listening'`, as its `listen()` would have, once the door is open and its address known. */
   #announce(held: HeldListen): void {
     if (!this.#isDoorOpen || held.address === null || held.isAnnounced || !this.#held.has(held)) return;
     held.isAnnounced = true;
