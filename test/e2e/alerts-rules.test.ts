@@ -143,7 +143,7 @@ describe("a config file's [[alerts]]", () => {
     await resetShared(home);
   });
 
-  it('startOrReload/startOrRestart of a TOML file apply its [[alerts]] as velos start does, and fail when an app cannot spawn', async () => {
+  it('startOrReload/startOrRestart of a TOML file apply its [[alerts]] as velos start does, and change nothing when a script is missing', async () => {
     const home = shared();
     await resetShared(home);
     const file = join(home, 'app.toml');
@@ -151,13 +151,17 @@ describe("a config file's [[alerts]]", () => {
     writeFileSync(file, `${app('ticker.js')}\n[[alerts]]\nname = "down"\nwhen = "errored"\n`);
     await velosOk(['startOrReload', file], { home });
     expect((await velosOk(['alerts'], { home })).stdout).toMatch(/down\s+errored/);
-    // the file without rules drops them; its script gone, the restart fails with the reason
+    // the file without rules and with its script gone is refused whole: the rules and the app stay
     writeFileSync(file, app('gone.js'));
     const restart = await velos(['startOrRestart', file], { home });
     expect([restart.code, restart.stderr.trim()]).toEqual([
       1,
-      `velos: tick: cannot start ${join(FIXTURES, 'gone.js')}: not found (ENOENT)`,
+      `velos: app.toml: tick cannot start: script not found: ${join(FIXTURES, 'gone.js')}`,
     ]);
+    expect((await velosOk(['alerts'], { home })).stdout).toMatch(/down\s+errored/);
+    // the file without rules drops them
+    writeFileSync(file, app('ticker.js'));
+    await velosOk(['startOrRestart', file], { home });
     expect((await velosOk(['alerts'], { home })).stdout).toMatch(/^no alert rules/);
     await resetShared(home);
   });

@@ -1,11 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  busEvents,
   type CliResult,
   cleanupHomes,
   createHome,
   FIXTURES,
+  type ListRow,
   listState,
   sharedHome,
   velos,
@@ -14,6 +16,11 @@ import {
 } from './helpers.js';
 
 afterEach(cleanupHomes);
+
+/** What a refused command must leave as it was: each process's name, status and pid. */
+function brief(rows: ListRow[]): [string, string, number | null][] {
+  return rows.map((row) => [row.name, row.status, row.pid]);
+}
 
 /** Asserts the error contract: non-zero exit, exactly one stderr line starting `velos:`. */
 function expectCliError(result: CliResult): void {
@@ -125,19 +132,76 @@ describe('bad input (CLI-3)', () => {
     // apps of their own names (fine, gone-*, taken) on one home and daemon of their own
     const running = sharedHome();
 
-    it('fails a start whose apps could not be spawned, with the reason of each, and runs the others', async () => {
+    it('refuses a file with a missing script and a missing interpreter whole, naming both, changing nothing', async () => {
       const h = running();
+      await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'before'], { home: h });
+      await waitForStatus(h, 'before', 'online');
+      const before = brief(await listState(h));
+      const project = join(h, 'project');
+      mkdirSync(project, { recursive: true });
+      writeFileSync(join(project, 'server.js'), '');
+      const file = join(h, 'two-missing.toml');
+      writeFileSync(
+        file,
+        `[[apps]]
+name = "good"
+script = "${join(FIXTURES, 'silent.js')}"
+
+[[apps]]
+name = "api"
+script = "sever.js"
+cwd = "${project}"
+
+[[apps]]
+name = "worker"
+script = "${join(FIXTURES, 'silent.js')}"
+interpreter = "velos-no-such-python"
+`,
+      );
+      const result = await velos(['start', file], { home: h });
+      expectCliError(result);
+      expect(result.stderr).toBe(
+        `velos: two-missing.toml: 2 apps cannot start: api: script not found: ${join(project, 'sever.js')} (did you mean server.js?); ` +
+          "worker: interpreter velos-no-such-python not found on the app's PATH or in node_modules/.bin (install it, or give its path: --interpreter <path>, interpreter in a config file)\n",
+      );
+      expect(brief(await listState(h))).toEqual(before);
+    });
+
+    it("refuses a config reload that adds an app whose script is missing: the file's apps keep running", async () => {
+      const h = running();
+      const file = join(h, 'stack.toml');
+      const good = `[[apps]]\nname = "stack-web"\nscript = "${join(FIXTURES, 'silent.js')}"\n`;
+      writeFileSync(file, good);
+      await velosOk(['start', file], { home: h });
+      await waitForStatus(h, 'stack-web', 'online');
+      const before = brief(await listState(h));
+      writeFileSync(file, `${good}\n[[apps]]\nname = "stack-api"\nscript = "${join(h, 'stack-api.js')}"\n`);
+      const result = await velos(['config', 'reload', file], { home: h });
+      expectCliError(result);
+      expect(result.stderr).toContain(`stack-api cannot start: script not found: ${join(h, 'stack-api.js')}`);
+      expect(brief(await listState(h))).toEqual(before);
+      // refused before any step (config.rejected), not a step that failed and was undone (config.rolled_back)
+      const events = await busEvents(h, ['config.rejected', 'config.rolled_back']);
+      expect(events.filter((event) => event.fields?.file === file).map((event) => event.kind)).toEqual([
+        'config.rejected',
+      ]);
+    });
+
+    it('fails a start whose app could not be spawned (its cwd is gone), and an app whose script went later', async () => {
+      const h = running();
+      const later = join(h, 'later.js');
+      writeFileSync(later, 'setInterval(() => {}, 1000);\n');
       const file = join(h, 'some-missing.toml');
       writeFileSync(
         file,
         `[[apps]]
-name = "gone-script"
-script = "${join(h, 'missing.js')}"
-
-[[apps]]
 name = "gone-cwd"
 script = "${join(FIXTURES, 'silent.js')}"
 cwd = "${join(h, 'no-such-dir')}"
+
+[[apps]]
+name = "gone-later"
+script = "${later}"
 
 [[apps]]
 name = "fine"
@@ -146,21 +210,20 @@ script = "${join(FIXTURES, 'silent.js')}"
       );
       const result = await velos(['start', file], { home: h });
       expectCliError(result);
-      expect(result.stderr).toMatch(/^velos: gone-script: .*missing\.js.*; gone-cwd: .*no-such-dir.*\n$/);
+      expect(result.stderr).toMatch(/^velos: gone-cwd: .*no-such-dir.*\n$/);
       // the table of what runs is printed all the same
       expect(result.stdout).toContain('fine');
-      const rows = await listState(h);
-      expect(rows.find((r) => r.name === 'fine')?.status).toBe('online');
-      expect(rows.filter((r) => r.name.startsWith('gone-')).map((r) => r.status)).toEqual([
-        'errored',
-        'errored',
-      ]);
+      await waitForStatus(h, 'gone-later', 'online');
+      expect((await listState(h)).find((r) => r.name === 'gone-cwd')?.status).toBe('errored');
 
-      // `velos start <name>` of an app the daemon has, whose script is still gone: it fails too (it exited 0)
-      const again = await velos(['start', 'gone-script'], { home: h });
+      // a script removed after its start is that app's spawn failure at its restart, the others run on
+      rmSync(later);
+      const again = await velos(['start', 'gone-later'], { home: h });
       expectCliError(again);
-      expect(again.stderr).toMatch(/^velos: gone-script: .*missing\.js.*\n$/);
-      expect(again.stdout).toContain('gone-script');
+      expect(again.stderr).toMatch(/^velos: gone-later: .*later\.js.*\n$/);
+      const rows = await listState(h);
+      expect(rows.find((r) => r.name === 'gone-later')?.status).toBe('errored');
+      expect(rows.find((r) => r.name === 'fine')?.status).toBe('online');
     });
 
     it('rejects a second app with a name in use', async () => {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cleanupHomes,
@@ -98,7 +98,7 @@ describe('bad PM2 process files', () => {
     const missing = await velosIn(dir, home, ['start', 'pm2.json']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(
-      `velos: pm2.json: apps[0] (bare).script: not found: ../apps/missing.js (from ${dir})\n`,
+      `velos: pm2.json: bare cannot start: script not found: ${resolve(dir, '../apps/missing.js')}\n`,
     );
     // every missing script in the one line, and the good app of the file is not started either
     writeFileSync(
@@ -114,7 +114,7 @@ describe('bad PM2 process files', () => {
     const two = await velosIn(dir, home, ['start', 'pm2.json']);
     expect([two.code, two.stderr]).toEqual([
       1,
-      `velos: pm2.json: apps[0] (gone).script: not found: ../apps/gone.js (from ${dir}); apps[2] (bare).script: not found: ../apps/missing.js (from ${dir})\n`,
+      `velos: pm2.json: 2 apps cannot start: gone: script not found: ${resolve(dir, '../apps/gone.js')}; bare: script not found: ${resolve(dir, '../apps/missing.js')}\n`,
     ]);
     expect((await listState(home)).map((row) => [row.status, row.pid, row.restarts])).toEqual([
       ['online', before.pid, 0],

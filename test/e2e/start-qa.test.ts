@@ -102,7 +102,7 @@ describe('velos start: TypeScript and interpreters from the project’s node_mod
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `velos: cannot run ${join(dir, 'worker.py')}: its interpreter by the .py extension, python3, is not on the app's PATH; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)\n`,
+      "velos: nopy cannot start: interpreter python3 (of its .py extension) not found on the app's PATH (install it, or give its path: --interpreter <path>, interpreter in a config file)\n",
     );
     expect((await listJson(home)).map((row) => row.name)).not.toContain('nopy');
   });

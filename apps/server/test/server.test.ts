@@ -227,7 +227,7 @@ describe('velos-server', () => {
     expect(existsSync(join(home, 'velos.pid')) || existsSync(join(home, 'state.json'))).toBe(false);
   });
 
-  it('exits 1 naming the app whose script is missing, stopping the apps of the file that started', async () => {
+  it('exits 1 naming the app whose script is missing, with no app of the file started', async () => {
     const appDir = tempDir('velos-app-');
     const config = join(appDir, 'velos.toml');
     writeFileSync(
@@ -255,9 +255,9 @@ describe('velos-server', () => {
       for (const pid of processesIn(appDir)) seenApps.add(pid);
     }
     expect(await server.exited).toBe(1);
-    // the missing script is named by the path it was looked for at
+    // the missing script is named by the path it was looked for at, and refuses the whole file
     expect(server.stderr()).toContain(
-      `\nvelos-server: cannot start the apps of velos.toml: gone: cannot start ${join(appDir, 'no-such-script.js')}: not found (ENOENT)\n`,
+      `\nvelos-server: gone cannot start: script not found: ${join(appDir, 'no-such-script.js')}\n`,
     );
     expect(server.stderr()).not.toContain('apps: started');
     expect(processesIn(appDir)).toEqual([]);

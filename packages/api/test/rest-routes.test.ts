@@ -270,6 +270,22 @@ describe('REST routes over a real daemon', () => {
     });
     expect(fromConfig.status).toBe(400);
     expect(fromConfig.body.error.field).toBe('apps[0].script');
+    // the daemon refuses the start whole when an app's interpreter is not there: bad input, not a 500
+    const noInterpreter = await request('POST', '/api/v1/processes', {
+      body: {
+        apps: [
+          { name: 'fine', script: 'silent.js', cwd: FIXTURES },
+          { name: 'py', script: 'silent.js', cwd: FIXTURES, interpreter: 'velos-no-such-python' },
+        ],
+      },
+    });
+    expect(noInterpreter.status).toBe(400);
+    expect(noInterpreter.body.error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(
+        /^py cannot start: interpreter velos-no-such-python not found on the app's PATH/,
+      ),
+    });
     // a program on PATH and a command line are the daemon's to find, as with velos start
     const names = (await request('GET', '/api/v1/processes')).body.processes.map(
       (p: { name: string }) => p.name,

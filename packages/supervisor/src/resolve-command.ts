@@ -104,17 +104,17 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
 
 /**
  * A script whose interpreter is on no directory of the app's PATH is refused before it starts, as
- * PM2 refuses it (its spawn would fail with ENOENT at each start, leaving an errored app behind).
+ * PM2 refuses it (its spawn would fail with ENOENT at each start, leaving an errored app behind). No
+ * `;` in the message: `checkCommands` joins the apps of one start with it.
  */
 function interpreterNotFound(spec: CommandSpec, path: string, interpreter: string): VelosError {
-  const whose =
+  const which =
     spec.interpreter === undefined
-      ? `its interpreter by the ${extname(path)} extension, ${interpreter},`
-      : `its interpreter ${interpreter}`;
-  const where = spec.interpreter === undefined ? "the app's PATH" : "the app's PATH or in node_modules/.bin";
+      ? `interpreter ${interpreter} (of its ${extname(path)} extension) not found on the app's PATH`
+      : `interpreter ${interpreter} not found on the app's PATH or in node_modules/.bin`;
   return new VelosError(
     ErrorCodes.SPAWN_FAILED,
-    `cannot run ${path}: ${whose} is not on ${where}; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)`,
+    `${which} (install it, or give its path: --interpreter <path>, interpreter in a config file)`,
   );
 }
 
@@ -142,9 +142,9 @@ function interpreterFor(spec: CommandSpec, path: string, options: ResolveCommand
     if (found) return found;
     throw new VelosError(
       ErrorCodes.SPAWN_FAILED,
-      `cannot run ${path}: Node ${options.nodeVersion ?? process.versions.node} has no built-in TypeScript ` +
-        'support (it needs Node 22.6 or later) and neither tsx nor ts-node was found in node_modules/.bin or on PATH; ' +
-        'install tsx (npm i -D tsx), or set an interpreter',
+      `Node ${options.nodeVersion ?? process.versions.node} has no built-in TypeScript support for ${path} ` +
+        '(it needs Node 22.6 or later) and neither tsx nor ts-node was found in node_modules/.bin or on PATH ' +
+        '(install tsx: npm i -D tsx, or set an interpreter)',
     );
   }
   if (BY_EXTENSION[ext]) return BY_EXTENSION[ext];

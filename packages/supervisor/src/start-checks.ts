@@ -1,11 +1,14 @@
 import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
+import { checkCommands } from './command-check.js';
 import { metricsUrlProblem } from './metrics/instance-metrics-url.js';
 import { isActive } from './process-record.js';
 import type { ProcessTable } from './process-table.js';
-import { resolveCommand } from './resolve-command.js';
 import { resolveRunAs } from './run-as.js';
 
-/** Rejects a start before anything changes: a name twice, bad instances, a running name, an unresolvable command. */
+/**
+ * Rejects a start before anything changes: a name twice, bad instances, a running name, then every app
+ * whose script file or interpreter is not there, named together (`checkCommands`).
+ */
 export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace = false): void {
   const names = new Set<string>();
   for (const spec of specs) {
@@ -23,12 +26,12 @@ export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace 
       );
     }
     if (!isReplace) checkNameFree(spec.name, table);
-    resolveCommand(spec);
     // an unknown account is a config error; a cwd the user cannot enter fails its spawn, as a missing one
     resolveRunAs(spec);
     const problem = incrementVarProblem(spec) ?? metricsUrlProblem(spec);
     if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
   }
+  checkCommands(specs);
 }
 
 /** Throws NAME_IN_USE when an app of this name runs (or is about to). */

@@ -325,7 +325,7 @@ describe('resolveCommand', () => {
     expect(resolveCommand(app).file).toBe(local);
     // not found anywhere: refused before it starts, as PM2 refuses it (the spawn failed at each start)
     expect(() => resolveCommand({ ...app, interpreter: 'missing' })).toThrow(
-      `cannot run ${join(project, 'app.ts')}: its interpreter missing is not on the app's PATH or in node_modules/.bin; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)`,
+      "interpreter missing not found on the app's PATH or in node_modules/.bin (install it, or give its path: --interpreter <path>, interpreter in a config file)",
     );
   });
 
@@ -333,7 +333,7 @@ describe('resolveCommand', () => {
     const empty = mkdtempSync(join(dir, 'bin-'));
     const noPython = spec('app.py', { env: { PATH: empty } });
     expect(() => resolveCommand(noPython)).toThrow(
-      `cannot run ${join(FIXTURES, 'app.py')}: its interpreter by the .py extension, python3, is not on the app's PATH; install it, or give the interpreter's path (--interpreter <path>, interpreter in a config file)`,
+      "interpreter python3 (of its .py extension) not found on the app's PATH (install it, or give its path: --interpreter <path>, interpreter in a config file)",
     );
     let caught: unknown = null;
     try {

@@ -180,6 +180,39 @@ describe('supervisor: start and the process table', () => {
     });
   });
 
+  it('refuses a start with a missing script and a missing interpreter whole, naming both apps', async () => {
+    const { home, supervisor } = setup();
+    const start = supervisor.start([
+      appSpec(home, { name: 'fine' }),
+      appSpec(home, { name: 'api', script: 'no-such-api.js' }),
+      appSpec(home, { name: 'worker', interpreter: 'velos-no-such-python' }),
+    ]);
+    await expect(start).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: expect.stringMatching(
+        /^2 apps cannot start: api: script not found: \S+\/no-such-api\.js; worker: interpreter velos-no-such-python not found /,
+      ),
+    });
+    expect(await supervisor.list()).toEqual([]);
+  });
+
+  it('errors only the app whose script was removed after its start, at its restart', async () => {
+    const { home, supervisor } = setup();
+    const script = join(home, 'later.js');
+    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    await supervisor.start([appSpec(home, { name: 'later', script }), appSpec(home, { name: 'other' })]);
+    rmSync(script);
+    await supervisor.restart('later');
+    const rows = await waitFor(async () => {
+      const list = await supervisor.list();
+      return list.find((p) => p.name === 'later')?.status === 'errored' ? list : null;
+    });
+    expect(rows.map((p) => [p.name, p.status])).toEqual([
+      ['later', 'errored'],
+      ['other', 'online'],
+    ]);
+  });
+
   it('reports a file it may not execute as a spawn error (EACCES)', async () => {
     const { home, supervisor } = setup();
     const tool = join(home, 'tool.bin');

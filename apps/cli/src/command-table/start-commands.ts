@@ -39,6 +39,8 @@ export const START_COMMANDS: CommandSpec[] = [
       'with sh -c), or a program on PATH. PM2 flags: -f, --no-daemon, -l, -p, -x, -u, --only, --cron, --node-args,',
       '--max-memory-restart, --instance-var (see docs/migrating-from-pm2.md).',
       IGNORED_FLAGS,
+      'A script file or interpreter that is not there refuses the start whole (of a file, nothing starts),',
+      'naming every such app in one line: 2 apps cannot start: api: script not found: …; worker: ….',
       'all, a name, id, namespace or /regex/ of known processes restarts them (starts stopped ones), as pm2 start does;',
       'one that cannot be spawned (its script or cwd gone) stays errored and the command exits 1 saying why.',
       'Apps inherit the environment of this command. Arguments after -- are passed to the app.',
@@ -64,7 +66,8 @@ export const START_COMMANDS: CommandSpec[] = [
       'Reads $PM2_HOME/dump.pm2 (default ~/.pm2/dump.pm2) or the given file, starts its apps (the instances',
       'of a cluster app become one app; apps PM2 had stopped stay stopped; names Velos has are skipped) and',
       'prints what each PM2 field became and which PM2 options have no Velos equivalent.',
-      'An app that cannot be spawned (its directory or interpreter gone) stays errored: exit 1, naming it.',
+      'A script or interpreter that is not there refuses the import whole, naming each such app; an app',
+      'that cannot be spawned (its directory gone) stays errored: exit 1, naming it.',
     ].join('\n'),
     options: {
       'dry-run': { type: 'boolean', description: 'print the mapping as JSON; start nothing' },

@@ -3,7 +3,6 @@ import { type AppSpec, ErrorCodes, namesScriptFile, VelosError } from '@velos/co
 import type { CommandInput } from '../command-spec.js';
 import { argumentError, flagAsTyped } from '../parse-argv.js';
 import {
-  checkScripts,
   isEcosystemScript,
   isScriptConfig,
   loadEcosystemScript,
@@ -221,7 +220,6 @@ export async function specsFromConfigFile(
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
   const specs = onlyApps(loaded, input.options.only, path, where.warn, config);
-  if (isPm2File) checkScripts(specs, basename(path));
   checkCommandLines(specs, basename(path));
   // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)
   if (given.length > 0) applyPm2FileFlags(specs, input, given, where.warn, basename(path));

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   type AlertRule,
   type AppSpec,
@@ -8,6 +8,7 @@ import {
   startWithFileAlerts,
   TARGET_MAX_CHARS,
   type VelosControl,
+  VelosError,
 } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
@@ -84,6 +85,8 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     ctx.printJson(specs.map(({ env, ownEnv: _own, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
     return;
   }
+  // before the daemon (a file with a missing script never starts one), as the daemon checks every start
+  await checkAppCommands(specs, target.kind === 'config' ? target.path : undefined);
   ensureLogDirs(specs);
   printWarnings(watchPathWarnings(specs));
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
@@ -153,6 +156,7 @@ export async function runStartOr(
     );
   }
   const specs = await specsFromConfigFile(target.path, input, where, config);
+  await checkAppCommands(specs, target.path);
   // OBS-3: a TOML/YAML/JSON file's [[alerts]] replace the file's rules, as at `velos start <file>`
   const alerts = isScriptConfig(target.path) ? null : ((await config.loadConfigAlerts(target.path)) ?? []);
   ensureLogDirs(specs);
@@ -167,6 +171,20 @@ export async function runStartOr(
   // an app that could not be spawned (its script or cwd is not there) fails the command, as at velos start
   const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)));
   if (failure) throw failure;
+}
+
+/**
+ * Refuses the start when an app's script file or interpreter is not there, every such app named in the
+ * one line, after the config file's name (`velos.toml: 2 apps cannot start: api: …; worker: …`).
+ */
+async function checkAppCommands(specs: AppSpec[], file?: string): Promise<void> {
+  const { checkCommands } = await import('@velos/supervisor/spec-tools');
+  try {
+    checkCommands(specs);
+  } catch (error) {
+    if (file === undefined || !(error instanceof VelosError)) throw error;
+    throw new VelosError(error.code, `${basename(file)}: ${error.message}`, { data: error.data });
+  }
 }
 
 /** Where `velos start` runs, with `[defaults]` of config.toml and the warning printer. */

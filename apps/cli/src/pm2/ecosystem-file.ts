@@ -3,7 +3,6 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type AppSpec, ErrorCodes, isVelosError, normalizeAppName, VelosError } from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
-import { isScriptFileMissing } from '../commands/script-file.js';
 import { evaluateProcessFile } from './evaluate-process-file.js';
 
 type ConfigModule = typeof import('@velos/core/config');
@@ -128,21 +127,6 @@ function onlyPieces(only: string): string[] {
 
 function onlyWords(piece: string): string[] {
   return piece.split(/\s+/).filter((word) => word !== '');
-}
-
-/**
- * PM2 refuses to start an app whose script file is missing; so does a PM2 process file here, before
- * anything changes (a word without a slash or an extension is a program on PATH, a line with spaces a
- * shell command: neither is checked).
- */
-export function checkScripts(specs: AppSpec[], label: string): void {
-  const missing = specs.flatMap((spec, i) =>
-    isScriptFileMissing(spec)
-      ? [`apps[${i}] (${spec.name}).script: not found: ${spec.script} (from ${spec.cwd})`]
-      : [],
-  );
-  // every missing script in the one line, not the first only
-  if (missing.length > 0) throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${missing.join('; ')}`);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   toErrorPayload,
   VelosError,
 } from '@velos/core';
+import { checkCommands } from '../command-check.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type ApplyDeps, MIN_RELOAD_GRACE_MS, replaceSpec, watchGrace } from './config-apply.js';
 import type { AlertsCheck, AlertsHandler } from './config-control.js';
@@ -40,7 +41,8 @@ export interface ReloadDeps extends ApplyDeps {
 
 /**
  * CFG-2: re-reads one linked config file, validates it whole with the apps the daemon would then
- * hold (an invalid file, a missing dependency or a cycle changes nothing and raises
+ * hold (an invalid file, a missing dependency, a cycle, or an app to start or restart whose script
+ * file or interpreter is not there changes nothing and raises
  * `config.rejected`), then applies the difference against the apps linked to that file: removed
  * apps are deleted, new apps start, apps whose policy keys only changed take them in place (`updated`),
  * apps whose instance count changed are scaled (`scaled`), other changed ones restart (cluster apps
@@ -73,6 +75,11 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     diff = diffSpecs(linked, next);
     const others = deps.specs().filter((spec) => spec.source?.file !== file);
     steps = planReload(file, diff, next, others);
+    // the apps the reload starts whose script or interpreter is not there refuse it whole, before any step
+    checkCommands([
+      ...diff.added,
+      ...diff.changed.filter((c) => kindOf(c) === 'changed').map((c) => c.after),
+    ]);
   } catch (error) {
     rejectFile(deps, file, error);
     throw error;

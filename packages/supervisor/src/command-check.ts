@@ -1,0 +1,96 @@
+import { opendirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ErrorCodes, isVelosError, namesScriptFile, suggestKey, VelosError } from '@velos/core';
+import { type CommandSpec, resolveCommand } from './resolve-command.js';
+
+/** An app's command as the check reads it: its name and what `resolveCommand` reads. */
+export type NamedCommandSpec = CommandSpec & { name: string };
+
+/**
+ * Refuses apps whose script file or interpreter is not there, all of them in one error before any
+ * starts (as PM2 refuses a start of a file with one missing script): `api cannot start: script not
+ * found: /srv/api.js`, or `2 apps cannot start: api: …; worker: …`. INVALID_ARGUMENT (bad input: HTTP 400), with the apps in
+ * `data.apps`. A script removed after its start is a spawn failure of that app alone, not this.
+ * @example checkCommands([{ name: 'api', script: 'api.js', cwd: '/srv', args: [], interpreterArgs: [], env: {} }])
+ */
+export function checkCommands(specs: readonly NamedCommandSpec[]): void {
+  const apps = specs.flatMap((spec) => {
+    const problem = commandProblem(spec);
+    return problem === null ? [] : [{ name: spec.name, problem }];
+  });
+  if (apps.length === 0) return;
+  const message =
+    apps.length === 1
+      ? `${apps[0]!.name} cannot start: ${apps[0]!.problem}`
+      : `${apps.length} apps cannot start: ${apps.map((app) => `${app.name}: ${app.problem}`).join('; ')}`;
+  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { data: { apps } });
+}
+
+/**
+ * Why an app's command cannot run: its script names a file that is not there (with the file one or
+ * two edits away), or its interpreter is on no directory of its PATH; null when it can, or when its
+ * working directory is not there (its spawn says so, naming the directory).
+ */
+export function commandProblem(spec: CommandSpec): string | null {
+  if (!isDirectory(spec.cwd)) return null;
+  const script = spec.script.trim();
+  const path = resolve(spec.cwd, script);
+  if (namesScriptFile(script) && !isFile(path)) {
+    if (isDirectory(path)) return `script is a directory: ${path}`;
+    const near = nearbyFile(script, spec.cwd);
+    return `script not found: ${path}${near === null ? '' : ` (did you mean ${near}?)`}`;
+  }
+  try {
+    resolveCommand(spec);
+    return null;
+  } catch (error) {
+    if (isVelosError(error) && error.code === ErrorCodes.SPAWN_FAILED) return error.message;
+    throw error;
+  }
+}
+
+/** Entries of a directory looked at for a near name: a huge directory is not read whole for a hint. */
+const NEAR_FILE_SCAN_MAX = 2000;
+
+/**
+ * The file beside a script word that is not there whose name is one or two edits away, written as
+ * the word was (`sever.js` → `server.js`, `app/velos.tml` → `app/velos.toml`); null when none is.
+ * @example nearbyFile('sever.js', '/srv/api') // 'server.js' when /srv/api/server.js exists
+ */
+export function nearbyFile(word: string, cwd: string): string | null {
+  const prefix = word.slice(0, word.lastIndexOf('/') + 1);
+  const names: string[] = [];
+  try {
+    const dir = opendirSync(resolve(cwd, prefix === '' ? '.' : prefix));
+    try {
+      for (
+        let entry = dir.readSync();
+        entry !== null && names.length < NEAR_FILE_SCAN_MAX;
+        entry = dir.readSync()
+      )
+        if (entry.isFile()) names.push(entry.name);
+    } finally {
+      dir.closeSync();
+    }
+  } catch {
+    return null;
+  }
+  const near = suggestKey(word.slice(prefix.length), names);
+  return near === null ? null : `${prefix}${near}`;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

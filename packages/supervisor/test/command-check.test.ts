@@ -1,0 +1,74 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCodes, isVelosError } from '@velos/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkCommands, commandProblem, type NamedCommandSpec } from '../src/command-check.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'velos-command-check-'));
+const emptyPath = mkdtempSync(join(dir, 'bin-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(join(dir, 'server.js'), '');
+writeFileSync(join(dir, 'worker.py'), '');
+mkdirSync(join(dir, 'lib'));
+
+function app(name: string, script: string, overrides: Partial<NamedCommandSpec> = {}): NamedCommandSpec {
+  return { name, script, args: [], cwd: dir, interpreterArgs: [], env: { PATH: emptyPath }, ...overrides };
+}
+
+const INTERPRETER_HINT = '(install it, or give its path: --interpreter <path>, interpreter in a config file)';
+
+function refusal(specs: NamedCommandSpec[]): { code: string; message: string; data: unknown } {
+  try {
+    checkCommands(specs);
+  } catch (error) {
+    if (isVelosError(error)) return { code: error.code, message: error.message, data: error.data };
+    throw error;
+  }
+  throw new Error('checkCommands did not refuse');
+}
+
+describe('checkCommands', () => {
+  it('names every app whose script or interpreter is not there, in one line after the count', () => {
+    const error = refusal([
+      app('web', 'server.js'),
+      app('api', 'api.js'),
+      app('worker', 'server.js', { interpreter: 'python9' }),
+    ]);
+    expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+    expect(error.message).toBe(
+      `2 apps cannot start: api: script not found: ${join(dir, 'api.js')}; ` +
+        `worker: interpreter python9 not found on the app's PATH or in node_modules/.bin ${INTERPRETER_HINT}`,
+    );
+    expect(error.data).toEqual({
+      apps: [
+        { name: 'api', problem: `script not found: ${join(dir, 'api.js')}` },
+        { name: 'worker', problem: expect.stringMatching(/^interpreter python9 not found/) },
+      ],
+    });
+  });
+
+  it('says one app as one, with the file one or two edits away and the interpreter of the extension', () => {
+    expect(refusal([app('web', 'sever.js')]).message).toBe(
+      `web cannot start: script not found: ${join(dir, 'sever.js')} (did you mean server.js?)`,
+    );
+    expect(refusal([app('jobs', 'worker.py')]).message).toBe(
+      `jobs cannot start: interpreter python3 (of its .py extension) not found on the app's PATH ${INTERPRETER_HINT}`,
+    );
+    expect(refusal([app('lib', './lib')]).message).toBe(
+      `lib cannot start: script is a directory: ${join(dir, 'lib')}`,
+    );
+  });
+
+  it('passes a script that is there, a program or command line, and a cwd that is not (its spawn names it)', () => {
+    expect(() =>
+      checkCommands([
+        app('web', 'server.js'),
+        app('tool', 'velos-no-such-program'),
+        app('line', 'velos-no-such-program --flag'),
+        app('moved', 'server.js', { cwd: join(dir, 'gone') }),
+      ]),
+    ).not.toThrow();
+    expect(commandProblem(app('web', join(dir, 'server.js')))).toBeNull();
+  });
+});
