@@ -270,12 +270,13 @@ describe('REST routes over a real daemon', () => {
     });
     expect(fromConfig.status).toBe(400);
     expect(fromConfig.body.error.field).toBe('apps[0].script');
-    // the daemon refuses the start whole when an app's interpreter is not there: bad input, not a 500
+    // the daemon refuses the start whole when an app's interpreter or program is not there: bad input, not a 500
     const noInterpreter = await request('POST', '/api/v1/processes', {
       body: {
         apps: [
           { name: 'fine', script: 'silent.js', cwd: FIXTURES },
           { name: 'py', script: 'silent.js', cwd: FIXTURES, interpreter: 'velos-no-such-python' },
+          { name: 'prog', script: 'velos-no-such-program', cwd: FIXTURES },
         ],
       },
     });
@@ -283,7 +284,7 @@ describe('REST routes over a real daemon', () => {
     expect(noInterpreter.body.error).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(
-        /^py cannot start: interpreter velos-no-such-python not found on the app's PATH/,
+        /^2 apps cannot start: py: interpreter velos-no-such-python not found on the app's PATH .*; prog: script not found: velos-no-such-program \(not a file in /,
       ),
     });
     // a program on PATH and a command line are the daemon's to find, as with velos start

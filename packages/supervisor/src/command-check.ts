@@ -1,7 +1,7 @@
 import { opendirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCodes, isVelosError, namesScriptFile, suggestKey, VelosError } from '@velos/core';
-import { type CommandSpec, resolveCommand } from './resolve-command.js';
+import { type CommandSpec, type ResolvedCommand, resolveCommand } from './resolve-command.js';
 
 /** An app's command as the check reads it: its name and what `resolveCommand` reads. */
 export type NamedCommandSpec = CommandSpec & { name: string };
@@ -28,8 +28,8 @@ export function checkCommands(specs: readonly NamedCommandSpec[]): void {
 
 /**
  * Why an app's command cannot run: its script names a file that is not there (with the file one or
- * two edits away), or its interpreter is on no directory of its PATH; null when it can, or when its
- * working directory is not there (its spawn says so, naming the directory).
+ * two edits away), a program on no directory of its PATH, or its interpreter is on none; null when it
+ * can, or when its working directory is not there (its spawn says so, naming the directory).
  */
 export function commandProblem(spec: CommandSpec): string | null {
   if (!isDirectory(spec.cwd)) return null;
@@ -40,13 +40,19 @@ export function commandProblem(spec: CommandSpec): string | null {
     const near = nearbyFile(script, spec.cwd);
     return `script not found: ${path}${near === null ? '' : ` (did you mean ${near}?)`}`;
   }
+  let command: ResolvedCommand;
   try {
-    resolveCommand(spec);
-    return null;
+    command = resolveCommand(spec);
   } catch (error) {
     if (isVelosError(error) && error.code === ErrorCodes.SPAWN_FAILED) return error.message;
     throw error;
   }
+  // a bare word left as it was is a program on no directory of the app's PATH (without a PATH of its
+  // own, the spawn searches a default one: not guessed here)
+  const isBareProgram = !command.shell && !script.includes('/') && command.file === spec.script;
+  if (isBareProgram && spec.env.PATH !== undefined)
+    return `script not found: ${script} (not a file in ${spec.cwd}, or a program on the app's PATH)`;
+  return null;
 }
 
 /** Entries of a directory looked at for a near name: a huge directory is not read whole for a hint. */

@@ -60,12 +60,19 @@ describe('checkCommands', () => {
     );
   });
 
-  it('passes a script that is there, a program or command line, and a cwd that is not (its spawn names it)', () => {
+  it('names a program on no directory of the app PATH as a script not found', () => {
+    expect(refusal([app('cache', 'velos-no-such-program')]).message).toBe(
+      `cache cannot start: script not found: velos-no-such-program (not a file in ${dir}, or a program on the app's PATH)`,
+    );
+    expect(commandProblem(app('shell', 'sh', { env: { PATH: '/usr/bin:/bin' } }))).toBeNull();
+  });
+
+  it('passes a script that is there, a command line, an app without a PATH, a cwd that is not there', () => {
     expect(() =>
       checkCommands([
         app('web', 'server.js'),
-        app('tool', 'velos-no-such-program'),
         app('line', 'velos-no-such-program --flag'),
+        app('no-path', 'velos-no-such-program', { env: {} }),
         app('moved', 'server.js', { cwd: join(dir, 'gone') }),
       ]),
     ).not.toThrow();

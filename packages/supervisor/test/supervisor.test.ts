@@ -160,11 +160,17 @@ describe('supervisor: start and the process table', () => {
     expect(next!.id).toBe(1);
   });
 
-  it('marks a program that cannot be spawned errored with a note in its err log', async () => {
+  it('marks a program that cannot be spawned (gone from PATH since its start) errored with a note in its err log', async () => {
     const { home, supervisor } = setup();
-    const [info] = await supervisor.start([
-      appSpec(home, { name: 'ghost', script: 'no-such-binary-velos-test' }),
+    const bin = join(home, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'no-such-binary-velos-test'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const PATH = `${bin}:${process.env.PATH ?? ''}`;
+    await supervisor.start([
+      appSpec(home, { name: 'ghost', script: 'no-such-binary-velos-test', env: { PATH } }),
     ]);
+    rmSync(join(bin, 'no-such-binary-velos-test'));
+    const [info] = await supervisor.restart('ghost');
     const errored = await waitFor(
       async () => {
         const current = await statusOf(supervisor, info!.id);
@@ -180,17 +186,18 @@ describe('supervisor: start and the process table', () => {
     });
   });
 
-  it('refuses a start with a missing script and a missing interpreter whole, naming both apps', async () => {
+  it('refuses a start with a missing script, interpreter and program whole, naming each app', async () => {
     const { home, supervisor } = setup();
     const start = supervisor.start([
       appSpec(home, { name: 'fine' }),
       appSpec(home, { name: 'api', script: 'no-such-api.js' }),
       appSpec(home, { name: 'worker', interpreter: 'velos-no-such-python' }),
+      appSpec(home, { name: 'cache', script: 'velos-no-such-program' }),
     ]);
     await expect(start).rejects.toMatchObject({
       code: ErrorCodes.INVALID_ARGUMENT,
       message: expect.stringMatching(
-        /^2 apps cannot start: api: script not found: \S+\/no-such-api\.js; worker: interpreter velos-no-such-python not found /,
+        /^3 apps cannot start: api: script not found: \S+\/no-such-api\.js; worker: interpreter velos-no-such-python not found .*; cache: script not found: velos-no-such-program \(not a file in /,
       ),
     });
     expect(await supervisor.list()).toEqual([]);
