@@ -1,7 +1,5 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
 import type { VelosClient } from '@velos/client';
-import { ErrorCodes, type PingResult, VelosError } from '@velos/core';
+import { type PingResult, resolveHome } from '@velos/core';
 import { type Colors, createColors, isColorWanted } from './output/colors.js';
 
 /**
@@ -54,24 +52,6 @@ export interface CommandContext {
   client(options?: { autoStart?: boolean | 'once'; isQuiet?: boolean }): Promise<VelosClient>;
   /** Closes every client this context opened. */
   dispose(): Promise<void>;
-}
-
-/**
- * The Velos home directory: `$VELOS_HOME`, or `~/.velos`. A relative `$VELOS_HOME` is refused (exit 2),
- * as systemd refuses a relative path: taken from the current folder, each folder had its own daemon.
- */
-export function resolveHome(env: NodeJS.ProcessEnv): string {
-  const home = env.VELOS_HOME;
-  if (home && !isAbsolute(home)) {
-    // a quoted "~/.velos" is not expanded by the shell: it meant the user's home
-    const meant = home === '~' || home.startsWith('~/') ? join(homedir(), home.slice(1)) : resolve(home);
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `VELOS_HOME=${home} is a relative path (each folder would have its own daemon); set it to an absolute one: VELOS_HOME=${meant}`,
-      { data: { exitCode: 2 } },
-    );
-  }
-  return resolve(home || resolve(homedir(), '.velos'));
 }
 
 /** PM2's global flags (see `takeGlobalFlags`): `--silent` turns `print`/`printJson` off, `--no-color` colour. */

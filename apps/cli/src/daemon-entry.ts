@@ -1,9 +1,8 @@
 // The daemon's own entry (what the client starts): `velos daemon` without the CLI around it, so the
 // daemon process never loads the command table, help texts and output code (less idle RSS). It runs
 // as CommonJS (dist/daemon.cjs, see daemon-cjs.ts): no top-level await here.
-import { forgetDaemonAllocatorEnv, restoreDeferredCa } from '@velos/core';
+import { forgetDaemonAllocatorEnv, resolveHome, restoreDeferredCa } from '@velos/core';
 import { runDaemon } from '@velos/supervisor';
-import { resolveHome } from './context.js';
 import { createDaemonExtensions } from './daemon-extensions.js';
 import { reportError } from './report-error.js';
 

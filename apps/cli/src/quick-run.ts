@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type Connection, connectQuick } from '@velos/client/quick';
-import { DAEMON_NODE_FLAGS, lateTierUpFlags, printWarnings, resolveHome } from './context.js';
+import { resolveHome } from '@velos/core';
+import { DAEMON_NODE_FLAGS, lateTierUpFlags, printWarnings } from './context.js';
 import { exitOnceWritten, switchToStreams } from './quick-stdout.js';
 import { isAiRequested, reportError } from './report-error.js';
 

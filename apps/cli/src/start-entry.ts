@@ -1,5 +1,5 @@
+import { resolveHome } from '@velos/core';
 import { currentPlace, parseQuickStart, quickStartSpec, runQuickStart } from './commands/start-quick.js';
-import { resolveHome } from './context.js';
 import { runQuick } from './quick-run.js';
 
 /**

@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ErrorCodes, VelosError } from '@velos/core';
+import { ErrorCodes, resolveHome, VelosError } from '@velos/core';
 import { parseServeSettings, type ServeSettings } from './serve-settings.js';
 
 /** Exit status of a usage error (unknown flag, bad value, unreadable config file). */
@@ -18,7 +17,7 @@ saves the state, stops every app and closes the server. Exit status: 0 after a c
 API or the apps cannot start (or a daemon already runs for the home), 2 on bad arguments or config.
 
 Options:
-  --home <dir>             the Velos home (default $VELOS_HOME, else ~/.velos)
+  --home <dir>             the Velos home (default $VELOS_HOME, an absolute path, else ~/.velos)
   --port <port>            TCP port of the API (default 9716; 0 picks a free one)
   --host <addr>            address to bind (default 127.0.0.1; 0.0.0.0 in a container)
   --token-file <path>      tokens ("admin <token>" / "read <token>" lines; default <home>/api-tokens)
@@ -74,10 +73,11 @@ export function parseServerArgv(argv: string[], env: NodeJS.ProcessEnv = process
   } catch (error) {
     throw usage(error instanceof Error ? error.message : String(error));
   }
-  const home = typeof values.home === 'string' ? values.home : env.VELOS_HOME || resolve(homedir(), '.velos');
+  // --home is taken from the current folder as any path of a command line; a relative VELOS_HOME is refused
+  const home = typeof values.home === 'string' ? resolve(values.home) : resolveHome(env);
   return {
     kind: 'serve',
-    home: resolve(home),
+    home,
     configFile: positionals[0] ?? null,
     settings,
     isJson: values.json === true,

@@ -1,10 +1,12 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isVelosError } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { parseServerArgv } from '../src/server-argv.js';
 
-function messageOf(argv: string[]): string {
+function messageOf(argv: string[], env: NodeJS.ProcessEnv = {}): string {
   try {
-    parseServerArgv(argv, {});
+    parseServerArgv(argv, env);
   } catch (error) {
     if (isVelosError(error)) return error.message;
     throw error;
@@ -21,6 +23,20 @@ describe('parseServerArgv', () => {
     expect(messageOf(['--metrics-port', '-1'])).toMatch(/^--metrics-port needs a value, got an option/);
     expect(messageOf(['--json=yes'])).toBe('--json takes no value (see velos-server --help)');
     expect(messageOf(['--frobnicate'])).toBe('unknown option --frobnicate (see velos-server --help)');
+  });
+
+  it('refuses a relative VELOS_HOME as velos does, naming the absolute path meant; --home is any path', () => {
+    // it was taken from the current folder: each folder velos-server ran in had a home and a daemon of its own
+    expect(messageOf([], { VELOS_HOME: 'run' })).toBe(
+      `VELOS_HOME=run is a relative path (each folder would have its own daemon); set it to an absolute one: VELOS_HOME=${resolve('run')}`,
+    );
+    expect(messageOf([], { VELOS_HOME: '~/.velos' })).toMatch(
+      new RegExp(`an absolute one: VELOS_HOME=${join(homedir(), '.velos')}$`),
+    );
+    const flag = parseServerArgv(['--home', 'here'], { VELOS_HOME: 'run' });
+    expect(flag.kind === 'serve' && flag.home).toBe(resolve('here'));
+    const unset = parseServerArgv([], { VELOS_HOME: '' });
+    expect(unset.kind === 'serve' && unset.home).toBe(join(homedir(), '.velos'));
   });
 
   it('takes --app-logs, off by default', () => {

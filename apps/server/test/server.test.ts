@@ -189,7 +189,7 @@ describe('velos-server', () => {
     // each refusal is a process of its own that exits at once: they run side by side
     const shortToken = join(dir, 'tokens');
     writeFileSync(shortToken, 'admin short\n', { mode: 0o600 });
-    const [badPort, noAuth, version, badMetrics, unknown, badConfig, badTokens, noCert] = [
+    const [badPort, noAuth, version, badMetrics, unknown, badConfig, badTokens, noCert, relativeHome] = [
       spawnServer(['--home', home, '--port', 'http']),
       spawnServer(['--home', home, '--host', '0.0.0.0', '--no-auth']),
       spawnServer(['--version']),
@@ -198,6 +198,7 @@ describe('velos-server', () => {
       spawnServer([bad, '--home', home, '--port', '0']),
       spawnServer([writeConfig(dir), '--home', home, '--port', '0', '--token-file', shortToken]),
       spawnServer(['--home', home, '--port', '0', '--tls-cert', join(dir, 'no.pem'), '--tls-key', bad]),
+      spawnServer(['--port', '0'], { VELOS_HOME: 'relative-home' }),
     ];
     expect(await badPort.exited).toBe(2);
     expect(badPort.stderr()).toMatch(/^velos-server: --port: expected a TCP port 0-65535, got "http".*\n$/);
@@ -225,6 +226,12 @@ describe('velos-server', () => {
     expect(await noCert.exited).toBe(2);
     expect(noCert.stderr()).toMatch(/^velos-server: --tls-cert: cannot read .*no\.pem \(ENOENT\)\n$/);
     expect(existsSync(join(home, 'velos.pid')) || existsSync(join(home, 'state.json'))).toBe(false);
+    // as velos refuses it: taken from the current folder, each folder had a daemon of its own
+    expect(await relativeHome.exited).toBe(2);
+    expect(relativeHome.stderr()).toBe(
+      `velos-server: VELOS_HOME=relative-home is a relative path (each folder would have its own daemon); set it to an absolute one: VELOS_HOME=${join(FIXTURES, 'relative-home')}\n`,
+    );
+    expect(existsSync(join(FIXTURES, 'relative-home'))).toBe(false);
   });
 
   it('exits 1 naming the app whose script is missing, with no app of the file started', async () => {

@@ -11,7 +11,8 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ErrorCodes, VelosError } from './errors.js';
 
 /** The files and directories of a Velos home, by role (the one definition of the layout). */
@@ -27,6 +28,26 @@ export const HOME_LAYOUT = {
   /** Written by `velos update` before it ends the daemon: `{"pid": <the daemon replaced on purpose>}`. */
   handover: 'run/handover.json',
 } as const;
+
+/**
+ * The Velos home of an environment: `$VELOS_HOME`, or `~/.velos` when it is unset or empty. A relative
+ * `$VELOS_HOME` throws `INVALID_ARGUMENT` (exit 2) naming the absolute path meant, as systemd refuses a
+ * relative path: taken from the current folder, each folder a command ran in had its own daemon.
+ * @example resolveHome(process.env); // '/home/me/.velos'
+ */
+export function resolveHome(env: NodeJS.ProcessEnv): string {
+  const home = env.VELOS_HOME;
+  if (home && !isAbsolute(home)) {
+    // a quoted "~/.velos" is not expanded by the shell: it meant the user's home
+    const meant = home === '~' || home.startsWith('~/') ? join(homedir(), home.slice(1)) : resolve(home);
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `VELOS_HOME=${home} is a relative path (each folder would have its own daemon); set it to an absolute one: VELOS_HOME=${meant}`,
+      { data: { exitCode: 2 } },
+    );
+  }
+  return resolve(home || resolve(homedir(), '.velos'));
+}
 
 /** Flags that append to a file, creating it, and refuse a symbolic link in its place (ELOOP). */
 export const APPEND_NO_FOLLOW =

@@ -106,6 +106,7 @@ export {
   noFollowError,
   openNoFollow,
   prepareHome,
+  resolveHome,
   writeFreshFile,
 } from './home.js';
 export { isoTime } from './iso-time.js';

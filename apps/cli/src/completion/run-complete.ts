@@ -1,5 +1,5 @@
+import { resolveHome } from '@velos/core';
 import { COMMANDS } from '../command-table.js';
-import { resolveHome } from '../context.js';
 import { type CompletionAnswer, completeWords } from './complete-words.js';
 
 /** How long `__complete` waits for the daemon's names before it answers without them. */
