@@ -1,4 +1,13 @@
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { readProcStat } from '../proc-scan.js';
 import { ensureRunDir } from './run-files.js';
@@ -13,15 +22,15 @@ import { isRunEntry, type RunEntry, registrySettled } from './run-registry.js';
  */
 export const RUN_JOURNAL_FILE = 'starts.jsonl';
 
-/** Past this size the journal is emptied, once the run entries of what it holds are on disk. */
+/** Past this size the journal is compacted to what it holds of runs whose entries may not be on disk yet. */
 const COMPACT_BYTES = 64 * 1024;
 
 /** The journal a daemon appends to: kept open, so that an append is one `write` (~10 µs). */
 interface Journal {
   fd: number;
   bytes: number;
-  appends: number;
-  isCompacting: boolean;
+  /** While a compaction waits: the lines appended since it began, which it keeps. */
+  kept: string | null;
 }
 
 const journals = new Map<string, Journal>();
@@ -51,8 +60,8 @@ export function journalRunStarts(runDir: string, runs: JournalRun[], log: (line:
   try {
     const journal = openJournal(runDir);
     journal.bytes += writeSync(journal.fd, text);
-    journal.appends += 1;
-    if (journal.bytes > COMPACT_BYTES) compactLater(runDir, journal);
+    if (journal.kept !== null) journal.kept += text;
+    else if (journal.bytes > COMPACT_BYTES) compactLater(runDir, journal, text);
   } catch (error) {
     log(`cannot append to ${join(runDir, RUN_JOURNAL_FILE)}: ${error}`);
   }
@@ -98,32 +107,39 @@ function openJournal(runDir: string): Journal {
   const open = journals.get(runDir);
   if (open !== undefined) return open;
   ensureRunDir(runDir);
-  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
-  const fd = openSync(join(runDir, RUN_JOURNAL_FILE), flags, 0o600);
-  const journal: Journal = { fd, bytes: fstatSync(fd).size, appends: 0, isCompacting: false };
+  const fd = openSync(join(runDir, RUN_JOURNAL_FILE), APPEND_FLAGS, 0o600);
+  const journal: Journal = { fd, bytes: fstatSync(fd).size, kept: null };
   journals.set(runDir, journal);
   return journal;
 }
 
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
 /**
- * Empties the journal once the run entries of every run it holds are on disk: after the immediates
- * the spawns queued before this append (which queue those entries) and their writes; not when
- * something was appended meanwhile (the next append tries again).
+ * Replaces the journal with what was appended from `text` (this append) on, once the run entries of the
+ * runs appended before it are on disk: their spawns queued their entry's write from an immediate that
+ * runs before this one's, and `registrySettled` waits for it. Appends go on meanwhile (they are kept):
+ * a daemon restarting often never waits for a quiet moment. A new file is renamed over the old one, so
+ * a daemon killed meanwhile leaves one or the other whole.
  */
-function compactLater(runDir: string, journal: Journal): void {
-  if (journal.isCompacting) return;
-  journal.isCompacting = true;
-  const appends = journal.appends;
+function compactLater(runDir: string, journal: Journal, text: string): void {
+  journal.kept = text;
   setImmediate(() => {
     void registrySettled().then(() => {
-      journal.isCompacting = false;
-      if (journals.get(runDir) !== journal || journal.appends !== appends) return;
+      const kept = journal.kept ?? '';
+      journal.kept = null;
+      if (journals.get(runDir) !== journal) return;
+      const path = join(runDir, RUN_JOURNAL_FILE);
+      const temp = `${path}.${process.pid}.tmp`;
       try {
-        ftruncateSync(journal.fd, 0);
-        journal.bytes = 0;
+        writeFileSync(temp, kept, { mode: 0o600 });
+        renameSync(temp, path);
       } catch {
-        // kept: a later append tries again
+        // kept whole: the next append past the limit tries again
+        return;
       }
+      // the next append opens the new file
+      closeRunJournal(runDir);
     });
   });
 }
