@@ -3,6 +3,7 @@ import type { PublishEvent } from './events/event-bus.js';
 import { type ForkChannel, openForkChannel, shutdownByMessage } from './fork-ipc.js';
 import { environmentMarks, findEscapedByEnvironment, recheckExecing } from './orphans/escaped-scan.js';
 import { runDirOf } from './orphans/run-files.js';
+import { journalRunStart } from './orphans/run-journal.js';
 import { recordRunEnd, recordRunStart } from './orphans/run-registry.js';
 import { markPids, type PidMark, snapshotSince } from './pids-since.js';
 import { readProcStat, treePids } from './proc-scan.js';
@@ -93,15 +94,24 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
     return;
   }
   const pid = child.pid;
-  // Its start time (what it started later is found after it is reaped) and where pid allocation stood
-  // (its leftovers are looked for among the pids allocated since): read from /proc once the start is
-  // answered (issue 17), or on its exit if that comes first; a run already reaped then reads 0 (any
-  // start time: more candidates, never fewer).
-  let sinceTicks: number | undefined;
+  const startedAt = Date.now();
+  // SUP-13: in the run journal at once, whatever spawned it (a command, a crash or cron restart, a job,
+  // a restore): its run entry waits for an immediate, and a daemon killed in between must leave the run
+  // to be re-adopted, not stopped as a stray. This reads its start time (one /proc read, one write).
+  let sinceTicks =
+    runDir === undefined
+      ? 0
+      : journalRunStart(runDir, { id: record.id, name: spec.name, pid, startedAt }, hooks.log);
+  // Its start time (what it started later is found after it is reaped; 0 until read) and where pid
+  // allocation stood (its leftovers are looked for among the pids allocated since): marked once the
+  // start is answered (issue 17), or on its exit if that comes first; a run already reaped then reads
+  // 0 (any start time: more candidates, never fewer).
+  let isMarked = false;
   let mark: PidMark | null = null;
   const markRun = (): number => {
-    if (sinceTicks === undefined) {
-      sinceTicks = readStartTicks(pid);
+    if (!isMarked) {
+      isMarked = true;
+      if (sinceTicks === 0) sinceTicks = readStartTicks(pid);
       mark = markPids(pid);
     }
     return sinceTicks;
@@ -146,7 +156,6 @@ export function adoptChild(record: ProcessRecord, forked: ForkedChild, hooks: Ru
   record.pipeline.attach(streams.err, 'err', pid);
   record.run = run;
   record.pid = pid;
-  const startedAt = Date.now();
   record.startedAt = startedAt;
   record.lastStartedAt = startedAt;
   record.lastStartReason = record.lastExitReason;

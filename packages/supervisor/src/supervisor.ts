@@ -47,8 +47,7 @@ import { createMetricsControl, type MetricsControl } from './metrics/metrics-con
 import { createMonitor } from './monitor.js';
 import { createReadHandOver } from './orphans/read-hand-over.js';
 import { runDirOf } from './orphans/run-files.js';
-import { closeRunJournal, type JournalRun, journalRunStarts } from './orphans/run-journal.js';
-import { hasRunEntries } from './orphans/settle-orphans.js';
+import { closeRunJournal } from './orphans/run-journal.js';
 import { removePidFile, writePidFile } from './pid-files.js';
 import { createProbeManager, probesOf, whyNotReady } from './probes/index.js';
 import { createProcessLifecycle, type LaunchOptions } from './process-lifecycle.js';
@@ -406,24 +405,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
-  /**
-   * SUP-13: the runs `records` have now, in the run journal before a (re)start is answered. Their run
-   * entries are written from an immediate after the answer (issue 17): a daemon SIGKILLed in between
-   * left the new run unregistered, and the next daemon stopped it as a stray and started the app again.
-   * Synchronous (~20 µs a run), nothing awaited: what the spawns left for after the answer stays there.
-   */
-  function journalRuns(records: ProcessRecord[]): void {
-    const runs: JournalRun[] = [];
-    for (const record of records) {
-      const run = record.run;
-      const spec = record.app.spec;
-      // one that exited has its entry's removal queued: a journal line is for a live run only
-      if (!run || run.hasExited() || record.startedAt === null || !hasRunEntries(spec)) continue;
-      runs.push({ id: record.id, name: spec.name, pid: run.pid, startedAt: record.startedAt });
-    }
-    if (runs.length > 0) journalRunStarts(runDirOf(home), runs, log);
-  }
-
   /** Gives an app just added to the table its job state and its `cron_restart` schedule. */
   function attachApp(entry: AppEntry): void {
     for (const id of entry.ids) jobs.attach(table.records.get(id)!);
@@ -619,10 +600,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const drain = runner ? (record: ProcessRecord) => runner.drain(record) : undefined;
       await Promise.all(highest.map((record) => lifecycle.deleteOne(record, drain)));
     }
-    // answered once the live table has the new count and the journal the new runs: a daemon crash right
-    // after must not undo it
+    // answered once the live table has the new count (the run journal has the new runs since their
+    // spawn): a daemon crash right after must not undo it
     const records = entry.ids.map((id) => table.records.get(id)!);
-    journalRuns(records);
     await live.flush();
     return records.map(infoOf);
   }
@@ -714,9 +694,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         () => startApps(specs, isReplace),
       );
       config.syncWatches();
-      // answered once the live table and the run journal have them: a daemon crash right after must not
-      // stop them as unknown, nor as unregistered strays
-      journalRuns(started.flatMap((info) => table.records.get(info.id) ?? []));
+      // answered once the live table has them (the run journal has their runs since their spawn): a
+      // daemon crash right after must not stop them as unknown, nor as unregistered strays
       await live.flush();
       return started;
     },
@@ -747,9 +726,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         }),
       ]);
       watchMode.sync();
-      // answered once the journal has the new runs (SUP-13): the next daemon re-adopts what a crash
-      // right after left running, not stops it as a stray and starts it again
-      journalRuns(targets);
       return targets.map(infoOf);
     },
 
@@ -781,7 +757,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         live.touch();
         throw error;
       }
-      journalRuns(targets);
       return targets.map(infoOf);
     },
 
@@ -795,7 +770,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const targets = selectJobs(table.select(target), target);
       checkTriggerable(targets, gate.unmetOf);
       await Promise.all(targets.map((record) => runOp(record, async () => jobs.trigger(record))));
-      journalRuns(targets);
       return targets.map(infoOf);
     },
 

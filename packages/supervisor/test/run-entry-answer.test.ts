@@ -1,12 +1,13 @@
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   closeRunJournal,
-  journalRunStarts,
+  journalRunStart,
   RUN_JOURNAL_FILE,
   readRunJournal,
 } from '../src/orphans/run-journal.js';
+import type { RunEntry } from '../src/orphans/run-registry.js';
 import { readProcStat } from '../src/proc-scan.js';
 import { createSupervisor } from '../src/supervisor.js';
 import { appSpec, Harness, waitFor } from './helpers.js';
@@ -54,6 +55,57 @@ describe('the runs of a (re)start are in the run journal when it is answered (SU
   });
 });
 
+/**
+ * SUP-13: a run the daemon starts by itself (a crash restart here; a cron or watch restart, a job, a
+ * restore go the same way) is journaled at its spawn too. Only the runs of a (re)start command were:
+ * a daemon killed between a crash restart's spawn and its run entry's write left the new run to be
+ * stopped as a stray by the next daemon.
+ */
+describe('a crash restart', () => {
+  it('has its new run in the run journal as it goes online, before its run entry is written', async () => {
+    const home = harness.home();
+    const runDir = join(home, 'run');
+    const supervisor = harness.track(createSupervisor({ home }));
+    // what the journal and the run entry file held the instant each run went online
+    const seen: { journal: RunEntry[]; entry: string }[] = [];
+    supervisor.statusEvents.subscribe((event) => {
+      if (event.to !== 'online') return;
+      const entryPath = join(runDir, `${event.id}.json`);
+      seen.push({
+        journal: readRunJournal(runDir),
+        entry: existsSync(entryPath) ? readFileSync(entryPath, 'utf8') : '',
+      });
+    });
+    const marker = join(home, 'crashed');
+    const [started] = await supervisor.start([
+      appSpec(home, {
+        name: 'app',
+        script: 'crash-then-run.js',
+        args: [marker],
+        env: { CRASH_AFTER_MS: '50' },
+      }),
+    ]);
+    const restarted = await waitFor(async () => {
+      const info = (await supervisor.list())[0]!;
+      return info.restarts === 1 && info.status === 'online' ? info : null;
+    });
+    expect(restarted.pid).not.toBe(started!.pid);
+    expect(seen).toHaveLength(2);
+    // the entry file still named the crashed run (or none): only the journal had the new one
+    expect(seen[1]!.entry).not.toContain(`"pid":${restarted.pid},`);
+    expect(seen[1]!.journal.filter((entry) => entry.pid === restarted.pid)).toEqual([
+      {
+        id: 0,
+        name: 'app',
+        pid: restarted.pid,
+        startTicks: readProcStat(restarted.pid!)!.startTicks,
+        startedAt: expect.any(Number),
+        spawnedBy: process.pid,
+      },
+    ]);
+  });
+});
+
 describe('the run journal (SUP-13)', () => {
   it('is compacted past 64 KiB to the lines whose run entries may not be on disk yet, and skips torn lines', async () => {
     const runDir = join(harness.home(), 'run');
@@ -61,16 +113,17 @@ describe('the run journal (SUP-13)', () => {
     const run = (id: number) => ({ id, name: 'app', pid: process.pid, startedAt: Date.now() });
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
-    do journalRunStarts(runDir, [run(3)], log);
+    const startTicks = readProcStat(process.pid)!.startTicks;
+    do expect(journalRunStart(runDir, run(3), log)).toBe(startTicks);
     while (statSync(path).size <= 64 * 1024);
     // appended while the compaction waits for the run entries: kept, and the compaction still happens
     // (it waited for a turn with no append: a daemon restarting often enough never had one)
-    journalRunStarts(runDir, [run(4)], log);
-    journalRunStarts(runDir, [run(5)], log);
+    journalRunStart(runDir, run(4), log);
+    journalRunStart(runDir, run(5), log);
     await waitFor(() => statSync(path).size < 1024, { what: 'the journal to be compacted', timeoutMs: 2000 });
     expect(readRunJournal(runDir).map((entry) => entry.id)).toEqual([3, 4, 5]);
     // the next append goes to the compacted journal
-    journalRunStarts(runDir, [run(6)], log);
+    journalRunStart(runDir, run(6), log);
     appendFileSync(path, '{"id":7,"name":"ap');
     expect(readRunJournal(runDir).map((entry) => [entry.id, entry.pid])).toEqual([
       [3, process.pid],

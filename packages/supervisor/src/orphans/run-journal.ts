@@ -14,11 +14,11 @@ import { ensureRunDir } from './run-files.js';
 import { isRunEntry, type RunEntry, registrySettled } from './run-registry.js';
 
 /**
- * The run journal of a run directory: one run entry a line, appended when a command that (re)starts
- * processes answers. A run's own entry (`run/<id>.json`) is written from an immediate after the answer
- * (issue 17: off the spawn path); a daemon SIGKILLed in between left the new run unregistered, and the
- * next daemon stopped it as a stray and started the app again. The next daemon reads the journal with
- * the entries (SUP-13).
+ * The run journal of a run directory: one run entry a line, appended as each run is spawned, whatever
+ * spawned it (a command, a crash or cron restart, a job, a restore). A run's own entry
+ * (`run/<id>.json`) is written from an immediate after the spawn (issue 17: off the spawn path); a
+ * daemon SIGKILLed in between left the new run unregistered, and the next daemon stopped it as a stray
+ * and started the app again. The next daemon reads the journal with the entries (SUP-13).
  */
 export const RUN_JOURNAL_FILE = 'starts.jsonl';
 
@@ -44,27 +44,24 @@ export interface JournalRun {
 }
 
 /**
- * Appends the entries of `runs` (processes just spawned, still running) to the journal of `runDir`,
- * synchronously: one `/proc/<pid>/stat` read each and one `write` for them all, nothing awaited, so the
- * work the spawns left for after the answer stays after it. Nothing where `/proc` is missing.
+ * Appends the entry of `run` (a process just spawned) to the journal of `runDir`, synchronously: one
+ * `/proc/<pid>/stat` read and one `write`, nothing awaited. Returns the start ticks it read (0 where
+ * `/proc` is missing or the process is gone: nothing is appended then).
  */
-export function journalRunStarts(runDir: string, runs: JournalRun[], log: (line: string) => void): void {
-  let text = '';
-  for (const run of runs) {
-    const startTicks = readProcStat(run.pid)?.startTicks;
-    if (!startTicks) continue;
-    const entry: RunEntry = { ...run, startTicks, spawnedBy: process.pid };
-    text += `${JSON.stringify(entry)}\n`;
-  }
-  if (text === '') return;
+export function journalRunStart(runDir: string, run: JournalRun, log: (line: string) => void): number {
+  const startTicks = readProcStat(run.pid)?.startTicks ?? 0;
+  if (startTicks === 0) return 0;
+  const entry: RunEntry = { ...run, startTicks, spawnedBy: process.pid };
+  const line = `${JSON.stringify(entry)}\n`;
   try {
     const journal = openJournal(runDir);
-    journal.bytes += writeSync(journal.fd, text);
-    if (journal.kept !== null) journal.kept += text;
-    else if (journal.bytes > COMPACT_BYTES) compactLater(runDir, journal, text);
+    journal.bytes += writeSync(journal.fd, line);
+    if (journal.kept !== null) journal.kept += line;
+    else if (journal.bytes > COMPACT_BYTES) compactLater(runDir, journal, line);
   } catch (error) {
     log(`cannot append to ${join(runDir, RUN_JOURNAL_FILE)}: ${error}`);
   }
+  return startTicks;
 }
 
 /**
