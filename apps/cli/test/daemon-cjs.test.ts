@@ -50,7 +50,7 @@ function startBuiltDaemon(preload: (home: string) => string): {
 }
 
 describe('the built daemon (dist/daemon.cjs)', () => {
-  it('runs as CommonJS and leaves fs/promises, readline and worker_threads unloaded while idle', async () => {
+  it('runs as CommonJS and leaves fs/promises, readline, worker_threads and cluster unloaded while idle', async () => {
     // once the daemon listens, the preload writes the built-in modules it has loaded
     const { modules } = startBuiltDaemon(
       (home) => `const fs = require('node:fs');
@@ -66,6 +66,8 @@ describe('the built daemon (dist/daemon.cjs)', () => {
     expect(loaded).not.toContain('NativeModule fs/promises');
     expect(loaded).not.toContain('NativeModule internal/readline/interface');
     expect(loaded).not.toContain('NativeModule worker_threads');
+    // net's listen() loads cluster (and its four modules) to ask whether this is a worker: listen-pipe.ts
+    expect(loaded).not.toContain('NativeModule cluster');
   });
 
   it('runs its first app without loading perf_hooks (the global `performance` cost 0.5–1.3 MB of RSS, issue 17)', async () => {

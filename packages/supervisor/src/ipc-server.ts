@@ -6,6 +6,7 @@ import type { CommandDispatcher } from './command-dispatcher.js';
 import { type ConnectionOptions, type FrameBudget, IpcConnection } from './ipc-connection.js';
 import { DEFAULT_IPC_LIMITS, IPC_LIMIT_VARIABLES, type IpcLimits } from './ipc-limits.js';
 import { hasOutputRoom, type OutputBudget } from './ipc-output.js';
+import { listenOnPipe } from './listen-pipe.js';
 import { createMemoryRelease } from './memory-release.js';
 
 export type { CommandDispatcher, StreamSink } from './command-dispatcher.js';
@@ -101,10 +102,11 @@ export async function startIpcServer(options: IpcServerOptions): Promise<IpcServ
   server.on('error', (error) => log(`ipc server error: ${error.message}`));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.socketPath, () => {
+    server.once('listening', () => {
       server.off('error', reject);
       resolve();
     });
+    listenOnPipe(server, options.socketPath);
   });
   chmodSync(options.socketPath, 0o600);
   const sweepMs = Math.max(
