@@ -25,6 +25,21 @@ export const lazyFsPromises: EsbuildPlugin = {
   },
 };
 
+/**
+ * The daemon's `node:child_process`: src/daemon-child-process.ts (child_process itself loads with the first
+ * spawn). An `import()` of it is lazy already and stays as it is.
+ */
+export const lazyChildProcess: EsbuildPlugin = {
+  name: 'daemon-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.endsWith('daemon-child-process.ts') || args.kind === 'dynamic-import'
+        ? undefined
+        : { path: fileURLToPath(new URL('./src/daemon-child-process.ts', import.meta.url)) },
+    );
+  },
+};
+
 /** Extension of the daemon build's files in dist/: `daemon.cjs` and its chunks. */
 export const DAEMON_EXTENSION = '.cjs';
 /** Extension of the full CLI build's files in dist/: its chunks; its entry is renamed `cli.cjs`. */

@@ -4,6 +4,7 @@ import {
   convertCliToCommonJs,
   convertDaemonToCommonJs,
   DAEMON_EXTENSION,
+  lazyChildProcess,
   lazyFsPromises,
 } from './daemon-cjs.js';
 import { entryBuiltinsByRequire, monitBundlePlugins, stampCacheKey } from './monit-build.js';
@@ -83,7 +84,7 @@ export default defineConfig([
     outExtension: () => ({ js: DAEMON_EXTENSION }),
     banner: {},
     removeNodeProtocol: false,
-    esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises],
+    esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises, lazyChildProcess],
     onSuccess: () => convertDaemonToCommonJs('dist', OTHER_COMMONJS_BUNDLES),
   },
   // `velos list` (and `velos daemon`) from one CommonJS file, dist/velos.cjs, required by bin/velos.js; `velos start

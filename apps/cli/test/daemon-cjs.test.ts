@@ -50,7 +50,7 @@ function startBuiltDaemon(preload: (home: string) => string): {
 }
 
 describe('the built daemon (dist/daemon.cjs)', () => {
-  it('runs as CommonJS and leaves fs/promises, readline, worker_threads and cluster unloaded while idle', async () => {
+  it('runs as CommonJS and leaves fs/promises, readline, worker_threads, cluster and child_process unloaded while idle', async () => {
     // once the daemon listens, the preload writes the built-in modules it has loaded
     const { modules } = startBuiltDaemon(
       (home) => `const fs = require('node:fs');
@@ -68,6 +68,9 @@ describe('the built daemon (dist/daemon.cjs)', () => {
     expect(loaded).not.toContain('NativeModule worker_threads');
     // net's listen() loads cluster (and its four modules) to ask whether this is a worker: listen-pipe.ts
     expect(loaded).not.toContain('NativeModule cluster');
+    // child_process (with dgram) loads with the first app: src/daemon-child-process.ts
+    expect(loaded).not.toContain('NativeModule child_process');
+    expect(loaded).not.toContain('NativeModule dgram');
   });
 
   it('runs its first app without loading perf_hooks (the global `performance` cost 0.5–1.3 MB of RSS, issue 17)', async () => {
