@@ -187,34 +187,37 @@ interpreter = "velos-no-such-python"
       ]);
     });
 
-    it('fails a start whose app could not be spawned (its cwd is gone), and an app whose script went later', async () => {
+    it('refuses a file with a cwd that is not there whole, and fails an app whose script went later', async () => {
       const h = running();
+      const before = brief(await listState(h));
       const later = join(h, 'later.js');
       writeFileSync(later, 'setInterval(() => {}, 1000);\n');
       const file = join(h, 'some-missing.toml');
-      writeFileSync(
-        file,
-        `[[apps]]
-name = "gone-cwd"
-script = "${join(FIXTURES, 'silent.js')}"
-cwd = "${join(h, 'no-such-dir')}"
-
-[[apps]]
+      const apps = `[[apps]]
 name = "gone-later"
 script = "${later}"
 
 [[apps]]
 name = "fine"
 script = "${join(FIXTURES, 'silent.js')}"
-`,
-      );
+`;
+      // a deploy to a path not made yet: refused as a missing script is, nothing started
+      const goneCwd = `[[apps]]
+name = "gone-cwd"
+script = "silent.js"
+cwd = "${join(h, 'no-such-dir')}"
+`;
+      writeFileSync(file, `${goneCwd}\n${apps}`);
       const result = await velos(['start', file], { home: h });
-      expectCliError(result);
-      expect(result.stderr).toMatch(/^velos: gone-cwd: .*no-such-dir.*\n$/);
-      // the table of what runs is printed all the same
-      expect(result.stdout).toContain('fine');
+      expect([result.code, result.stderr]).toEqual([
+        1,
+        `velos: some-missing.toml: gone-cwd cannot start: cwd not found: ${join(h, 'no-such-dir')}\n`,
+      ]);
+      expect(brief(await listState(h))).toEqual(before);
+
+      writeFileSync(file, apps);
+      await velosOk(['start', file], { home: h });
       await waitForStatus(h, 'gone-later', 'online');
-      expect((await listState(h)).find((r) => r.name === 'gone-cwd')?.status).toBe('errored');
 
       // a script removed after its start is that app's spawn failure at its restart, the others run on
       rmSync(later);

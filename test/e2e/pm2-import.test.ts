@@ -177,8 +177,8 @@ describe('velos import pm2', () => {
     expect(notDump.code).toBe(1);
     expect(notDump.stderr).toContain('bad.pm2: not a PM2 dump (expected a JSON array of processes)');
 
-    // an app whose directory is gone (a release PM2 still named): listed errored, and the import fails
-    // saying why, as velos start does; it used to exit 0 with the app silently errored
+    // an app whose directory is gone (a release PM2 still named): the import is refused naming it, as
+    // velos start refuses a missing cwd, nothing started (it used to exit 0 with the app silently errored)
     const goneDump = join(home, 'gone.pm2');
     const goneCwd = join(home, 'releases/41');
     writeFileSync(
@@ -186,9 +186,7 @@ describe('velos import pm2', () => {
       JSON.stringify([{ name: 'old', pm_exec_path: join(goneCwd, 'app.js'), pm_cwd: goneCwd, env: {} }]),
     );
     const gone = await velosIn(project, home, ['import', 'pm2', goneDump]);
-    expect(gone.code).toBe(1);
-    expect(gone.stdout).toContain('old: pm_exec_path=');
-    expect(gone.stderr).toMatch(/^velos: old: .*releases\/41/m);
-    expect((await listState(home)).map((row) => [row.name, row.status])).toEqual([['old', 'errored']]);
+    expect([gone.code, gone.stderr]).toEqual([1, `velos: old cannot start: cwd not found: ${goneCwd}\n`]);
+    expect(await listState(home)).toEqual([]);
   });
 });

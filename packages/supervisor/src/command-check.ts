@@ -7,7 +7,7 @@ import { type CommandSpec, type ResolvedCommand, resolveCommand } from './resolv
 export type NamedCommandSpec = CommandSpec & { name: string };
 
 /**
- * Refuses apps whose script file or interpreter is not there, all of them in one error before any
+ * Refuses apps whose working directory, script file or interpreter is not there, all of them in one error before any
  * starts (as PM2 refuses a start of a file with one missing script): `api cannot start: script not
  * found: /srv/api.js`, or `2 apps cannot start: api: …; worker: …`. INVALID_ARGUMENT (bad input: HTTP 400), with the apps in
  * `data.apps`. A script removed after its start is a spawn failure of that app alone, not this.
@@ -27,12 +27,16 @@ export function checkCommands(specs: readonly NamedCommandSpec[]): void {
 }
 
 /**
- * Why an app's command cannot run: its script names a file that is not there (with the file one or
- * two edits away), a program on no directory of its PATH, or its interpreter is on none; null when it
- * can, or when its working directory is not there (its spawn says so, naming the directory).
+ * Why an app's command cannot run: its working directory is not there, its script names a file that
+ * is not there (with the file one or two edits away), a program on no directory of its PATH, or its
+ * interpreter is on none; null when it can.
  */
 export function commandProblem(spec: CommandSpec): string | null {
-  if (!isDirectory(spec.cwd)) return null;
+  const cwd = kindOf(spec.cwd);
+  if (cwd === 'missing') return `cwd not found: ${spec.cwd}`;
+  if (cwd === 'file') return `cwd is not a directory: ${spec.cwd}`;
+  // a directory this user may not search (its own user may, and its spawn says so when it may not)
+  if (cwd === 'unknown') return null;
   const script = spec.script.trim();
   const path = resolve(spec.cwd, script);
   if (namesScriptFile(script) && !isFile(path)) {
@@ -83,6 +87,16 @@ export function nearbyFile(word: string, cwd: string): string | null {
   }
   const near = suggestKey(word.slice(prefix.length), names);
   return near === null ? null : `${prefix}${near}`;
+}
+
+/** What a path is: `missing` when it or a directory above it is not there, `unknown` when it cannot be looked at. */
+function kindOf(path: string): 'directory' | 'file' | 'missing' | 'unknown' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'file';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unknown';
+  }
 }
 
 function isFile(path: string): boolean {

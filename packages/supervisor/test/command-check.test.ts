@@ -67,13 +67,24 @@ describe('checkCommands', () => {
     expect(commandProblem(app('shell', 'sh', { env: { PATH: '/usr/bin:/bin' } }))).toBeNull();
   });
 
-  it('passes a script that is there, a command line, an app without a PATH, a cwd that is not there', () => {
+  it('names a cwd that is not there (a deploy to a new path) or is a file, whatever its script', () => {
+    expect(refusal([app('api', 'server.js', { cwd: join(dir, 'gone') })]).message).toBe(
+      `api cannot start: cwd not found: ${join(dir, 'gone')}`,
+    );
+    expect(commandProblem(app('deep', 'server.js', { cwd: join(dir, 'server.js', 'x') }))).toBe(
+      `cwd not found: ${join(dir, 'server.js', 'x')}`,
+    );
+    expect(commandProblem(app('flat', 'velos-no-such-program', { cwd: join(dir, 'server.js') }))).toBe(
+      `cwd is not a directory: ${join(dir, 'server.js')}`,
+    );
+  });
+
+  it('passes a script that is there, a command line, an app without a PATH', () => {
     expect(() =>
       checkCommands([
         app('web', 'server.js'),
         app('line', 'velos-no-such-program --flag'),
         app('no-path', 'velos-no-such-program', { env: {} }),
-        app('moved', 'server.js', { cwd: join(dir, 'gone') }),
       ]),
     ).not.toThrow();
     expect(commandProblem(app('web', join(dir, 'server.js')))).toBeNull();

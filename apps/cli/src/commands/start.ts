@@ -168,7 +168,7 @@ export async function runStartOr(
   else await startWithFileAlerts(client, resolve(target.path), alerts, act);
   const listed = await client.list();
   printProcesses(ctx, listed);
-  // an app that could not be spawned (its script or cwd is not there) fails the command, as at velos start
+  // an app that could not be spawned (its script or cwd gone since it started) fails the command, as at velos start
   const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)));
   if (failure) throw failure;
 }
