@@ -1,10 +1,26 @@
 import { opendirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCodes, isVelosError, namesScriptFile, suggestKey, VelosError } from '@velos/core';
-import { type CommandSpec, type ResolvedCommand, resolveCommand } from './resolve-command.js';
+import { type CommandSpec, findOnPath, type ResolvedCommand, resolveCommand } from './resolve-command.js';
 
 /** An app's command as the check reads it: its name and what `resolveCommand` reads. */
 export type NamedCommandSpec = CommandSpec & { name: string };
+
+/** Where the check runs. */
+export interface CommandCheckOptions {
+  /**
+   * The daemon's PATH, which an app whose env has no PATH runs with (its programs and interpreters are
+   * looked up on it): this process's by default, as in the daemon; `null` where it is not known (the
+   * CLI, whose PATH may not be the daemon's), and such an app is then checked for its files only.
+   */
+  daemonPath?: string | null;
+}
+
+/**
+ * Where a spawn looks a bare program up when the child's env has no PATH: libuv's default search path
+ * (`_PATH_DEFPATH`), not the daemon's.
+ */
+const SPAWN_DEFAULT_PATH = '/usr/bin:/bin';
 
 /**
  * Refuses apps whose working directory, script file or interpreter is not there, all of them in one error before any
@@ -13,9 +29,9 @@ export type NamedCommandSpec = CommandSpec & { name: string };
  * `data.apps`. A script removed after its start is a spawn failure of that app alone, not this.
  * @example checkCommands([{ name: 'api', script: 'api.js', cwd: '/srv', args: [], interpreterArgs: [], env: {} }])
  */
-export function checkCommands(specs: readonly NamedCommandSpec[]): void {
+export function checkCommands(specs: readonly NamedCommandSpec[], options: CommandCheckOptions = {}): void {
   const apps = specs.flatMap((spec) => {
-    const problem = commandProblem(spec);
+    const problem = commandProblem(spec, options);
     return problem === null ? [] : [{ name: spec.name, problem }];
   });
   if (apps.length === 0) return;
@@ -31,7 +47,7 @@ export function checkCommands(specs: readonly NamedCommandSpec[]): void {
  * is not there (with the file one or two edits away), a program on no directory of its PATH, or its
  * interpreter is on none; null when it can.
  */
-export function commandProblem(spec: CommandSpec): string | null {
+export function commandProblem(spec: CommandSpec, options: CommandCheckOptions = {}): string | null {
   const cwd = kindOf(spec.cwd);
   if (cwd === 'missing') return `cwd not found: ${spec.cwd}`;
   if (cwd === 'file') return `cwd is not a directory: ${spec.cwd}`;
@@ -44,17 +60,20 @@ export function commandProblem(spec: CommandSpec): string | null {
     const near = nearbyFile(script, spec.cwd);
     return `script not found: ${path}${near === null ? '' : ` (did you mean ${near}?)`}`;
   }
+  const hasOwnPath = spec.env.PATH !== undefined;
+  const daemonPath = options.daemonPath === undefined ? (process.env.PATH ?? '') : options.daemonPath;
+  if (!hasOwnPath && daemonPath === null) return null;
   let command: ResolvedCommand;
   try {
-    command = resolveCommand(spec);
+    command = resolveCommand(hasOwnPath ? spec : { ...spec, env: { ...spec.env, PATH: daemonPath! } });
   } catch (error) {
     if (isVelosError(error) && error.code === ErrorCodes.SPAWN_FAILED) return error.message;
     throw error;
   }
-  // a bare word left as it was is a program on no directory of the app's PATH (without a PATH of its
-  // own, the spawn searches a default one: not guessed here)
+  // a bare word left as it was is a program on no directory of that PATH: its spawn fails, unless the
+  // app has no PATH of its own and the spawn's default one has it
   const isBareProgram = !command.shell && !script.includes('/') && command.file === spec.script;
-  if (isBareProgram && spec.env.PATH !== undefined)
+  if (isBareProgram && (hasOwnPath || findOnPath(spec.script, SPAWN_DEFAULT_PATH) === null))
     return `script not found: ${script} (not a file in ${spec.cwd}, or a program on the app's PATH)`;
   return null;
 }

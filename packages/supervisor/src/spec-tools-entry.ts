@@ -5,7 +5,13 @@
  * daemon (~0.3 MB of bundle), which those commands loaded and compiled on every run for these functions.
  */
 
-export { checkCommands, commandProblem, type NamedCommandSpec, nearbyFile } from './command-check.js';
+export {
+  type CommandCheckOptions,
+  checkCommands,
+  commandProblem,
+  type NamedCommandSpec,
+  nearbyFile,
+} from './command-check.js';
 export { dependencySuggester, orderByDependencies } from './dependencies/dependency-order.js';
 export { runsPython } from './python-output.js';
 export {

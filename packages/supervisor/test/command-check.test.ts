@@ -79,13 +79,36 @@ describe('checkCommands', () => {
     );
   });
 
-  it('passes a script that is there, a command line, an app without a PATH', () => {
+  it("looks the program of an app without a PATH up on the daemon's, and the spawn's default PATH", () => {
+    const daemonBin = mkdtempSync(join(dir, 'daemon-bin-'));
+    writeFileSync(join(daemonBin, 'velos-daemon-tool'), '#!/bin/sh\n', { mode: 0o755 });
+    const options = { daemonPath: daemonBin };
+    expect(commandProblem(app('tool', 'velos-daemon-tool', { env: {} }), options)).toBeNull();
+    // the app's own PATH is the one it runs with, not the daemon's
+    expect(commandProblem(app('tool', 'velos-daemon-tool'), options)).toBe(
+      `script not found: velos-daemon-tool (not a file in ${dir}, or a program on the app's PATH)`,
+    );
+    // without a PATH in its env, a spawn searches /usr/bin:/bin, whatever the daemon's PATH
+    expect(commandProblem(app('shell', 'sh', { env: {} }), { daemonPath: emptyPath })).toBeNull();
+    // by default the daemon's PATH is this process's
+    expect(refusal([app('cache', 'velos-no-such-program', { env: {} })]).message).toBe(
+      `cache cannot start: script not found: velos-no-such-program (not a file in ${dir}, or a program on the app's PATH)`,
+    );
+  });
+
+  it('leaves the programs and interpreters of an app without a PATH to the daemon where its PATH is not known', () => {
+    const options = { daemonPath: null };
+    expect(commandProblem(app('cache', 'velos-no-such-program', { env: {} }), options)).toBeNull();
+    expect(commandProblem(app('jobs', 'worker.py', { env: {} }), options)).toBeNull();
+    // its files are checked all the same
+    expect(commandProblem(app('api', 'api.js', { env: {} }), options)).toBe(
+      `script not found: ${join(dir, 'api.js')}`,
+    );
+  });
+
+  it('passes a script that is there, a command line', () => {
     expect(() =>
-      checkCommands([
-        app('web', 'server.js'),
-        app('line', 'velos-no-such-program --flag'),
-        app('no-path', 'velos-no-such-program', { env: {} }),
-      ]),
+      checkCommands([app('web', 'server.js'), app('line', 'velos-no-such-program --flag')]),
     ).not.toThrow();
     expect(commandProblem(app('web', join(dir, 'server.js')))).toBeNull();
   });

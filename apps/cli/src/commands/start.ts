@@ -180,7 +180,8 @@ export async function runStartOr(
 async function checkAppCommands(specs: AppSpec[], file?: string): Promise<void> {
   const { checkCommands } = await import('@velos/supervisor/spec-tools');
   try {
-    checkCommands(specs);
+    // an app's env holds this shell's PATH: one without any runs with the daemon's, not known here
+    checkCommands(specs, { daemonPath: null });
   } catch (error) {
     if (file === undefined || !(error instanceof VelosError)) throw error;
     throw new VelosError(error.code, `${basename(file)}: ${error.message}`, { data: error.data });
