@@ -165,6 +165,9 @@ interpreter = "velos-no-such-python"
           "worker: interpreter velos-no-such-python not found on the app's PATH or in node_modules/.bin (install it, or give its path: --interpreter <path>, interpreter in a config file)\n",
       );
       expect(brief(await listState(h))).toEqual(before);
+      // a dry run refuses what the start refuses, with the same line and exit code
+      const dry = await velos(['start', file, '--dry-run'], { home: h });
+      expect([dry.code, dry.stdout, dry.stderr]).toEqual([result.code, '', result.stderr]);
     });
 
     it("refuses a config reload that adds an app whose script is missing: the file's apps keep running", async () => {

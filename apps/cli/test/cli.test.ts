@@ -271,6 +271,8 @@ describe('without a daemon', () => {
 
   it('--dry-run loads every app of a config file', async () => {
     const home = newHome();
+    // scripts that are there: a dry run refuses a missing one, as the start does
+    for (const script of ['a.js', 'b.js']) writeFileSync(join(home, script), '');
     writeFileSync(
       join(home, 'apps.json'),
       JSON.stringify({ apps: [{ script: 'a.js' }, { name: 'b', script: 'b.js', env: { TOKEN: 's3cret' } }] }),

@@ -257,7 +257,8 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
   },
   'dry-run': {
     type: 'boolean',
-    description: 'validate and print the resolved apps as JSON; start nothing',
+    description:
+      'check as a start would (scripts, interpreters, cwds), print the apps as JSON; start nothing',
   },
   ...PM2_START_OPTIONS,
   ...APPEND_ENV_TO_NAME_OPTION,

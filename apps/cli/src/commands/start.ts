@@ -81,12 +81,13 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     await checkCronFlags(input, config);
   }
 
+  // before the daemon (a file with a missing script never starts one), as the daemon checks every start;
+  // a dry run refuses what the start would
+  await checkAppCommands(specs, target.kind === 'config' ? target.path : undefined);
   if (input.options['dry-run']) {
     ctx.printJson(specs.map(({ env, ownEnv: _own, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
     return;
   }
-  // before the daemon (a file with a missing script never starts one), as the daemon checks every start
-  await checkAppCommands(specs, target.kind === 'config' ? target.path : undefined);
   ensureLogDirs(specs);
   printWarnings(watchPathWarnings(specs));
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
