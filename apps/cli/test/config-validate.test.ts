@@ -10,6 +10,8 @@ const home = join(dir, 'home');
 // (Node 20), so each validate after the first compiles the CLI from it (~80 ms less CPU a run). It holds
 // no socket or pid file: the test that no daemon starts still sees one appear.
 mkdirSync(join(home, 'cache'), { recursive: true, mode: 0o700 });
+// the scripts the files name: a missing one refuses the file, as velos start refuses it
+for (const script of ['a.js', 'b.js', 'db.js', 'web.js']) writeFileSync(join(dir, script), '');
 
 afterAll(() => {
   // validate never starts a daemon; one started by mistake is stopped by the pid it recorded
@@ -143,6 +145,42 @@ describe('velos config validate (CLI-1)', () => {
     expect(alert.stderr).toMatch(
       /^velos: alert\.toml: alerts\[0\]\.when: expected one of .*"sometimes" \(line 5\)\n$/,
     );
+  });
+
+  it('refuses a missing script, program and cwd with the line velos start prints; --json lists each app', async () => {
+    const file = write(
+      'missing.toml',
+      [
+        '[[apps]]\nname = "fine"\nscript = "a.js"',
+        '[[apps]]\nname = "api"\nscript = "missing-api.js"',
+        '[[apps]]\nname = "cache"\nscript = "velos-no-such-program"',
+        '[[apps]]\nname = "lost"\nscript = "a.js"\ncwd = "no-such-dir"\n',
+      ].join('\n'),
+    );
+    const problems = [
+      `api: script not found: ${join(dir, 'missing-api.js')}`,
+      `cache: script not found: velos-no-such-program (not a file in ${dir}, or a program on the app's PATH)`,
+      `lost: cwd not found: ${join(dir, 'no-such-dir')}`,
+    ];
+    const text = await validate(file);
+    expect(text).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `velos: missing.toml: 3 apps cannot start: ${problems.join('; ')}\n`,
+    });
+    const dryRun = await runVelos(['start', file, '--dry-run'], { home, cwd: dir, env: { NO_COLOR: '1' } });
+    expect([dryRun.code, dryRun.stderr]).toEqual([1, text.stderr]);
+    const json = await validate(file, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({
+      valid: false,
+      code: 'INVALID_CONFIG',
+      file: join(dir, 'missing.toml'),
+      issues: problems.map((problem, i) => ({
+        message: `missing.toml: ${problem}`,
+        keyPath: ['apps', i + 1],
+      })),
+    });
   });
 
   it('merges an env profile, and refuses a profile no app has', async () => {

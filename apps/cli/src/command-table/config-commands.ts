@@ -20,8 +20,9 @@ export const CONFIG_COMMANDS: CommandSpec[] = [
       'validate a config file, re-read config files, show, change or unset the effective config of an app',
     details: [
       'validate [file] check a config file as start and reload would (schema, env files, alerts, depends_on',
-      '               cycles) without a daemon and without starting anything; without a file, check',
-      '               $VELOS_HOME/config.toml. Prints the apps in start order (past 20, the first 10 and',
+      "               cycles, each app's cwd, script, program and interpreter) without a daemon and",
+      '               without starting anything; without a file, check $VELOS_HOME/config.toml.',
+      '               Prints the apps in start order (past 20, the first 10 and',
       '               a count; --json lists them all); an invalid file exits 1 and prints each problem (up',
       '               to 10) on a line naming the file, key and line. --env <profile> merges env_<profile>',
       '               tables.',

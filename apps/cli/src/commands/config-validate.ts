@@ -22,7 +22,8 @@ export interface ConfigValidation {
 
 /**
  * `velos config validate [file]` (CLI-1): checks a config file as `velos start` and `velos config reload`
- * would (schema, env files, alerts, depends_on cycles) without a daemon and without starting anything.
+ * would (schema, env files, alerts, missing scripts, programs, interpreters and cwds, depends_on cycles)
+ * without a daemon and without starting anything.
  * Without a file it checks `$VELOS_HOME/config.toml`. An invalid file prints every problem, one line
  * each (the first is the line `velos start` prints), and exits 1.
  */
@@ -72,6 +73,7 @@ async function validate(
     const input = { args: [path], options: profile === undefined ? {} : { env: profile }, rest: [] };
     const specs = await specsFromConfigFile(path, input, where, config);
     const alerts = isScriptConfig(path) ? null : await config.loadConfigAlerts(path);
+    await checkCommandsOf(specs, path);
     const { ordered, external } = await checkDependencies(specs).catch((error: unknown) => {
       // the daemon's cycle error names the apps; here it also names the file
       if (error instanceof VelosError)
@@ -109,6 +111,31 @@ async function checkDependencies(
   }));
   const ordered = orderByDependencies(inFile, (spec) => spec, new Map(), { missing: 'not in this file' });
   return { ordered: ordered.map((spec) => spec.name), external };
+}
+
+/**
+ * Refuses the file as `velos start` would when an app's cwd, script, program or interpreter is not
+ * there: the start's line (every such app on it), and with `--json` one issue per app.
+ */
+async function checkCommandsOf(specs: AppSpec[], path: string): Promise<void> {
+  const { checkCommands } = await import('@velos/supervisor/spec-tools');
+  try {
+    // an app's env holds this shell's PATH: one without any runs with the daemon's, not known here
+    checkCommands(specs, { daemonPath: null });
+  } catch (error) {
+    const apps =
+      error instanceof VelosError ? (error.data as { apps?: unknown } | undefined)?.apps : undefined;
+    if (!Array.isArray(apps)) throw error;
+    const label = basename(path);
+    const issues = (apps as { name: string; problem: string }[]).map(({ name, problem }) => ({
+      message: `${label}: ${name}: ${problem}`,
+      keyPath: ['apps', specs.findIndex((spec) => spec.name === name)],
+    }));
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, `${label}: ${(error as VelosError).message}`, {
+      cause: error,
+      data: { file: path, issues, namedTogether: issues.length },
+    });
+  }
 }
 
 /** What `--json` prints for an invalid file (on stdout; the first problem is on stderr too). */
