@@ -139,6 +139,28 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
     await checkErrors(stdioClient);
   });
 
+  it('refuses a process_start of a file with a missing script and interpreter whole, naming both apps', async () => {
+    const file = join(home, 'two-missing.toml');
+    writeFileSync(
+      file,
+      [
+        `[[apps]]\nname = "mcp-good"\nscript = "${join(FIXTURES, 'silent.js')}"`,
+        `[[apps]]\nname = "mcp-api"\nscript = "no-such-api.js"\ncwd = "${FIXTURES}"`,
+        `[[apps]]\nname = "mcp-worker"\nscript = "${join(FIXTURES, 'silent.js')}"\ninterpreter = "velos-no-such-python"\n`,
+      ].join('\n'),
+    );
+    expect(await call(stdioClient, 'process_start', { config: file })).toEqual({
+      isError: true,
+      text:
+        `INVALID_ARGUMENT: 2 apps cannot start: mcp-api: script not found: ${join(FIXTURES, 'no-such-api.js')}; ` +
+        "mcp-worker: interpreter velos-no-such-python not found on the app's PATH or in node_modules/.bin " +
+        '(install it, or give its path: --interpreter <path>, interpreter in a config file)',
+    });
+    // nothing of the file started
+    const names = (await ok<Row[]>(stdioClient, 'process_list')).map((row) => row.n);
+    expect(names.filter((name) => name.startsWith('mcp-'))).toEqual([]);
+  });
+
   it('names the top templates of a known log mix in log_summary', async () => {
     const summary = await ok<{ n: number; h: number; top: { t: string; c: number }[]; err?: { m: string } }>(
       stdioClient,
