@@ -86,9 +86,13 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
     const arg = shebang.arg === undefined ? [] : [shebang.arg];
     return { file: shebang.program, args: [...arg, path, ...spec.args], shell: false };
   }
-  const file = interpreter === 'node' ? process.execPath : interpreter;
-  if (!file.includes('/') && findOnPath(file, pathOf(spec)) === null)
-    throw interpreterNotFound(spec, path, file);
+  let file = interpreter === 'node' ? process.execPath : interpreter;
+  if (!file.includes('/')) {
+    const found = findOnPath(file, pathOf(spec));
+    if (found === null) throw interpreterNotFound(spec, path, file);
+    // found on the daemon's PATH: the spawn of an env without PATH would search /usr/bin:/bin only
+    if (spec.env.PATH === undefined) file = found;
+  }
   // `interpreter: node` (common in PM2 files) is this node too: it needs the same TypeScript flags
   const preArgs =
     isTypeScript(path) && file === process.execPath

@@ -109,6 +109,26 @@ describe('resolveCommand', () => {
     });
   });
 
+  it("names an interpreter found on the daemon's PATH by its path for an app without a PATH", () => {
+    const bin = mkdtempSync(join(dir, 'daemon-path-'));
+    writeFileSync(join(bin, 'velos-fake-python'), '#!/bin/sh\n', { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved ?? ''}`;
+    try {
+      // its spawn, without PATH in the env, would look on /usr/bin:/bin only (ENOENT)
+      expect(resolveCommand(spec('app.py', { env: {}, interpreter: 'velos-fake-python' })).file).toBe(
+        join(bin, 'velos-fake-python'),
+      );
+      // with a PATH of its own, the spawn looks it up there
+      expect(
+        resolveCommand(spec('app.py', { env: { PATH: bin }, interpreter: 'velos-fake-python' })).file,
+      ).toBe('velos-fake-python');
+    } finally {
+      if (saved === undefined) delete process.env.PATH;
+      else process.env.PATH = saved;
+    }
+  });
+
   it('honours an explicit interpreter, and `node` means this node', () => {
     expect(resolveCommand(spec('app.py', { interpreter: '/usr/bin/env' })).file).toBe('/usr/bin/env');
     writeFileSync(join(dir, 'noext'), '');
