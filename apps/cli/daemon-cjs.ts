@@ -27,13 +27,16 @@ export const lazyFsPromises: EsbuildPlugin = {
 
 /**
  * The daemon's `node:child_process`: src/daemon-child-process.ts (child_process itself loads with the first
- * spawn). An `import()` of it is lazy already and stays as it is.
+ * spawn). An `import()` of it is lazy already and stays as it is; so do dependencies in node_modules, which
+ * may use what that file leaves out (OpenTelemetry's machine id promisifies `exec`).
  */
 export const lazyChildProcess: EsbuildPlugin = {
   name: 'daemon-child-process',
   setup(build) {
     build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.endsWith('daemon-child-process.ts') || args.kind === 'dynamic-import'
+      args.importer.endsWith('daemon-child-process.ts') ||
+      args.kind === 'dynamic-import' ||
+      args.importer.includes('/node_modules/')
         ? undefined
         : { path: fileURLToPath(new URL('./src/daemon-child-process.ts', import.meta.url)) },
     );

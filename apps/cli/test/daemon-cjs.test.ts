@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempHome, SeenProcesses, type TempHome, waitFor } from '@velos/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,5 +93,16 @@ describe('the built daemon (dist/daemon.cjs)', () => {
     const loaded = await modules();
     expect(loaded).toContain('NativeModule child_process');
     expect(loaded).not.toContain('NativeModule perf_hooks');
+  });
+
+  it("keeps Node's child_process for its dependencies: OpenTelemetry's machine id of macOS, BSD and Windows loads", () => {
+    // they promisify child_process.exec at load, which src/daemon-child-process.ts does not give
+    const dist = dirname(DAEMON);
+    const files = readdirSync(dist).filter((name) => /^getMachineId-(darwin|bsd|win)-\w+\.cjs$/.test(name));
+    expect(files).toHaveLength(3);
+    const load = createRequire(DAEMON);
+    for (const name of files) {
+      expect(typeof (load(join(dist, name)) as { getMachineId?: unknown }).getMachineId).toBe('function');
+    }
   });
 });
