@@ -43,6 +43,29 @@ export const lazyChildProcess: EsbuildPlugin = {
   },
 };
 
+/**
+ * The daemon's `node:os` and `node:timers/promises`, as the workspace's sources import them:
+ * src/daemon-os.ts and src/daemon-timers-promises.ts (Node's modules load on the first call, not at
+ * start). Dependencies in node_modules keep Node's own.
+ */
+export const lazyOsAndTimers: EsbuildPlugin = {
+  name: 'daemon-os-timers',
+  setup(build) {
+    const stand: Record<string, string> = {
+      os: './src/daemon-os.ts',
+      'timers/promises': './src/daemon-timers-promises.ts',
+    };
+    build.onResolve({ filter: /^(node:)?(os|timers\/promises)$/ }, (args) => {
+      const file = stand[args.path.replace(/^node:/, '')] as string;
+      return args.kind !== 'import-statement' ||
+        args.importer.includes('/node_modules/') ||
+        args.importer.endsWith(file.slice(1))
+        ? undefined
+        : { path: fileURLToPath(new URL(file, import.meta.url)) };
+    });
+  },
+};
+
 /** Extension of the daemon build's files in dist/: `daemon.cjs` and its chunks. */
 export const DAEMON_EXTENSION = '.cjs';
 /** Extension of the full CLI build's files in dist/: its chunks; its entry is renamed `cli.cjs`. */

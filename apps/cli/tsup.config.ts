@@ -6,6 +6,7 @@ import {
   DAEMON_EXTENSION,
   lazyChildProcess,
   lazyFsPromises,
+  lazyOsAndTimers,
 } from './daemon-cjs.js';
 import { entryBuiltinsByRequire, monitBundlePlugins, stampCacheKey } from './monit-build.js';
 import { commandRunsLeftOut, quickCore } from './quick-build.js';
@@ -84,7 +85,7 @@ export default defineConfig([
     outExtension: () => ({ js: DAEMON_EXTENSION }),
     banner: {},
     removeNodeProtocol: false,
-    esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises, lazyChildProcess],
+    esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises, lazyChildProcess, lazyOsAndTimers],
     onSuccess: () => convertDaemonToCommonJs('dist', OTHER_COMMONJS_BUNDLES),
   },
   // `velos list` (and `velos daemon`) from one CommonJS file, dist/velos.cjs, required by bin/velos.js; `velos start

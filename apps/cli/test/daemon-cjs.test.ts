@@ -51,7 +51,7 @@ function startBuiltDaemon(preload: (home: string) => string): {
 }
 
 describe('the built daemon (dist/daemon.cjs)', () => {
-  it('runs as CommonJS and leaves fs/promises, readline, worker_threads, cluster and child_process unloaded while idle', async () => {
+  it('runs as CommonJS and leaves fs/promises, readline, worker_threads, cluster, child_process, os and timers/promises unloaded while idle', async () => {
     // once the daemon listens, the preload writes the built-in modules it has loaded
     const { modules } = startBuiltDaemon(
       (home) => `const fs = require('node:fs');
@@ -72,6 +72,9 @@ describe('the built daemon (dist/daemon.cjs)', () => {
     // child_process (with dgram) loads with the first app: src/daemon-child-process.ts
     expect(loaded).not.toContain('NativeModule child_process');
     expect(loaded).not.toContain('NativeModule dgram');
+    // os and timers/promises load with their first call: src/daemon-os.ts, src/daemon-timers-promises.ts
+    expect(loaded).not.toContain('NativeModule os');
+    expect(loaded).not.toContain('NativeModule timers/promises');
   });
 
   it('runs its first app without loading perf_hooks (the global `performance` cost 0.5–1.3 MB of RSS, issue 17)', async () => {
