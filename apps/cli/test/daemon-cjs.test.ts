@@ -75,6 +75,8 @@ describe('the built daemon (dist/daemon.cjs)', () => {
     // os and timers/promises load with their first call: src/daemon-os.ts, src/daemon-timers-promises.ts
     expect(loaded).not.toContain('NativeModule os');
     expect(loaded).not.toContain('NativeModule timers/promises');
+    // a namespace import of node:fs, copied in CommonJS, read fs.Dir: Node 24 loaded its module for it
+    expect(loaded).not.toContain('NativeModule internal/fs/dir');
   });
 
   it('runs its first app without loading perf_hooks (the global `performance` cost 0.5–1.3 MB of RSS, issue 17)', async () => {
