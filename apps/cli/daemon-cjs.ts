@@ -1,6 +1,6 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
 import { stampCacheKey } from './monit-build.js';
@@ -62,6 +62,32 @@ export const lazyOsAndTimers: EsbuildPlugin = {
         args.importer.endsWith(file.slice(1))
         ? undefined
         : { path: fileURLToPath(new URL(file, import.meta.url)) };
+    });
+  },
+};
+
+const RESOLVING_MSGPACKR = Symbol('resolving msgpackr');
+
+/**
+ * msgpackr as the daemon imports it: its entry without random-access structures (`index.js`, beside the
+ * Node entry `node-index.js`), which the frame codec never turns on (`useRecords: false`, no
+ * `randomAccessStructure`): its struct.js is ~20 KB of source the daemon kept in its heap and ran at start.
+ * The Node entry's other addition, the native accelerator, is off in every bundle (tsup.config.ts).
+ */
+export const msgpackrWithoutStructs: EsbuildPlugin = {
+  name: 'daemon-msgpackr',
+  setup(build) {
+    build.onResolve({ filter: /^msgpackr$/ }, async (args) => {
+      if (args.pluginData === RESOLVING_MSGPACKR) return undefined;
+      const { importer, kind, resolveDir } = args;
+      const node = await build.resolve(args.path, {
+        importer,
+        kind,
+        resolveDir,
+        pluginData: RESOLVING_MSGPACKR,
+      });
+      if (node.errors.length > 0 || basename(node.path) !== 'node-index.js') return node;
+      return { path: join(dirname(node.path), 'index.js') };
     });
   },
 };

@@ -7,6 +7,7 @@ import {
   lazyChildProcess,
   lazyFsPromises,
   lazyOsAndTimers,
+  msgpackrWithoutStructs,
 } from './daemon-cjs.js';
 import { entryBuiltinsByRequire, monitBundlePlugins, stampCacheKey } from './monit-build.js';
 import { commandRunsLeftOut, quickCore } from './quick-build.js';
@@ -85,7 +86,13 @@ export default defineConfig([
     outExtension: () => ({ js: DAEMON_EXTENSION }),
     banner: {},
     removeNodeProtocol: false,
-    esbuildPlugins: [...(shared.esbuildPlugins ?? []), lazyFsPromises, lazyChildProcess, lazyOsAndTimers],
+    esbuildPlugins: [
+      ...(shared.esbuildPlugins ?? []),
+      lazyFsPromises,
+      lazyChildProcess,
+      lazyOsAndTimers,
+      msgpackrWithoutStructs,
+    ],
     onSuccess: () => convertDaemonToCommonJs('dist', OTHER_COMMONJS_BUNDLES),
   },
   // `velos list` (and `velos daemon`) from one CommonJS file, dist/velos.cjs, required by bin/velos.js; `velos start

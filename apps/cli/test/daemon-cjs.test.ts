@@ -110,4 +110,17 @@ describe('the built daemon (dist/daemon.cjs)', () => {
       expect(typeof (load(join(dist, name)) as { getMachineId?: unknown }).getMachineId).toBe('function');
     }
   });
+
+  it('carries msgpackr without its random-access structures, which the frame codec never turns on', () => {
+    const dist = dirname(DAEMON);
+    const others = ['cli.cjs', 'velos.cjs', 'velos-start.cjs', 'velos-complete.cjs', 'monit.cjs'];
+    const files = readdirSync(dist).filter(
+      (name) => name.endsWith('.cjs') && !name.endsWith('.cli.cjs') && !others.includes(name),
+    );
+    expect(files).toContain('daemon.cjs');
+    const withStructs = files.filter((name) =>
+      readFileSync(join(dist, name), 'utf8').includes('function createTypeTransition('),
+    );
+    expect(withStructs).toEqual([]);
+  });
 });
