@@ -1,6 +1,6 @@
 import { formatBytes, formatDuration, type MetricsSnapshot, type ProcessInfo } from '@velos/core';
 import { isSampled } from '@velos/core/ai';
-import { fitToWidth } from '../output/display-width.js';
+import { displayWidth, fitToWidth } from '../output/display-width.js';
 import { escapeControlChars } from '../output/log-line.js';
 import { formatCpu } from '../output/units.js';
 
@@ -48,9 +48,30 @@ export function bar(ratio: number, width: number): string {
 /** `text` cut to `width` columns (an ellipsis marks the cut) and padded on the right or left (fitToWidth). */
 export const fit = fitToWidth;
 
-/** One line of an app's text made safe for the screen: control characters shown as `\xHH`. */
+/** One line of an app's text made safe for the screen: control characters shown as `\xHH`, tabs as spaces. */
 export function screenSafe(text: string): string {
-  return escapeControlChars(text);
+  return expandTabs(escapeControlChars(text));
+}
+
+/** Columns from one tab stop to the next, as terminals set them. */
+const TAB_COLUMNS = 8;
+
+/**
+ * `text` with each tab written as the spaces to the next tab stop (counted from its start): ink counts
+ * a tab as no column and the terminal moves up to 8, so a line with tabs (a Java or Go stack trace)
+ * ran past the screen's edge, wrapped, and pushed the header off the screen.
+ */
+function expandTabs(text: string): string {
+  if (!text.includes('\t')) return text;
+  const [first = '', ...rest] = text.split('\t');
+  let out = first;
+  let column = displayWidth(first);
+  for (const part of rest) {
+    const spaces = TAB_COLUMNS - (column % TAB_COLUMNS);
+    out += ' '.repeat(spaces) + part;
+    column += spaces + displayWidth(part);
+  }
+  return out;
 }
 
 /**
@@ -61,7 +82,7 @@ const SGR = /(?:\u001b\[|\u009b)[0-9;:]*m/g;
 
 /**
  * An app's log line as monit shows it: without its colour codes (so `ESC[31merror` reads, and is
- * coloured, as `error`), its other control characters shown as `\xHH` (screenSafe).
+ * coloured, as `error`), its other control characters shown as `\xHH` and its tabs as spaces (screenSafe).
  */
 export function logText(line: string): string {
   return screenSafe(line.includes('\u001b') || line.includes('\u009b') ? line.replace(SGR, '') : line);

@@ -9,6 +9,13 @@ describe('logText', () => {
     expect(logText('\u009b32minfo\u009b39m ok \u009b2J')).toBe('info ok \\x9b2J');
   });
 
+  it('writes a tab as the spaces to the next tab stop (every 8 columns), as a terminal shows it', () => {
+    expect(logText('\tat Foo.bar(Foo.java:42)')).toBe(`${' '.repeat(8)}at Foo.bar(Foo.java:42)`);
+    expect(logText('id\tname\tstatus')).toBe('id      name    status');
+    expect(logText('注文\tok')).toBe('注文    ok');
+    expect(logText('\u001b[31merror\u001b[39m\tdb')).toBe('error   db');
+  });
+
   it('lets the level of a coloured label colour the line', () => {
     expect(logColor(undefined, logText('\u001b[31merror\u001b[39m: db down'), 'out')).toBe('red');
     expect(logColor(undefined, logText('\u001b[33mwarn\u001b[39m slow'), 'out')).toBe('yellow');

@@ -2,6 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MonitApp } from '../../src/monit/monit-app.js';
 import { createMonitStore, type MonitStore } from '../../src/monit/monit-store.js';
+import { displayWidth } from '../../src/output/display-width.js';
 import { fakeControl, logLine, proc } from './fake-control.js';
 
 const SIZE = { columns: 80, rows: 24 };
@@ -71,6 +72,22 @@ describe('velos monit (ink)', () => {
     const lines = m.frame().split('\n');
     expect(lines.length).toBeLessThanOrEqual(23);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('draws log lines with tabs within the screen: the header stays on the first line', async () => {
+    const m = mount();
+    await m.until('worker');
+    // a Java stack trace: ink counted a tab as no column, the terminal as up to 8 (the line ran over the edge)
+    const frame = '\tat com.example.Foo.bar(Foo.java:42)' + '\t'.repeat(20) + 'END';
+    for (let i = 0; i < 3; i += 1) m.logSubs[0]?.sub.push([logLine(0, `${i} ${frame}`)]);
+    await vi.waitFor(() => expect(m.frame()).toMatch(/2\s+at com\.example/), { timeout: 3000, interval: 20 });
+    expect(m.frame()).toContain(`2${' '.repeat(7)}at com.example.Foo.bar(Foo.java:42)`);
+    const lines = m.frame().split('\n');
+    expect(lines[0]).toMatch(/^velos 9\.9\.9/);
+    for (const line of lines) {
+      expect(line).not.toContain('\t');
+      expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    }
   });
 
   it('moves the selection with j/k and follows the new selection’s logs, cancelling the old stream', async () => {
