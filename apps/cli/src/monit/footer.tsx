@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { displayWidth } from '../output/display-width.js';
-import { fit, screenSafe } from './format.js';
+import { fit, fitLine, screenSafe } from './format.js';
 
 /** What the footer line asks for: the filter being typed, or a delete's confirmation. */
 export type Prompt =
@@ -38,7 +38,7 @@ export function Footer(props: {
   if (notice)
     return (
       <Text color={notice.color} wrap="truncate">
-        {screenSafe(notice.text)}
+        {fitLine(screenSafe(notice.text), width)}
       </Text>
     );
   const lead = filter ? `filter "${screenSafe(filter)}" · ` : '';

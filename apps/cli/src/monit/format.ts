@@ -48,6 +48,25 @@ export function bar(ratio: number, width: number): string {
 /** `text` cut to `width` columns (an ellipsis marks the cut) and padded on the right or left (fitToWidth). */
 export const fit = fitToWidth;
 
+/**
+ * One line of text cut to `width` columns (`…` marks the cut), measured as the terminal draws it: ink's
+ * own cut let a wide character (CJK) end a column past the edge, and the line wrapped. It reads the
+ * text only as far as it can show (ink measured all of a 300 KB line at each frame).
+ */
+export function fitLine(text: string, width: number): string {
+  if (width <= 0) return '';
+  // a column takes at least one UTF-16 unit (zero-width marks aside): a longer text is cut first
+  const limit = width * 4 + 4;
+  const line = text.length > limit ? `${wholeCodePoints(text.slice(0, limit))}…` : text;
+  return displayWidth(line) <= width ? line : fitToWidth(line, width);
+}
+
+/** `text` without a lone high surrogate at its end (the half of a character a cut left). */
+function wholeCodePoints(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
+}
+
 /** One line of an app's text made safe for the screen: control characters shown as `\xHH`, tabs as spaces. */
 export function screenSafe(text: string): string {
   return expandTabs(escapeControlChars(text));

@@ -1,54 +1,61 @@
 import type { LogLine } from '@velos/core';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { logColor, logText, screenSafe } from './format.js';
+import { displayWidth } from '../output/display-width.js';
+import { fitLine, logColor, logText, screenSafe } from './format.js';
 import type { MonitData } from './monit-store.js';
 
-/** The log pane: the last `height` lines of the selected process, coloured by level, or the log engine's summary. */
+/**
+ * The log pane: the last `height` lines of the selected process, coloured by level, or the log engine's
+ * summary; each line cut to `width` columns.
+ */
 export const LogPane = memo(function LogPane(props: {
   title: string;
   logs: MonitData['logs'];
   summary: MonitData['summary'];
   height: number;
+  width: number;
 }) {
-  const { title, logs, summary, height } = props;
+  const { title, logs, summary, height, width } = props;
   // Keys are positions in the whole buffer, so a row keeps its key while newer lines arrive.
   const items: (string | LogLine)[] = summary ? summaryLines(summary).slice(0, height) : logs.lines;
   const start = summary ? 0 : Math.max(0, items.length - height);
   const rows = items.slice(start).map((item, n) => ({ key: start + n, item }));
+  const head = fitLine(summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} `, width);
+  const error = logs.error && !summary ? fitLine(screenSafe(logs.error), width - displayWidth(head)) : '';
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text bold color="cyan" wrap="truncate">
-        {summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} `}
-        {logs.error && !summary ? <Text color="red">{screenSafe(logs.error)}</Text> : null}
+        {head}
+        {error ? <Text color="red">{error}</Text> : null}
       </Text>
       {rows.map((row) =>
         typeof row.item === 'string' ? (
           <Text key={row.key} wrap="truncate">
-            {row.item}
+            {fitLine(row.item, width)}
           </Text>
         ) : (
-          <LogRow key={row.key} line={row.item} />
+          <LogRow key={row.key} line={row.item} width={width} />
         ),
       )}
     </Box>
   );
 });
 
-const LogRow = memo(function LogRow(props: { line: LogLine }) {
-  const { line } = props;
+const LogRow = memo(function LogRow(props: { line: LogLine; width: number }) {
+  const { line, width } = props;
   // a marker of the daemon (the follow fell behind), not a line of the app: a dim notice
   if (line.skipped !== undefined) {
     return (
       <Text wrap="truncate" dimColor>
-        {`  ${skippedNotice(line.skipped)}`}
+        {fitLine(`  ${skippedNotice(line.skipped)}`, width)}
       </Text>
     );
   }
   const text = logText(line.line);
   return (
     <Text wrap="truncate" color={logColor(line.lvl, text, line.stream)}>
-      {`${line.stream === 'err' ? '! ' : '  '}${text}`}
+      {fitLine(`${line.stream === 'err' ? '! ' : '  '}${text}`, width)}
     </Text>
   );
 });

@@ -254,7 +254,13 @@ export function MonitApp(props: {
   if (view === 'logs') {
     return (
       <Box flexDirection="column" height={height} width={columns}>
-        <LogPane title={title} logs={data.logs} summary={data.summary} height={Math.max(1, height - 2)} />
+        <LogPane
+          title={title}
+          logs={data.logs}
+          summary={data.summary}
+          height={Math.max(1, height - 2)}
+          width={columns}
+        />
         {footer}
       </Box>
     );
@@ -291,9 +297,15 @@ export function MonitApp(props: {
       </Box>
       {layout.hasPanel ? <SelectedPanel process={selected} history={data.history} width={columns} /> : null}
       {layout.logLines > 0 ? (
-        <LogPane title={title} logs={data.logs} summary={data.summary} height={layout.logLines} />
+        <LogPane
+          title={title}
+          logs={data.logs}
+          summary={data.summary}
+          height={layout.logLines}
+          width={columns}
+        />
       ) : null}
-      <EventsPane events={data.events} height={layout.eventLines} />
+      <EventsPane events={data.events} height={layout.eventLines} width={columns} />
       {footer}
     </Box>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logColor, logText } from '../../src/monit/format.js';
+import { fitLine, logColor, logText } from '../../src/monit/format.js';
 
 describe('logText', () => {
   it('takes off colour codes and escapes the other control characters', () => {
@@ -19,5 +19,16 @@ describe('logText', () => {
   it('lets the level of a coloured label colour the line', () => {
     expect(logColor(undefined, logText('\u001b[31merror\u001b[39m: db down'), 'out')).toBe('red');
     expect(logColor(undefined, logText('\u001b[33mwarn\u001b[39m slow'), 'out')).toBe('yellow');
+  });
+});
+
+describe('fitLine', () => {
+  it('cuts a line to the columns the terminal draws, a wide character counting two', () => {
+    expect(fitLine('日本語', 5)).toBe('日本…');
+    expect(fitLine('日本語', 6)).toBe('日本語');
+    expect(fitLine('a日本', 4)).toBe('a日…');
+    expect(fitLine(`big ${'y'.repeat(300_000)}`, 10)).toBe('big yyyyy…');
+    expect(fitLine('🚀'.repeat(1000), 10)).toBe('🚀🚀🚀🚀… ');
+    expect(fitLine('anything', 0)).toBe('');
   });
 });

@@ -90,6 +90,22 @@ describe('velos monit (ink)', () => {
     }
   });
 
+  it('cuts a log line of wide characters (CJK) at the screen’s edge, not one column past it', async () => {
+    const m = mount([proc({ id: 0, name: 'サービス-日本語' }), proc({ id: 1, name: 'worker' })]);
+    await m.until('worker');
+    for (let i = 0; i < 3; i += 1)
+      m.logSubs[0]?.sub.push([logLine(0, `${i} ${'日本語のログ行'.repeat(30)}`)]);
+    m.logSubs[0]?.sub.push([logLine(0, `big ${'y'.repeat(300_000)}`, { stream: 'err' })]);
+    const message = `${'サービス-日本語'.repeat(8)} (id 0) online`;
+    m.eventSubs[0]?.sub.push([{ seq: 1, at: Date.now(), kind: 'process.online', severity: 'info', message }]);
+    await m.until('! big yyy');
+    await m.until('process.online     サービス');
+    const lines = m.frame().split('\n');
+    expect(lines[0]).toMatch(/^velos 9\.9\.9/);
+    expect(lines.filter((line) => line.startsWith('  2 日本語のログ行'))).toHaveLength(1);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+  });
+
   it('moves the selection with j/k and follows the new selection’s logs, cancelling the old stream', async () => {
     const m = mount();
     await m.until('worker');
