@@ -84,7 +84,8 @@ export const MAIN_KEYS: readonly KeyHint[] = [
 /** The full-screen logs: q and Esc go back to the table there, the other keys work as on it. */
 export const LOGS_VIEW_KEYS: readonly KeyHint[] = [
   { text: 'Esc/q back', keep: ALWAYS },
-  { text: '↑↓ select', keep: 6 },
+  { text: 'PgUp/PgDn scroll', keep: 6 },
+  { text: '↑↓ select', keep: 3 },
   { text: 'a summary', keep: 2 },
   { text: 'r restart', keep: 8 },
   { text: 'R reload', keep: 1 },

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 export const MONIT_KEYS: readonly [string, string][] = [
   ['↑ ↓  j k', 'select a process (PgUp PgDn: by 10; Home End, g G: first, last)'],
   ['Enter  l', 'full-screen logs of the selection (Esc, h, ← or q: back)'],
+  ['PgUp PgDn', 'scroll the full-screen logs (on past the newest line: follow)'],
   ['a', 'the log engine’s summary of the app (a again: back to the logs)'],
   ['r', 'restart the selected process'],
   ['R', 'reload it (cluster: one instance at a time; fork: restart)'],

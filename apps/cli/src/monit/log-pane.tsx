@@ -7,7 +7,8 @@ import type { MonitData } from './monit-store.js';
 
 /**
  * The log pane: the last `height` lines of the selected process, coloured by level, or the log engine's
- * summary; each line cut to `width` columns.
+ * summary; each line cut to `width` columns. `anchor` holds it scrolled back: the `logs.received` count
+ * its last line had (null follows the newest line).
  */
 export const LogPane = memo(function LogPane(props: {
   title: string;
@@ -15,13 +16,21 @@ export const LogPane = memo(function LogPane(props: {
   summary: MonitData['summary'];
   height: number;
   width: number;
+  anchor?: number | null;
 }) {
-  const { title, logs, summary, height, width } = props;
+  const { title, logs, summary, height, width, anchor = null } = props;
   // Keys are positions in the whole buffer, so a row keeps its key while newer lines arrive.
   const items: (string | LogLine)[] = summary ? summaryLines(summary).slice(0, height) : logs.lines;
-  const start = summary ? 0 : Math.max(0, items.length - height);
-  const rows = items.slice(start).map((item, n) => ({ key: start + n, item }));
-  const head = fitLine(summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} `, width);
+  const end = summary ? items.length : logsEnd(logs, height, anchor);
+  const start = summary ? 0 : Math.max(0, end - height);
+  const rows = items.slice(start, end).map((item, n) => ({ key: start + n, item }));
+  const newer = items.length - end;
+  const scrolled =
+    newer > 0 ? `· scrolled back, ${newer} newer ${newer === 1 ? 'line' : 'lines'} below (PgDn) ` : '';
+  const head = fitLine(
+    summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} ${scrolled}`,
+    width,
+  );
   const error = logs.error && !summary ? fitLine(screenSafe(logs.error), width - displayWidth(head)) : '';
   return (
     <Box flexDirection="column" height={height + 1}>
@@ -59,6 +68,17 @@ const LogRow = memo(function LogRow(props: { line: LogLine; width: number }) {
     </Text>
   );
 });
+
+/**
+ * Where the pane's lines end in `logs.lines`: at the newest line, or scrolled back at the line that was
+ * `anchor`-th received (the oldest kept once it has gone; a full pane at least).
+ */
+export function logsEnd(logs: MonitData['logs'], height: number, anchor: number | null): number {
+  const count = logs.lines.length;
+  if (anchor === null) return count;
+  const oldest = logs.received - count;
+  return Math.min(count, Math.max(Math.min(height, count), anchor - oldest));
+}
 
 /** `… 1,234 lines skipped`: what a skip marker (`LogLine.skipped`) shows in place of the lines it counts. */
 export function skippedNotice(count: number): string {

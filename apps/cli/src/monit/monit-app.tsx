@@ -23,9 +23,18 @@ interface UiState {
   filter: string;
   prompt: Prompt;
   notice: Notice;
+  /** The full-screen logs scrolled back: the log it holds still, and how many of its lines its last one had received. */
+  logAnchor: { target: string; received: number } | null;
 }
 
-const INITIAL_UI: UiState = { selectedId: null, view: 'main', filter: '', prompt: null, notice: null };
+const INITIAL_UI: UiState = {
+  selectedId: null,
+  view: 'main',
+  filter: '',
+  prompt: null,
+  notice: null,
+  logAnchor: null,
+};
 
 const ACTION_VERBS: Record<MonitAction, [string, string]> = {
   restart: ['restarting', 'restarted'],
@@ -198,8 +207,9 @@ export function MonitApp(props: {
     }
     if (now.view === 'help') return setUi({ view: 'main' });
     if (now.view === 'logs' && (key.escape || input === 'q' || input === 'h' || key.leftArrow)) {
-      return setUi({ view: 'main' });
+      return setUi({ view: 'main', logAnchor: null });
     }
+    if (now.view === 'logs' && (key.pageUp || key.pageDown)) return scrollLogs(now, key.pageUp ? -1 : 1);
     if (input === 'q') quit();
     else if (key.upArrow || input === 'k') move(-1);
     else if (key.downArrow || input === 'j') move(1);
@@ -224,6 +234,22 @@ export function MonitApp(props: {
       });
     }
   };
+  /**
+   * Scrolls the full-screen logs a page back (-1) or on (1), keeping a line of the page before; on past
+   * the newest line they follow again.
+   */
+  const scrollLogs = (now: UiState, direction: -1 | 1) => {
+    const { logs } = store.getData();
+    if (logs.target === null) return;
+    const page = logsViewHeight(rows);
+    const held = now.logAnchor?.target === logs.target ? now.logAnchor.received : logs.received;
+    const oldest = logs.received - logs.lines.length;
+    const next = Math.max(
+      held + direction * Math.max(1, page - 1),
+      oldest + Math.min(page, logs.lines.length),
+    );
+    setUi({ logAnchor: next >= logs.received ? null : { target: logs.target, received: next } });
+  };
   // keys that arrived in one read come as one string: each is handled in turn, on the state the one
   // before left (Ctrl-C among them quits, as ink does for a Ctrl-C alone)
   useInput((input, key) => {
@@ -241,7 +267,7 @@ export function MonitApp(props: {
     return () => clearTimeout(timer);
   }, [notice, noticeMs, setUi]);
 
-  const height = Math.max(3, rows - 1);
+  const height = screenHeight(rows);
   const title = selected ? screenSafe(`${selected.name}#${selected.instance} (id ${selected.id})`) : '';
   const footer = <Footer prompt={prompt} notice={notice} filter={filter} view={view} width={columns} />;
   if (view === 'help') {
@@ -258,8 +284,9 @@ export function MonitApp(props: {
           title={title}
           logs={data.logs}
           summary={data.summary}
-          height={Math.max(1, height - 2)}
+          height={logsViewHeight(rows)}
           width={columns}
+          anchor={ui.logAnchor?.target === data.logs.target ? ui.logAnchor.received : null}
         />
         {footer}
       </Box>
@@ -309,6 +336,16 @@ export function MonitApp(props: {
       {footer}
     </Box>
   );
+}
+
+/** The lines monit draws on a terminal of `rows`: one less, so that ink never has to clear the whole screen. */
+function screenHeight(rows: number): number {
+  return Math.max(3, rows - 1);
+}
+
+/** The log lines of the full-screen logs (its title and the footer aside). */
+function logsViewHeight(rows: number): number {
+  return Math.max(1, screenHeight(rows) - 2);
 }
 
 /**

@@ -22,8 +22,8 @@ export interface MonitData {
   error: string | null;
   /** The newest events, oldest first. */
   events: VelosEvent[];
-  /** The live log lines of the selected process. */
-  logs: { target: string | null; lines: LogLine[]; error: string | null };
+  /** The live log lines of the selected process (the newest 500); `received`: how many came since it was selected. */
+  logs: { target: string | null; lines: LogLine[]; error: string | null; received: number };
   /** CPU and memory over the last minutes of the selected process, or why there is none. */
   history: { target: string; cpu: number[]; memory: number[]; error: string | null } | null;
   /** The log engine's summary of the selected app, asked for with a key. */
@@ -93,7 +93,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     metrics: null,
     error: null,
     events: [],
-    logs: { target: null, lines: [], error: null },
+    logs: { target: null, lines: [], error: null, received: 0 },
     history: null,
     summary: null,
   };
@@ -209,7 +209,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
   const followLogs = (target: string | null) => {
     logFollow?.cancel();
     logFollow = null;
-    update({ logs: { target, lines: [], error: null } });
+    update({ logs: { target, lines: [], error: null, received: 0 } });
     if (target === null) return;
     const resume = createLogResume();
     const token = {};
@@ -224,7 +224,13 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
         if (!isFirstAfterResume) resume.seen(lines);
         if (fresh.length === 0) return;
         const all = [...data.logs.lines, ...fresh];
-        update({ logs: { ...data.logs, lines: all.slice(-MAX_LOG_LINES) } });
+        update({
+          logs: {
+            ...data.logs,
+            lines: all.slice(-MAX_LOG_LINES),
+            received: data.logs.received + fresh.length,
+          },
+        });
       },
       onLost: () => {
         resume.lost(Date.now());

@@ -6,6 +6,18 @@ import { displayWidth } from '../../src/output/display-width.js';
 import { fakeControl, logLine, proc } from './fake-control.js';
 
 const SIZE = { columns: 80, rows: 24 };
+const PAGE_UP = '\u001b[5~';
+const PAGE_DOWN = '\u001b[6~';
+
+/** [from, to): the integers from `from` up to `to` (not included). */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, n) => from + n);
+}
+
+/** The N of each `line N` log row of a frame, top to bottom. */
+function logNumbers(frame: string): number[] {
+  return [...frame.matchAll(/^ {2}line (\d+)$/gm)].map((match) => Number(match[1]));
+}
 const stores: MonitStore[] = [];
 const unmounts: (() => void)[] = [];
 
@@ -228,6 +240,38 @@ describe('velos monit (ink)', () => {
     await m.until('Esc/q back');
     expect(m.frame()).not.toContain('Enter logs');
     await m.press('q', 'Enter logs · r restart');
+  });
+
+  it('scrolls the full-screen logs back with PgUp, holds them there as lines arrive, follows again past the end', async () => {
+    const m = mount();
+    await m.until('── logs api#0');
+    const push = (from: number, to: number) =>
+      m.logSubs[0]?.sub.push(range(from, to).map((n) => logLine(0, `line ${n}`)));
+    push(0, 60);
+    m.app.stdin.write('\r');
+    await m.until('PgUp/PgDn scroll');
+    await m.until('line 59');
+    // 21 log lines at 24 rows: a page back keeps one line of the page before
+    await m.press(PAGE_UP, '20 newer lines below (PgDn)');
+    expect(logNumbers(m.frame())).toEqual(range(19, 40));
+    push(60, 70);
+    await m.until('30 newer lines below');
+    expect(logNumbers(m.frame())).toEqual(range(19, 40));
+    // the oldest line held is as far as it goes
+    await m.press(PAGE_UP, '49 newer lines below');
+    expect(logNumbers(m.frame())).toEqual(range(0, 21));
+    await m.press(PAGE_UP, '49 newer lines below');
+    await m.press(PAGE_DOWN, '29 newer lines below');
+    await m.press(PAGE_DOWN, '9 newer lines below');
+    await m.press(PAGE_DOWN, 'line 69');
+    expect(m.frame()).not.toContain('newer line');
+    expect(logNumbers(m.frame())).toEqual(range(49, 70));
+    // back to the table and in again: the logs follow
+    await m.press(PAGE_UP, 'newer lines below');
+    await m.press('q', 'Enter logs · r restart');
+    m.app.stdin.write('\r');
+    await m.until('Esc/q back');
+    expect(m.frame()).not.toContain('newer line');
   });
 
   it('selects the next process after a delete, not the first', async () => {

@@ -40,9 +40,11 @@ describe('monit store', () => {
     fake.logSubs[0]?.sub.push(Array.from({ length: 600 }, (_, i) => logLine(0, `l${i}`)));
     await vi.waitFor(() => expect(store.getData().logs.lines.length).toBe(500));
     expect(store.getData().logs.lines[0]?.line).toBe('l100');
+    // every line counts, the 100 dropped too: a scrolled-back pane finds its place by it
+    expect(store.getData().logs.received).toBe(600);
     store.select('1');
     expect(fake.logSubs[0]?.sub.isCancelled).toBe(true);
-    expect(store.getData().logs).toEqual({ target: '1', lines: [], error: null });
+    expect(store.getData().logs).toEqual({ target: '1', lines: [], error: null, received: 0 });
   });
 
   it('follows logs and events again once the daemon is back, without what it showed before', async () => {
