@@ -4,36 +4,51 @@ import { memo } from 'react';
 import { bar, healthColor } from './format.js';
 import type { MonitData } from './monit-store.js';
 
-/** The first line: daemon version, pid, uptime, RSS, process count and self-health. */
+/**
+ * The first line: daemon version, pid, uptime, RSS, process count and self-health. A screen too narrow
+ * for all of it leaves out the pid, then the RSS, then the uptime, so the health word always shows.
+ */
 export const Header = memo(function Header(props: {
   ping: MonitData['ping'];
   metrics: MonitData['metrics'];
   health: MonitData['health'];
   processes: MonitData['processes'];
   error: string | null;
+  width: number;
 }) {
-  const { ping, metrics, health, processes, error } = props;
+  const { ping, metrics, health, processes, error, width } = props;
   const daemon = metrics?.daemon;
-  const version = daemon?.version ?? ping?.version ?? '…';
+  const version = `velos ${daemon?.version ?? ping?.version ?? '…'}`;
   const uptimeMs = daemon ? daemon.uptimeSeconds * 1000 : ping?.uptimeMs;
   const online = processes?.filter((p) => p.status === 'online').length ?? 0;
+  const count = ` · ${countOf(processes?.length ?? 0)} (${online} online) · health `;
+  const status = error ? 'unreachable' : (health?.status ?? '…');
+  // the parts that may go, the first to go first
+  const optional = {
+    pid: ping ? ` pid ${ping.pid}` : '',
+    rss: daemon ? ` · rss ${formatBytes(daemon.memoryBytes)}` : '',
+    uptime: uptimeMs !== undefined ? ` · up ${formatDuration(uptimeMs)}` : '',
+  };
+  let room = width - version.length - count.length - status.length;
+  for (const part of Object.values(optional)) room -= part.length;
+  for (const key of ['pid', 'rss', 'uptime'] as const) {
+    if (room >= 0) break;
+    room += optional[key].length;
+    optional[key] = '';
+  }
   return (
     <Text wrap="truncate">
       <Text bold color="cyan">
-        velos {version}
+        {version}
       </Text>
-      {ping ? <Text dimColor> pid {ping.pid}</Text> : null}
-      {uptimeMs !== undefined ? <Text> · up {formatDuration(uptimeMs)}</Text> : null}
-      {daemon ? <Text> · rss {formatBytes(daemon.memoryBytes)}</Text> : null}
-      <Text>
-        {' '}
-        · {countOf(processes?.length ?? 0)} ({online} online)
-      </Text>
-      <Text> · health </Text>
+      {optional.pid ? <Text dimColor>{optional.pid}</Text> : null}
+      {optional.uptime ? <Text>{optional.uptime}</Text> : null}
+      {optional.rss ? <Text>{optional.rss}</Text> : null}
+      <Text>{count}</Text>
       {error ? (
         <Text color="red">unreachable: {error}</Text>
       ) : (
-        <Text color={healthColor(health?.status ?? 'unknown')}>{health?.status ?? '…'}</Text>
+        <Text color={healthColor(status === '…' ? 'unknown' : status)}>{status}</Text>
       )}
     </Text>
   );

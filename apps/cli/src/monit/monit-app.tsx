@@ -303,6 +303,7 @@ export function MonitApp(props: {
         health={data.health}
         processes={data.processes}
         error={data.error}
+        width={columns}
       />
       {layout.hasHostBars ? <HostBars host={data.metrics?.host ?? null} width={columns} /> : null}
       {layout.hasTableHeader ? <TableHeader layout={table} /> : null}

@@ -64,6 +64,18 @@ describe('velos monit (ink)', () => {
     expect(m.logSubs[0]?.request).toEqual({ target: '0', lines: 50 });
   });
 
+  it('keeps the health word in a header too wide for the screen, leaving out the pid, then the RSS and the uptime', async () => {
+    const many = Array.from({ length: 120 }, (_, id) => proc({ id, name: `app-${id}` }));
+    const wide = mount(many);
+    await wide.until('· health healthy');
+    expect(wide.frame().split('\n')[0]).toBe(
+      'velos 9.9.9 · up 1h · rss 48M · 120 processes (120 online) · health healthy',
+    );
+    const narrow = mount(many, { columns: 60, rows: 24 });
+    await narrow.until('· health healthy');
+    expect(narrow.frame().split('\n')[0]).toBe('velos 9.9.9 · 120 processes (120 online) · health healthy');
+  });
+
   it('shows - for the CPU and memory of a run the monitor has not measured yet, as the table does (not 0.0% 0B)', async () => {
     const m = mount([proc({ id: 0, name: 'boom', cpu: 0, memory: 0, uptime: 0 })]);
     m.state.history = { cpu: [1, 2], memory: [3, 4] };
