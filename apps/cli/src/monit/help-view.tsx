@@ -15,18 +15,29 @@ export const MONIT_KEYS: readonly [string, string][] = [
   ['q  Ctrl-C', 'quit'],
 ];
 
-/** The help screen: the keys of monit. */
-export function HelpView() {
+/**
+ * The help screen: the keys of monit, in `height` lines at most (a shorter screen shows the first keys
+ * and how many it leaves out: ink drew more lines than fit over one another).
+ */
+export function HelpView(props: { height: number }) {
+  const { height } = props;
+  const isCut = MONIT_KEYS.length + 1 > height;
+  const shown = isCut ? MONIT_KEYS.slice(0, Math.max(0, height - 2)) : MONIT_KEYS;
   return (
     <Box flexDirection="column">
       <Text bold color="cyan">
         velos monit: keys
       </Text>
-      {MONIT_KEYS.map(([keys, what]) => (
+      {shown.map(([keys, what]) => (
         <Text key={keys} wrap="truncate">
           <Text bold>{keys.padEnd(12)}</Text> {what}
         </Text>
       ))}
+      {isCut && height >= 2 ? (
+        <Text dimColor wrap="truncate">
+          {`… ${MONIT_KEYS.length - shown.length} more keys on a terminal of ${MONIT_KEYS.length + 2} rows (any key closes this help)`}
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -273,7 +273,7 @@ export function MonitApp(props: {
   if (view === 'help') {
     return (
       <Box flexDirection="column" height={height} width={columns}>
-        <HelpView />
+        <HelpView height={height} />
       </Box>
     );
   }

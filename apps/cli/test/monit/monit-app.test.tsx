@@ -192,6 +192,22 @@ describe('velos monit (ink)', () => {
     }
   });
 
+  it('shows the help on a short terminal as lines that fit, saying how many keys are left out', async () => {
+    const m = mount(undefined, { columns: 80, rows: 8 });
+    await m.until('0 api');
+    await m.press('?', 'velos monit: keys');
+    const lines = m.frame().split('\n');
+    expect(lines).toEqual([
+      'velos monit: keys',
+      '↑ ↓  j k     select a process (PgUp PgDn: by 10; Home End, g G: first, last)',
+      'Enter  l     full-screen logs of the selection (Esc, h, ← or q: back)',
+      'PgUp PgDn    scroll the full-screen logs (on past the newest line: follow)',
+      'a            the log engine’s summary of the app (a again: back to the logs)',
+      'r            restart the selected process',
+      '… 6 more keys on a terminal of 13 rows (any key closes this help)',
+    ]);
+  });
+
   it('shows every status word whole (a waiting job reads scheduled, not schedul…)', async () => {
     const m = mount([proc({ id: 0, name: 'clock', status: 'scheduled', pid: null })]);
     await m.until('clock');
