@@ -106,7 +106,9 @@ export function MonitApp(props: {
   const selectedTarget = selected ? String(selected.id) : null;
   useEffect(() => {
     store.select(selectedTarget);
-  }, [store, selectedTarget]);
+    // a scroll holds a place in one follow of the logs: a new selection follows its own from the start
+    if (uiRef.current.logAnchor !== null) setUi({ logAnchor: null });
+  }, [store, selectedTarget, setUi]);
 
   // A restart or reload whose process was still starting when it answered (a cluster instance): its
   // outcome waits for the table to show the new pid.

@@ -302,6 +302,20 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).not.toContain('newer line');
   });
 
+  it('follows the logs again once another process is selected, and back (a scroll is of one follow)', async () => {
+    const m = mount();
+    await m.until('── logs api#0');
+    m.logSubs[0]?.sub.push(range(0, 60).map((n) => logLine(0, `line ${n}`)));
+    m.app.stdin.write('\r');
+    await m.until('line 59');
+    await m.press(PAGE_UP, '20 newer lines below');
+    await m.press('j', '── logs worker#0');
+    await m.press('k', '── logs api#0');
+    m.logSubs.at(-1)?.sub.push(range(100, 160).map((n) => logLine(0, `line ${n}`)));
+    await m.until('line 159');
+    expect(m.frame()).not.toContain('newer line');
+  });
+
   it('selects the next process after a delete, not the first', async () => {
     const m = mount([
       proc({ id: 0, name: 'api' }),
