@@ -2,6 +2,7 @@ import type { LogLine } from '@velos/core';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { displayWidth } from '../output/display-width.js';
+import { formatFields } from '../output/log-line.js';
 import { fitLine, logColor, logText, screenSafe } from './format.js';
 import type { MonitData } from './monit-store.js';
 
@@ -61,7 +62,8 @@ const LogRow = memo(function LogRow(props: { line: LogLine; width: number }) {
       </Text>
     );
   }
-  const text = logText(line.line);
+  // a parsed JSON line's other fields follow its message, as in velos logs (` port=8080 err={…}`)
+  const text = logText(line.fields ? `${line.line}${formatFields(line.fields)}` : line.line);
   return (
     <Text wrap="truncate" color={logColor(line.lvl, text, line.stream)}>
       {fitLine(`${line.stream === 'err' ? '! ' : '  '}${text}`, width)}

@@ -107,7 +107,7 @@ function shellQuote(text: string): string {
 }
 
 /** The fields of a parsed JSON line (LOG-5) as ` key=value` pairs; strings bare unless they hold spaces. */
-function formatFields(fields: Record<string, unknown>): string {
+export function formatFields(fields: Record<string, unknown>): string {
   let text = '';
   for (const [key, value] of Object.entries(fields)) {
     const shown = typeof value === 'string' && /^[^\s"=]*$/.test(value) ? value : JSON.stringify(value);

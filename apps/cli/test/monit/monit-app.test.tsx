@@ -130,6 +130,18 @@ describe('velos monit (ink)', () => {
     for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
   });
 
+  it('shows the fields of a parsed JSON line after its message, as velos logs does', async () => {
+    const m = mount();
+    await m.until('── logs api#0');
+    m.logSubs[0]?.sub.push([
+      logLine(0, 'db failed', { lvl: 'error', fields: { err: { code: 'ECONNREFUSED' }, port: 5432 } }),
+      logLine(0, 'slow request', { lvl: 'warn', fields: { route: '/users', note: 'took long' } }),
+    ]);
+    await m.until('slow request');
+    expect(m.frame()).toContain('  db failed err={"code":"ECONNREFUSED"} port=5432');
+    expect(m.frame()).toContain('  slow request route=/users note="took long"');
+  });
+
   it('moves the selection with j/k and follows the new selection’s logs, cancelling the old stream', async () => {
     const m = mount();
     await m.until('worker');
