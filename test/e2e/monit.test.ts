@@ -180,7 +180,7 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
     expect(screen()).not.toContain('closed while waiting');
   });
 
-  it('redraws for a resized terminal; a SIGTERM leaves the alternate screen', async () => {
+  it('redraws for a resized terminal; a SIGTERM or a SIGINT leaves the alternate screen', async () => {
     const home = createHome();
     await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'quiet'], { home });
     const { socket, screen } = startMonit(home, 100, 30);
@@ -207,6 +207,24 @@ describe.skipIf(!hasTmux)('velos monit in a real terminal (tmux)', () => {
       message: `monit to exit on SIGTERM; screen:\n${screen()}`,
     });
     expect(tmux('display', '-p', '#{alternate_on}')).toBe('0');
+
+    // a SIGINT: kill -INT, or a Ctrl-C before ink has the keyboard in raw mode (as the splash shows)
+    const second = startMonit(home, 80, 24);
+    await waitFor(() => second.screen().includes('── logs quiet#0'), {
+      timeoutMs: 20_000,
+      message: 'the table',
+    });
+    const tmux2 = (...args: string[]) =>
+      spawnSync('tmux', ['-L', second.socket, ...args], { encoding: 'utf8' }).stdout.trim();
+    const secondPid = Number(
+      spawnSync('pgrep', ['-P', tmux2('display', '-p', '#{pane_pid}')], { encoding: 'utf8' }).stdout,
+    );
+    process.kill(secondPid, 'SIGINT');
+    await waitFor(() => second.screen().includes('monit exited 130'), {
+      timeoutMs: 20_000,
+      message: `monit to exit on SIGINT; screen:\n${second.screen()}`,
+    });
+    expect(tmux2('display', '-p', '#{alternate_on}')).toBe('0');
   });
 });
 

@@ -45,7 +45,7 @@ export const INSPECT_COMMANDS: CommandSpec[] = [
       'table; CPU and memory sparklines and live logs of the selected process; recent events.',
       'Keys: ↑↓ or j/k select (PgUp/PgDn, Home/End or g/G too), Enter or l full-screen logs (PgUp/PgDn',
       'scroll them), a log summary, r restart, R reload, s stop, d delete (asks y/N), / filter, ? help, q quit.',
-      'Redraws at most 10 times a second; SIGTERM or SIGHUP give the terminal its screen back.',
+      'Redraws at most 10 times a second; SIGTERM, SIGHUP or SIGINT give the terminal its screen back.',
       'Needs a terminal: with stdout or stdin not a TTY it exits 2 (use velos list --json instead).',
       'See docs/monit.md.',
     ].join('\n'),

@@ -41,8 +41,9 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
   const processes = await listing;
   const leave = () => process.stdout.write(LEAVE_ALT_SCREEN);
   process.once('exit', leave);
-  // Node ends on SIGTERM or SIGHUP without its 'exit' listeners: the shell would stay on the
-  // alternate screen. Exiting from the handler runs them (the status is still 128 + the signal's number).
+  // Node ends on SIGTERM, SIGHUP or SIGINT (a Ctrl-C before ink reads the keys in raw mode) without its
+  // 'exit' listeners: the shell would stay on the alternate screen. Exiting from the handler runs them
+  // (the status is still 128 + the signal's number).
   const onSignal = (signal: NodeJS.Signals) => process.exit(128 + EXIT_SIGNALS[signal as ExitSignal]);
   for (const signal of Object.keys(EXIT_SIGNALS)) process.on(signal, onSignal);
   process.stdout.write(
@@ -62,7 +63,7 @@ export async function runMonit(ctx: CommandContext): Promise<void> {
 }
 
 /** The signals that end monit, with their numbers (a process they end exits with 128 + it). */
-const EXIT_SIGNALS = { SIGHUP: 1, SIGTERM: 15 } as const;
+const EXIT_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 type ExitSignal = keyof typeof EXIT_SIGNALS;
 
 /**
