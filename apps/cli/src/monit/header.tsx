@@ -1,7 +1,7 @@
 import { formatBytes, formatDuration, type HostMetrics } from '@velos/core';
 import { Text } from 'ink';
 import { memo } from 'react';
-import { bar, healthColor } from './format.js';
+import { bar, fitLine, healthColor, screenSafe } from './format.js';
 import type { MonitData } from './monit-store.js';
 
 /**
@@ -46,7 +46,9 @@ export const Header = memo(function Header(props: {
       {optional.rss ? <Text>{optional.rss}</Text> : null}
       <Text>{count}</Text>
       {error ? (
-        <Text color="red">unreachable: {error}</Text>
+        <Text color="red">
+          {fitLine(`unreachable: ${screenSafe(error)}`, Math.max(0, room) + status.length)}
+        </Text>
       ) : (
         <Text color={healthColor(status === '…' ? 'unknown' : status)}>{status}</Text>
       )}

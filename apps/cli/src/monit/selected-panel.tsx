@@ -2,10 +2,11 @@ import { formatBytes, type ProcessInfo } from '@velos/core';
 import { isSampled } from '@velos/core/ai';
 import { Text } from 'ink';
 import { memo } from 'react';
+import { displayWidth } from '../output/display-width.js';
 import { eventTime } from '../output/events.js';
 import { jobSummary } from '../output/process-list.js';
 import { formatCpu } from '../output/units.js';
-import { fit, SPARKLINE_WIDTHS, screenSafe, sparkline } from './format.js';
+import { fit, fitLine, SPARKLINE_WIDTHS, screenSafe, sparkline } from './format.js';
 import type { MonitData } from './monit-store.js';
 
 /** The line under the table: the selected process's CPU and memory sparklines from its history. */
@@ -35,7 +36,9 @@ export const SelectedPanel = memo(function SelectedPanel(props: {
     return (
       <Text wrap="truncate">
         <Text bold>{label}</Text>
-        <Text dimColor> history unavailable ({history.error})</Text>
+        <Text dimColor>
+          {fitLine(` history unavailable (${screenSafe(history.error)})`, width - displayWidth(label))}
+        </Text>
       </Text>
     );
   }

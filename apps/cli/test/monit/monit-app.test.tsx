@@ -142,6 +142,28 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).toContain('  slow request route=/users note="took long"');
   });
 
+  it('cuts the daemon’s errors at the screen’s edge when they hold wide characters (a home under /home/山田)', async () => {
+    // at one of two widths a wide character straddles the edge
+    for (const columns of [80, 81]) {
+      const m = mount(undefined, { columns, rows: 24 });
+      await m.until('worker');
+      const away = () => new Error(`cannot reach the Velos daemon at /home/${'山田'.repeat(40)}/velos.sock`);
+      m.control.list = async () => {
+        throw away();
+      };
+      m.control.metricsHistory = async () => {
+        throw away();
+      };
+      m.app.stdin.write('j');
+      await m.until('history unavailable (cannot reach');
+      await m.until('health unreachable: ');
+      await m.until('── logs worker#0');
+      const lines = m.frame().split('\n');
+      expect(lines[0]).toMatch(/^velos 9\.9\.9/);
+      for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(columns);
+    }
+  });
+
   it('moves the selection with j/k and follows the new selection’s logs, cancelling the old stream', async () => {
     const m = mount();
     await m.until('worker');
