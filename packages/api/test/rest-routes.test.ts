@@ -757,6 +757,53 @@ describe('REST routes over a real daemon', () => {
     expect(known).toMatchObject({ status: 404, body: { error: { code: 'TARGET_NOT_FOUND' } } });
   });
 
+  it("restarts and reloads with env over the server's environment, refusing a variable the app's own env sets", async () => {
+    const config =
+      '[[apps]]\nname = "envs"\nscript = "echo-env.js"\nenv = { SHOW_ENV = "PATH,HOME,EXTRA,MODE", MODE = "own" }\n';
+    expect(
+      (await request('POST', '/api/v1/processes', { body: { config, format: 'toml', cwd: FIXTURES } }))
+        .status,
+    ).toBe(200);
+    /** The env echo-env.js printed from its process `pid`. */
+    const printedEnv = (pid: number) =>
+      waitFor(async () => {
+        const lines = (await request('GET', '/api/v1/logs/envs?lines=5')).body.lines as {
+          pid: number;
+          line: string;
+        }[];
+        const line = lines.find((l) => l.pid === pid && l.line.startsWith('{'));
+        return line === undefined
+          ? null
+          : (JSON.parse(line.line) as { env: Record<string, string | null> }).env;
+      }, `the env printed by pid ${pid}`);
+    for (const path of ['restart', 'reload']) {
+      const answer = await request('POST', `/api/v1/processes/envs/${path}`, {
+        body: { env: { EXTRA: path } },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(await printedEnv(answer.body.processes[0].pid)).toEqual({
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        EXTRA: path,
+        MODE: 'own',
+      });
+    }
+    // MODE would keep its own value without a word: refused, naming the route that changes it
+    const running = (await request('GET', '/api/v1/processes/envs')).body.processes[0];
+    const refused = await request('POST', '/api/v1/processes/envs/restart', {
+      body: { env: { MODE: 'other' } },
+    });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', field: 'env.MODE' } },
+    });
+    expect(refused.body.error.message).toBe(
+      'env.MODE: envs sets it in its own env, which wins over a restart\'s: change it with PUT /api/v1/config/envs {"changes":{"env.MODE":"other"}}',
+    );
+    expect((await request('GET', '/api/v1/processes/envs')).body.processes[0].pid).toBe(running.pid);
+    await request('DELETE', '/api/v1/processes/envs');
+  });
+
   it('has answered through every route of the table', () => {
     const missed = API_ROUTES.map((route) => `${route.method} ${route.path}`).filter((key) => !hits.has(key));
     expect(missed).toEqual([]);

@@ -3,6 +3,7 @@ import { type AlertStatus, ErrorCodes, fieldError, maskAlerts, maskSecrets } fro
 import { alertBody } from './alert-body.js';
 import { answerHealth, answerPrometheus, answerStatus } from './custom-answers.js';
 import { encodeLineBytes } from './line-bytes.js';
+import { restartPayload } from './restart-env.js';
 import type {
   ApiRoute,
   CommandRoute,
@@ -56,7 +57,6 @@ function custom(
 
 const none = () => ({});
 const target = ({ params }: RequestParts) => ({ target: params.target });
-const withEnv = ({ params, body }: RequestParts) => ({ target: params.target, ...pick(body, ['env']) });
 const LOG_QUERY = {
   level: 'string',
   pattern: 'string',
@@ -123,8 +123,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     conflicts: [ErrorCodes.NAME_IN_USE],
   }),
   command('POST', '/processes/:target/stop', 'processes', 'stop', target),
-  command('POST', '/processes/:target/restart', 'processes', 'restart', withEnv, { body: ['env'] }),
-  command('POST', '/processes/:target/reload', 'processes', 'reload', withEnv, { body: ['env'] }),
+  command('POST', '/processes/:target/restart', 'processes', 'restart', restartPayload, { body: ['env'] }),
+  command('POST', '/processes/:target/reload', 'processes', 'reload', restartPayload, { body: ['env'] }),
   command(
     'POST',
     '/processes/:target/scale',
