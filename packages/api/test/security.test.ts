@@ -113,6 +113,25 @@ describe('limits and validation', () => {
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('counts failed logins and refused scopes against the rate limit', async () => {
+    const origin = 'https://ops.example.com';
+    const limited = await another({ rateLimitPerMinute: 3, corsOrigins: [origin] });
+    for (const token of ['wrong', 'also-wrong']) {
+      expect((await call(limited.url, 'GET', '/api/v1/processes', { token })).status).toBe(401);
+    }
+    expect(
+      (await call(limited.url, 'POST', '/api/v1/processes/x/stop', { token: limited.read })).status,
+    ).toBe(403);
+    // a token guesser is stopped as any other client: past the limit, 429 whatever the token
+    for (const token of ['third-wrong', limited.admin]) {
+      const over = await call(limited.url, 'GET', '/api/v1/processes', { token, headers: { origin } });
+      expect(over).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+      // with helmet's headers, and readable by a page of an allowed origin
+      expect(over.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(over.headers.get('access-control-allow-origin')).toBe(origin);
+    }
+  });
+
   it('answers 413 to a body over the limit, and the daemon is unaffected', async () => {
     const big = await call(api.url, 'POST', '/api/v1/events', {
       token: api.admin,

@@ -21,7 +21,9 @@ export interface SecurityOptions {
  */
 export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
   await app.register(rateLimit, {
-    global: true,
+    // not per route: a route's own hooks run after every app-wide one, so the 401s of the token
+    // check and the 403s of the Origin guard were never counted (a token guesser was never limited)
+    global: false,
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) =>
@@ -61,4 +63,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     // HSTS over plain HTTP would tell a browser to never reach this address without TLS
     strictTransportSecurity: options.isTls,
   });
+  // after CORS and helmet (a 429 carries their headers: a page of an allowed origin can read it), before
+  // the Origin guard and the token check: their 403s and 401s are counted too
+  app.addHook('onRequest', app.rateLimit());
 }
