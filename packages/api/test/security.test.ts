@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createClient } from '@velos/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../src/server.js';
-import { call, startServer, type TestServer } from './support/api-server.js';
+import { call, type Json, startServer, type TestServer } from './support/api-server.js';
 import { startDaemon, type TestDaemon } from './support/daemon.js';
 
 let daemon: TestDaemon;
@@ -173,6 +173,32 @@ describe('limits and validation', () => {
       expect(['INVALID_ARGUMENT', 'INVALID_CONFIG']).toContain(answer.body.error.code);
     }
     await expectDaemonFine();
+  });
+
+  it('refuses a body that is not UTF-8 instead of reading its bytes as U+FFFD', async () => {
+    const send = async (message: Buffer) => {
+      const body = Buffer.concat([Buffer.from('{"name":"deploy","message":"'), message, Buffer.from('"}')]);
+      const response = await fetch(`${api.url}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.admin}`, 'content-type': 'application/json' },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as Json };
+    };
+    // café in Latin-1, as an old script sends it
+    expect(await send(Buffer.from('caf\xe9', 'latin1'))).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'INVALID_ARGUMENT',
+          message: 'body: not valid UTF-8: send the JSON text encoded as UTF-8',
+          field: 'body',
+        },
+      },
+    });
+    const utf8 = await send(Buffer.from('café', 'utf8'));
+    expect(utf8.status).toBe(200);
+    expect(utf8.body.event.message).toBe('café');
   });
 
   it('refuses a body with a __proto__ or constructor.prototype key as a 400 naming the key, not as malformed', async () => {

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { fieldError } from '@velos/core';
 import type { FastifyInstance } from 'fastify';
 
 /** The keys fastify's JSON parser refuses (prototype poisoning), in the order they are looked for. */
@@ -12,14 +14,22 @@ const POISONING_KEYS = ['__proto__', 'constructor'] as const;
 export function registerJsonBody(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body.length === 0) {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
+    const bytes = raw as Buffer;
+    if (bytes.length === 0) {
       done(null, undefined);
       return;
     }
-    parseJson(request, body as string, (error, parsed) => {
+    // decoded as it came, bytes that are not UTF-8 became U+FFFD in silence: an env value or a
+    // message sent in Latin-1 reached the app or the events changed
+    if (!isUtf8(bytes)) {
+      done(fieldError('body', 'not valid UTF-8: send the JSON text encoded as UTF-8'), undefined);
+      return;
+    }
+    const body = bytes.toString('utf8');
+    parseJson(request, body, (error, parsed) => {
       if (error === null) done(null, parsed);
-      else done(explainRefusal(error, body as string), undefined);
+      else done(explainRefusal(error, body), undefined);
     });
   });
 }
