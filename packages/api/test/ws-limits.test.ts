@@ -141,6 +141,30 @@ describe('subscription churn', () => {
   });
 });
 
+describe('backlogs', () => {
+  it('sends a backlog larger than half the unsent-bytes limit cut to its newest lines, and keeps the client', async () => {
+    // 400 lines of 1 KB: about 450 KB of JSON, over the 256 KiB a client may leave unsent
+    await harness.startApp('tall', 'chatty.js', { COUNT: '400', RATE: '0', PAD: '1000', STAY: '1' });
+    await waitFor(
+      async () => (await harness.client.logsResult({ target: 'tall', lines: 400 })).lines.length === 400,
+      'the 400 lines',
+    );
+    const socket = await ready();
+    socket.send({ type: 'subscribe', topic: 'logs', target: 'tall', lines: 400 });
+    const backlog = await socket.take((m) => m.type === 'logs', 'the backlog');
+    const lines = backlog.lines as { line: string }[];
+    expect(lines.length).toBeGreaterThan(50);
+    expect(lines.at(-1)?.line.startsWith('line 400 ')).toBe(true);
+    expect(backlog.cut).toEqual({ omittedLines: 400 - lines.length, maxBytes: MAX_BUFFERED_BYTES / 2 });
+    expect(JSON.stringify(backlog).length).toBeLessThanOrEqual(MAX_BUFFERED_BYTES / 2);
+    // still open and served: it was no slow consumer
+    socket.send({ type: 'ping' });
+    await socket.take((m) => m.type === 'pong', 'the pong');
+    expect(socket.closeState).toBeNull();
+    await harness.client.delete('tall');
+  });
+});
+
 describe('slow consumers', () => {
   let silent: Socket | null = null;
   afterEach(() => {

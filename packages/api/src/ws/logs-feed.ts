@@ -1,4 +1,5 @@
 import { ErrorCodes, type LogLine, type VelosControl } from '@velos/core';
+import { backlogFrame } from './backlog-frame.js';
 import { encodeMessage, Feed, type FeedClient } from './feed.js';
 import {
   errorCodeOf,
@@ -125,8 +126,9 @@ export class LogsFeed extends Feed {
         const waiting = this.waiting.get(client);
         if (!waiting) return;
         this.waiting.delete(client);
-        // sent when empty too: the client knows its backlog arrived (a page shows no `0 lines` before it)
-        client.send(encodeMessage({ type: 'logs', target: this.target, lines: result.lines }));
+        // sent when empty too: the client knows its backlog arrived (a page shows no `0 lines` before it);
+        // at most half the client's unsent-bytes limit, the other half for the live lines meanwhile
+        client.send(backlogFrame(this.target, result, Math.floor(this.options.maxBufferedBytes / 2)));
         const floor: Floor = { newest: new Map(), seen: new Set(result.lines.map(lineKey)) };
         for (const line of result.lines)
           floor.newest.set(line.id, Math.max(line.ts, floor.newest.get(line.id) ?? line.ts));
