@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@velos/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createApiServer } from '../src/server.js';
 import { call, type Json, startServer, type TestServer } from './support/api-server.js';
 import { startDaemon, type TestDaemon } from './support/daemon.js';
+import { TestSocket } from './ws-test-client.js';
 
 let daemon: TestDaemon;
 let api: TestServer;
@@ -310,6 +313,49 @@ describe('limits and validation', () => {
     const list = await call(orphan.url, 'GET', '/api/v1/processes', { token: orphan.read });
     expect(list).toMatchObject({ status: 503, body: { error: { code: 'DAEMON_UNAVAILABLE' } } });
     expect((await call(orphan.url, 'GET', '/api/v1/processes', { token: orphan.read })).status).toBe(503);
+  });
+});
+
+describe('WebSocket path', () => {
+  it('answers an upgrade on another path 404 naming the WebSocket, instead of opening and closing it', async () => {
+    const url = api.url.replace(/^http/, 'ws');
+    for (const path of ['/ws', '/api/v1/ws/', '/', '/api/v1/processes']) {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const ws = new WebSocket(`${url}${path}`, { headers: { authorization: `Bearer ${api.read}` } });
+        ws.once('open', () => reject(new Error(`${path}: opened`)));
+        ws.once('unexpected-response', (_request, response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += String(chunk)));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        ws.once('error', () => undefined);
+      });
+      expect(answer.status, path).toBe(404);
+      expect(JSON.parse(answer.body), path).toEqual({
+        error: { code: 'UNKNOWN_COMMAND', message: `no WebSocket at ${path}: the WebSocket is /api/v1/ws` },
+      });
+    }
+    // the WebSocket itself still opens, and a plain request with another Upgrade (h2c) is answered as ever
+    const socket = await TestSocket.ready(`${url}/api/v1/ws`, api.read);
+    await socket.close();
+    const h2c = await new Promise<number>((resolve, reject) => {
+      const headers = {
+        authorization: `Bearer ${api.read}`,
+        connection: 'Upgrade, HTTP2-Settings',
+        upgrade: 'h2c',
+        'http2-settings': '',
+      };
+      const request = httpGet(`${api.url}/api/v1/processes`, { headers }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.once('upgrade', (response, upgraded) => {
+        upgraded.destroy();
+        resolve(response.statusCode ?? 0);
+      });
+      request.once('error', reject);
+    });
+    expect(h2c).toBe(200);
   });
 });
 

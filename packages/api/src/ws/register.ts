@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import { ErrorCodes, type VelosControl } from '@velos/core';
+import { ErrorCodes, type VelosControl, VelosError } from '@velos/core';
 import type { FastifyInstance } from 'fastify';
 import type { ApiScope } from '../options.js';
 import { FeedHub } from './feed-hub.js';
@@ -54,6 +54,19 @@ export async function registerWebSocket(
       hub.close();
       this.websocketServer.close(() => done());
     },
+  });
+
+  // @fastify/websocket accepts an upgrade on any GET route registered after it (the dashboard's) and
+  // closes it at once without a code: a client that got the path wrong (`/ws`, `/api/v1/ws/`) saw a
+  // bare 1005. It is told where the WebSocket is instead, before any upgrade.
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket' || path === WEBSOCKET_PATH) return;
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    throw new VelosError(
+      ErrorCodes.UNKNOWN_COMMAND,
+      `no WebSocket at ${shown}: the WebSocket is ${WEBSOCKET_PATH}`,
+    );
   });
 
   app.route({
