@@ -92,6 +92,10 @@ function analyze(view: 'summary' | 'patterns' | 'dedupe' | 'anomalies'): Command
   );
 }
 
+/** What the `env` of a restart or reload does, for the OpenAPI summary. */
+const RESTART_ENV =
+  "With env, the API server's environment with those variables over it becomes what the apps inherit (velos restart --update-env); a variable of the app's own env is changed with PUT /config/{target}.";
+
 /** The body of `POST /metrics/:target`: a custom metric report as an app writes it, and its instance. */
 const METRIC_REPORT_FIELDS = ['velos_metric', 'type', 'value', 'op', 'labels', 'help', 'buckets', 'instance'];
 
@@ -123,8 +127,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     conflicts: [ErrorCodes.NAME_IN_USE],
   }),
   command('POST', '/processes/:target/stop', 'processes', 'stop', target),
-  command('POST', '/processes/:target/restart', 'processes', 'restart', restartPayload, { body: ['env'] }),
-  command('POST', '/processes/:target/reload', 'processes', 'reload', restartPayload, { body: ['env'] }),
+  command('POST', '/processes/:target/restart', 'processes', 'restart', restartPayload, {
+    summary: `Restarts the target's processes (a stopped one starts). ${RESTART_ENV}`,
+    body: ['env'],
+  }),
+  command('POST', '/processes/:target/reload', 'processes', 'reload', restartPayload, {
+    summary: `Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts. ${RESTART_ENV}`,
+    body: ['env'],
+  }),
   command(
     'POST',
     '/processes/:target/scale',
