@@ -804,6 +804,40 @@ describe('REST routes over a real daemon', () => {
     await request('DELETE', '/api/v1/processes/envs');
   });
 
+  it('refuses a config change to a script that is not there or a cwd that is none, and the app keeps running', async () => {
+    const config = '[[apps]]\nname = "moved"\nscript = "silent.js"\n';
+    expect(
+      (await request('POST', '/api/v1/processes', { body: { config, format: 'toml', cwd: FIXTURES } }))
+        .status,
+    ).toBe(200);
+    const running = (await request('GET', '/api/v1/processes/moved')).body.processes[0];
+    for (const [changes, field, message] of [
+      [
+        { script: 'silnet.js' },
+        'changes.script',
+        `changes.script: script not found: silnet.js (relative to ${FIXTURES})`,
+      ],
+      [{ script: '/nowhere/app.js' }, 'changes.script', 'changes.script: script not found: /nowhere/app.js'],
+      [{ cwd: '/nowhere' }, 'changes.cwd', 'changes.cwd: the working directory /nowhere does not exist'],
+      [{ cwd: 'fixtures' }, 'changes.cwd', 'changes.cwd: expected an absolute directory, got "fixtures"'],
+    ] as const) {
+      const refused = await request('PUT', '/api/v1/config/moved', { body: { changes } });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field });
+      expect(refused.body.error.message).toContain(message);
+    }
+    expect((await request('GET', '/api/v1/processes/moved')).body.processes[0]).toMatchObject({
+      status: 'online',
+      pid: running.pid,
+    });
+    // a script that is there still applies
+    const applied = await request('PUT', '/api/v1/config/moved', {
+      body: { changes: { script: 'ticker.js' } },
+    });
+    expect(applied.body).toMatchObject({ applied: 'restarted', spec: { script: 'ticker.js' } });
+    await request('DELETE', '/api/v1/processes/moved');
+  });
+
   it('has answered through every route of the table', () => {
     const missed = API_ROUTES.map((route) => `${route.method} ${route.path}`).filter((key) => !hits.has(key));
     expect(missed).toEqual([]);

@@ -11,7 +11,9 @@ import type {
   HttpMethod,
   QueryType,
   RequestParts,
+  RouteContext,
 } from './route-types.js';
+import { checkScriptChange } from './script-files.js';
 import { startPayload } from './start-body.js';
 
 /** Where the REST routes live. */
@@ -208,17 +210,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   })),
 
   command('GET', '/config/:target', 'config', 'config.get', target, { present: maskSecrets }),
-  command(
-    'PUT',
-    '/config/:target',
-    'config',
-    'config.set',
-    ({ params, body }) => ({ target: params.target, ...body }),
-    {
-      body: ['changes'],
-      present: maskSecrets,
-    },
-  ),
+  command('PUT', '/config/:target', 'config', 'config.set', configSetPayload, {
+    body: ['changes'],
+    present: maskSecrets,
+  }),
   command('POST', '/config/reload', 'config', 'config.reload', ({ body }) => pick(body, ['file']), {
     body: ['file'],
     conflicts: [ErrorCodes.NAME_IN_USE, ErrorCodes.CONFIG_ROLLED_BACK],
@@ -296,6 +291,21 @@ export const NOT_EXPOSED: Readonly<Partial<Record<CommandName | StreamCommandNam
   handOver:
     "stops the daemon's reads of the apps' output for 30 s, a step of `velos update` on the host, which ends the daemon next",
 };
+
+/** The payload of `PUT /config/:target`, its `script` and `cwd` checked first as a start's are. */
+async function configSetPayload(
+  { params, body }: RequestParts,
+  ctx: RouteContext,
+): Promise<Record<string, unknown>> {
+  const { changes } = body;
+  if (typeof changes === 'object' && changes !== null && ('script' in changes || 'cwd' in changes)) {
+    const target = params.target ?? '';
+    // an unknown or ambiguous target is the daemon's to refuse, naming it
+    const current = await ctx.control.configGet(target).catch(() => null);
+    checkScriptChange(changes as Record<string, unknown>, current?.cwd);
+  }
+  return { target: params.target, ...body };
+}
 
 function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { ErrorCodes, namesScriptFile, VelosError } from '@velos/core';
+import { ErrorCodes, fieldError, namesScriptFile, VelosError } from '@velos/core';
 
 /**
  * Refuses a start before anything runs when an app's `cwd` is not a directory or its `script` names
@@ -29,6 +29,29 @@ export function checkScriptFiles(apps: unknown): void {
       issues: issues.map((issue) => ({ path: issue.path, message: `${issue.path}: ${issue.message}` })),
     },
   });
+}
+
+/**
+ * Refuses the `changes` of a config set whose `cwd` is relative or not a directory, or whose `script`
+ * names a file that is not there (relative to the new cwd, else `currentCwd`), as a start is refused:
+ * the daemon restarted a running app with it, and the app was left errored (`spawn-error`).
+ */
+export function checkScriptChange(changes: Record<string, unknown>, currentCwd: string | undefined): void {
+  const { script, cwd: newCwd } = changes;
+  if (typeof newCwd === 'string' && !isAbsolute(newCwd)) {
+    throw fieldError(
+      'changes.cwd',
+      `expected an absolute directory, got ${JSON.stringify(newCwd)}: the API server's own directory means nothing to a remote client`,
+    );
+  }
+  if (typeof newCwd === 'string' && !isDirectory(newCwd)) {
+    throw fieldError('changes.cwd', `the working directory ${newCwd} does not exist`);
+  }
+  const cwd = typeof newCwd === 'string' ? newCwd : currentCwd;
+  if (cwd === undefined || typeof script !== 'string' || !namesScriptFile(script)) return;
+  if (!exists(resolve(cwd, script))) {
+    throw fieldError('changes.script', `script not found: ${script} (relative to ${cwd})`);
+  }
 }
 
 function isDirectory(path: string): boolean {
