@@ -52,6 +52,10 @@ describe('a daemon that goes away', () => {
     expect(socket.messages.filter((m) => m.type === 'error' && m.topic === 'logs').length).toBe(1);
 
     second = await startDaemon(harness.home);
+    // its backlog is read again once the daemon is back: sent, empty (no app runs yet, so no live line
+    // can come first), the client knows where its lines start
+    const backlog = await socket.take((m) => m.type === 'logs', 'the backlog read again', 5000);
+    expect(backlog).toEqual({ type: 'logs', target: 'all', lines: [] });
     await harness.client.start([appSpec('back', 'ticker.js')]);
     const row = await socket.take(
       (m) => m.type === 'processes' && (m.processes as ProcessInfo[]).some((p) => p.name === 'back'),

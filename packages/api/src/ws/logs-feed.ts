@@ -6,6 +6,7 @@ import {
   errorMessageOf,
   isFinalError,
   type RetryStream,
+  retryDelayMs,
   runRetryStream,
   unavailableMessage,
 } from './retry-stream.js';
@@ -14,6 +15,8 @@ import {
 interface Waiting {
   batches: LogLine[][];
   bytes: number;
+  /** Reads of the backlog that failed, the daemon gone: the next waits longer. */
+  attempts: number;
 }
 
 /**
@@ -36,6 +39,8 @@ export class LogsFeed extends Feed {
   private readonly floors = new Map<FeedClient, Floor>();
   /** Clients told of the current outage (by the follow or their backlog read): told once, not twice. */
   private readonly told = new Set<FeedClient>();
+  /** Backlog reads to try again, for clients that subscribed while the daemon was gone. */
+  private readonly retries = new Map<FeedClient, { timer: NodeJS.Timeout; lines: number }>();
 
   constructor(
     private readonly control: VelosControl,
@@ -47,7 +52,7 @@ export class LogsFeed extends Feed {
 
   /** Adds a client that first wants the `lines` most recent lines. */
   addWithBacklog(client: FeedClient, lines: number): void {
-    if (lines > 0) this.waiting.set(client, { batches: [], bytes: 0 });
+    if (lines > 0) this.waiting.set(client, { batches: [], bytes: 0, attempts: 0 });
     this.add(client);
     if (lines > 0) this.sendBacklog(client, lines);
   }
@@ -70,12 +75,16 @@ export class LogsFeed extends Feed {
     this.waiting.clear();
     this.floors.clear();
     this.told.clear();
+    for (const { timer } of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
   }
 
   protected override farewell(client: FeedClient): void {
     this.waiting.delete(client);
     this.floors.delete(client);
     this.told.delete(client);
+    clearTimeout(this.retries.get(client)?.timer);
+    this.retries.delete(client);
   }
 
   /** Sends DAEMON_UNAVAILABLE to a client once per outage. */
@@ -86,8 +95,13 @@ export class LogsFeed extends Feed {
   }
 
   private deliver(lines: LogLine[]): void {
-    // the follow answers again: the next outage is a new one
+    // the follow answers again: the next outage is a new one, and the daemon is back for backlogs too
     this.told.clear();
+    for (const [client, { timer, lines: wanted }] of this.retries) {
+      clearTimeout(timer);
+      this.retries.delete(client);
+      this.sendBacklog(client, wanted);
+    }
     if (lines.length === 0) return;
     const frames = logFrames(this.target, lines);
     const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
@@ -145,17 +159,23 @@ export class LogsFeed extends Feed {
       (error: unknown) => {
         const waiting = this.waiting.get(client);
         if (!waiting) return;
-        this.waiting.delete(client);
         if (isFinalError(error)) {
+          this.waiting.delete(client);
           this.remove(client);
           client.sendError(errorCodeOf(error), errorMessageOf(error), 'logs');
           client.forget(this.key);
           return;
         }
         this.tellOutage(client, error);
-        for (const batch of waiting.batches) {
-          for (const frame of logFrames(this.target, batch)) client.send(frame);
-        }
+        // read again with the follow's backoff, or as soon as the follow answers: a client that subscribed
+        // while the daemon was gone still gets its last lines (and knows they came), then the live ones
+        const delayMs = retryDelayMs(waiting.attempts, this.options.retryMaxDelayMs);
+        waiting.attempts += 1;
+        const timer = setTimeout(() => {
+          this.retries.delete(client);
+          this.sendBacklog(client, lines);
+        }, delayMs);
+        this.retries.set(client, { timer, lines });
       },
     );
   }
