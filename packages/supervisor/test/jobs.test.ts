@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, type JobRun, type ProcessInfo } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -185,6 +185,47 @@ describe('jobs (SUP-8)', () => {
     }
     expect((await supervisor.list()).map((info) => info.name)).toEqual(['hourly']);
     expect((await supervisor.runs('hourly')).map((run) => run.seq)).toEqual([1]);
+  });
+
+  it('refuses runs that would not fit one answer, naming the --limit that fits and the history file', async () => {
+    const home = harness.home();
+    // 100 characters, 192 bytes: each run of its history takes about 350 bytes of JSON
+    const name = `nightly-${'é'.repeat(92)}`;
+    const since = Date.now() - 26_000 * 60_000;
+    const lines = Array.from({ length: 26_000 }, (_, i) => {
+      const run: JobRun = {
+        seq: i + 1,
+        pid: 100_000 + i,
+        startedAt: since + i * 60_000,
+        endedAt: since + i * 60_000 + 1234,
+        exitCode: 0,
+        signal: null,
+        outcome: 'ok',
+        trigger: 'schedule',
+      };
+      return `${JSON.stringify(run)}\n`;
+    });
+    mkdirSync(join(home, 'jobs'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'jobs', `${name}.jsonl`), lines.join(''), { mode: 0o600 });
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([{ ...counterJob(home, name), schedule: '0 3 * * *', jobHistory: 30_000 }]);
+
+    // 9 MB of runs went out in a frame over the protocol's 16 MiB with the name's bytes: refused there
+    const error = await supervisor.runs(name).then(
+      () => null,
+      (caught: unknown) => caught as { code: string; message: string; data: { limit: number } },
+    );
+    expect(error?.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+    const fit = error!.data.limit;
+    expect(error!.message).toMatch(
+      /^runs: the newest 26000 runs come to 8\.\d MiB, more than one answer holds \(8 MiB\): ask for at most (\d+) \(--limit \1\), or read the history file /,
+    );
+    expect(error!.message.endsWith(join(home, 'jobs', `${name}.jsonl`))).toBe(true);
+    expect(fit).toBeGreaterThan(20_000);
+    expect(fit).toBeLessThan(26_000);
+    const runs = await supervisor.runs(name, fit);
+    expect([runs.length, runs[0]!.seq, runs.at(-1)!.seq]).toEqual([fit, 26_000, 26_001 - fit]);
+    expect((await supervisor.runs(name, 20)).map((run) => run.seq)[0]).toBe(26_000);
   });
 
   it('refuses a schedule that never fires (no date matches it)', async () => {

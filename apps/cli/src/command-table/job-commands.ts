@@ -21,7 +21,12 @@ export const JOB_COMMANDS: CommandSpec[] = [
       TARGETS,
     ].join('\n'),
     options: {
-      limit: { type: 'string', value: 'n', description: 'show at most n runs (default 20)' },
+      limit: {
+        type: 'string',
+        value: 'n',
+        description:
+          'show at most n runs (default 20); runs of more than 8 MiB are refused, naming the n that fits',
+      },
       json,
       ai,
     },

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { ErrorCodes, type JobRun, type ProcessInfo, VelosError } from '@velos/core';
 import type { CronSchedule } from '../cron-schedule.js';
 import type { LongTimer } from '../long-timer.js';
@@ -66,10 +67,20 @@ export function selectJobs(records: ProcessRecord[], target: string): ProcessRec
   return jobs;
 }
 
-/** The runs of `records` (a run in progress included), newest first, at most `limit`. */
+/**
+ * JSON bytes of runs one `runs` answer holds at most: a frame of the protocol holds 16 MiB, and a job
+ * keeps up to 100,000 runs (`history`), about 25 MB with a long name.
+ */
+export const RUNS_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The runs of `records` (a run in progress included), newest first, at most `limit`. Runs of more than
+ * `maxBytes` are refused (`INVALID_ARGUMENT`) naming the `--limit` that fits and the history files.
+ */
 export function listRuns(
   records: ProcessRecord[],
   limit?: number,
+  maxBytes = RUNS_ANSWER_MAX_BYTES,
 ): (JobRun & { id: number; name: string })[] {
   const runs = records.flatMap((record) => {
     const state = record.job;
@@ -78,5 +89,39 @@ export function listRuns(
     return all.map((run) => ({ ...run, id: record.id, name: record.app.spec.name }));
   });
   runs.sort((a, b) => b.startedAt - a.startedAt || b.seq - a.seq);
-  return limit === undefined ? runs : runs.slice(0, limit);
+  const selected = limit === undefined ? runs : runs.slice(0, limit);
+  checkAnswerBytes(records, selected, maxBytes);
+  return selected;
+}
+
+/** JSON bytes a run takes at most: its name is at most 200 bytes, its other fields under 300. */
+const MAX_RUN_BYTES = 1024;
+
+/**
+ * Throws when `runs` would make an answer of more than `maxBytes`: the frame it went out in was refused
+ * (`frame of 25325726 bytes exceeds 16777216`), which told nothing of how to get the runs.
+ */
+function checkAnswerBytes(records: ProcessRecord[], runs: JobRun[], maxBytes: number): void {
+  if (runs.length * MAX_RUN_BYTES <= maxBytes) return;
+  let bytes = 0;
+  let fit = 0;
+  for (const run of runs) {
+    bytes += Buffer.byteLength(JSON.stringify(run));
+    if (bytes <= maxBytes) fit += 1;
+  }
+  if (bytes <= maxBytes) return;
+  const files = records.map((record) => record.job?.history.path).filter((path) => path !== undefined);
+  const read =
+    files.length === 1 ? `the history file ${files[0]}` : `the history files in ${dirname(files[0]!)}`;
+  throw new VelosError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `runs: the newest ${runs.length} runs come to ${mebibytes(bytes)}, more than one answer holds (${mebibytes(maxBytes)}): ask for at most ${fit} (--limit ${fit}), or read ${read}`,
+    { data: { limit: fit } },
+  );
+}
+
+/** `bytes` in MiB with one decimal, a whole number without it: `8.4 MiB`, `8 MiB`. */
+function mebibytes(bytes: number): string {
+  const text = (bytes / 1024 ** 2).toFixed(1);
+  return `${text.endsWith('.0') ? text.slice(0, -2) : text} MiB`;
 }
