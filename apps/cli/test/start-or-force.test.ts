@@ -46,6 +46,21 @@ describe('startOrForce (velos start -f)', () => {
     expect(scales).toEqual([]);
   });
 
+  // it said "(or add -f to start more instances of it)", and -f then refused the job
+  it('points a second start of a job to velos trigger, not to -f', async () => {
+    const job = spec({ type: 'job', schedule: '0 3 * * *' });
+    const { client, scales } = daemonWith(job);
+    await expect(startOrForce(client, [job], false)).rejects.toMatchObject({
+      code: ErrorCodes.NAME_IN_USE,
+      message:
+        "an app named 'fj' is already running (id 0) (a job runs one instance: velos trigger fj runs it now)",
+    });
+    await expect(startOrForce(client, [spec()], false)).rejects.toThrow(
+      "an app named 'fj' is already running (id 0) (or add -f to start more instances of it)",
+    );
+    expect(scales).toEqual([]);
+  });
+
   // it said "(or add -f to start more instances of it)", which a file of several apps refuses too
   it('points a second start of a config file to its reload, -f or not, and adds nothing', async () => {
     const web = spec({ name: 'web', source: { file: '/srv/app.toml' } });

@@ -32,7 +32,7 @@ export async function startOrForce(
       );
     }
     if (!isForced || spec === undefined || specs.length > 1) {
-      const hint = isForced || specs.length > 1 ? '' : ' (or add -f to start more instances of it)';
+      const hint = isForced || specs.length > 1 || spec === undefined ? '' : startHint(spec);
       throw new VelosError(error.code, `${error.message}${hint}`, { data: error.data });
     }
     const [running] = await client.describe(spec.name);
@@ -59,6 +59,12 @@ export async function startOrForce(
     }
     await client.scale(spec.name, `+${spec.instances}`);
   }
+}
+
+/** What a second start of `spec` alone may mean instead: `-f` adds instances, which a job never has. */
+function startHint(spec: AppSpec): string {
+  if (spec.type === 'job') return ` (a job runs one instance: velos trigger ${spec.name} runs it now)`;
+  return ' (or add -f to start more instances of it)';
 }
 
 async function isFromFile(
