@@ -8,23 +8,35 @@ export interface CronSchedule {
   nextRunAt(): number | null;
 }
 
+/** A time the schedule fired while nothing ran it: `onMissed` gets the latest such time after `afterMs`. */
+export interface CronCatchUp {
+  /** Epoch ms from which a due time counts as missed (the latest run, or when the last daemon wrote its state). */
+  afterMs: number;
+  onMissed(dueAt: number): void;
+}
+
 /**
  * Calls `onTick` on the cron `expression` (five fields, six with seconds first, seven with a year
  * last), for log rotation, `cron_restart` and a job's `schedule`. croner is loaded on first use, so a
  * daemon without crons never loads it; an expression croner rejects goes to `onError` (check it
- * beforehand with `checkCronExpression`).
+ * beforehand with `checkCronExpression`). With `catchUp`, a time it was due after `catchUp.afterMs`
+ * and before now goes to `catchUp.onMissed` once croner is loaded.
  */
 export function scheduleCron(
   expression: string,
   onTick: () => void,
   onError: (error: VelosError) => void,
   what = 'log rotation cron',
+  catchUp?: CronCatchUp,
 ): CronSchedule {
   let job: Cron | null = null;
   let isStopped = false;
   loadCron()
     .then((Cron) => {
-      if (!isStopped) job = new Cron(expression, { ...CRON_RUN_OPTIONS, unref: true, protect: true }, onTick);
+      if (isStopped) return;
+      job = new Cron(expression, { ...CRON_RUN_OPTIONS, unref: true, protect: true }, onTick);
+      const dueAt = catchUp ? job.previousRuns(1, new Date())[0]?.getTime() : undefined;
+      if (catchUp && dueAt !== undefined && dueAt > catchUp.afterMs) catchUp.onMissed(dueAt);
     })
     .catch((error: unknown) => onError(cronError(expression, error, what)));
   return {

@@ -33,8 +33,11 @@ export interface StateRestoreOptions {
   attach(entry: AppEntry): void;
   /** Marks processes as starting (see `ProcessLifecycle.prepare`). */
   prepare(ids: number[], reset: boolean): ProcessRecord[];
-  /** The processes about to start again from saved state (an interval job keeps its phase). */
-  markRestoring(records: ProcessRecord[]): void;
+  /**
+   * The processes about to start again from saved state written at `savedAt` (an interval job keeps its
+   * phase, a cron job runs the time it was due while no daemon ran).
+   */
+  markRestoring(records: ProcessRecord[], savedAt: number): void;
   /** Launches apps in `depends_on` order (without waiting for `wait_ready` apps when `isWaitingReady` is false). */
   launchApps(groups: ProcessRecord[][], options: LaunchOptions): Promise<void>;
   /** The restore is done (watchers follow the table). */
@@ -140,7 +143,7 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
           )
         : [];
       added.push(...entry.ids.map((id) => table.records.get(id)!));
-      options.markRestoring(records);
+      options.markRestoring(records, read.state.savedAt);
       if (records.length > 0) toLaunch.push(records);
       for (const record of records) starting.add(record);
     }

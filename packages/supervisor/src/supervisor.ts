@@ -312,8 +312,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     resumeJob: (record, isEnabled) => jobs.resume(record, isEnabled),
     attach: attachApp,
     prepare: lifecycle.prepare,
-    markRestoring: (records) => {
-      for (const record of records) jobs.restoring(record);
+    markRestoring: (records, savedAt) => {
+      for (const record of records) jobs.restoring(record, savedAt);
     },
     launchApps: (groups, launchOptions) => launchApps(groups, launchOptions, true),
     onRestored: () => {

@@ -347,6 +347,41 @@ describe('jobs (SUP-8)', () => {
     await third.stop('cut');
   });
 
+  it('runs a restored cron job once at once when it was due while no daemon ran, not again at the next restore', async () => {
+    const home = harness.home();
+    // due once a minute, at a second 3 s or more from now: the first supervisor is gone by then
+    const dueAt = Math.ceil((Date.now() + 3000) / 1000) * 1000;
+    const dueSecond = new Date(dueAt).getSeconds();
+    const job = { ...counterJob(home, 'nightly'), schedule: `${dueSecond} * * * * *` };
+    const first = harness.track(createSupervisor({ home }));
+    await first.start([job]);
+    await first.save();
+    await first.close();
+    expect(await first.runs('nightly')).toEqual([]);
+    await waitFor(async () => (Date.now() > dueAt + 200 ? true : null), {
+      what: 'the due time gone by',
+      timeoutMs: 10_000,
+    });
+
+    // a daemon restart (velos update, a reboot) across the due time used to skip that day's run
+    const second = harness.track(createSupervisor({ home }));
+    await second.restore();
+    const [caughtUp] = await finishedRuns(second, 'nightly', 1, 5000);
+    expect([caughtUp!.seq, caughtUp!.trigger, caughtUp!.outcome]).toEqual([1, 'schedule', 'ok']);
+    const row = await rowOf(second, 'nightly');
+    expect([row.status, (row.job!.nextRunAt! - Date.now()) / 1000 > 50]).toEqual(['scheduled', true]);
+    await second.save();
+    await second.close();
+
+    // its run made it up: the next restore has nothing to make up
+    const third = harness.track(createSupervisor({ home }));
+    await third.restore();
+    await waitFor(async () => (await rowOf(third, 'nightly')).job?.nextRunAt ?? null, {
+      what: 'the schedule of nightly armed',
+    });
+    expect((await third.runs('nightly')).map((run) => run.seq)).toEqual([1]);
+  });
+
   it('a restored interval job whose dependency fails is started afresh later: it runs at once', async () => {
     const home = harness.home();
     const first = harness.track(createSupervisor({ home }));

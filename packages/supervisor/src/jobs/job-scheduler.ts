@@ -1,5 +1,5 @@
 import { type AppSpec, ErrorCodes, type JobRun, VelosError } from '@velos/core';
-import { checkCronExpression, scheduleCron } from '../cron-schedule.js';
+import { type CronCatchUp, checkCronExpression, scheduleCron } from '../cron-schedule.js';
 import type { PublishEvent } from '../events/event-bus.js';
 import { setLongTimeout } from '../long-timer.js';
 import { monotonicMs } from '../monotonic-ms.js';
@@ -32,10 +32,11 @@ export interface JobScheduler {
   /** Turns the schedule on: an interval job or a one-shot runs now, a cron job waits for its first tick. */
   enable(record: ProcessRecord): void;
   /**
-   * The next `enable` brings the job back from saved state (daemon restart, `resurrect`, `update`):
-   * an interval job whose latest scheduled run ended less than an interval ago waits for its due time.
+   * The next `enable` brings the job back from saved state (daemon restart, `resurrect`, `update`)
+   * that its daemon last wrote at `savedAt`: an interval job whose latest scheduled run ended less than
+   * an interval ago waits for its due time; a cron job due while no daemon ran runs once at once.
    */
-  restoring(record: ProcessRecord): void;
+  restoring(record: ProcessRecord, savedAt?: number): void;
   /**
    * SUP-13: a run re-adopted from a daemon that died becomes the job's current run again (its
    * history entry, its timeout counted from its start); with `isEnabled` the schedule is on again
@@ -219,11 +220,17 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     const state = stateOf(record);
     const spec = record.app.spec;
     const isRestoring = state.isRestoring === true;
+    const savedAt = state.restoredSavedAt;
     state.isRestoring = false;
+    state.restoredSavedAt = undefined;
     clearSchedule(state);
     state.isEnabled = true;
     if (spec.schedule !== undefined) {
       const expression = spec.schedule;
+      const catchUp =
+        isRestoring && savedAt !== undefined && runningSince === undefined
+          ? missedRunCatchUp(record, savedAt)
+          : undefined;
       state.cron = scheduleCron(
         expression,
         () => {
@@ -231,6 +238,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         },
         (error) => host.log(`${label(record)}: ${error.message}`),
         'schedule',
+        catchUp,
       );
       if (!record.run) setStatus(record, 'scheduled', 'schedule');
       host.log(`${label(record)}: scheduled on '${expression}'`);
@@ -248,6 +256,26 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     const startedAt = runningSince ?? Date.now();
     if (runningSince === undefined) runNow(record, 'start');
     if (spec.intervalMs !== undefined && state.isEnabled) armInterval(record, startedAt);
+  }
+
+  /**
+   * A restored cron job runs once at once when its schedule was due while no daemon ran: after its
+   * latest scheduled run and after the restored daemon last wrote its state (`savedAt`: a job stopped
+   * and started since, or a run going, changed it), as an interval job already due runs at once.
+   */
+  function missedRunCatchUp(record: ProcessRecord, savedAt: number): CronCatchUp {
+    const state = stateOf(record);
+    const lastScheduled = state.history.runs.findLast((run) => run.trigger === 'schedule');
+    return {
+      afterMs: Math.max(savedAt, lastScheduled?.startedAt ?? 0),
+      onMissed(dueAt) {
+        if (!state.isEnabled || !host.isLive(record) || record.run) return;
+        host.log(
+          `${label(record)}: its run due at ${new Date(dueAt).toISOString()} was missed while no daemon ran: running it now`,
+        );
+        runNow(record, 'schedule');
+      },
+    };
   }
 
   function timeOut(record: ProcessRecord, pid: number, seq: number, timeoutMs: number): void {
@@ -296,8 +324,11 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       enableSchedule(record);
     },
 
-    restoring(record) {
-      if (record.app.spec.type === 'job') stateOf(record).isRestoring = true;
+    restoring(record, savedAt) {
+      if (record.app.spec.type !== 'job') return;
+      const state = stateOf(record);
+      state.isRestoring = true;
+      state.restoredSavedAt = savedAt;
     },
 
     resume(record, isEnabled) {

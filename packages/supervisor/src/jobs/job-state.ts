@@ -34,6 +34,11 @@ export interface JobState {
   isAdoptedRun?: boolean;
   /** The next `enable` restores saved state: an interval job keeps the phase of its history. */
   isRestoring?: boolean;
+  /**
+   * When the daemon whose state is restored last wrote it (epoch ms): a cron job's due time after it
+   * and after its latest scheduled run fell while no daemon ran, and is made up once.
+   */
+  restoredSavedAt?: number;
 }
 
 /** The `job` field of a job's `velos list` row. */
