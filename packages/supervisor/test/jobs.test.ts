@@ -187,6 +187,18 @@ describe('jobs (SUP-8)', () => {
     expect((await supervisor.runs('hourly')).map((run) => run.seq)).toEqual([1]);
   });
 
+  it('deletes a job whose run history cannot be removed, saying so in the daemon log', async () => {
+    const { home, supervisor, logLines } = harness.supervisorWithLog();
+    // a directory where the history file goes (or a jobs directory the daemon may not write: EACCES)
+    const path = join(home, 'jobs', 'stuck.jsonl');
+    mkdirSync(path, { recursive: true });
+    await supervisor.start([{ ...counterJob(home, 'stuck'), schedule: '0 3 * * *' }]);
+    // it failed with an internal error, every time: the job could never be deleted
+    expect((await supervisor.delete('stuck')).map((info) => info.name)).toEqual(['stuck']);
+    expect((await supervisor.list()).map((info) => info.name)).toEqual([]);
+    expect(logLines.some((line) => line.includes(`cannot remove the run history ${path}: `))).toBe(true);
+  });
+
   it('refuses runs that would not fit one answer, naming the --limit that fits and the history file', async () => {
     const home = harness.home();
     // 100 characters, 192 bytes: each run of its history takes about 350 bytes of JSON

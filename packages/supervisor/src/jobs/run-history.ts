@@ -73,11 +73,16 @@ export class RunHistory {
     this.#write(run);
   }
 
-  /** Deletes the history file (the job was deleted). */
+  /** Deletes the history file (the job was deleted); one it cannot delete is told to `onError`. */
   remove(): void {
-    rmSync(this.path, { force: true });
     this.#fileLines = 0;
     this.#pending = null;
+    try {
+      rmSync(this.path, { force: true });
+    } catch (error) {
+      // the job goes all the same: a file left behind (EACCES, a directory there) failed `velos delete` for good
+      this.onError(`cannot remove the run history ${this.path}: ${(error as Error).message}`);
+    }
   }
 
   #write(run: JobRun): void {
