@@ -34,10 +34,10 @@ export interface StateRestoreOptions {
   /** Marks processes as starting (see `ProcessLifecycle.prepare`). */
   prepare(ids: number[], reset: boolean): ProcessRecord[];
   /**
-   * The processes about to start again from saved state written at `savedAt` (an interval job keeps its
-   * phase, a cron job runs the time it was due while no daemon ran).
+   * The processes about to start again from saved state (an interval job keeps its phase); at a
+   * daemon's start, with `savedAt`, when the state was written (a cron job runs a time it was due since).
    */
-  markRestoring(records: ProcessRecord[], savedAt: number): void;
+  markRestoring(records: ProcessRecord[], savedAt: number | undefined): void;
   /** Launches apps in `depends_on` order (without waiting for `wait_ready` apps when `isWaitingReady` is false). */
   launchApps(groups: ProcessRecord[][], options: LaunchOptions): Promise<void>;
   /** The restore is done (watchers follow the table). */
@@ -143,7 +143,9 @@ export function createStateRestore(options: StateRestoreOptions): StateRestore {
           )
         : [];
       added.push(...entry.ids.map((id) => table.records.get(id)!));
-      options.markRestoring(records, read.state.savedAt);
+      // a cron job due while no daemon ran is made up at a daemon's start only: `velos resurrect` in a
+      // running daemon brings back apps deleted or stopped meanwhile, whose times were not missed
+      options.markRestoring(records, isDaemonStart ? read.state.savedAt : undefined);
       if (records.length > 0) toLaunch.push(records);
       for (const record of records) starting.add(record);
     }

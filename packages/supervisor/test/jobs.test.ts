@@ -394,6 +394,23 @@ describe('jobs (SUP-8)', () => {
     expect((await third.runs('nightly')).map((run) => run.seq)).toEqual([1]);
   });
 
+  it('does not make up a cron time for a job velos resurrect brings back into a running daemon', async () => {
+    const home = harness.home();
+    const dueAt = Math.ceil((Date.now() + 2000) / 1000) * 1000;
+    const job = { ...counterJob(home, 'weekly'), schedule: `${new Date(dueAt).getSeconds()} * * * * *` };
+    const supervisor = harness.track(createSupervisor({ home }));
+    await supervisor.start([job]);
+    await supervisor.save();
+    await supervisor.delete('weekly');
+    await waitFor(async () => (Date.now() > dueAt + 200 ? true : null), { what: 'the due time gone by' });
+    // the daemon ran all along: the job was deleted at its time, not missed by a daemon that was down
+    await supervisor.resurrect();
+    await waitFor(async () => (await rowOf(supervisor, 'weekly')).job?.nextRunAt ?? null, {
+      what: 'the schedule of weekly armed',
+    });
+    expect(await supervisor.runs('weekly')).toEqual([]);
+  });
+
   it('a restored interval job whose dependency fails is started afresh later: it runs at once', async () => {
     const home = harness.home();
     const first = harness.track(createSupervisor({ home }));
