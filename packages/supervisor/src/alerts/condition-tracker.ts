@@ -57,6 +57,12 @@ export interface ConditionTracker {
  */
 const RESTART_TIMES_KEPT = 1000;
 
+/**
+ * `job.finished` outcomes that neither count in a `job failed` streak nor end it: a run still going, one
+ * stopped on purpose, and one whose exit code a new daemon could not know (`unknown`).
+ */
+const NEUTRAL_OUTCOMES: ReadonlySet<string> = new Set(['running', 'stopped', 'unknown']);
+
 /** Key of a rule's alerts that are not about an app. */
 export const DAEMON_KEY = '*';
 
@@ -179,8 +185,9 @@ export function createTracker(
           restored.delete(keyOf(event));
           const outcome = String(event.fields?.outcome ?? '');
           if (outcome === 'ok') streaks.delete(keyOf(event));
-          // a run the user or the daemon's shutdown stopped says nothing either way: the streak stays
-          else if (outcome !== '' && outcome !== 'running' && outcome !== 'stopped') {
+          // a run the user or the daemon's shutdown stopped says nothing either way, nor does one whose
+          // exit a new daemon could not know (taken over after `velos update` or a crash): the streak stays
+          else if (outcome !== '' && !NEUTRAL_OUTCOMES.has(outcome)) {
             const count = (streaks.get(keyOf(event))?.count ?? 0) + 1;
             streaks.set(keyOf(event), {
               count,

@@ -105,6 +105,16 @@ describe('the job failed condition', () => {
     tracker.onEvent(event('process.deleted', undefined, 0));
     expect(tracker.evaluate(2000, () => [])).toEqual(new Map());
   });
+
+  // a velos update during a run fired the alert: the new daemon saw the run end, not its exit code
+  it('neither counts nor ends a streak with a run whose exit code is unknown (taken over by a new daemon)', () => {
+    const tracker = createTracker(rule({ kind: 'job_failed', count: 2 }), () => true);
+    tracker.onEvent(event('job.finished', { outcome: 'failed', run: 1 }, 0));
+    tracker.onEvent(event('job.finished', { outcome: 'unknown', run: 2 }, 0));
+    expect(tracker.evaluate(2000, () => [])).toEqual(new Map());
+    tracker.onEvent(event('job.finished', { outcome: 'failed', run: 3 }, 0));
+    expect(tracker.evaluate(2000, () => []).has('api')).toBe(true);
+  });
 });
 
 describe('the event condition', () => {
