@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppSpec, ErrorCodes, NESTED_DEFAULTS } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,6 +165,25 @@ describe('depends_on (SUP-12)', () => {
     });
     expect(note).toContain("dependency 'broken' did not complete successfully: its run 1 exited with code 3");
     expect(events(home)).toEqual(['start web']);
+  });
+
+  // it said "ended after a daemon crash" of a run a velos update handed over, no crash at all
+  it("fails a dependant of a job whose latest run's exit code is unknown, saying a daemon took it over", async () => {
+    const { home, supervisor, logLines } = harness.supervisorWithLog();
+    const run = { seq: 1, pid: 4242, startedAt: Date.now() - 60_000, endedAt: Date.now() - 1000 };
+    const taken = { ...run, exitCode: null, signal: null, outcome: 'unknown', trigger: 'schedule' };
+    mkdirSync(join(home, 'jobs'), { recursive: true });
+    writeFileSync(join(home, 'jobs', 'backup.jsonl'), `${JSON.stringify(taken)}\n`);
+    await supervisor.start([
+      appSpec(home, { name: 'backup', script: 'job-counter.js', type: 'job', schedule: '0 3 * * *' }),
+      recorder(home, 'report', [{ name: 'backup', condition: 'completed_successfully' }]),
+    ]);
+    await waitFor(async () => (await statusOf(supervisor, 'report')) === 'errored', {
+      what: 'report errored',
+    });
+    expect(logLines).toContain(
+      "report: not started: dependency 'backup' did not complete successfully: its run 1 ended under a daemon that took it over (after velos update or a crash), its exit code unknown",
+    );
   });
 
   it('counts a one-shot job that ran as started, also for a daemon that restores it stopped', async () => {

@@ -224,7 +224,7 @@ function judgeCompletion(name: string, record: ProcessRecord): Verdict {
           : lastRun.outcome === 'interrupted'
             ? 'was interrupted by a daemon crash'
             : lastRun.outcome === 'unknown'
-              ? 'ended after a daemon crash with an unknown exit code'
+              ? 'ended under a daemon that took it over (after velos update or a crash), its exit code unknown'
               : lastRun.signal
                 ? `was killed by ${lastRun.signal}`
                 : `exited with code ${lastRun.exitCode}`;
