@@ -33,7 +33,9 @@ describe('a job given a new spec (config set, a config reload: CFG-2 with SUP-8)
         script: 'job-counter.js',
         type: 'job',
         intervalMs: 3_600_000,
-        env: { COUNTER_FILE: join(home, 'nightly.count'), JOB_MS: '1500', EXIT_CODES: '0' },
+        // long enough for the config set to land during the run on a loaded machine (1.5 s did not, 2 of 2
+        // beside two other test files: its run had ended, pid null)
+        env: { COUNTER_FILE: join(home, 'nightly.count'), JOB_MS: '5000', EXIT_CODES: '0' },
       }),
     ]);
     const running = await waitFor(async () => {
