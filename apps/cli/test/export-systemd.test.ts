@@ -124,6 +124,8 @@ describe('velos export systemd', () => {
           const calendar = cronToOnCalendar(spec.schedule);
           expect(calendar.ok).toBe(true);
           if (calendar.ok) expect(timer).toContain(`OnCalendar=${calendar.value}`);
+          // the daemon makes up a run due while it was down: so does a persistent timer
+          expect(timer).toContain('Persistent=true');
         } else {
           expect(timer).toContain(`OnUnitActiveSec=${seconds(spec.intervalMs ?? 0)}`);
         }
@@ -137,6 +139,9 @@ describe('velos export systemd', () => {
         const restart = unitSection(run.files.get(`${spec.name}-cron-restart.service`) ?? '', 'Service');
         const verb = !spec.autorestart || spec.stopExitCodes.length > 0 ? 'restart' : 'try-restart';
         expect(restart).toContain(`ExecStart=/usr/bin/systemctl ${verb} ${services.join(' ')}`);
+        // a cron restart due while no daemon ran is not made up
+        const timer = unitSection(run.files.get(`${spec.name}-cron-restart.timer`) ?? '', 'Timer');
+        expect(timer).not.toContain('Persistent=true');
       }
     }
     expect([...run.files.keys()].sort()).toEqual(expectedFiles.sort());

@@ -54,10 +54,12 @@ function scheduleLines(
   report: LossyReport,
 ): string[] {
   if (cron !== undefined) {
+    // a job's schedule due while no daemon ran is made up once when it is back, as Persistent= does
+    const persistent = option === 'schedule' ? ['Persistent=true'] : [];
     const calendar = cronToOnCalendar(cron);
-    if (calendar.ok) return [`OnCalendar=${calendar.value}`, 'AccuracySec=1s'];
+    if (calendar.ok) return [`OnCalendar=${calendar.value}`, 'AccuracySec=1s', ...persistent];
     report.lossy(app, option, calendar.reason, 'write an OnCalendar= line by hand');
-    return ['OnCalendar=daily'];
+    return ['OnCalendar=daily', ...persistent];
   }
   const every = systemdSeconds(intervalMs ?? 60_000);
   return [`OnActiveSec=${every}`, `OnUnitActiveSec=${every}`, 'AccuracySec=1s'];
