@@ -44,8 +44,10 @@ function fullCli(args: string[], home: string, env: NodeJS.ProcessEnv = {}): Pro
 
 /** Output with what differs between two calls a moment apart blanked: numbers and their units (usage, uptime). */
 function stable(text: string): string {
-  // a cell not measured yet (`-`: CPU and memory before a run's first sample) is a number in the other
+  // a cell not measured yet (`-`: CPU and memory before a run's first sample) is a number in the other;
+  // a cut name ends one character earlier or later as the other cells' widths differ (uptime 9s, 10s)
   return text
+    .replace(/\S*…/g, '…')
     .replace(/\d+(\.\d+)?[A-Za-z%]*/g, '#')
     .replace(/(?<= )-(?= |$)/gm, '#')
     .replace(/ +/g, ' ');

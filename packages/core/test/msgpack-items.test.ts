@@ -220,7 +220,8 @@ describe('FrameDecoder with map limits', () => {
     const started = Date.now();
     const [refused, next] = decoder.push(frames);
     // decoding the map took seconds (2.7–7 s on the 2-core machine); the check reads one header
-    expect(Date.now() - started).toBeLessThan(500);
+    // (a few ms; the bound leaves room for a machine at load 25, where it took 586 ms of wall time)
+    expect(Date.now() - started).toBeLessThan(1500);
     expect(refused).toBeInstanceOf(RefusedRequest);
     const { id, error } = refused as RefusedRequest;
     expect(id).toBe(9);
