@@ -168,9 +168,13 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 }
 
-/** The upper-case level words `LABEL` reads (PostgreSQL's `LOG` only before `:  `, see there). */
+/**
+ * The upper-case level words `LABEL` reads (PostgreSQL's `LOG` only before `:  `, see there), then the
+ * abbreviations of Serilog (`[WRN]`, `[10:00:00 FTL]`) and of logrus and charm's log (`ERRO[0000]`,
+ * `… 10:00:00 FATA …`), read only where a label stands (`PLACED_LABELS`).
+ */
 const UPPER_NAMES =
-  'FATAL CRITICAL CRIT PANIC EMERG ALERT ERROR ERR SEVERE WARNING WARN INFO NOTICE DEBUG TRACE VERBOSE'.split(
+  'FATAL CRITICAL CRIT PANIC EMERG ALERT ERROR ERR SEVERE WARNING WARN INFO NOTICE DEBUG TRACE VERBOSE FTL WRN INF DBG VRB FATA PANI ERRO DEBU TRAC'.split(
     ' ',
   );
 // An explicit level label: an upper-case word (PostgreSQL's `LOG:  ` too), a bracketed word, or a
@@ -364,6 +368,8 @@ function firstRuleFinder(
 const GLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d/;
 // A lower-case level and a colon first, after an optional time (winston's `info: listening`, its printf
 // `2024-12-04T10:00:00.000Z error: boom`, git's `fatal: …`): a label; inside a sentence it is content.
+// .NET's console logger writes `fail:`, `dbug:` and `trce:` (its `info:`, `warn:`, `crit:` are here already);
+// `fail:` only before its category's name (`fail: Microsoft.X[13]`), not a count (`fail: 0, pass: 12`).
 const LOWER_LABELS = new Set([
   'fatal',
   'emerg',
@@ -371,6 +377,7 @@ const LOWER_LABELS = new Set([
   'crit',
   'critical',
   'error',
+  'fail',
   'warn',
   'warning',
   'notice',
@@ -378,6 +385,8 @@ const LOWER_LABELS = new Set([
   'http',
   'verbose',
   'debug',
+  'dbug',
+  'trce',
   'silly',
 ]);
 /**
@@ -391,9 +400,24 @@ const UPPER_LABELS: readonly (Level | undefined)[] = (() => {
   }
   return table;
 })();
+/**
+ * The upper-case words that are a label only where a label stands (`inLabelPlace`), by `placedKey`: ALERT, an
+ * English word too (`sending ALERT to pager`), and the abbreviations (`INF` is also infinity, `TRAC` a name).
+ */
+const PLACED_LABELS = new Set(
+  ['ALERT', 'FTL', 'WRN', 'INF', 'DBG', 'VRB', 'FATA', 'PANI', 'ERRO', 'DEBU', 'TRAC'].map((name) =>
+    placedKey(name, 0, name.length),
+  ),
+);
 
-const TIMED_LABEL =
-  /^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (fatal|emerg|alert|crit|critical|error|warn|warning|notice|info|http|verbose|debug|silly):\s/;
+/** The key in `PLACED_LABELS` of the upper-case word `text[start, end)`: its first two letters and its length. */
+function placedKey(text: string, start: number, end: number): number {
+  return upperKey(text, start) * 16 + Math.min(end - start, 15);
+}
+
+const TIMED_LABEL = new RegExp(
+  String.raw`^\d[\d/:.,TZ+-]*(?: \d[\d:.,]*)?Z? (${[...LOWER_LABELS].join('|')}):\s`,
+);
 // A capitalised level in a column right after the time, padded or followed by a colon: Windows' CBS log
 // (`2016-09-28 04:30:30, Info                  CBS    Warning: …`), .NET and other loggers that write
 // `Information`/`Warning`/`Error`. It names the record's level, so words after it (`Warning:`, `Failed`)
@@ -431,11 +455,14 @@ function leadingLabel(text: string, first: number): Level | undefined {
     const end = lowerWordEnd(text, space + 1);
     if (text.charCodeAt(end) !== 58 || !LOWER_LABELS.has(text.slice(space + 1, end))) return undefined;
     const timed = TIMED_LABEL.exec(text);
-    return timed === null ? undefined : parseLevel(timed[1]);
+    if (timed === null || (timed[1] === 'fail' && !isLetter(text.charCodeAt(timed[0].length))))
+      return undefined;
+    return parseLevel(timed[1]);
   }
   const end = lowerWordEnd(text, 1);
   if (text.charCodeAt(end) !== 58 || !(text.charCodeAt(end + 1) <= 32)) return undefined;
   const word = text.slice(0, end);
+  if (word === 'fail' && !isLetter(text.charCodeAt(end + 2))) return undefined;
   return LOWER_LABELS.has(word) ? parseLevel(word) : undefined;
 }
 
@@ -489,9 +516,8 @@ function matchedLabel(text: string, from: number, end: number, inLabelPlaceOnly:
   if (isLevelFieldValue(text, from, start)) return parseLevel(text.slice(start, end));
   // PostgreSQL's `FATAL:  `
   if (text.charCodeAt(start) === 70 && text.startsWith(':  ', end)) return 'error';
-  // ALERT is an English word too (`sending ALERT to pager`): a label only where a label stands, as every
-  // upper-case word is with a syslog priority
-  if ((inLabelPlaceOnly || text.charCodeAt(start) === 65) && !inLabelPlace(text, start, end))
+  // with a syslog priority every upper-case word is a label only where a label stands
+  if ((inLabelPlaceOnly || PLACED_LABELS.has(placedKey(text, start, end))) && !inLabelPlace(text, start, end))
     return undefined;
   return UPPER_LABELS[upperKey(text, start)];
 }

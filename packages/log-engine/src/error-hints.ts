@@ -4,8 +4,7 @@ import { serverErrorHits } from './http-status.js';
 import { logcatLevel } from './logcat-header.js';
 
 /** Words the default rules (labels, content rules) need to make a line an error or fatal, case-insensitive. */
-const WORDS =
-  'e(?:rr|merg|conn|addrinuse|timedout|acces|perm|noent|pipe|xception)|f(?:atal|ail)|panic|c(?:rit|ore dumped|rash)|alert|s(?:evere|egmentation fault)|out of memory|un(?:caught|handled)|traceback';
+const WORDS = String.raw`e(?:rr|merg|conn|addrinuse|timedout|acces|perm|noent|pipe|xception)|f(?:ata|ail)|\bftl\b|pani(?:c|\b)|c(?:rit|ore dumped|rash)|alert|s(?:evere|egmentation fault)|out of memory|un(?:caught|handled)|traceback`;
 /** The words only the stderr rules need (`DEFAULT_LEVEL_RULES`, `stream: 'err'`). */
 const ERR_WORDS = "unable to|cannot|can't|could not|refused|denied";
 const ANY_STREAM = new RegExp(WORDS, 'gi');

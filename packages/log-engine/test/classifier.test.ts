@@ -89,6 +89,21 @@ describe('classifyLine: format labels', () => {
     expect(classifyLine('2024-03-02 07:15:09 Debugger attached')).toBe('info');
   });
 
+  it('reads the abbreviated levels of Serilog, .NET, logrus and charm where a label stands, not in a sentence', () => {
+    expect(classifyLine('2024-12-04 10:00:00.123 +00:00 [FTL] Host terminated unexpectedly')).toBe('fatal');
+    expect(classifyLine('[10:00:00 WRN] Failed to determine the https port for redirect.')).toBe('warn');
+    expect(classifyLine('[10:00:00 DBG] Failed lookup of key 7')).toBe('debug');
+    expect(classifyLine('fail: Microsoft.AspNetCore.Server.Kestrel[13]')).toBe('error');
+    expect(classifyLine('fail: 0, pass: 12')).toBe('info');
+    expect(classifyLine('2024-12-04 10:00:00 fail: 0')).toBe('info');
+    expect(classifyLine('2024-12-04 10:00:00 trce: Microsoft.AspNetCore.Routing[1001]')).toBe('debug');
+    expect(classifyLine('ERRO[0042] could not reach registry')).toBe('error');
+    expect(classifyLine('2024/12/04 10:00:00 FATA cannot start')).toBe('fatal');
+    // inside a sentence an abbreviation is a word: the content rules read the line
+    expect(classifyLine('result is INF after the failed step')).toBe('error');
+    expect(classifyLine('the TRAC review panel met')).toBe('info');
+  });
+
   it("reads MySQL's [Note] as info", () => {
     expect(
       classifyLine(

@@ -67,6 +67,13 @@ const LINES = [
   '<2>Dec  4 10:00:00 host kernel: thermal shutdown',
   '<14>Dec  4 10:00:00 host app[7]: user in',
   '2024-12-04 10:00:00.123 UTC [77] FATAL:  password authentication failed for user "bob"',
+  // abbreviated levels: Serilog, .NET's console, logrus, charm
+  '2024-12-04 10:00:00.123 +00:00 [FTL] Host terminated',
+  '[10:00:00 FTL] Host terminated',
+  'fail: Microsoft.AspNetCore.Server.Kestrel[13]',
+  'FATA[0003] cannot start',
+  'PANI[0003] stopped',
+  '2024/12/04 10:00:00 PANI worker stopped',
   // Android logcat: the priority letter is the level
   '03-17 16:13:38.819  1702  8671 E ActivityManager: Process com.x has died',
   '03-17 16:13:38.840  1702  8671 F libc    : signal 11 (SIGSEGV)',
