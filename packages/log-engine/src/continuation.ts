@@ -9,7 +9,8 @@ import { stackFrameOf } from './stack-frame.js';
  * and `LOCATION:  ` lines after its prefix or at the start of the line (they explain the `ERROR:  ` line
  * before them), Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
  * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
- * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, and a line of closing brackets alone (`}`,
+ * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, Rust's `stack backtrace:` and `note: run with
+ * \`RUST_BACKTRACE=1\` …` under a panic, and a line of closing brackets alone (`}`,
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
  * `errno` properties, Node's `(Use \`node --trace-warnings ...\` …)` under a process warning, and a stack frame that lost its indentation (`at fn (/srv/x.js:1:2)`,
  * `at com.x.Y.z(Y.java:12)`, `File "a.py", line 3, in f`, `` app/x.rb:5:in `show' ``: see `stackFrameOf`). The line that starts the event — `Error: boom`, `Exception in thread "main" …`,
@@ -57,6 +58,12 @@ export function isContinuationLine(line: string): boolean {
     case 99: // c
       if (line.startsWith('created by ')) return GO_CREATED.test(line);
       break;
+    case 110: // n: Rust's `note: run with \`RUST_BACKTRACE=1\` …` under a panic
+      if (line.startsWith('note: ') && line.includes('`RUST_BACKTRACE=')) return true;
+      break;
+    case 115: // s: Rust's `stack backtrace:` over its indented frames
+      if (RUST_BACKTRACE.test(line)) return true;
+      break;
     case 97: // a: a frame that lost its indentation (`at fn (/srv/x.js:1:2)`, `at com.x.Y.z(Y.java:12)`)
     case 70: // F: Python's `File "a.py", line 3, in f`
       if (stackFrameOf(line) !== undefined) return true;
@@ -92,6 +99,7 @@ const CLOSERS = /^[\]})]+[,;]?\s*$/;
 const MORE = /^\.\.\. \d+ (?:more|common frames omitted)\s*$/;
 const CHAINED_CAUSE = 'The above exception was the direct cause of the following exception';
 const CHAINED_DURING = 'During handling of the above exception, another exception occurred';
+const RUST_BACKTRACE = /^stack backtrace:\s*$/;
 const GOROUTINE = /^goroutine \d+ \[[^\]]*\]:\s*$/;
 const GO_CREATED = /^created by [\w./*()[\]-]+(?: in goroutine \d+)?\s*$/;
 const PG_INITIALS = new Set([...'DHCSQL'].map((c) => c.charCodeAt(0)));

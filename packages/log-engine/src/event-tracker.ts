@@ -49,6 +49,14 @@ export class EventTracker {
       state.isInTrace = true;
       return true;
     }
+    // Rust's panic (1.73 on): `thread 'main' panicked at src/main.rs:5:5:`, then its message on a line of
+    // its own, whatever words it has (`called \`Option::unwrap()\` on a \`None\` value`)
+    if (state.phase === 'rust-panic') {
+      state.phase = 'body';
+      state.rest = text;
+      state.isInTrace = true;
+      return true;
+    }
     // a java.util.logging header opens the record of the next line (`SEVERE: boom`), which starts the
     // event whatever came before: no event's line itself, it is judged as the first line of its stream
     if (isJulHeader(text)) {
@@ -107,7 +115,9 @@ export class EventTracker {
           ? 'traceback'
           : NODE_LOCATION.test(message)
             ? 'node-location'
-            : 'lead';
+            : isRustPanic(message)
+              ? 'rust-panic'
+              : 'lead';
     state.text = text;
     state.lead = message;
     state.hasHeader = message !== text;
@@ -251,10 +261,12 @@ export function isContextFree(text: string): boolean {
  * `chain` after Python's line chaining two tracebacks, `traceback` inside a traceback that continues
  * the event (its exception line will too), `own-traceback` inside one whose exception line starts an
  * event, `node-location` after the `/app/server.js:12` of Node's uncaught exception banner (its next
- * line echoes the source), `node-source` after that echo (a caret line follows), `body` otherwise.
+ * line echoes the source), `node-source` after that echo (a caret line follows), `rust-panic` after Rust's
+ * `thread 'main' panicked at src/main.rs:5:5:` (its message follows), `body` otherwise.
  */
 type Phase =
   | 'lead'
+  | 'rust-panic'
   | 'exception'
   | 'chain'
   | 'traceback'
@@ -294,6 +306,14 @@ const NODE_LOCATION = /^(?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])\S*\.(?:[cm]?[jt]s|[j
 const GO_FUNCTION = /^[\w.-]+(?:\/[\w.-]+)*\.(?:\(\*?[\w.[\]]+\)\.)?[\w.[\]-]+$/;
 /** The file line under a Go function in a trace: `\t/app/server.go:88`, `+0x1d` after it in a panic's. */
 const GO_FILE_LINE = /^\s+\S+\.go:\d+(?: \+0x[\da-f]+)?\s*$/;
+/** Rust's panic line whose message comes on the next line (Rust 1.73 on): `thread 'main' panicked at src/main.rs:5:5:`. */
+const RUST_PANIC = /^thread '[^']*' panicked at \S+:\d+:\d+:\s*$/;
+
+/** True for Rust's panic line of a message on the next line (cheap first: `thread '` and a colon last). */
+function isRustPanic(line: string): boolean {
+  return line.charCodeAt(0) === 116 && line.startsWith("thread '") && RUST_PANIC.test(line);
+}
+
 /** The caret line under the echoed source line. */
 const CARET = /^\s*\^+\s*$/;
 

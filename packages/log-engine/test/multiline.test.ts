@@ -233,6 +233,33 @@ describe('multi-line events', () => {
     expect(summary.lastError?.message).toMatch(/^panic: runtime error/);
   });
 
+  it("Rust: a panic is one fatal event, its message on the line under 'panicked at' and its backtrace continuation lines", () => {
+    const panic = (message: string) => [
+      "thread 'main' panicked at src/main.rs:5:5:",
+      message,
+      'stack backtrace:',
+      '   0: rust_begin_unwind',
+      '             at /rustc/90b35a623/library/std/src/panicking.rs:645:5',
+      'note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.',
+    ];
+    const lines = [
+      'listening on 0.0.0.0:8080',
+      ...panic('called `Option::unwrap()` on a `None` value'),
+      'listening on 0.0.0.0:8080',
+      "thread 'tokio-runtime-worker' panicked at src/db.rs:41:9:",
+      'connection pool exhausted',
+      'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
+    ];
+    const summary = summarize(records(lines, 'err', T0));
+    expect(summary.levels).toEqual({ fatal: 2, error: 0, warn: 0, info: 2, debug: 0 });
+    expect(summary.continuationLines).toBe(lines.length - 4);
+    expect(summary.templates).toBe(3); // listening, and each panic's place
+    expect(summary.lastError?.message).toBe("thread 'tokio-runtime-worker' panicked at src/db.rs:41:9:");
+    // a line of the same words with no panic over it is an event of its own
+    const alone = summarize(records(['called `Option::unwrap()` on a `None` value'], 'err', T0));
+    expect(alone.continuationLines).toBe(0);
+  });
+
   it("java.util.logging: a record of a time and source line and a level line is one event, at the second line's level", () => {
     const input = [
       'Mar 14, 2026 9:00:09 PM com.x.Y start',
