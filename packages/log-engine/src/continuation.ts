@@ -9,7 +9,8 @@ import { stackFrameOf } from './stack-frame.js';
  * and `LOCATION:  ` lines after its prefix or at the start of the line (they explain the `ERROR:  ` line
  * before them), Java's `Caused by: …` and `... 3 more`, Python's `Traceback (most recent
  * call last):` and the lines that chain two tracebacks, Go's `goroutine 1 [running]:`, its frames
- * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, Rust's `stack backtrace:` and `note: run with
+ * (`main.main()`, `created by …`) and `[signal SIGSEGV: …]`, PHP's `Stack trace:` (Laravel's `[stacktrace]`
+ * and the `"}` after it), Rust's `stack backtrace:` and `note: run with
  * \`RUST_BACKTRACE=1\` …` under a panic, and a line of closing brackets alone (`}`,
  * `]`, `})`), which ends an object printed over several lines, such as Node's error with its `code` and
  * `errno` properties, Node's `(Use \`node --trace-warnings ...\` …)` under a process warning, and a stack frame that lost its indentation (`at fn (/srv/x.js:1:2)`,
@@ -48,8 +49,8 @@ export function isContinuationLine(line: string): boolean {
       break;
     case 103: // g
       return GOROUTINE.test(line);
-    case 91: // [
-      return line.startsWith('[signal ');
+    case 91: // [: Go's `[signal SIGSEGV: …]`, Laravel's `[stacktrace]` over its PHP frames
+      return line.startsWith('[signal ') || line.trimEnd() === '[stacktrace]';
     case 40: // (: Node's hint under a process warning, `(Use \`node --trace-warnings ...\` to show where …)`
       return line.startsWith(NODE_TRACE_HINT);
     case 125: // }
@@ -64,8 +65,15 @@ export function isContinuationLine(line: string): boolean {
     case 115: // s: Rust's `stack backtrace:` over its indented frames
       if (RUST_BACKTRACE.test(line)) return true;
       break;
+    case 83: // S: PHP's `Stack trace:` over its `#0 …` frames
+      if (line.startsWith('Stack trace:') && line.trimEnd().length === 12) return true;
+      break;
+    case 34: // ": the `"}` that ends the JSON context of a Laravel (Monolog) record after its trace
+      if (PHP_CONTEXT_END.test(line)) return true;
+      break;
     case 97: // a: a frame that lost its indentation (`at fn (/srv/x.js:1:2)`, `at com.x.Y.z(Y.java:12)`)
     case 70: // F: Python's `File "a.py", line 3, in f`
+    case 35: // #: PHP's `#0 /var/www/app.php(12): f()`
       if (stackFrameOf(line) !== undefined) return true;
       break;
   }
@@ -99,6 +107,7 @@ const CLOSERS = /^[\]})]+[,;]?\s*$/;
 const MORE = /^\.\.\. \d+ (?:more|common frames omitted)\s*$/;
 const CHAINED_CAUSE = 'The above exception was the direct cause of the following exception';
 const CHAINED_DURING = 'During handling of the above exception, another exception occurred';
+const PHP_CONTEXT_END = /^"\}\s*$/;
 const RUST_BACKTRACE = /^stack backtrace:\s*$/;
 const GOROUTINE = /^goroutine \d+ \[[^\]]*\]:\s*$/;
 const GO_CREATED = /^created by [\w./*()[\]-]+(?: in goroutine \d+)?\s*$/;

@@ -2,7 +2,7 @@
  * The frame a line of a stack trace names, trimmed, when `text` (leading white space allowed) is one:
  * Node's `at fn (/srv/x.js:1:2)`, `at /srv/x.js:1:2`, `at new Promise (<anonymous>)`, Java's
  * `at com.x.Y.z(Y.java:12)` (`(Native Method)`, a trailing `~[app.jar:?]`), Python's `File "a.py",
- * line 3, in f` and Ruby's `` app/models/user.rb:12:in `save' `` (`from …` too); undefined for any other line. The shapes are strict (a location in brackets, a line
+ * line 3, in f`, PHP's `#0 /var/www/app.php(12): f()` (`#1 {main}`) and Ruby's `` app/models/user.rb:12:in `save' `` (`from …` too); undefined for any other line. The shapes are strict (a location in brackets, a line
  * number), so a message that merely starts with "at" is not one.
  */
 export function stackFrameOf(text: string): string | undefined {
@@ -17,6 +17,11 @@ export function stackFrameOf(text: string): string | undefined {
   if (c === 70 && text.startsWith('File "', i)) {
     const frame = trimEnd(text.slice(i));
     return PYTHON_FRAME.test(frame) ? frame : undefined;
+  }
+  if (c === 35) {
+    // #: PHP's `#0 /var/www/app.php(12): f()`
+    const frame = trimEnd(text.slice(i));
+    return PHP_FRAME.test(frame) ? frame : undefined;
   }
   // Ruby: it ends with a quote (cheap first)
   if (text.charCodeAt(text.length - 1) === 39 || text.charCodeAt(text.length - 2) === 39) {
@@ -37,6 +42,8 @@ const NODE_FRAME =
 /** JVM (Java, Kotlin, Scala…): a dotted method and its source file and line (or `Native Method`). */
 const JVM_FRAME =
   /^at [\w$./<>-]+\.[\w$<>-]+\((?:[^()\s]*:\d+|[^()\s]+\.\w+|Native Method|Unknown Source)\)(?: ~?\[[^\]]*\])?$/;
+/** PHP (and Laravel's `[stacktrace]`): `#0 /var/www/app.php(12): f()`, `#1 [internal function]: g()`, `#2 {main}`. */
+const PHP_FRAME = /^#\d+ (?:\{main\}|\[internal function\]: \S.*|\S+\(\d+\): \S.*)$/;
 const PYTHON_FRAME = /^File "[^"]+", line \d+(?:, in \S.*)?$/;
 /** Ruby: a source file, its line and the method quoted (`` in `show' ``, `in 'Foo#show'`), `from ` first in an uncaught one's. */
 const RUBY_FRAME = /^(?:from )?\S+?\.(?:rb|erb|haml|slim|rake|ru|builder|jbuilder):\d+:in [`'].+'$/;

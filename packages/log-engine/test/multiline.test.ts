@@ -109,6 +109,11 @@ describe('isContinuationLine', () => {
       '},',
       ']',
       '})',
+      'Stack trace:',
+      '[stacktrace]',
+      '"} ',
+      'stack backtrace:',
+      'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
     ];
     for (const line of continuations) expect(isContinuationLine(line), JSON.stringify(line)).toBe(true);
     const events = [
@@ -124,6 +129,8 @@ describe('isContinuationLine', () => {
       'goroutine leak suspected: 4000 goroutines',
       '} else {',
       ']] done',
+      'Stack trace: none kept',
+      'note: the cache was cleared',
     ];
     for (const line of events) expect(isContinuationLine(line), line).toBe(false);
   });
@@ -258,6 +265,30 @@ describe('multi-line events', () => {
     // a line of the same words with no panic over it is an event of its own
     const alone = summarize(records(['called `Option::unwrap()` on a `None` value'], 'err', T0));
     expect(alone.continuationLines).toBe(0);
+  });
+
+  it("PHP: an uncaught exception and Laravel's logged one are one event each, their top frame the first #0 line", () => {
+    const lines = [
+      '[04-Dec-2024 10:00:00 UTC] PHP Fatal error:  Uncaught RuntimeException: boom in /var/www/index.php:3',
+      'Stack trace:',
+      '#0 /var/www/index.php(7): f()',
+      '#1 {main}',
+      '  thrown in /var/www/index.php on line 3',
+      '[2024-12-04 10:00:01] production.ERROR: Call to undefined method App\\Models\\User::foo() {"exception":"[object] (BadMethodCallException(code: 0): x at /var/www/app/Jobs/SyncUser.php:12)',
+      '[stacktrace]',
+      '#0 /var/www/app/Jobs/SyncUser.php(12): App\\Models\\User->foo()',
+      '#1 [internal function]: App\\Jobs\\SyncUser->handle()',
+      '#2 {main}',
+      '"} ',
+      '[2024-12-04 10:00:02] production.WARNING: queue slow',
+    ];
+    const summary = summarize(records(lines, 'err', T0));
+    expect(summary.levels).toEqual({ fatal: 1, error: 1, warn: 1, info: 0, debug: 0 });
+    expect(summary.continuationLines).toBe(lines.length - 3);
+    expect(summary.errors.map((e) => e.frame)).toEqual([
+      '#0 /var/www/index.php(7): f()',
+      '#0 /var/www/app/Jobs/SyncUser.php(12): App\\Models\\User->foo()',
+    ]);
   });
 
   it("java.util.logging: a record of a time and source line and a level line is one event, at the second line's level", () => {

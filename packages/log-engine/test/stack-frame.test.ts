@@ -3,7 +3,7 @@ import { isContinuationLine } from '../src/continuation.js';
 import { stackFrameOf } from '../src/stack-frame.js';
 
 describe('stackFrameOf', () => {
-  it('gives the frame of Node, JVM, Python and Ruby stack lines, indented or not', () => {
+  it('gives the frame of Node, JVM, Python, Ruby and PHP stack lines, indented or not', () => {
     const frames = [
       '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
       'at Layer.handle [as handle_request] (/srv/app/node_modules/express/lib/router/layer.js:95:5)',
@@ -20,6 +20,9 @@ describe('stackFrameOf', () => {
       "/usr/local/bundle/gems/actionpack-7.1.2/lib/abstract_controller/base.rb:224:in 'AbstractController::Base#process_action'",
       "\tfrom /srv/app/bin/worker.rb:7:in `<main>'",
       "  app/views/orders/show.html.erb:12:in `block in _app_views_orders_show_html_erb'",
+      '#0 /var/www/html/index.php(7): App\\Kernel->handle(Object(Request))',
+      '#1 [internal function]: App\\Jobs\\SyncUser->handle()',
+      '#2 {main}',
     ];
     for (const line of frames) {
       expect(stackFrameOf(line), line).toBe(line.trim());
@@ -38,6 +41,8 @@ describe('stackFrameOf', () => {
       "config/app.rb:5: it's fine",
       "loaded lib/x.rb:5:in 'show'",
       "see app/models/user.rb:12 in 'docs'",
+      '#1 order shipped to bob',
+      '#42 (3): retried',
     ];
     for (const line of lines) {
       expect(stackFrameOf(line), line).toBeUndefined();
