@@ -9,10 +9,10 @@ const WORDS = String.raw`e(?:rr|merg|conn|addrinuse|timedout|acces|perm|noent|pi
 const ERR_WORDS = "unable to|cannot|can't|could not|refused|denied";
 const ANY_STREAM = new RegExp(WORDS, 'gi');
 const ERR_STREAM = new RegExp(`${WORDS}|${ERR_WORDS}`, 'gi');
-/** A level field naming error or fatal by one letter (`level=e`) or by a number ≥ 50 (`"level":50`). */
+/** A level field naming error or fatal by one letter (`level=e`, MongoDB's `"s":"E"`) or by a number ≥ 50 (`"level":50`). */
 const LEVEL_FIELD =
-  /"(?:level|lvl|severity|loglevel|levelname|log\.level|status)"\s*:\s*(?:"[ef]"|[5-9]\d|[1-9]\d\d|\d+(?:\.\d+)?e)|(?:level|lvl|severity)[=:] ?"?[ef](?![a-z])/gi;
-const FIELD_KEYS = ['level', 'lvl', 'severity', 'status'];
+  /"(?:level|lvl|severity|loglevel|levelname|log\.level|status|s)"\s*:\s*(?:"[ef]"|[5-9]\d|[1-9]\d\d|\d+(?:\.\d+)?e)|(?:level|lvl|severity)[=:] ?"?[ef](?![a-z])/gi;
+const FIELD_KEYS = ['level', 'lvl', 'severity', 'status', '"s"'];
 /** Line starts of a glog `E1122 …`/`F1122 …` line. */
 const GLOG_STARTS = [Buffer.from('\nE'), Buffer.from('\nF')];
 /** The same after the space that ends a line's time prefix. */

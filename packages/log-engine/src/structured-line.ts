@@ -13,7 +13,9 @@ export interface StructuredLine {
 /**
  * The fields of a JSON line's time, level and message, the first present one counting. Besides the usual
  * ones: python-json-logger's `asctime`, Serilog's compact JSON (CLEF: `@t`, `@l`, the rendered `@m` or the
- * template `@mt`) and its `JsonFormatter` (`Timestamp`, `Level`, `RenderedMessage`, `MessageTemplate`).
+ * template `@mt`) and its `JsonFormatter` (`Timestamp`, `Level`, `RenderedMessage`, `MessageTemplate`),
+ * HashiCorp's hclog (`@timestamp`, `@level`, `@message`), .NET's JSON console (`LogLevel`, `Message`),
+ * MongoDB's (`t.$date`, `s` a letter: `F`, `E`, `W`, `I`, `D1`…`D5`) and Rust tracing's (`fields.message`).
  */
 const TIME_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 'date', 't', 'asctime', '@t', 'Timestamp'];
 const LEVEL_KEYS = [
@@ -26,6 +28,9 @@ const LEVEL_KEYS = [
   'status',
   '@l',
   'Level',
+  '@level',
+  'LogLevel',
+  's',
 ];
 /** The fields that hold a JSON line's message, the first present one counting. */
 export const MESSAGE_KEYS = [
@@ -38,6 +43,8 @@ export const MESSAGE_KEYS = [
   '@mt',
   'RenderedMessage',
   'MessageTemplate',
+  '@message',
+  'Message',
 ];
 
 /**
@@ -61,7 +68,7 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
   const object = value as Record<string, unknown>;
   const timeKey = firstKey(object, TIME_KEYS);
   const levelKey = LEVEL_KEYS.find((key) => fieldLevel(key, object[key]) !== undefined);
-  const messageKey = firstKey(object, MESSAGE_KEYS);
+  const messageKey = firstKey(object, MESSAGE_KEYS) ?? nestedMessageKey(object);
   // the other fields, in the line's order: a new object, not a copy with keys deleted (a slow dictionary)
   const fields: Record<string, unknown> = {};
   for (const key in object) {
@@ -83,7 +90,12 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
         timeKey === '@t' && (messageKey === '@m' || messageKey === '@mt')
         ? 'info'
         : nestedLevel(object.log);
-  const rawMessage = messageKey === undefined ? undefined : object[messageKey];
+  const rawMessage =
+    messageKey === undefined
+      ? undefined
+      : messageKey === 'fields'
+        ? (object.fields as Record<string, unknown>).message
+        : object[messageKey];
   const message =
     typeof rawMessage === 'string'
       ? rawMessage
@@ -98,8 +110,23 @@ export function parseStructuredLine(line: string): StructuredLine | undefined {
  * error, `404` a warning, `200` info): never a pino number, which would make every `200` fatal.
  */
 function fieldLevel(key: string, value: unknown): Level | undefined {
+  // MongoDB's severity: one upper-case letter, debug with its verbosity (`D2`); any other `s` is no level
+  if (key === 's')
+    return typeof value === 'string' && MONGO_SEVERITY.test(value) ? parseLevel(value[0]) : undefined;
   if (key !== 'status' || typeof value !== 'number') return parseLevel(value);
   return Number.isInteger(value) && value >= 100 && value <= 599 ? httpStatusLevel(value) : undefined;
+}
+
+const MONGO_SEVERITY = /^(?:[FEWI]|D[1-5]?)$/;
+
+/** `fields` when it holds the message, as Rust's tracing writes it (`"fields": {"message": "…"}`). */
+function nestedMessageKey(object: Record<string, unknown>): string | undefined {
+  const fields = object.fields;
+  return typeof fields === 'object' &&
+    fields !== null &&
+    typeof (fields as Record<string, unknown>).message === 'string'
+    ? 'fields'
+    : undefined;
 }
 
 /** ECS's nested form, `"log": {"level": "error"}` (the dotted `"log.level"` is a level key). */
@@ -119,6 +146,9 @@ function firstKey(object: Record<string, unknown>, keys: readonly string[]): str
 
 /** Epoch ms from a number (ms, or seconds when below 1e11) or a date string. */
 function readTime(value: unknown): number | undefined {
+  // MongoDB's extended JSON: `"t": {"$date": "2024-12-04T10:00:00.000+00:00"}`
+  if (typeof value === 'object' && value !== null && '$date' in value)
+    return readTime((value as { $date: unknown }).$date);
   if (typeof value === 'number' && Number.isFinite(value))
     return value < 1e11 ? Math.round(value * 1000) : value;
   if (typeof value !== 'string') return undefined;

@@ -74,6 +74,11 @@ const LINES = [
   'FATA[0003] cannot start',
   'PANI[0003] stopped',
   '2024/12/04 10:00:00 PANI worker stopped',
+  // JSON levels of hclog, .NET's JSON console, MongoDB
+  '{"@level":"error","@message":"seal gone","@timestamp":"2024-12-04T10:00:00.000000Z"}',
+  '{"EventId":0,"LogLevel":"Critical","Category":"Shop","Message":"disk gone"}',
+  '{"t":{"$date":"2024-12-04T10:00:00.000+00:00"},"s":"E","c":"NETWORK","id":1,"ctx":"conn7","msg":"socket closed"}',
+  '{"t":{"$date":"2024-12-04T10:00:00.000+00:00"},"s":"F","c":"-","id":2,"ctx":"main","msg":"assertion"}',
   // Android logcat: the priority letter is the level
   '03-17 16:13:38.819  1702  8671 E ActivityManager: Process com.x has died',
   '03-17 16:13:38.840  1702  8671 F libc    : signal 11 (SIGSEGV)',

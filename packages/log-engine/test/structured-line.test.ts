@@ -53,6 +53,39 @@ describe('parseStructuredLine', () => {
     expect(parseStructuredLine('{"@mt":"x failed"}')?.level).toBeUndefined();
   });
 
+  it("reads hclog's @level and @message, .NET's LogLevel and Message, MongoDB's s and t.$date, tracing's fields.message", () => {
+    expect(
+      parseStructuredLine(
+        '{"@level":"debug","@message":"Failed attempt 3 skipped","@module":"raft","@timestamp":"2024-12-04T10:00:00.000000Z"}',
+      ),
+    ).toEqual({
+      ts: Date.UTC(2024, 11, 4, 10),
+      level: 'debug',
+      message: 'Failed attempt 3 skipped',
+      fields: { '@module': 'raft' },
+    });
+    const dotnet = parseStructuredLine(
+      '{"EventId":14,"LogLevel":"Information","Category":"Microsoft.Hosting.Lifetime","Message":"Failed over to replica 2","State":{}}',
+    );
+    expect([dotnet?.level, dotnet?.message]).toEqual(['info', 'Failed over to replica 2']);
+    const mongo = parseStructuredLine(
+      '{"t":{"$date":"2024-12-04T10:00:00.000+00:00"},"s":"W","c":"CONTROL","id":22120,"ctx":"initandlisten","msg":"Access control is not enabled"}',
+    );
+    expect([mongo?.ts, mongo?.level, mongo?.message]).toEqual([
+      Date.UTC(2024, 11, 4, 10),
+      'warn',
+      'Access control is not enabled',
+    ]);
+    expect(parseStructuredLine('{"s":"D2","msg":"x"}')?.level).toBe('debug');
+    // an `s` that is no MongoDB severity names no level
+    expect(parseStructuredLine('{"s":"error","msg":"x"}')?.level).toBeUndefined();
+    expect(parseStructuredLine('{"s":"e","msg":"x"}')?.level).toBeUndefined();
+    const tracing = parseStructuredLine(
+      '{"timestamp":"2024-12-04T10:00:00.000Z","level":"INFO","fields":{"message":"request failed count reset","n":3},"target":"app"}',
+    );
+    expect([tracing?.level, tracing?.message]).toEqual(['info', 'request failed count reset']);
+  });
+
   it('keeps a field named level that is not a level, and uses the line when there is no message', () => {
     const parsed = parseStructuredLine('{"level":"third","event_id":3}');
     expect(parsed?.level).toBeUndefined();
