@@ -3,7 +3,7 @@ import { stackFrameOf } from './stack-frame.js';
 
 /**
  * Lines that continue a multi-line event (a stack trace, a wrapped message) rather than start one: a
- * blank line, an indented line (`    at f (x.js:1:2)`, `\tat com.x.Y.z(Y.java:12)`, `  File "a.py",
+ * blank line, an indented line but one of a space and a status glyph (` ✓ Ready`) (`    at f (x.js:1:2)`, `\tat com.x.Y.z(Y.java:12)`, `  File "a.py",
  * line 3, in f`, a quoted source line, Go's `\t/src/x.go:12 +0x1d`), and a few unindented headers and
  * footers of stack traces: PostgreSQL's `DETAIL:  `, `HINT:  `, `CONTEXT:  `, `STATEMENT:  `, `QUERY:  `
  * and `LOCATION:  ` lines after its prefix or at the start of the line (they explain the `ERROR:  ` line
@@ -32,8 +32,9 @@ export function isContinuationLine(line: string): boolean {
     const text = stripAnsi(line);
     return text.charCodeAt(0) !== 27 && isContinuationLine(text);
   }
-  // empty, or a space, tab or other ASCII white space first
-  if (Number.isNaN(c) || c <= 32) return !isJsonAfterSpace(line);
+  // empty, or a space, tab or other ASCII white space first; but one space and a status glyph start a
+  // line of their own (Next.js's ` ✓ Ready in 2.1s`, ` ⨯ Error: …`, ` ⚠ …`: every line indented by one)
+  if (Number.isNaN(c) || c <= 32) return !isJsonAfterSpace(line) && !isGlyphLine(line);
   if (c > 127 && SPACE.test(line)) return true;
   if (isJulHeader(line)) return true;
   switch (c) {
@@ -114,6 +115,16 @@ const GO_CREATED = /^created by [\w./*()[\]-]+(?: in goroutine \d+)?\s*$/;
 const PG_INITIALS = new Set([...'DHCSQL'].map((c) => c.charCodeAt(0)));
 const PG_DETAIL = /(?:^|[\s\]])(?:DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION): {2}\S/;
 const GO_FRAME = /^[\w./-]*\w\.(?:\(\*?[\w.[\]]+\)\.)?[\w.[\]-]+\([^()]*\)$/;
+
+/**
+ * True for one space, a symbol (`✓`, `⨯`, `⚠️`, `○`, `▲`, `🚀`) and a space first: the status line of a
+ * CLI or dev server that indents each of its lines by one space.
+ */
+function isGlyphLine(line: string): boolean {
+  return line.charCodeAt(0) === 32 && line.charCodeAt(1) > 127 && GLYPH_LINE.test(line);
+}
+
+const GLYPH_LINE = /^ [\p{So}\p{Sm}]\uFE0F? \S/u;
 
 /** A JSON object after leading white space (` {"level":"error",…}`): a record, not a continuation. */
 function isJsonAfterSpace(line: string): boolean {

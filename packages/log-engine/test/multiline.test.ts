@@ -114,6 +114,8 @@ describe('isContinuationLine', () => {
       '"} ',
       'stack backtrace:',
       'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
+      " 'port': 8080}",
+      ' - Local:        http://localhost:3000',
     ];
     for (const line of continuations) expect(isContinuationLine(line), JSON.stringify(line)).toBe(true);
     const events = [
@@ -131,6 +133,9 @@ describe('isContinuationLine', () => {
       ']] done',
       'Stack trace: none kept',
       'note: the cache was cleared',
+      ' ✓ Ready in 2.1s',
+      ' ⚠️ Invalid next.config.js options detected',
+      ' 🚀 server listening',
     ];
     for (const line of events) expect(isContinuationLine(line), line).toBe(false);
   });
@@ -289,6 +294,24 @@ describe('multi-line events', () => {
       '#0 /var/www/index.php(7): f()',
       '#0 /var/www/app/Jobs/SyncUser.php(12): App\\Models\\User->foo()',
     ]);
+  });
+
+  it('Next.js: lines indented by one space behind a status glyph are events, the trace under one continues it', () => {
+    const lines = [
+      ' ✓ Starting...',
+      ' ✓ Ready in 2.1s',
+      " ⨯ Error: ENOENT: no such file or directory, open '/app/.next/BUILD_ID'",
+      '    at async open (node:internal/fs/promises:639:25) {',
+      '  errno: -2,',
+      "  code: 'ENOENT'",
+      '}',
+      ' ⚠ Invalid next.config.js options detected:',
+      ' ⨯ unhandledRejection: TypeError: fetch failed',
+    ];
+    const summary = summarize(records(lines, 'out', T0));
+    expect(summary.levels).toEqual({ fatal: 1, error: 1, warn: 1, info: 2, debug: 0 });
+    expect(summary.continuationLines).toBe(4);
+    expect(summary.lastError?.message).toBe(' ⨯ unhandledRejection: TypeError: fetch failed');
   });
 
   it("java.util.logging: a record of a time and source line and a level line is one event, at the second line's level", () => {
