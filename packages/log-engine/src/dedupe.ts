@@ -9,6 +9,7 @@ import { formatClock, type TimeFormatOptions } from './time-format.js';
 export interface DedupeEntry {
   templateId: number;
   template: string;
+  /** Its events: the lines that continue one (stack frames, blank lines) are collapsed with it. */
   count: number;
   /** The most severe level among the lines. */
   level: Level;
@@ -34,7 +35,8 @@ export interface DedupeOptions {
 
 /**
  * Collapses lines of the same template into entries, in order of first appearance; with `windowMs`, a
- * template seen again after the window starts a new entry.
+ * template seen again after the window starts a new entry. A line that continues an event (a stack
+ * frame, a blank line: `isContinuationLine`) goes with that event, not into an entry of its own.
  *
  * @example
  * dedupe(['GET /a 200 3ms', 'GET /b 200 5ms']).map((e) => formatDedupeEntry(e));
@@ -48,19 +50,24 @@ export function dedupe(records: Iterable<LogRecord | string>, options: DedupeOpt
   });
   const parse = createRecordParser({ rules: options.rules, userRules: options.userRules });
   const ids: number[] = [];
-  const parsed: { ts: number | undefined; level: Level; line: string }[] = [];
+  const parsed: { ts: number | undefined; level: Level; line: string; index: number }[] = [];
   let lastTs: number | undefined;
+  let index = 0;
   for (const input of records) {
     const record = parse(input);
     lastTs = record.ts ?? lastTs;
-    ids.push(miner.add(record.message));
-    parsed.push({ ts: record.ts ?? lastTs, level: record.level, line: record.line });
+    // a stack frame, a blank line…: a line of the event before it, collapsed with that event's entry
+    if (!record.isContinuation) {
+      ids.push(miner.add(record.message));
+      parsed.push({ ts: record.ts ?? lastTs, level: record.level, line: record.line, index });
+    }
+    index++;
   }
   const window = options.windowMs ?? Number.POSITIVE_INFINITY;
   const open = new Map<number, DedupeEntry>();
   const entries: DedupeEntry[] = [];
-  parsed.forEach((record, index) => {
-    const id = miner.resolve(ids[index]!) ?? ids[index]!;
+  parsed.forEach((record, i) => {
+    const id = miner.resolve(ids[i]!) ?? ids[i]!;
     let entry = open.get(id);
     if (entry?.firstTs !== undefined && record.ts !== undefined && record.ts - entry.firstTs > window) {
       entry = undefined;
@@ -73,15 +80,15 @@ export function dedupe(records: Iterable<LogRecord | string>, options: DedupeOpt
         level: record.level,
         firstTs: record.ts,
         lastTs: record.ts,
-        firstIndex: index,
-        lastIndex: index,
+        firstIndex: record.index,
+        lastIndex: record.index,
         line: record.line,
       };
       open.set(id, entry);
       entries.push(entry);
     }
     entry.count++;
-    entry.lastIndex = index;
+    entry.lastIndex = record.index;
     if (record.ts !== undefined) entry.lastTs = record.ts;
     if (levelSeverity(record.level) > levelSeverity(entry.level)) entry.level = record.level;
   });

@@ -48,6 +48,25 @@ describe('dedupe', () => {
     expect(formatDedupeEntry(timed[0]!, { utc: true })).toBe('retry <num> (x2, first 10:05, last 10:09)');
   });
 
+  it('collapses an event with its stack trace: the frames make no entries of their own', () => {
+    const crash = (user: number) => [
+      `ERROR 1 --- [exec-${user}] c.x.Api : request for user ${user} failed`,
+      'java.lang.NullPointerException: Cannot invoke "String.length()"',
+      '\tat com.x.Service.handle(Service.java:42)',
+      '\tat com.x.Controller.get(Controller.java:17)',
+      'Caused by: java.lang.IllegalStateException: bad',
+      '\t... 12 more',
+      '',
+    ];
+    const idle = (queue: number) => `INFO 1 --- [main] c.x.App : queue ${queue} idle`;
+    const lines = [idle(1), ...crash(7), ...crash(8), ...crash(9), idle(2)];
+    const entries = dedupe(lines);
+    expect(entries.map((e) => formatDedupeEntry(e))).toEqual([
+      'INFO <num> --- [main] c.x.App : queue <num> idle (x2, lines 1–23)',
+      'ERROR <num> --- [exec-<num>] c.x.Api : request for user <num> failed (x3, lines 2–16)',
+    ]);
+  });
+
   it('groups under the final template when a placeholder appears later', () => {
     const users = ['ann', 'ben', 'cid', 'dan', 'eve'];
     const entries = dedupe(users.map((u) => `session opened for user ${u} by uid 0`));
