@@ -367,7 +367,8 @@ const GENERIC_TLDS = new Set([
 
 /**
  * True when the word `s[p, q)` is a host name: dot-separated labels ending in a generic top-level domain
- * (`db.example.com`), or in a two-letter country domain after at least two labels (`proxy.cse.cuhk.edu.hk`).
+ * (`db.example.com`, `DB.EXAMPLE.COM`), or in a two-letter country domain after at least two labels
+ * (`proxy.cse.cuhk.edu.hk`); not a lower-case name before an upper-case domain (`production.INFO`).
  */
 export function isHostname(s: string, p: number, q: number): boolean {
   let labels = 1;
@@ -384,8 +385,24 @@ export function isHostname(s: string, p: number, q: number): boolean {
   }
   if (labels < 2 || q - labelStart < 2) return false;
   for (let i = labelStart; i < q; i++) if (!isLetter(s.charCodeAt(i))) return false;
+  // an upper-case domain after a lower-case name is a level: Monolog's `production.INFO`, `app.INFO`
+  if (isUpper(s.charCodeAt(labelStart)) && isUpper(s.charCodeAt(q - 1)) && hasLower(s, p, labelStart))
+    return false;
   const tld = s.slice(labelStart, q).toLowerCase();
   return GENERIC_TLDS.has(tld) || (tld.length === 2 && labels >= 3);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/** True when `s[p, q)` holds a lower-case ASCII letter. */
+function hasLower(s: string, p: number, q: number): boolean {
+  for (let i = p; i < q; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
 }
 
 /** True when the word `s[p, q)` is an e-mail address. */

@@ -20,6 +20,10 @@ describe('normalizeLine', () => {
     expect(
       normalizeLine('see https://example.com/a?b=1. mail ops@example.com or db.internal.example.com'),
     ).toBe('see <url>. mail <email> or <host>');
+    // Monolog's channel and level (`production.INFO:`) are no host; a host in upper case is one
+    expect(normalizeLine('[2024-12-04 10:00:00] production.INFO: sent to API.EXAMPLE.COM')).toBe(
+      '[<ts>] production.INFO: sent to <host>',
+    );
     expect(normalizeLine(`open "my file.txt" then 'other one' in C:\\Users\\me`)).toBe(
       'open <str> then <str> in <path>',
     );
