@@ -314,6 +314,20 @@ describe('multi-line events', () => {
     expect(summary.lastError?.message).toBe(' ⨯ unhandledRejection: TypeError: fetch failed');
   });
 
+  it(".NET: an unhandled exception is one error event, its top frame the first 'at' line", () => {
+    const lines = [
+      'Unhandled exception. System.InvalidOperationException: Order 17 has no lines',
+      '   at Shop.Api.OrdersController.Checkout(Int32 id) in /src/Shop.Api/OrdersController.cs:line 42',
+      '   at Program.<Main>$(String[] args) in /src/Program.cs:line 5',
+    ];
+    const summary = summarize(records(lines, 'err', T0));
+    expect(summary.levels.error).toBe(1);
+    expect(summary.continuationLines).toBe(2);
+    expect(summary.errors[0]?.frame).toBe(
+      'at Shop.Api.OrdersController.Checkout(Int32 id) in /src/Shop.Api/OrdersController.cs:line 42',
+    );
+  });
+
   it("java.util.logging: a record of a time and source line and a level line is one event, at the second line's level", () => {
     const input = [
       'Mar 14, 2026 9:00:09 PM com.x.Y start',

@@ -3,7 +3,7 @@ import { isContinuationLine } from '../src/continuation.js';
 import { stackFrameOf } from '../src/stack-frame.js';
 
 describe('stackFrameOf', () => {
-  it('gives the frame of Node, JVM, Python, Ruby and PHP stack lines, indented or not', () => {
+  it('gives the frame of Node, JVM, .NET, Python, Ruby and PHP stack lines, indented or not', () => {
     const frames = [
       '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
       'at Layer.handle [as handle_request] (/srv/app/node_modules/express/lib/router/layer.js:95:5)',
@@ -23,6 +23,10 @@ describe('stackFrameOf', () => {
       '#0 /var/www/html/index.php(7): App\\Kernel->handle(Object(Request))',
       '#1 [internal function]: App\\Jobs\\SyncUser->handle()',
       '#2 {main}',
+      '   at Shop.Api.OrdersController.Checkout(Int32 id) in /src/Shop.Api/OrdersController.cs:line 42',
+      '   at Program.<Main>$(String[] args) in C:\\src\\Program.cs:line 5',
+      '   at System.Collections.Generic.List`1.get_Item(Int32 index)',
+      '   at Shop.Jobs.Sync.<RunAsync>d__4.MoveNext()',
     ];
     for (const line of frames) {
       expect(stackFrameOf(line), line).toBe(line.trim());
@@ -43,6 +47,8 @@ describe('stackFrameOf', () => {
       "see app/models/user.rb:12 in 'docs'",
       '#1 order shipped to bob',
       '#42 (3): retried',
+      'at least (3 of 5) workers',
+      'at Main(): nothing',
     ];
     for (const line of lines) {
       expect(stackFrameOf(line), line).toBeUndefined();
