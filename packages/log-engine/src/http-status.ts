@@ -22,6 +22,19 @@ function requestStatus(first: string, colour: string, flags: string): RegExp {
 const REQUEST_STATUS = requestStatus('[1-5]', '', '');
 
 /**
+ * HAProxy's HTTP log (`option httplog`): the status starting with `first` after the five timers
+ * (`0/0/1/2/3 503 212 …`, a timer -1 when it did not run, the last one `+` with `logasap`), the quoted
+ * request at the end of the line.
+ */
+function haproxyStatus(first: string): RegExp {
+  return new RegExp(
+    String.raw`(?<!\S)-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+ (${first}\d\d) \+?\d+ .*"(?:${METHODS}) [^"]*"\s*$`,
+  );
+}
+
+const HAPROXY_STATUS = haproxyStatus('[1-5]');
+
+/**
  * The same at the start of a line without `HTTP/` (morgan's `dev` and `tiny`: `GET /x 500 3.1 ms`; Rails'
  * `Completed 500 …`), after bracketed tags (`[req-1] Completed 500 …`) or a time: tried at the start
  * only, so a line costs one anchored attempt.
@@ -72,6 +85,8 @@ function isTimeChar(c: number): boolean {
  * terminal logger (morgan's `dev`) puts before the status: for `serverErrorHits`.
  */
 const SERVER_ERROR_REQUEST = requestStatus('5', String.raw`(?:(?:\x1b\[|\xc2?\x9b)[\d;]*m)*`, '');
+/** A HAProxy request answered 5xx, for `serverErrorHits`. */
+const HAPROXY_SERVER_ERROR = haproxyStatus('5');
 /** Where a 5xx status may stand: after a space, or after the `m` that ends a colour code. */
 const SERVER_ERROR_STATUS = /[ m]5\d\d(?![\w.])/g;
 
@@ -90,7 +105,8 @@ export function serverErrorHits(text: string): number[] {
     const lineStart = text.lastIndexOf('\n', m.index) + 1;
     lineEnd = text.indexOf('\n', m.index);
     if (lineEnd === -1) lineEnd = text.length;
-    const request = SERVER_ERROR_REQUEST.exec(text.slice(lineStart, lineEnd));
+    const line = text.slice(lineStart, lineEnd);
+    const request = SERVER_ERROR_REQUEST.exec(line) ?? HAPROXY_SERVER_ERROR.exec(line);
     if (request !== null) hits.push(lineStart + request.index);
     SERVER_ERROR_STATUS.lastIndex = lineEnd;
   }
@@ -106,7 +122,7 @@ export function httpStatusLevel(status: number): Level {
 }
 
 /**
- * The level of an access-log line from its response status (`httpStatusLevel`), undefined when the
+ * The level of an access-log line (Apache, nginx, morgan, Rails, HAProxy) from its response status (`httpStatusLevel`), undefined when the
  * line shows no request with a status. The status decides instead of the words of the line: the path
  * `/api/errors` or `/debug/pprof` and the user agent are the client's words, not the server's.
  *
@@ -116,7 +132,7 @@ export function httpStatusLevel(status: number): Level {
  */
 export function accessLogLevel(text: string): Level | undefined {
   let match: RegExpExecArray | null = null;
-  if (text.indexOf('HTTP/') !== -1) match = REQUEST_STATUS.exec(text);
+  if (text.indexOf('HTTP/') !== -1) match = REQUEST_STATUS.exec(text) ?? HAPROXY_STATUS.exec(text);
   else if (mayStartWithRequest(text)) {
     START_STATUS.lastIndex = 0;
     match = START_STATUS.exec(text);

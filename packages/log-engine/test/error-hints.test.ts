@@ -63,6 +63,8 @@ const LINES = [
   // the same coloured with CSI (U+009B, bytes C2 9B)
   '\u009b0mPUT /orders/8 \u009b31m500\u009b0m 3.1 ms - 12\u009b0m',
   'Completed 500 Internal Server Error in 12ms',
+  'Dec  4 10:00:00 lb haproxy[1234]: 10.0.0.1:51234 [04/Dec/2024:10:00:00.123] fe be/srv1 0/0/1/2/3 503 212 - - SC-- 1/1/0/0/0 0/0 "GET /api HTTP/1.1"',
+  'Dec  4 10:00:00 lb haproxy[1234]: 10.0.0.1:51234 [04/Dec/2024:10:00:00.123] fe be/srv1 0/0/1/2/3 200 212 - - ---- 1/1/0/0/0 0/0 "GET /api HTTP/1.1"',
   '<11>Dec  4 10:00:00 host backup[7]: write stopped',
   '<2>Dec  4 10:00:00 host kernel: thermal shutdown',
   '<14>Dec  4 10:00:00 host app[7]: user in',

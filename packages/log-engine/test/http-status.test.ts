@@ -27,6 +27,17 @@ describe('access-log status', () => {
     expect(classifyLine('Completed 422 Unprocessable Entity in 12ms (ActiveRecord: 1.2ms)')).toBe('warn');
   });
 
+  it("reads HAProxy's status after its timers, the request at the end of the line", () => {
+    const haproxy = (timers: string, status: number) =>
+      `Dec  4 10:00:00 lb haproxy[1234]: 10.0.0.1:51234 [04/Dec/2024:10:00:00.123] fe be/srv1 ${timers} ${status} 212 - - SC-- 1/1/0/0/0 0/0 "GET /api/errors HTTP/1.1"`;
+    expect(classifyLine(haproxy('0/0/1/2/3', 503))).toBe('error');
+    expect(classifyLine(haproxy('0/0/-1/-1/+3002', 503))).toBe('error');
+    expect(classifyLine(haproxy('0/0/1/2/3', 404))).toBe('warn');
+    expect(classifyLine(haproxy('0/0/1/2/3', 200))).toBe('info');
+    // five numbers and a status-like number without a request at the end are no request
+    expect(accessLogLevel('ratios 1/2/3/4/5 500 12 done HTTP/1.1')).toBeUndefined();
+  });
+
   it('leaves lines without a request and status, and explicit labels, alone', () => {
     expect(accessLogLevel('GET /a took 500ms')).toBeUndefined();
     expect(accessLogLevel('listening on port 5000')).toBeUndefined();
