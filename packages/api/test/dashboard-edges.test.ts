@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
 import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_KEPT } from '../dashboard/src/store.js';
 import { startServer, type TestServer } from './support/api-server.js';
 import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD_BUILD, hasChromium, keepProblems } from './support/chromium.js';
 import { FIXTURES, startDaemon, type TestDaemon, waitFor } from './support/daemon.js';
@@ -81,6 +82,22 @@ function shownLines(tab: Page): Promise<{ level: string | null; text: string; ap
       text: r.querySelector('.ll-x')?.textContent ?? '',
     })),
   );
+}
+
+let flooded: Promise<void> | undefined;
+/**
+ * Emits more info events of one app than the page holds, once, and waits until the open page has the
+ * last: a busy home (100 apps restarted) does the same in a minute.
+ */
+function floodEvents(): Promise<void> {
+  flooded ??= (async () => {
+    await toHash(page, '#/');
+    const flood = EVENTS_KEPT + 100;
+    for (let i = 0; i < flood; i++)
+      await daemon!.client.emitEvent({ name: 'flood', app: 'web', message: `flood ${i}` });
+    await page.locator('.ev-msg', { hasText: `flood ${flood - 1}` }).waitFor({ timeout: 20_000 });
+  })();
+  return flooded;
 }
 
 async function instancesOf(name: string): Promise<number> {
@@ -579,6 +596,23 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     // the runs are polled every 15 s: a deadline well under it shows the table followed the run's events
     await page.locator('table.runs tbody tr').first().waitFor({ timeout: 8_000 });
     expect(await page.locator('table.runs tbody tr').first().textContent()).toContain('user');
+  });
+
+  it('lists an app’s events and the problems in the events view after other events filled the page’s memory', async () => {
+    await floodEvents();
+    const { events } = await daemon!.client.events({ limit: 5000 });
+    const ofCrasher = events.filter((e) => e.app === 'crasher');
+    const problem = events.findLast((e) => e.severity !== 'info');
+    expect(ofCrasher.length).toBeGreaterThan(0);
+    expect(problem?.message).toMatch(/\w/);
+
+    // the app's events were read, then dropped at once behind the newer ones: "No event matches"
+    await toHash(page, '#/events?app=crasher');
+    await page.locator('.ev-msg', { hasText: ofCrasher.at(-1)!.message }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.events .event').count()).toBe(ofCrasher.length);
+    // a severity read only the events held, all info here
+    await toHash(page, '#/events?severity=warning');
+    await page.locator('.ev-msg', { hasText: problem!.message }).first().waitFor({ timeout: 10_000 });
   });
 
   it('logged no console error', () => {

@@ -1,15 +1,19 @@
 import type { VelosEvent } from '@velos/core';
 import { html } from 'htm/preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { AlertList } from '../components/alert-list.js';
 import { EventList } from '../components/event-list.js';
+import { eventsShown, SEVERITIES } from '../event-filter.js';
 import { type Route, setParams } from '../router.js';
 import { groupByApp } from '../status.js';
-import { addEvents, useDash } from '../store.js';
+import { useDash } from '../store.js';
 
 const CATEGORIES = ['process', 'job', 'log', 'config', 'alert', 'daemon', 'app'];
-const SEVERITIES = ['info', 'warning', 'error', 'critical'];
+/** The most events the view lists. */
+const SHOWN_EVENTS = 200;
+/** How many events of the app and kind are read when a severity narrows them further in the page. */
+const READ_FOR_SEVERITY = 1000;
 
 /** Events (filterable by app, category and severity) beside the alert rules and their state. */
 export function EventsView({ route }: { route: Route }) {
@@ -19,21 +23,27 @@ export function EventsView({ route }: { route: Route }) {
   const app = route.params.get('app') ?? '';
   const kind = route.params.get('kind') ?? '';
   const severity = route.params.get('severity') ?? '';
+  const hasSeverity = severity !== '';
+  // The events of these filters are the view's own: the page holds only its newest few hundred of all
+  // apps, which a busy home fills in minutes (an app's older events were read, then dropped at once).
+  const [read, setRead] = useState<VelosEvent[]>([]);
   useEffect(() => {
+    let isCurrent = true;
+    setRead([]);
+    const limit = hasSeverity ? READ_FOR_SEVERITY : SHOWN_EVENTS;
     void api<{ events: VelosEvent[] }>(
-      `/events${query({ target: app || undefined, kind: kind || undefined, limit: 200 })}`,
+      `/events${query({ target: app || undefined, kind: kind || undefined, limit })}`,
     ).then(
-      (answer) => addEvents(answer.events),
+      (answer) => {
+        if (isCurrent) setRead(answer.events);
+      },
       () => {},
     );
-  }, [app, kind]);
-  const floor = SEVERITIES.indexOf(severity);
-  const shown = events.filter(
-    (e) =>
-      (!app || e.app === app) &&
-      (!kind || e.kind.startsWith(`${kind}.`)) &&
-      SEVERITIES.indexOf(e.severity) >= floor,
-  );
+    return () => {
+      isCurrent = false;
+    };
+  }, [app, kind, hasSeverity]);
+  const shown = eventsShown(read, events, { app, kind, severity }, SHOWN_EVENTS);
   const select = (name: string, value: string, options: string[], all: string) =>
     html`<select value=${value} aria-label=${name} onChange=${(e: Event) => setParams({ [name]: (e.target as HTMLSelectElement).value || null })}>
       <option value="">${all}</option>${options.map((o) => html`<option value=${o}>${o}</option>`)}
@@ -48,7 +58,7 @@ export function EventsView({ route }: { route: Route }) {
           ${select('severity', severity, SEVERITIES.slice(1), 'any severity')}
         </div>
       </div>
-      <${EventList} events=${shown.slice(-200)} empty=${isDaemonDown && events.length === 0 ? 'The events are not known: the daemon is not reachable.' : 'No event matches these filters.'} />
+      <${EventList} events=${shown} empty=${isDaemonDown && events.length === 0 ? 'The events are not known: the daemon is not reachable.' : 'No event matches these filters.'} />
     </section>
     <section class="panel alerts-panel" aria-labelledby="alerts-h">
       <div class="panel-head"><h2 id="alerts-h">Alert rules</h2></div>

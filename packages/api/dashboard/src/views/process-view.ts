@@ -12,6 +12,7 @@ import { LogSummary } from '../components/log-summary.js';
 import { exitText } from '../components/process-row.js';
 import { useNow } from '../components/use-now.js';
 import { useRestartLoops } from '../components/use-restart-loops.js';
+import { mergeEvents } from '../event-filter.js';
 import { formatBytes, formatDuration, formatPercent } from '../format.js';
 import { nextRunText, runsKey } from '../job-state.js';
 import { type Route, routeHash } from '../router.js';
@@ -101,10 +102,4 @@ export function ProcessView({ route }: { route: Route }) {
       <${ConfigPanel} app=${app} />
     </section>
   </div>`;
-}
-
-/** Two event lists as one, by sequence number, oldest first. */
-function mergeEvents(a: VelosEvent[], b: VelosEvent[]): VelosEvent[] {
-  const bySeq = new Map([...a, ...b].map((e) => [e.seq, e]));
-  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
 }
