@@ -615,6 +615,22 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await page.locator('.ev-msg', { hasText: problem!.message }).first().waitFor({ timeout: 10_000 });
   });
 
+  it('says what the last problem was after more info events than the page holds, open or loaded since', async () => {
+    await floodEvents();
+    const { events } = await daemon!.client.events({ limit: 5000 });
+    const problem = events.findLast((e) => e.severity !== 'info')!;
+    expect(events.filter((e) => e.seq > problem.seq).length).toBeGreaterThan(EVENTS_KEPT);
+    // the page open through the flood, and one loaded after it (it read the newest 200 events)
+    await toHash(page, '#/');
+    const fresh = await signedIn(1280, 800);
+    for (const tab of [page, fresh]) {
+      const last = tab.locator('.fact.problem');
+      await last.locator('.problem-link', { hasText: problem.message }).waitFor({ timeout: 10_000 });
+      expect(await last.textContent()).not.toContain('none recorded');
+    }
+    await fresh.close();
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });

@@ -10,12 +10,15 @@ import type {
 } from '@velos/core';
 import { API_BASE, ApiError, api, problemSide, query } from './api.js';
 import { LiveSocket } from './live-socket.js';
-import { addEvents, applyProcesses, getState, update } from './store.js';
+import { addEvents, applyProcesses, getState, noteProblems, update } from './store.js';
 
 const TOKEN_KEY = 'velos.token';
 const STATUS_EVERY_MS = 15_000;
 const HISTORY_EVERY_MS = 30_000;
 const POLL_EVERY_MS = 5000;
+/** Pages of events read back, and their size, to find the last problem when the newest hold none. */
+const PROBLEM_READ_BACK = 2;
+const PROBLEM_PAGE_EVENTS = 1000;
 /** The sparklines' span and resolution. */
 const SPARK_SPAN_MS = 15 * 60_000;
 const SPARK_POINTS = 60;
@@ -241,9 +244,29 @@ async function refreshProcesses(): Promise<void> {
 
 async function refreshEvents(): Promise<void> {
   await guard(async () => {
-    const answer = await api<{ events: VelosEvent[] }>(`/events${query({ limit: 200 })}`);
+    const answer = await api<{ events: VelosEvent[]; hasMore?: boolean }>(`/events${query({ limit: 200 })}`);
     addEvents(answer.events);
+    if (getState().lastProblem === null) await readBackForProblem(answer);
   });
+}
+
+/**
+ * Reads the events before `first` (the newest ones, read) until one of warning or worse, at most
+ * PROBLEM_READ_BACK pages: the summary's last problem may be older than the info events a busy home
+ * had since. Those events only say which problem is the last; the page does not keep them.
+ */
+async function readBackForProblem(first: { events: VelosEvent[]; hasMore?: boolean }): Promise<void> {
+  let page = first;
+  let count = page.events.length;
+  for (let i = 0; i < PROBLEM_READ_BACK && page.hasMore === true && page.events.length > 0; i++) {
+    if (getState().lastProblem !== null) break;
+    page = await api<{ events: VelosEvent[]; hasMore?: boolean }>(
+      `/events${query({ beforeSeq: page.events[0]!.seq, limit: PROBLEM_PAGE_EVENTS })}`,
+    );
+    count += page.events.length;
+    noteProblems(page.events);
+  }
+  update({ problemSearch: { count, isAll: page.hasMore !== true } });
 }
 
 async function refreshHistory(): Promise<void> {

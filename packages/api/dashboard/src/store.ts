@@ -37,6 +37,13 @@ export interface DashState {
   status: { daemon: PingResult; health: DaemonHealth } | null;
   /** Newest last, at most EVENTS_KEPT. */
   events: VelosEvent[];
+  /**
+   * The newest event of severity warning or worse the page has seen, kept apart from `events`: a busy
+   * home fills those with info events (100 apps restarted) and would push it out.
+   */
+  lastProblem: VelosEvent | null;
+  /** How many of the newest events were read looking for a problem, and whether they were all there are. */
+  problemSearch: { count: number; isAll: boolean } | null;
   alerts: AlertStatus[] | null;
   /** The last 15 minutes of each process, by id. */
   history: Map<number, MetricsHistory>;
@@ -58,6 +65,8 @@ let state: DashState = {
   metrics: null,
   status: null,
   events: [],
+  lastProblem: null,
+  problemSearch: null,
   alerts: null,
   history: new Map(),
   outcomes: new Map(),
@@ -105,7 +114,21 @@ export function addEvents(events: VelosEvent[]): void {
   const bySeq = new Map(state.events.map((e) => [e.seq, e]));
   for (const event of events) bySeq.set(event.seq, event);
   const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-EVENTS_KEPT);
-  update({ events: merged });
+  update({ events: merged, lastProblem: newerProblem(getState().lastProblem, events) });
+}
+
+/** Takes the newest problem of `events` (read back, not kept in `events`) when it is newer than the one known. */
+export function noteProblems(events: VelosEvent[]): void {
+  const lastProblem = newerProblem(state.lastProblem, events);
+  if (lastProblem !== state.lastProblem) update({ lastProblem });
+}
+
+/** The newest event of severity warning or worse among `known` and `events`. */
+export function newerProblem(known: VelosEvent | null, events: readonly VelosEvent[]): VelosEvent | null {
+  let newest = known;
+  for (const event of events)
+    if (event.severity !== 'info' && (newest === null || event.seq > newest.seq)) newest = event;
+  return newest;
 }
 
 /** Applies a processes message: a whole snapshot, or changed rows and removed ids. */

@@ -1,4 +1,3 @@
-import type { VelosEvent } from '@velos/core';
 import { html } from 'htm/preact';
 import { formatAgo, formatBytes, formatPercent } from '../format.js';
 import { routeHash, setParams } from '../router.js';
@@ -26,13 +25,14 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   const isDaemonDown = useDash((s) => s.problem !== null);
   const metrics = useDash((s) => s.metrics);
   const events = useDash((s) => s.events);
+  const problem = useDash((s) => s.lastProblem);
+  const problemSearch = useDash((s) => s.problemSearch);
   const alerts = useDash((s) => s.alerts);
   const firing = (alerts ?? []).filter((a) => a.phase === 'firing');
   const loops = useRestartLoops();
   const counts = { online: 0, degraded: 0, errored: 0, stopped: 0, scheduled: 0 };
   for (const instances of groupByApp(processes.values()).values())
     counts[summaryBucket(appLabel(instances, loops))]++;
-  const problem = newestProblem(events);
   const health = status?.health;
   const worst = health?.components.find((c) => c.status !== 'healthy');
   const host = metrics?.host;
@@ -89,15 +89,11 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
                 <span class="muted"> · ${formatAgo(problem.at)}</span></a>`
             : isDaemonDown && events.length === 0
               ? html`<span class="muted">unknown: the daemon is not reachable</span>`
-              : html`<span class="muted">none recorded</span>`
+              : problemSearch !== null && !problemSearch.isAll
+                ? html`<span class="muted">none in the newest ${problemSearch.count.toLocaleString('en-US')} events</span>`
+                : html`<span class="muted">none recorded</span>`
         }
       </div>
     </div>
   </section>`;
-}
-
-/** The newest event of severity warning or worse. */
-export function newestProblem(events: VelosEvent[]): VelosEvent | undefined {
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.severity !== 'info') return events[i];
-  return undefined;
 }
