@@ -631,6 +631,19 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await fresh.close();
   });
 
+  it('says an app of the log view is not there, by an old link or deleted under the open view, instead of loading for ever', async () => {
+    await toHash(page, '#/logs?app=no-such-app');
+    await page.locator('[data-log-gone]', { hasText: 'There is no app called no-such-app' }).waitFor();
+    expect(await page.locator('.log-count').count()).toBe(0);
+
+    await daemon!.client.start([spec('gone-soon', 'silent.js')]);
+    await toHash(page, '#/logs?app=gone-soon');
+    await page.locator('.log-count', { hasText: /^\d+ lines?$/ }).waitFor({ timeout: 10_000 });
+    await daemon!.client.delete('gone-soon');
+    await page.locator('[data-log-gone]', { hasText: 'There is no app called gone-soon' }).waitFor();
+    expect(await page.locator('[data-app-select]').inputValue()).toBe('gone-soon');
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });
