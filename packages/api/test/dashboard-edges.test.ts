@@ -644,6 +644,58 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     expect(await page.locator('[data-app-select]').inputValue()).toBe('gone-soon');
   });
 
+  it('keeps the log lines it shows while the server cannot be reached, and follows again once it can', async () => {
+    const tab = await context.newPage();
+    await tab.setViewportSize({ width: 1280, height: 800 });
+    // the server "stops": its socket and every API call fail as a refused connection would
+    let isDown = false;
+    const cuts: (() => Promise<void>)[] = [];
+    await tab.routeWebSocket(/\/api\/v1\/ws$/, (ws: WebSocketRoute) => {
+      if (isDown) {
+        void ws.close({ code: 4000, reason: 'server down (test)' });
+        return;
+      }
+      const server = ws.connectToServer();
+      cuts.push(async () => {
+        await server.close({ code: 4000, reason: 'cut by the test' });
+        await ws.close({ code: 4000, reason: 'cut by the test' });
+      });
+    });
+    await tab.route(/\/api\/v1\//, (route) => (isDown ? route.abort('connectionrefused') : route.fallback()));
+    // ticker and payments are stopped by now: an app of its own prints a line every 200 ms
+    await daemon!.client.start([
+      spec('beat', 'ticker.js', { env: { PATH: process.env.PATH ?? '', TICK_MS: '200' } }),
+    ]);
+    await signIn(tab);
+    await toHash(tab, '#/logs?app=beat');
+    await tab.locator('.log-count', { hasText: /^[1-9][\d,]* lines?$/ }).waitFor({ timeout: 10_000 });
+    await tab.locator('.conn', { hasText: 'live' }).waitFor();
+
+    isDown = true;
+    await cuts.at(-1)!();
+    await tab.locator('[data-log-error]').waitFor({ timeout: 10_000 });
+    // they were all gone: "0 lines", "No lines yet."
+    expect(await tab.locator('[data-log-error]').textContent()).toMatch(
+      /^Could not read the logs: the Velos API server cannot be reached; the lines shown are the last ones read\.$/,
+    );
+    const kept = await tab.locator('.log-lines .ll').count();
+    expect(kept).toBeGreaterThan(0);
+    expect(await tab.locator('.log-count').textContent()).toBe(
+      `${kept.toLocaleString('en-US')} line${kept === 1 ? '' : 's'}`,
+    );
+
+    isDown = false;
+    await tab.locator('.conn', { hasText: 'live' }).waitFor({ timeout: 20_000 });
+    await tab.locator('[data-log-error]').waitFor({ state: 'detached', timeout: 10_000 });
+    const newest = await tab.locator('.log-lines .ll-x').last().textContent();
+    await waitFor(
+      async () => (await tab.locator('.log-lines .ll-x').last().textContent()) !== newest,
+      'a line followed after the server came back',
+    );
+    await tab.close();
+    await daemon!.client.delete('beat');
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });

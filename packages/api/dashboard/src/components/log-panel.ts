@@ -1,7 +1,7 @@
 import type { LogLine, LogsResult, LogsSearchResult } from '@velos/core';
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, query, seg } from '../api.js';
+import { api, problemSide, query, seg } from '../api.js';
 import { lastCrashExit } from '../crash-exit.js';
 import { formatClock, plural } from '../format.js';
 import { batchLines } from '../line-batch.js';
@@ -70,17 +70,27 @@ export function LogPanel({
   const [draft, setDraft] = useState(text);
   useEffect(() => setDraft(text), [text]);
 
+  // What the rows shown were read for: a read again of the same (the socket dropped or came back)
+  // that cannot reach the server leaves them as they are, the last lines known.
+  const shownFor = useRef('');
+
   // The lines are drawn straight into the list (appended, oldest dropped), not diffed: a busy app
   // prints faster than a virtual DOM of thousands of rows can be compared.
   useEffect(() => {
     let isLive = true;
     let stop = () => {};
-    const fail = (message: string) => {
+    const viewKey = JSON.stringify([target, level, text, span, isFollowing, showApp]);
+    const fail = (message: string, cause?: unknown) => {
+      setLoading(false);
+      if (cause !== undefined && problemSide(cause) !== null && shownFor.current === viewKey) {
+        setError(`${message}; the lines shown are the last ones read.`);
+        return;
+      }
+      shownFor.current = '';
       list.current?.replaceChildren();
       setCount(0);
       setNote('');
       setError(message);
-      setLoading(false);
     };
     let matches: (line: string) => boolean;
     try {
@@ -151,6 +161,7 @@ export function LogPanel({
       }
       if (isFirst) el.replaceChildren(...rows);
       else el.append(...rows);
+      shownFor.current = viewKey;
       while (el.childElementCount > KEPT_LINES) el.firstElementChild!.remove();
       if (stickToEnd.current) el.scrollTop = el.scrollHeight;
       setCount(el.childElementCount);
@@ -205,7 +216,10 @@ export function LogPanel({
       },
       (problem: unknown) => {
         if (!isLive) return;
-        fail(`Could not read the logs: ${problem instanceof Error ? problem.message : String(problem)}`);
+        fail(
+          `Could not read the logs: ${problem instanceof Error ? problem.message : String(problem)}`,
+          problem,
+        );
       },
     );
     return () => {
