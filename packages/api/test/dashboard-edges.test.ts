@@ -696,6 +696,37 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     await daemon!.client.delete('beat');
   });
 
+  it('searches all apps in the server when filtered, not only the newest lines it read of them', async () => {
+    const needle = `needle-${Date.now()}`;
+    await daemon!.client.start([spec('needle', 'echo-env.js', { args: [needle] })]);
+    await waitFor(
+      async () => (await daemon!.client.logs({ target: 'needle', lines: 5 })).length > 0,
+      'the line of needle',
+    );
+    // 3,000 newer lines of three apps: the page read the newest 1,000 of each app and filtered the newest 2,000
+    const hay = ['hay-a', 'hay-b', 'hay-c'];
+    await daemon!.client.start(
+      hay.map((name) =>
+        spec(name, 'chatty.js', {
+          autorestart: false,
+          env: { PATH: process.env.PATH ?? '', COUNT: '1000', RATE: '0' },
+        }),
+      ),
+    );
+    for (const name of hay)
+      await waitFor(
+        async () =>
+          (await daemon!.client.logs({ target: name, lines: 1 })).some((l) => l.line === 'line 1000'),
+        `the lines of ${name}`,
+      );
+    await toHash(page, `#/logs?follow=0&q=${needle}`);
+    await page.locator('.log-count', { hasText: /^1 line$/ }).waitFor({ timeout: 10_000 });
+    expect(await shownLines(page)).toEqual([
+      { level: 'info', app: 'needle', text: expect.stringContaining(needle) },
+    ]);
+    for (const name of [...hay, 'needle']) await daemon!.client.delete(name);
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });

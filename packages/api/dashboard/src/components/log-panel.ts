@@ -363,7 +363,10 @@ function skippedRow(l: LogLine, showApp: boolean): HTMLElement {
   return row;
 }
 
-/** Reads the first lines: the engine's search for an app with filters, else the tail. */
+/**
+ * Reads the first lines: the engine's search with filters (one app or all: the server merges the
+ * apps' matches by time, within its limit), else the tail.
+ */
 async function load(
   target: string,
   level: Level | null,
@@ -371,18 +374,14 @@ async function load(
   span: string,
 ): Promise<{ lines: LogLine[]; note: string; isFiltered: boolean }> {
   const since = SPANS[span] ? Date.now() - SPANS[span] : undefined;
-  if (target !== 'all' && (level || text || since)) {
+  if (level || text || since) {
     const pattern = searchPattern(text);
     const answer = await api<LogsSearchResult>(
       `/logs/${seg(target)}/search${query({ pattern, ignoreCase: pattern === undefined ? undefined : true, level, since, limit: SEARCH_LIMIT })}`,
     );
     return { lines: answer.lines, isFiltered: true, note: searchNote(answer, SEARCH_LIMIT) };
   }
-  const answer = await api<LogsResult>(
-    `/logs/${seg(target)}${query({ lines: since || level || text ? 1000 : FIRST_LINES })}`,
-  );
-  const cut = answer.cut ? ` ${answer.cut.omittedLines} older lines left out.` : '';
-  const filtered = level || text || since ? 'Filtering the latest 1000 lines.' : '';
-  const lines = since ? answer.lines.filter((l) => l.ts >= since) : answer.lines;
-  return { lines, isFiltered: false, note: `${filtered}${cut}`.trim() };
+  const answer = await api<LogsResult>(`/logs/${seg(target)}${query({ lines: FIRST_LINES })}`);
+  const cut = answer.cut ? `${answer.cut.omittedLines} older lines left out.` : '';
+  return { lines: answer.lines, isFiltered: false, note: cut };
 }
