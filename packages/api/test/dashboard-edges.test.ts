@@ -727,6 +727,48 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     for (const name of [...hay, 'needle']) await daemon!.client.delete(name);
   });
 
+  it('shares the first lines of all apps among them: the newest of each app, not 300 of every one', async () => {
+    // five more apps of 300 lines each: with the others, more than the 2,000 rows the panel keeps
+    const apps = ['many-a', 'many-b', 'many-c', 'many-d', 'many-e'];
+    await daemon!.client.start(
+      apps.map((name) =>
+        spec(name, 'chatty.js', {
+          autorestart: false,
+          env: { PATH: process.env.PATH ?? '', COUNT: '300', RATE: '0' },
+        }),
+      ),
+    );
+    for (const name of apps)
+      await waitFor(
+        async () =>
+          (await daemon!.client.logs({ target: name, lines: 1 })).some((l) => l.line === 'line 300'),
+        `the lines of ${name}`,
+      );
+    const appCount = new Set((await daemon!.client.list()).map((p) => p.name)).size;
+    const tab = await newTab(1280, 800);
+    const backlogs: number[] = [];
+    await tab.routeWebSocket(/\/api\/v1\/ws$/, (ws: WebSocketRoute) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        const parsed = JSON.parse(String(message)) as { type: string; target?: string; lines?: unknown[] };
+        if (parsed.type === 'logs' && parsed.target === 'all' && backlogs.length === 0)
+          backlogs.push(parsed.lines?.length ?? 0);
+        ws.send(message);
+      });
+    });
+    await signIn(tab);
+    await toHash(tab, '#/logs');
+    await tab.locator('.log-count', { hasText: /^[\d,]+ lines?$/ }).waitFor({ timeout: 10_000 });
+    // each app's newest ceil(2000 / apps): the server sent 300 of each, the panel dropped the oldest
+    expect(backlogs).toHaveLength(1);
+    expect(backlogs[0]).toBeLessThanOrEqual(Math.ceil(2000 / appCount) * appCount);
+    expect(backlogs[0]).toBeGreaterThanOrEqual(apps.length * Math.ceil(2000 / appCount));
+    const shown = new Set((await shownLines(tab)).map((l) => l.app));
+    for (const name of apps) expect(shown.has(name)).toBe(true);
+    await tab.close();
+    for (const name of apps) await daemon!.client.delete(name);
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });

@@ -25,6 +25,8 @@ import { fillLineText, toggleLineText } from './line-text.js';
 
 const KEPT_LINES = 2000;
 const FIRST_LINES = 300;
+/** The fewest first lines of each app on all apps, however many apps (`pm2 logs` shows 15). */
+const FIRST_LINES_EACH_MIN = 20;
 /** The most matches one search of the engine returns. */
 const SEARCH_LIMIT = 500;
 /** A crash-looping followed app reads its lines again at most this often (the last crash still counts). */
@@ -179,7 +181,7 @@ export function LogPanel({
       const live = batchLines((more) => show(more, false, false), KEPT_LINES);
       void rulesRead.then(() => {
         if (!isLive) return;
-        const unfollow = followLogs(target, FIRST_LINES, (more) => {
+        const unfollow = followLogs(target, firstLines(target), (more) => {
           if (!isBacklog) {
             live.add(more);
             return;
@@ -299,6 +301,20 @@ export function LogPanel({
   </div>`;
 }
 
+/**
+ * How many of the newest lines of each app the first read asks for: the server answers that many of
+ * every app of `all`, so with many apps the panel's KEPT_LINES are shared among them (100 apps: 20
+ * each, 2,000 lines, not 30,000 and 3.7 MB of which the panel kept the newest 2,000).
+ */
+export function firstLines(target: string, appCount = countApps()): number {
+  if (target !== 'all' || appCount <= 0) return FIRST_LINES;
+  return Math.min(FIRST_LINES, Math.max(FIRST_LINES_EACH_MIN, Math.ceil(KEPT_LINES / appCount)));
+}
+
+function countApps(): number {
+  return new Set([...getState().processes.values()].map((p) => p.name)).size;
+}
+
 /** One line as a row element (text set as text, never as markup). */
 function lineRow(l: LogLine, level: Level, showApp: boolean): HTMLElement {
   const row = document.createElement('div');
@@ -381,7 +397,7 @@ async function load(
     );
     return { lines: answer.lines, isFiltered: true, note: searchNote(answer, SEARCH_LIMIT) };
   }
-  const answer = await api<LogsResult>(`/logs/${seg(target)}${query({ lines: FIRST_LINES })}`);
+  const answer = await api<LogsResult>(`/logs/${seg(target)}${query({ lines: firstLines(target) })}`);
   const cut = answer.cut ? `${answer.cut.omittedLines} older lines left out.` : '';
   return { lines: answer.lines, isFiltered: false, note: cut };
 }
