@@ -769,6 +769,28 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     for (const name of apps) await daemon!.client.delete(name);
   });
 
+  it('says when the server limits its requests (429), not that the connection dropped or the daemon is gone', async () => {
+    // the page's first load and sign-in take about a dozen requests: the next ones are refused
+    const limited = await startServer(daemon!.client, { rateLimitPerMinute: 12 });
+    const tab = await context.newPage();
+    try {
+      await tab.goto(`${limited.url}/#/`);
+      await tab.fill('#token', limited.admin);
+      await tab.click('button[type=submit]');
+      const banner = tab.locator('.banner', { hasText: 'The Velos API server is limiting this address' });
+      await banner.waitFor({ timeout: 20_000 });
+      expect(await banner.textContent()).toContain('more than 12 requests a minute from this address');
+      // the socket may have come up before the limit: live, else rate-limited, never reconnecting
+      expect(await tab.locator('.conn').textContent()).toMatch(/^\s*(live|rate-limited)\s*$/);
+      // it said "The live connection dropped", and the daemon "unreachable" once a read was refused
+      expect(await tab.getByText('The live connection dropped').count()).toBe(0);
+      expect(await tab.locator('.summary .fact', { hasText: 'unreachable' }).count()).toBe(0);
+    } finally {
+      await tab.close();
+      await limited.server.close();
+    }
+  });
+
   it('logged no console error', () => {
     expect(problems).toEqual([]);
   });

@@ -136,7 +136,8 @@ async function open(token: string | null): Promise<void> {
     update({ auth: 'ok', status, problem: null, ...scope });
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return refuse();
-    if (!(error instanceof ApiError && error.status === 503)) {
+    // a daemon down (503) or a server limiting this address (429) said nothing against the token
+    if (!(error instanceof ApiError && (error.status === 503 || error.status === 429))) {
       update({ auth: 'needed', token: null });
       noteProblem(error);
       return;
@@ -292,7 +293,7 @@ async function guard(read: () => Promise<void>): Promise<void> {
 }
 
 function noteProblem(error: unknown): void {
-  const kind = problemSide(error);
+  const kind = problemSide(error) ?? (error instanceof ApiError && error.status === 429 ? 'limited' : null);
   if (kind === null) return;
   update({ problem: { kind, message: (error as Error).message } });
   // The reads of one refresh fail together: one retry for all of them, the delay doubling per refresh.

@@ -29,8 +29,11 @@ export interface DashState {
   connection: ConnectionState;
   /** Epoch ms of the next connection attempt while retrying. */
   retryAt: number | null;
-  /** Set when the server answers but cannot reach the daemon (503), or cannot be reached itself. */
-  problem: { kind: 'server' | 'daemon'; message: string } | null;
+  /**
+   * Set when the server answers but cannot reach the daemon (503), cannot be reached itself, or
+   * refuses this address's requests for a while (429, `limited`: over its rate limit).
+   */
+  problem: { kind: 'server' | 'daemon' | 'limited'; message: string } | null;
   processes: Map<number, ProcessInfo>;
   hasProcesses: boolean;
   metrics: MetricsSnapshot | null;
@@ -72,6 +75,11 @@ let state: DashState = {
   outcomes: new Map(),
 };
 const listeners = new Set<() => void>();
+
+/** True when the server or its daemon cannot be reached (not when the server only limits the requests). */
+export function isUnreachable(s: DashState): boolean {
+  return s.problem !== null && s.problem.kind !== 'limited';
+}
 
 /** The current state (read it, never change it in place). */
 export function getState(): DashState {

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../api.js';
 import { formatAgo, formatDuration } from '../format.js';
 import type { Tone } from '../status.js';
-import { useDash } from '../store.js';
+import { isUnreachable, useDash } from '../store.js';
 import { Badge } from './badge.js';
 
 const PHASE_TONE: Record<AlertStatus['phase'], Tone> = {
@@ -18,7 +18,7 @@ const PHASE_TONE: Record<AlertStatus['phase'], Tone> = {
 export function AlertList() {
   const alerts = useDash((s) => s.alerts);
   const scope = useDash((s) => s.scope);
-  const isDaemonDown = useDash((s) => s.problem !== null);
+  const isDaemonDown = useDash(isUnreachable);
   const [tested, setTested] = useState<Record<string, string>>({});
   if (!alerts) {
     const note = isDaemonDown

@@ -16,6 +16,10 @@ export function ProblemBanner() {
     text = html`<b>The Velos daemon is not reachable.</b> The API server is up but cannot talk to it
       (${problem.message}). Start it again on the server with <code>velos resurrect</code>; the figures
       below are the last ones known.`;
+  } else if (problem?.kind === 'limited') {
+    text = html`<b>The Velos API server is limiting this address's requests</b> (${problem.message}): more
+      than its rate limit a minute, from this page and whatever shares its address (other tabs, a proxy in
+      front of the server: <code>velos serve --rate-limit</code>). The figures below are the last ones known.`;
   } else if (problem?.kind === 'server') {
     text = html`<b>The Velos API server cannot be reached.</b> It may have stopped, or the network is down.`;
   } else if (connection === 'retrying') {

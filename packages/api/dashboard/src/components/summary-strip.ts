@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { formatAgo, formatBytes, formatPercent } from '../format.js';
 import { routeHash, setParams } from '../router.js';
 import { appLabel, groupByApp, summaryBucket } from '../status.js';
-import { useDash } from '../store.js';
+import { isUnreachable, useDash } from '../store.js';
 import { Badge } from './badge.js';
 import { useRestartLoops } from './use-restart-loops.js';
 
@@ -22,7 +22,7 @@ export function SummaryStrip({ selected }: { selected: string | null }) {
   // until a list arrived the counts are unknown, not 0 (a page opened while the daemon is down)
   const hasProcesses = useDash((s) => s.hasProcesses);
   const status = useDash((s) => s.status);
-  const isDaemonDown = useDash((s) => s.problem !== null);
+  const isDaemonDown = useDash(isUnreachable);
   const metrics = useDash((s) => s.metrics);
   const events = useDash((s) => s.events);
   const problem = useDash((s) => s.lastProblem);

@@ -42,13 +42,20 @@ export function TopBar({ route, onHelp }: { route: Route; onHelp: () => void }) 
  */
 function connectionWord(
   connection: ConnectionState,
-  problem: 'server' | 'daemon' | null,
+  problem: 'server' | 'daemon' | 'limited' | null,
 ): { word: string; tone: string; title: string } {
   if (problem === 'daemon') {
     return { word: 'daemon down', tone: 'bad', title: 'The server is up but cannot reach the Velos daemon' };
   }
   const title = 'The live connection to the server';
   if (problem === 'server') return { word: 'server down', tone: 'bad', title };
+  if (problem === 'limited' && connection !== 'live') {
+    return {
+      word: 'rate-limited',
+      tone: 'warn',
+      title: 'The server refuses this address’s requests for now',
+    };
+  }
   if (connection === 'live') return { word: 'live', tone: 'ok', title };
   if (connection === 'connecting') return { word: 'connecting', tone: 'info', title };
   return { word: 'reconnecting', tone: 'warn', title };

@@ -7,7 +7,7 @@ import { EventList } from '../components/event-list.js';
 import { eventsShown, SEVERITIES } from '../event-filter.js';
 import { type Route, setParams } from '../router.js';
 import { groupByApp } from '../status.js';
-import { useDash } from '../store.js';
+import { isUnreachable, useDash } from '../store.js';
 
 const CATEGORIES = ['process', 'job', 'log', 'config', 'alert', 'daemon', 'app'];
 /** The most events the view lists. */
@@ -19,7 +19,7 @@ const READ_FOR_SEVERITY = 1000;
 export function EventsView({ route }: { route: Route }) {
   const events = useDash((s) => s.events);
   const processes = useDash((s) => s.processes);
-  const isDaemonDown = useDash((s) => s.problem !== null);
+  const isDaemonDown = useDash(isUnreachable);
   const app = route.params.get('app') ?? '';
   const kind = route.params.get('kind') ?? '';
   const severity = route.params.get('severity') ?? '';

@@ -3,14 +3,14 @@ import { EventList } from '../components/event-list.js';
 import { ProcessTable } from '../components/process-table.js';
 import { SummaryStrip } from '../components/summary-strip.js';
 import { type Route, routeHash, setParams } from '../router.js';
-import { useDash } from '../store.js';
+import { isUnreachable, useDash } from '../store.js';
 
 /** The overview: the summary, the process table and the last hour's events, grouped by app and kind. */
 export function OverviewView({ route }: { route: Route }) {
   const processes = useDash((s) => s.processes);
   const hasProcesses = useDash((s) => s.hasProcesses);
   const events = useDash((s) => s.events);
-  const isDaemonDown = useDash((s) => s.problem !== null);
+  const isDaemonDown = useDash(isUnreachable);
   const filter = route.params.get('q') ?? '';
   const show = route.params.get('show');
   const sort = (route.params.get('sort') ?? 'name') as 'name' | 'cpu' | 'memory' | 'restarts';
