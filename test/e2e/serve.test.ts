@@ -29,8 +29,8 @@ afterEach(async () => {
 });
 
 /** Starts `velos serve --port 0 --json …extra` and resolves its stdout line and the process. */
-async function serve(home: string, extra: string[] = []) {
-  const child = spawnVelos(['serve', '--port', '0', '--json', ...extra], { home });
+async function serve(home: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const child = spawnVelos(['serve', '--port', '0', '--json', ...extra], { home, env });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -122,6 +122,31 @@ describe('velos serve (API-1…4)', () => {
     await waitFor(async () => (await fetch(`${info.url}/api/v1/health`)).status === 200, {
       message: 'the API to reach the new daemon',
     });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('answers 504 TIMEOUT while the daemon is stopped, within VELOS_API_READ_TIMEOUT_MS, and 200 once it runs again', async () => {
+    const home = await clearedHome();
+    const { child, info, exited } = await serve(home, [], { VELOS_API_READ_TIMEOUT_MS: '400' });
+    const headers = { authorization: `Bearer ${tokenOf(info.tokenFile!, 'read')}` };
+    const daemonPid = readPidFile(home)!;
+    process.kill(daemonPid, 'SIGSTOP');
+    try {
+      const startedAt = Date.now();
+      const stuck = await fetch(`${info.url}/api/v1/processes`, { headers });
+      expect(stuck.status).toBe(504);
+      expect(await stuck.json()).toEqual({
+        error: { code: 'TIMEOUT', message: 'the Velos daemon did not answer "list" within 0.4 s' },
+      });
+      expect(Date.now() - startedAt).toBeLessThan(5000);
+    } finally {
+      process.kill(daemonPid, 'SIGCONT');
+    }
+    // the late answer to the request given up is dropped; the next one is answered
+    const listed = await fetch(`${info.url}/api/v1/processes`, { headers });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toEqual({ processes: [] });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

@@ -49,7 +49,12 @@ export interface CommandContext {
    * commands: monit, `logs -f`, `events -f`) starts it for the first connection only, never on a
    * reconnect: a `velos kill` while they run stands.
    */
-  client(options?: { autoStart?: boolean | 'once'; isQuiet?: boolean }): Promise<VelosClient>;
+  client(options?: {
+    autoStart?: boolean | 'once';
+    isQuiet?: boolean;
+    /** The bound of each request (see `ClientOptions.timeoutMs`); none by default. */
+    timeoutMs?: (cmd: string) => number;
+  }): Promise<VelosClient>;
   /** Closes every client this context opened. */
   dispose(): Promise<void>;
 }
@@ -82,7 +87,7 @@ export function createContext(
     ),
     print: (text) => write(`${text}\n`),
     printJson: (value) => write(`${JSON.stringify(value, null, isTTY && mode === 'json' ? 2 : undefined)}\n`),
-    client: async ({ autoStart = true, isQuiet = false } = {}) => {
+    client: async ({ autoStart = true, isQuiet = false, timeoutMs } = {}) => {
       const { createClient } = await import('@velos/client');
       const launcher = {
         entry: daemonEntry,
@@ -95,6 +100,7 @@ export function createContext(
         home,
         autoStart: autoStart ? launcher : false,
         autoStartOnReconnect: autoStart !== 'once',
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
       });
       clients.push(client);
       return client;

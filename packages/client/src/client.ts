@@ -25,9 +25,15 @@ export interface ClientOptions {
    * they reconnect once something else starts it.
    */
   autoStartOnReconnect?: boolean;
-  /** Reject a request unanswered after this many ms with `TIMEOUT`; absent or 0 waits forever. */
-  timeoutMs?: number;
+  /**
+   * Reject a request unanswered after this many ms with `TIMEOUT` (its late answer is dropped); absent
+   * or 0 waits forever. A function gives each command its own bound.
+   */
+  timeoutMs?: number | RequestTimeout;
 }
+
+/** The bound in ms of one command's answer, from its name and payload; undefined or 0 waits forever. */
+export type RequestTimeout = (cmd: string, payload: unknown) => number | undefined;
 
 /** `VelosControl` over the daemon's socket, plus typed access to every protocol command. */
 export interface VelosClient extends VelosControl {
@@ -79,14 +85,16 @@ class ClientConnection {
 
   async request(cmd: string, payload: unknown): Promise<unknown> {
     const connection = await this.connection();
+    const { timeoutMs } = this.options;
+    const boundMs = typeof timeoutMs === 'function' ? timeoutMs(cmd, payload) : timeoutMs;
     try {
-      return await connection.request(cmd, payload, this.options.timeoutMs);
+      return await connection.request(cmd, payload, boundMs);
     } catch (error) {
       // the daemon had gone (a restart, `velos update`) before the request reached it, and this
       // connection had not seen its end yet: the request was never read, so it goes once more on a new one
       if (!isUndelivered(error)) throw error;
       if (this.current === connection) this.current = null;
-      return (await this.connection()).request(cmd, payload, this.options.timeoutMs);
+      return (await this.connection()).request(cmd, payload, boundMs);
     }
   }
 

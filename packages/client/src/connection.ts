@@ -113,7 +113,7 @@ export class Connection {
           reject(
             new VelosError(
               ErrorCodes.TIMEOUT,
-              `the Velos daemon did not answer "${cmd}" within ${timeoutMs} ms`,
+              `the Velos daemon did not answer "${cmd}" within ${timeoutMs / 1000} s`,
             ),
           );
         }, timeoutMs);

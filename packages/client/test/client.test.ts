@@ -140,6 +140,34 @@ describe('requests', () => {
     expect(error.code).toBe(ErrorCodes.TIMEOUT);
     expect(error.message).toContain('"list"');
   });
+
+  it('gives each command the bound a timeoutMs function names, and drops a late answer', async () => {
+    const answers = new Map<string, () => void>();
+    server = await startFrameServer((request, reply) => {
+      const payload = request.cmd === 'ping' ? { pid: 1 } : { processes: [] };
+      answers.set(request.cmd, () => reply({ id: request.id, status: 'ok', payload }));
+    });
+    const asked: string[] = [];
+    client = createClient({
+      home: server.home,
+      timeoutMs: (cmd) => {
+        asked.push(cmd);
+        return cmd === 'list' ? 100 : 0;
+      },
+    });
+    const error = await rejection(client.list());
+    expect([error.code, error.message]).toEqual([
+      ErrorCodes.TIMEOUT,
+      'the Velos daemon did not answer "list" within 0.1 s',
+    ]);
+    // a bound of 0 waits: the ping is answered after the list's late answer, which is dropped
+    const ping = client.request('ping', {});
+    await waitFor(() => answers.has('ping'));
+    answers.get('list')!();
+    answers.get('ping')!();
+    expect(await ping).toMatchObject({ pid: 1 });
+    expect(asked).toEqual(['list', 'ping']);
+  });
 });
 
 describe('connection failures', () => {

@@ -11,8 +11,10 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   if (ctx.mode === 'ai') throw usageError('--ai does not apply; --json prints {url, tokenFile}', 'serve');
   const host = await import('@velos/server/host');
   let settings: import('@velos/server/host').ServeSettings;
+  let timeoutMs: (cmd: string) => number;
   try {
     settings = host.parseServeSettings(input.options);
+    timeoutMs = host.apiRequestTimeout(process.env);
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), 'serve');
   }
@@ -26,7 +28,8 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   // the daemon starts now when none runs (a broken home fails here, not on the first request); after
   // that the API never starts one: after `velos kill` it answers 503 until a daemon runs again
   await (await ctx.client()).ping();
-  const client = await ctx.client({ autoStart: false });
+  // a stuck daemon (SIGSTOP, a busy loop) answers 504 after each command's bound, not a request held forever
+  const client = await ctx.client({ autoStart: false, timeoutMs });
   const api = await host.startApiHost({
     control: client,
     home: ctx.home,
