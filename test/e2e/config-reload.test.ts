@@ -8,7 +8,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AppSpec, VelosEvent } from '@velos/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -365,6 +365,26 @@ describe('config hot reload (CFG-2)', () => {
       'web',
       "app 'web': depends_on 'nope', which is not in the daemon (nothing changed)",
     ]);
+
+    // a script, cwd or interpreter that is not there is refused as a start refuses it: the running app
+    // is left alone (it was restarted straight into errored, spawn-error)
+    const missing = await Promise.all([
+      velos(['config', 'set', 'web', 'script=missing.js'], { home }),
+      velos(['config', 'set', 'web', 'cwd=/nonexistent-velos-dir'], { home }),
+      velos(['config', 'set', 'web', 'interpreter=no-such-interpreter'], { home }),
+    ]);
+    expect(missing.map((result) => [result.code, result.stderr])).toEqual([
+      [2, `velos: web cannot start: script not found: ${join(dirname(file), 'missing.js')}\n`],
+      [2, 'velos: web cannot start: cwd not found: /nonexistent-velos-dir\n'],
+      [
+        2,
+        expect.stringMatching(
+          /^velos: web cannot start: interpreter no-such-interpreter not found on the app's PATH/,
+        ),
+      ],
+    ]);
+    expect(await onlinePids(home, ['web'])).toEqual(before);
+    expect((await specOf(home, 'web')).script).toBe(SILENT);
 
     const inPlace = await velosOk(
       ['config', 'set', 'web', 'max_memory=200M', 'kill_timeout=2s', 'autorestart=true'],

@@ -188,6 +188,17 @@ describe('config_set', () => {
     const toml = (await call('config_get', { target: 'api' })).text;
     expect(toml).toContain('KEEP_ME = "yes"');
   });
+
+  it('refuses a script that is not there as a start does, leaving the running app alone', async () => {
+    const [before] = await ok<{ p: number }[]>('process_info', { target: 'api' });
+    const refused = await call('config_set', { target: 'api', changes: { script: 'missing.js' } });
+    expect(refused).toEqual({
+      isError: true,
+      text: `INVALID_ARGUMENT: api cannot start: script not found: ${join(home, 'missing.js')}`,
+    });
+    const [after] = await ok<{ p: number }[]>('process_info', { target: 'api' });
+    expect(after!.p).toBe(before!.p);
+  });
 });
 
 describe('metrics_snapshot', () => {

@@ -11,6 +11,7 @@ import {
   type VelosControl,
 } from '@velos/core';
 import type { DaemonConfig } from '@velos/core/config';
+import { checkCommands } from '../command-check.js';
 import type { ExtensionChange } from '../daemon-extensions.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ConfigWatches } from './config-watch.js';
@@ -229,6 +230,9 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         let after: AppSpec;
         try {
           after = await applySpecChanges(before, changes);
+          // a new script, cwd or interpreter that is not there is refused as a start refuses it: the
+          // running app would be restarted straight into errored (an unrelated key leaves it alone)
+          if (hasCommandChanged(before, after)) checkCommands([after]);
           (await import('./reload-plan.js')).checkChangedApp(after, deps.specs());
         } catch (error) {
           const { code, message } = toErrorPayload(error);
@@ -357,4 +361,11 @@ function changedSections(before: DaemonConfig | null, after: DaemonConfig | null
   const [old, next] = [tables(before), tables(after)];
   const keys = [...new Set([...Object.keys(next), ...Object.keys(old)])];
   return keys.filter((key) => old[key] !== next[key]);
+}
+
+/** True when a change touches what the app's command is resolved from (its script, cwd, interpreter, PATH…). */
+function hasCommandChanged(before: AppSpec, after: AppSpec): boolean {
+  const command = (spec: AppSpec) =>
+    JSON.stringify([spec.script, spec.args, spec.cwd, spec.interpreter, spec.interpreterArgs, spec.env.PATH]);
+  return command(before) !== command(after);
 }
