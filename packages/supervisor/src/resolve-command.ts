@@ -92,6 +92,8 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
     if (found === null) throw interpreterNotFound(spec, path, file);
     // found on the daemon's PATH: the spawn of an env without PATH would search /usr/bin:/bin only
     if (spec.env.PATH === undefined) file = found;
+  } else if (interpreter !== 'node' && !exists(resolve(spec.cwd, file))) {
+    throw interpreterPathNotFound(resolve(spec.cwd, file));
   }
   // `interpreter: node` (common in PM2 files) is this node too: it needs the same TypeScript flags
   const preArgs =
@@ -120,6 +122,30 @@ function interpreterNotFound(spec: CommandSpec, path: string, interpreter: strin
     ErrorCodes.SPAWN_FAILED,
     `${which} (install it, or give its path: --interpreter <path>, interpreter in a config file)`,
   );
+}
+
+/**
+ * An interpreter given by a path (`/usr/bin/python3.13`, `venv/bin/python` from the cwd) that is not
+ * there is refused before any start, as one not on PATH is: its spawn would fail at each start.
+ */
+function interpreterPathNotFound(path: string): VelosError {
+  return new VelosError(
+    ErrorCodes.SPAWN_FAILED,
+    `interpreter ${path} not found (no such file: install it, or give the path of one that is there)`,
+  );
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (error) {
+    // one that cannot be looked at is left to the spawn, which says why
+    return (
+      (error as NodeJS.ErrnoException).code !== 'ENOENT' &&
+      (error as NodeJS.ErrnoException).code !== 'ENOTDIR'
+    );
+  }
 }
 
 /** True when `file` is Node: the daemon's own, or a `node`, `nodejs`, `node20`… */

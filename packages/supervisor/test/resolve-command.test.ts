@@ -129,6 +129,17 @@ describe('resolveCommand', () => {
     }
   });
 
+  it('refuses an interpreter given by a path that is not there, before any start', () => {
+    expect(() => resolveCommand(spec('app.py', { interpreter: '/usr/bin/velos-no-such-python' }))).toThrow(
+      'interpreter /usr/bin/velos-no-such-python not found (no such file: install it, or give the path of one that is there)',
+    );
+    // a relative path is the app's cwd's, as its spawn reads it
+    writeFileSync(join(dir, 'noext-interp'), '');
+    expect(() => resolveCommand(spec('noext-interp', { cwd: dir, interpreter: 'venv/bin/python' }))).toThrow(
+      `interpreter ${join(dir, 'venv/bin/python')} not found`,
+    );
+  });
+
   it('honours an explicit interpreter, and `node` means this node', () => {
     expect(resolveCommand(spec('app.py', { interpreter: '/usr/bin/env' })).file).toBe('/usr/bin/env');
     writeFileSync(join(dir, 'noext'), '');
