@@ -60,30 +60,32 @@ const COMMANDS = {
 
 class UsageError extends Error {}
 
+const OPTIONS = {
+  format: { type: 'string' },
+  json: { type: 'boolean' },
+  top: { type: 'string' },
+  utc: { type: 'boolean' },
+  stream: { type: 'boolean' },
+  'max-templates': { type: 'string' },
+  text: { type: 'string' },
+  regex: { type: 'string' },
+  'ignore-case': { type: 'boolean', short: 'i' },
+  level: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string' },
+  window: { type: 'string' },
+  rules: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: negativeValuesJoined(argv),
     allowPositionals: true,
     strict: true,
-    options: {
-      format: { type: 'string' },
-      json: { type: 'boolean' },
-      top: { type: 'string' },
-      utc: { type: 'boolean' },
-      stream: { type: 'boolean' },
-      'max-templates': { type: 'string' },
-      text: { type: 'string' },
-      regex: { type: 'string' },
-      'ignore-case': { type: 'boolean', short: 'i' },
-      level: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      limit: { type: 'string' },
-      window: { type: 'string' },
-      rules: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
+    options: OPTIONS,
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -145,6 +147,30 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The options that take a value, whose value may be a negative number (`--top -1`, read as `--top=-1`). */
+const VALUE_OPTIONS = new Set(
+  Object.entries(OPTIONS).flatMap(([name, option]) => (option.type === 'string' ? [`--${name}`] : [])),
+);
+
+/**
+ * `argv` with a value option followed by a negative number joined to it (`--top -1` → `--top=-1`), so that
+ * the option's own check names the bad value: Node's parseArgs takes `-1` for an option and says so on
+ * three lines.
+ */
+function negativeValuesJoined(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--') return out.concat(argv.slice(i));
+    if (VALUE_OPTIONS.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -188,7 +214,9 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const usage =
       error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`velos-log: ${(error as Error).message}${usage ? '\nTry velos-log --help.' : ''}\n`);
+    // one line: Node's parseArgs spreads some messages over several
+    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`velos-log: ${message}${usage ? '\nTry velos-log --help.' : ''}\n`);
     process.exitCode = usage ? 2 : 1;
   },
 );

@@ -217,6 +217,17 @@ describe('velos-log', () => {
     expect(missing.stderr).toMatch(/^velos-log: .*nope\.log: cannot read: ENOENT/);
     expect(velosLog(['search', log, '--level', 'loud']).code).toBe(2);
     expect(velosLog(['summarize', '--bogus']).code).toBe(2);
+    // a negative number is the option's value, checked as such; Node's own messages are cut to one line
+    const negative = velosLog(['summarize', log, '--top', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toBe(
+      'velos-log: --top: expected a positive integer, got "-1"\nTry velos-log --help.\n',
+    );
+    const ambiguous = velosLog(['search', log, '--text', '-x']);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(
+      /^velos-log: Option '--text' argument is ambiguous\.[^\n]*\nTry velos-log --help\.\n$/,
+    );
     expect(velosLog(['--help']).stdout).toContain('Usage: velos-log <command> [file|-] [options]');
   });
 });
