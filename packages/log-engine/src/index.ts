@@ -56,7 +56,7 @@ export { parseRubyLoggerHeader } from './ruby-logger-header.js';
 export { readRulesFile } from './rules-file.js';
 export { type SearchHit, type SearchQuery, searchRecords } from './search.js';
 export { stackFrameOf } from './stack-frame.js';
-export { parseStructuredLine, type StructuredLine } from './structured-line.js';
+export { LEVEL_KEYS, parseStructuredLine, type StructuredLine } from './structured-line.js';
 export { summarize } from './summarize.js';
 export type { Summary, SummaryOptions } from './summary.js';
 export {

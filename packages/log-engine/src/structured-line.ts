@@ -17,8 +17,19 @@ export interface StructuredLine {
  * HashiCorp's hclog (`@timestamp`, `@level`, `@message`), .NET's JSON console (`LogLevel`, `Message`),
  * MongoDB's (`t.$date`, `s` a letter: `F`, `E`, `W`, `I`, `D1`…`D5`) and Rust tracing's (`fields.message`).
  */
-const TIME_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 'date', 't', 'asctime', '@t', 'Timestamp'];
-const LEVEL_KEYS = [
+export const TIME_KEYS: readonly string[] = [
+  'ts',
+  'timestamp',
+  'time',
+  '@timestamp',
+  'date',
+  't',
+  'asctime',
+  '@t',
+  'Timestamp',
+];
+/** The fields that hold a JSON line's level, the first one with a level value counting. */
+export const LEVEL_KEYS: readonly string[] = [
   'level',
   'lvl',
   'severity',
@@ -33,7 +44,7 @@ const LEVEL_KEYS = [
   's',
 ];
 /** The fields that hold a JSON line's message, the first present one counting. */
-export const MESSAGE_KEYS = [
+export const MESSAGE_KEYS: readonly string[] = [
   'msg',
   'message',
   'log',

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseStructuredLine } from '../src/structured-line.js';
+import { LEVEL_KEYS, MESSAGE_KEYS, parseStructuredLine, TIME_KEYS } from '../src/structured-line.js';
 
 describe('parseStructuredLine', () => {
   it('takes time, level and message from pino lines and keeps the other fields', () => {
@@ -113,5 +114,25 @@ describe('parseStructuredLine', () => {
     expect(parseStructuredLine('{not json')).toBeUndefined();
     expect(parseStructuredLine('[1,2]')).toBeUndefined();
     expect(parseStructuredLine('{"a":1} trailing')).toBeUndefined();
+  });
+});
+
+describe('the JSON keys in docs/logs.md', () => {
+  it("lists every key of the engine's time, level and message fields, in their order, in the json format's table", () => {
+    const docs = readFileSync(new URL('../../../docs/logs.md', import.meta.url), 'utf8');
+    const row = (becomes: string) => {
+      const line = docs
+        .split('\n')
+        .find((text) => text.startsWith('| `') && text.includes(`| \`${becomes}\``));
+      return [
+        ...(line ?? '')
+          .split(' | ')[0]!
+          .split(' (')[0]!
+          .matchAll(/`([^`]+)`/g),
+      ].map((match) => match[1]);
+    };
+    expect(row('ts').filter((key) => TIME_KEYS.includes(key!))).toEqual(TIME_KEYS);
+    expect(row('lvl').filter((key) => LEVEL_KEYS.includes(key!))).toEqual(LEVEL_KEYS);
+    expect(row('msg').filter((key) => MESSAGE_KEYS.includes(key!))).toEqual(MESSAGE_KEYS);
   });
 });

@@ -18,11 +18,12 @@ let loading: Promise<RuledLineClassifier> | null = null;
  */
 export function loadLineClassifier(): Promise<RuledLineClassifier> {
   loading ??= import('@velos/log-engine').then(
-    ({ classifyLine, compileUserRules, createClassifier, parseStructuredLine }) => {
+    ({ classifyLine, compileUserRules, createClassifier, LEVEL_KEYS, parseStructuredLine }) => {
+      const tracePattern = traceFieldPattern(LEVEL_KEYS);
       const structure = (line: string): StructuredLine | undefined => {
         const parsed = parseStructuredLine(line);
         if (!parsed) return undefined;
-        const lvl = parsed.level === 'debug' && TRACE.test(line) ? 'trace' : parsed.level;
+        const lvl = parsed.level === 'debug' && tracePattern.test(line) ? 'trace' : parsed.level;
         return { ts: parsed.ts, lvl, msg: parsed.message, fields: parsed.fields };
       };
       const withRules = (rules: readonly LogRuleSpec[]): LineClassifier => {
@@ -66,5 +67,17 @@ export function appLineClassifier(
   return Object.assign(classify, { structure: base.structure });
 }
 
-/** The log engine folds trace into debug; a level field saying trace (or pino's 10) keeps it (LOG-5). */
-const TRACE = /"(?:level|lvl|severity|loglevel|levelname)"\s*:\s*(?:"trace"|1\d(?:[,}\s]))/i;
+/**
+ * The log engine folds trace into debug; a level field saying trace (or pino's 10) keeps it (LOG-5): any of
+ * the engine's level fields (`levelKeys`), so hclog's `"@level":"trace"` is as much a trace as `"level"`.
+ * A number is no level in `status` (an HTTP status) nor in MongoDB's `s`.
+ */
+function traceFieldPattern(levelKeys: readonly string[]): RegExp {
+  const alternation = (keys: readonly string[]) =>
+    keys.map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const numbered = levelKeys.filter((key) => key !== 'status' && key !== 's');
+  return new RegExp(
+    String.raw`"(?:${alternation(levelKeys)})"\s*:\s*"trace"|"(?:${alternation(numbered)})"\s*:\s*1\d[,}\s]`,
+    'i',
+  );
+}

@@ -100,4 +100,34 @@ describe('structured JSON lines (LOG-5)', () => {
       ['plain line two', undefined, undefined],
     ]);
   });
+
+  it("reads the log engine's JSON keys: hclog, .NET's JSON console, MongoDB, Rust tracing; a trace stays one", async () => {
+    const { structure } = await loadLineClassifier();
+    const cases: [string, { ts?: number; lvl: string; msg: string }][] = [
+      [
+        '{"@level":"warn","@message":"lease expired","@module":"vault","@timestamp":"2026-12-07T10:00:00.000Z"}',
+        { ts: Date.parse('2026-12-07T10:00:00.000Z'), lvl: 'warn', msg: 'lease expired' },
+      ],
+      [
+        '{"@level":"trace","@message":"polling","@timestamp":"2026-12-07T10:00:00.000Z"}',
+        { lvl: 'trace', msg: 'polling' },
+      ],
+      [
+        '{"EventId":14,"LogLevel":"Error","Category":"App","Message":"db down"}',
+        { lvl: 'error', msg: 'db down' },
+      ],
+      ['{"LogLevel":"Trace","Category":"App","Message":"tick"}', { lvl: 'trace', msg: 'tick' }],
+      [
+        '{"t":{"$date":"2026-12-07T10:00:00.000+00:00"},"s":"W","c":"NETWORK","id":1,"msg":"slow"}',
+        { ts: Date.parse('2026-12-07T10:00:00.000Z'), lvl: 'warn', msg: 'slow' },
+      ],
+      [
+        '{"timestamp":"2026-12-07T10:00:00.000Z","level":"TRACE","fields":{"message":"span entered"},"target":"app"}',
+        { lvl: 'trace', msg: 'span entered' },
+      ],
+      // a number is no trace in an HTTP status
+      ['{"level":"debug","msg":"probe","status":12}', { lvl: 'debug', msg: 'probe' }],
+    ];
+    for (const [line, expected] of cases) expect(structure?.(line), line).toMatchObject(expected);
+  });
 });
