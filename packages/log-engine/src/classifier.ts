@@ -1,8 +1,9 @@
 import { stripAnsi } from './ansi.js';
 import { createError, LogEngineErrorCodes } from './errors.js';
 import { accessLogLevel } from './http-status.js';
-import { LEVELS, type Level, parseLevel } from './levels.js';
+import { isAtLeast, LEVELS, type Level, parseLevel } from './levels.js';
 import { logcatLevel } from './logcat-header.js';
+import { redisMark } from './redis-header.js';
 import { parseStructuredLine } from './structured-line.js';
 import { syslogPriority } from './syslog-priority.js';
 
@@ -255,6 +256,18 @@ function buildClassifier(options: ClassifierOptions, strip: boolean): Classifier
     const status = accessLogLevel(text);
     if (status !== undefined) return status;
     if (stated !== undefined) return stated;
+    // after the label (most lines have one, and pay nothing more): a Redis server's level mark
+    const mark = redisMark(text);
+    if (mark !== undefined) {
+      if (mark.level !== 'warn') return mark.level;
+      // Redis logs its failures as warnings (`#`, its top level): the words may say error or fatal
+      const level = wordsLevel(text, stream);
+      return isAtLeast(level, 'warn') ? level : 'warn';
+    }
+    return wordsLevel(text, stream);
+  };
+  /** The level the content rules give `text`, else `info`. */
+  const wordsLevel = (text: string, stream: 'out' | 'err' | undefined): Level => {
     if (first !== undefined) {
       const found = first(text, stream);
       if (found !== undefined) return found;

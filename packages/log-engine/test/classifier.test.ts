@@ -111,6 +111,26 @@ describe('classifyLine: format labels', () => {
       ),
     ).toBe('info');
   });
+
+  it("reads Redis's level marks (. debug, - verbose, * notice, # warning), its words raising a warning to an error", () => {
+    const cases: [string, string][] = [
+      ['1:M 07 Dec 2026 10:00:00.000 # WARNING overcommit_memory is set to 0!', 'warn'],
+      ['1:M 07 Dec 2026 10:00:00.000 # Server initialized', 'warn'],
+      [
+        '7:S 07 Dec 2026 10:00:00.000 # Failed opening the temp RDB file temp-7.rdb (in server root dir /data) for saving: Permission denied',
+        'error',
+      ],
+      ['1:C 07 Dec 2026 10:00:00.000 * Ready to accept connections tcp', 'info'],
+      ['1:M 07 Dec 2026 10:00:00.000 * Background saving terminated with success', 'info'],
+      ['1:M 07 Dec 2026 10:00:00.000 - Accepted 127.0.0.1:50312', 'debug'],
+      ['1:M 07 Dec 2026 10:00:00.000 . Client closed connection id=5 timeout', 'debug'],
+      ['[4018] 14 Nov 07:01:22.119 # Warning: 32 bit instance detected', 'warn'],
+      ['[4018] 14 Nov 07:01:22.119 * DB loaded from disk: 0.000 seconds', 'info'],
+    ];
+    for (const [line, level] of cases) expect(classifyLine(line), line).toBe(level);
+    // no Redis header: the line's words as before
+    expect(classifyLine('12:30 07 Dec 2026 # not redis')).toBe('info');
+  });
 });
 
 describe('classifyLine', () => {
