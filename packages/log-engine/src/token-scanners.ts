@@ -366,9 +366,30 @@ const GENERIC_TLDS = new Set([
 ]);
 
 /**
+ * The two-letter file extensions that end a file name more often than a host name in a country domain
+ * (`next.config.js`, `index.d.ts`, `access.log.1.gz`); the longer ones (`json`, `yaml`) are no domain here.
+ */
+const FILE_EXTENSIONS = new Set([
+  'js',
+  'ts',
+  'py',
+  'rb',
+  'go',
+  'rs',
+  'md',
+  'sh',
+  'cs',
+  'kt',
+  'gz',
+  'xz',
+  'db',
+]);
+
+/**
  * True when the word `s[p, q)` is a host name: dot-separated labels ending in a generic top-level domain
  * (`db.example.com`, `DB.EXAMPLE.COM`), or in a two-letter country domain after at least two labels
- * (`proxy.cse.cuhk.edu.hk`); not a lower-case name before an upper-case domain (`production.INFO`).
+ * (`proxy.cse.cuhk.edu.hk`) that is no file extension (`next.config.js`); not a lower-case name before an
+ * upper-case domain (`production.INFO`).
  */
 export function isHostname(s: string, p: number, q: number): boolean {
   let labels = 1;
@@ -389,7 +410,7 @@ export function isHostname(s: string, p: number, q: number): boolean {
   if (isUpper(s.charCodeAt(labelStart)) && isUpper(s.charCodeAt(q - 1)) && hasLower(s, p, labelStart))
     return false;
   const tld = s.slice(labelStart, q).toLowerCase();
-  return GENERIC_TLDS.has(tld) || (tld.length === 2 && labels >= 3);
+  return GENERIC_TLDS.has(tld) || (tld.length === 2 && labels >= 3 && !FILE_EXTENSIONS.has(tld));
 }
 
 function isUpper(c: number): boolean {

@@ -24,6 +24,11 @@ describe('normalizeLine', () => {
     expect(normalizeLine('[2024-12-04 10:00:00] production.INFO: sent to API.EXAMPLE.COM')).toBe(
       '[<ts>] production.INFO: sent to <host>',
     );
+    // a file name whose extension is two letters is no host in a country domain; a host still is one
+    expect(
+      normalizeLine('loaded next.config.js, app.min.js, index.d.ts, access.log.1.gz and docs.example.md'),
+    ).toBe('loaded next.config.js, app.min.js, index.d.ts, access.log.<num>.gz and docs.example.md');
+    expect(normalizeLine('proxy.cse.cuhk.edu.hk and mirror.example.de')).toBe('<host> and <host>');
     expect(normalizeLine(`open "my file.txt" then 'other one' in C:\\Users\\me`)).toBe(
       'open <str> then <str> in <path>',
     );
