@@ -6,16 +6,31 @@ import { formatCpu } from '../output/units.js';
 
 const SPARK_CHARS = '▁▂▃▄▅▆▇█';
 
-/** The last `width` values as a sparkline (`▁▃▅█`), scaled from 0 (or the minimum) to the maximum. */
-export function sparkline(values: readonly number[], width: number): string {
+/**
+ * The scale's least top for CPU sparklines, in percent of one core (as the table's CPU column): scaled
+ * to its own peak alone, an idle process's 0.0–0.1 % drew full blocks like a busy one's. Below a tenth of
+ * a core a process idles, and a fixed 0–100 % would flatten the shape of a working one's 2–8 % to `▁`.
+ */
+export const CPU_SPARKLINE_FLOOR_PERCENT = 10;
+
+/**
+ * The last `width` values as a sparkline (`▁▃▅█`), scaled from 0 (or the minimum) to the maximum, or
+ * to `floor` when the maximum is below it.
+ */
+export function sparkline(values: readonly number[], width: number, floor = 0): string {
   const shown = values.slice(-Math.max(0, width));
   if (shown.length === 0) return '';
-  const max = Math.max(...shown);
+  const max = Math.max(floor, ...shown);
   const min = Math.min(0, ...shown);
   const span = max - min;
   return shown
     .map((value) => SPARK_CHARS[span <= 0 ? 0 : Math.round(((value - min) / span) * 7)] ?? '▁')
     .join('');
+}
+
+/** A CPU sparkline: scaled to its peak, or to a tenth of a core for a process that idles. */
+export function cpuSparkline(values: readonly number[], width: number): string {
+  return sparkline(values, width, CPU_SPARKLINE_FLOOR_PERCENT);
 }
 
 /** Widths of the selected process's sparklines: they grow with the screen between these. */
@@ -33,7 +48,7 @@ export function historySignature(history: {
 }): string {
   const lines = [history.target, history.error ?? '', String(history.cpu.length)];
   for (let width = SPARKLINE_WIDTHS.min; width <= SPARKLINE_WIDTHS.max; width += 1) {
-    lines.push(sparkline(history.cpu, width), sparkline(history.memory, width));
+    lines.push(cpuSparkline(history.cpu, width), sparkline(history.memory, width));
   }
   return lines.join('\n');
 }

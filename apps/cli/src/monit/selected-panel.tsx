@@ -6,7 +6,7 @@ import { displayWidth } from '../output/display-width.js';
 import { eventTime } from '../output/events.js';
 import { jobSummary } from '../output/process-list.js';
 import { formatCpu } from '../output/units.js';
-import { fit, fitLine, SPARKLINE_WIDTHS, screenSafe, sparkline } from './format.js';
+import { cpuSparkline, fit, fitLine, SPARKLINE_WIDTHS, screenSafe, sparkline } from './format.js';
 import type { MonitData } from './monit-store.js';
 
 /** The line under the table: the selected process's CPU and memory sparklines from its history. */
@@ -49,7 +49,7 @@ export const SelectedPanel = memo(function SelectedPanel(props: {
     <Text wrap="truncate">
       <Text bold>{label}</Text>
       <Text dimColor> cpu </Text>
-      <Text color="green">{fit(sparkline(history.cpu, sparkWidth), sparkWidth)}</Text>
+      <Text color="green">{fit(cpuSparkline(history.cpu, sparkWidth), sparkWidth)}</Text>
       <Text> {fit(isRunning ? formatCpu(p.cpu) : '-', 6, 'right')}</Text>
       <Text dimColor> mem </Text>
       <Text color="blue">{fit(sparkline(history.memory, sparkWidth), sparkWidth)}</Text>

@@ -539,6 +539,13 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).toMatch(/mem\s+▃▅▆█/);
   });
 
+  it('draws the CPU of an idle process low, not at full blocks (its scale goes up to a tenth of a core at least)', async () => {
+    const m = mount();
+    m.state.history = { cpu: [0, 0.1, 0, 0.1], memory: [1, 2, 3, 4] };
+    await m.until('▃▅▆█');
+    expect(m.frame()).toMatch(/cpu ▁▁▁▁\s/);
+  });
+
   it('shows - for the CPU and memory of a selected process that is not running, as the table does', async () => {
     const m = mount([proc({ id: 0, name: 'worker', status: 'stopped', pid: null, cpu: 0, memory: 0 })]);
     m.state.history = { cpu: [0, 10, 50, 100], memory: [1, 2, 3, 4] };

@@ -1,6 +1,13 @@
 import type { VelosEvent } from '@velos/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bar, fit, historySignature, SPARKLINE_WIDTHS, sparkline } from '../../src/monit/format.js';
+import {
+  bar,
+  cpuSparkline,
+  fit,
+  historySignature,
+  SPARKLINE_WIDTHS,
+  sparkline,
+} from '../../src/monit/format.js';
 import { computeLayout, scrollOffset } from '../../src/monit/layout.js';
 import { createMonitStore, LOGS_PAUSED, type MonitStore } from '../../src/monit/monit-store.js';
 import { renderSplash } from '../../src/monit/splash.js';
@@ -124,6 +131,10 @@ describe('monit format and layout', () => {
     expect(sparkline([0, 50, 100], 10)).toBe('▁▅█');
     expect(sparkline([1, 2, 3, 4, 5], 2)).toBe('▇█');
     expect(sparkline([], 5)).toBe('');
+    expect(sparkline([0, 0.1, 0.05], 5, 10)).toBe('▁▁▁');
+    expect(sparkline([0, 5, 10, 40], 5, 10)).toBe('▁▂▃█');
+    expect(cpuSparkline([0, 1, 5, 10], 5)).toBe('▁▂▅█');
+    expect(cpuSparkline([0.1, 0.2], 5)).toBe('▁▁');
     expect(bar(0.5, 10)).toBe('█████░░░░░');
     expect(bar(2, 4)).toBe('████');
     expect(fit('abcdef', 4)).toBe('abc…');
