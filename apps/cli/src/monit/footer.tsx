@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { displayWidth } from '../output/display-width.js';
-import { fit, fitLine, screenSafe } from './format.js';
+import { fit, fitLine, fitLineStart, screenSafe } from './format.js';
 
 /** What the footer line asks for: the filter being typed, or a delete's confirmation. */
 export type Prompt =
@@ -22,11 +22,7 @@ export function Footer(props: {
   // a prompt is one line whatever the width: a wrapped footer would push the header off the screen
   if (prompt?.kind === 'filter') {
     const full = `/${prompt.text}█ (Enter: keep, Esc: clear)`;
-    return displayWidth(full) <= width ? (
-      <Text>{full}</Text>
-    ) : (
-      <Text wrap="truncate-start">{`/${prompt.text}█`}</Text>
-    );
+    return <Text>{displayWidth(full) <= width ? full : fitLineStart(`/${prompt.text}█`, width)}</Text>;
   }
   if (prompt?.kind === 'confirm') {
     return (
@@ -41,11 +37,13 @@ export function Footer(props: {
         {fitLine(screenSafe(notice.text), width)}
       </Text>
     );
-  const lead = filter ? `filter "${screenSafe(filter)}" · ` : '';
+  const keys = view === 'logs' ? LOGS_VIEW_KEYS : MAIN_KEYS;
+  // a long filter is cut so that help and quit still show after it
+  const room = width - displayWidth(`filter "" · ${fitKeyHints(keys, 0)}`);
+  const lead = filter ? `filter "${fitLine(screenSafe(filter), Math.max(1, room)).trimEnd()}" · ` : '';
   return (
     <Text dimColor wrap="truncate">
-      {lead}
-      {fitKeyHints(view === 'logs' ? LOGS_VIEW_KEYS : MAIN_KEYS, width - displayWidth(lead))}
+      {fitLine(lead + fitKeyHints(keys, width - displayWidth(lead)), width)}
     </Text>
   );
 }

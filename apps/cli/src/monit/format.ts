@@ -76,6 +76,26 @@ export function fitLine(text: string, width: number): string {
   return displayWidth(line) <= width ? line : fitToWidth(line, width);
 }
 
+/**
+ * One line cut from its start to `width` columns (`…` first marks the cut), keeping its end: what is
+ * being typed stays in sight. Measured as `fitLine`, a wide character counting two columns.
+ */
+export function fitLineStart(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  const chars = Array.from(text);
+  let kept = '';
+  let used = 0;
+  for (let at = chars.length - 1; at >= 0; at -= 1) {
+    const char = chars[at] ?? '';
+    const size = displayWidth(char);
+    if (used + size > width - 1) break;
+    kept = char + kept;
+    used += size;
+  }
+  return `…${kept}`;
+}
+
 /** `text` without a lone high surrogate at its end (the half of a character a cut left). */
 function wholeCodePoints(text: string): string {
   const last = text.charCodeAt(text.length - 1);

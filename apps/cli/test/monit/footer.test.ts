@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confirmText, fitKeyHints, LOGS_VIEW_KEYS, MAIN_KEYS } from '../../src/monit/footer.js';
+import { fitLineStart } from '../../src/monit/format.js';
 import { displayWidth } from '../../src/output/display-width.js';
 
 describe('fitKeyHints', () => {
@@ -28,5 +29,13 @@ describe('confirmText', () => {
     const cut = confirmText('this-is-a-very-long-application-name-for-testing#0', 40);
     expect(cut).toBe('delete this-is-a-very-long-appli…? (y/N)');
     expect(displayWidth(cut)).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('fitLineStart', () => {
+  it('keeps the end of a line too wide, a wide character counting two columns', () => {
+    expect(fitLineStart('/abc█', 10)).toBe('/abc█');
+    expect(fitLineStart('/日本語日本語█', 8)).toBe('…日本語█');
+    expect(fitLineStart('/日本語日本語█', 7)).toBe('…本語█');
   });
 });

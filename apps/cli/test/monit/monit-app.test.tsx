@@ -510,6 +510,24 @@ describe('velos monit (ink)', () => {
     await m.press('\u001b', 'api');
   });
 
+  it('keeps a long CJK filter within the screen, in its prompt and in the footer once kept', async () => {
+    for (const lead of ['', 'a']) {
+      const m = mount();
+      await m.until('worker');
+      m.app.stdin.write('/');
+      await m.until('Enter: keep');
+      m.app.stdin.write(`${lead}${'日本語'.repeat(20)}`);
+      await m.until('語█');
+      const prompt = m.frame().split('\n').at(-1) ?? '';
+      expect(prompt).toMatch(/^….*語█$/);
+      expect(displayWidth(prompt)).toBeLessThanOrEqual(80);
+      await m.press('\r', 'filter "');
+      const footer = m.frame().split('\n').at(-1) ?? '';
+      expect(footer).toMatch(/^filter ".*…" · \? help · q quit$/);
+      expect(displayWidth(footer)).toBeLessThanOrEqual(80);
+    }
+  });
+
   it('shows every help line whole at 80 columns', async () => {
     const m = mount();
     await m.until('worker');
