@@ -308,7 +308,21 @@ export function MonitApp(props: {
         width={columns}
       />
       {layout.hasHostBars ? <HostBars host={data.metrics?.host ?? null} width={columns} /> : null}
-      {layout.hasTableHeader ? <TableHeader layout={table} /> : null}
+      {layout.hasTableHeader ? (
+        <TableHeader
+          layout={table}
+          width={columns}
+          window={
+            shown.length > layout.tableRows
+              ? {
+                  first: first + 1,
+                  last: Math.min(shown.length, first + layout.tableRows),
+                  total: shown.length,
+                }
+              : null
+          }
+        />
+      ) : null}
       <Box flexDirection="column" height={layout.tableRows}>
         {data.processes === null ? <Text dimColor>connecting…</Text> : null}
         {data.processes !== null && shown.length === 0 ? (

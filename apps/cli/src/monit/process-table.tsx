@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { memo } from 'react';
+import { displayWidth } from '../output/display-width.js';
 import { fit, healthColor, type RowCells, statusColor } from './format.js';
 
 /** The table's columns after the id and the name, left to right. */
@@ -88,15 +89,48 @@ const HEADER_CELLS: RowCells = {
   health: 'health',
 };
 
-/** The header line of the process table. */
-export const TableHeader = memo(function TableHeader(props: { layout: TableColumns }) {
-  const { columns, nameWidth, widths } = props.layout;
+/** The rows a scrolled table shows: `first` and `last` counted from 1, of `total`. */
+export interface TableWindow {
+  first: number;
+  last: number;
+  total: number;
+}
+
+/**
+ * The header line of the process table; `window`, when the table scrolls, says which rows it shows at
+ * the line's end (`7–12 of 60`, or `7–12/60` where that does not fit: the labels are cut for it), at the right.
+ */
+export const TableHeader = memo(function TableHeader(props: {
+  layout: TableColumns;
+  width: number;
+  window: TableWindow | null;
+}) {
+  const { layout, width, window } = props;
+  const { columns, nameWidth, widths } = layout;
+  const labels = `  ${fit(HEADER_CELLS.id, widths.id, 'right')} ${fit(HEADER_CELLS.name, nameWidth)}${cellsText(HEADER_CELLS, columns, widths)}`;
+  if (!window) {
+    return (
+      <Text bold wrap="truncate">
+        {labels}
+      </Text>
+    );
+  }
+  const where = windowText(window, labels, width);
   return (
-    <Text bold wrap="truncate">
-      {`  ${fit(HEADER_CELLS.id, widths.id, 'right')} ${fit(HEADER_CELLS.name, nameWidth)}${cellsText(HEADER_CELLS, columns, widths)}`}
+    <Text wrap="truncate">
+      <Text bold>{fit(labels, width - displayWidth(where) - 1)}</Text>
+      <Text dimColor>{` ${where}`}</Text>
     </Text>
   );
 });
+
+/** Where a scrolled table is, in full when it fits beside the labels, else in short. */
+function windowText(window: TableWindow, labels: string, width: number): string {
+  const full = `${window.first}–${window.last} of ${window.total}`;
+  return displayWidth(labels) + 1 + full.length <= width
+    ? full
+    : `${window.first}–${window.last}/${window.total}`;
+}
 
 /**
  * One row of the process table; re-rendered only when one of its cells, the selection or the columns

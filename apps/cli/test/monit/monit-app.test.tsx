@@ -76,6 +76,31 @@ describe('velos monit (ink)', () => {
     expect(narrow.frame().split('\n')[0]).toBe('velos 9.9.9 · 120 processes (120 online) · health healthy');
   });
 
+  it('says which rows a scrolled table shows, on its header line, and nothing when every row shows', async () => {
+    const many = Array.from({ length: 60 }, (_, id) => proc({ id, name: `app-${id}` }));
+    const m = mount(many);
+    await m.until('app-0');
+    const header = () =>
+      m
+        .frame()
+        .split('\n')
+        .find((line) => line.includes(' name ')) ?? '';
+    expect(header()).toMatch(/^ {2} id name +status .* health +1–6 of 60$/);
+    expect(displayWidth(header())).toBe(80);
+    await m.press('G', ' 55–60/60');
+    expect(m.frame()).toMatch(/▸ +59 app-59 /);
+    const narrow = mount(many, { columns: 40, rows: 24 });
+    await narrow.until('app-0');
+    const line = narrow
+      .frame()
+      .split('\n')
+      .find((row) => row.includes('1–6/60'));
+    expect(line).toMatch(/^ {2} id .*… 1–6\/60$/);
+    const few = mount();
+    await few.until('worker');
+    expect(few.frame()).not.toMatch(/ of 2|\/2\b/);
+  });
+
   it('shows - for the CPU and memory of a run the monitor has not measured yet, as the table does (not 0.0% 0B)', async () => {
     const m = mount([proc({ id: 0, name: 'boom', cpu: 0, memory: 0, uptime: 0 })]);
     m.state.history = { cpu: [1, 2], memory: [3, 4] };
