@@ -28,8 +28,16 @@ export const LogPane = memo(function LogPane(props: {
   const newer = items.length - end;
   const scrolled =
     newer > 0 ? `· scrolled back, ${newer} newer ${newer === 1 ? 'line' : 'lines'} below (PgDn) ` : '';
+  const older =
+    start > 0
+      ? ''
+      : logs.older === 'loading'
+        ? '· loading older lines… '
+        : newer > 0 && logs.older === 'none'
+          ? '· the oldest line '
+          : '';
   const head = fitLine(
-    summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} ${scrolled}`,
+    summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} ${older}${scrolled}`,
     width,
   );
   const error = logs.error && !summary ? fitLine(screenSafe(logs.error), width - displayWidth(head)) : '';

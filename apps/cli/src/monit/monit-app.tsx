@@ -251,6 +251,8 @@ export function MonitApp(props: {
       oldest + Math.min(page, logs.lines.length),
     );
     setUi({ logAnchor: next >= logs.received ? null : { target: logs.target, received: next } });
+    // paged to the oldest line held: read older ones (the page stays where it is; PgUp again goes on)
+    if (direction < 0 && next <= oldest + Math.min(page, logs.lines.length)) store.loadOlderLogs();
   };
   // keys that arrived in one read come as one string: each is handled in turn, on the state the one
   // before left (Ctrl-C among them quits, as ink does for a Ctrl-C alone)

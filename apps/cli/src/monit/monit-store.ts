@@ -10,6 +10,7 @@ import type {
 import { createLogResume } from '../follow/log-resume.js';
 import { type FollowHandle, followResumably } from '../follow/resumable-follow.js';
 import { historySignature, metricsSignature, processesSignature, SPARKLINE_WIDTHS } from './format.js';
+import { linesBefore } from './older-logs.js';
 
 /** The figures `velos monit` shows, as last read from the daemon; replaced (never mutated) on change. */
 export interface MonitData {
@@ -22,8 +23,18 @@ export interface MonitData {
   error: string | null;
   /** The newest events, oldest first. */
   events: VelosEvent[];
-  /** The live log lines of the selected process (the newest 500); `received`: how many came since it was selected. */
-  logs: { target: string | null; lines: LogLine[]; error: string | null; received: number };
+  /**
+   * The log lines of the selected process (the newest 500, up to 5,000 once older ones were asked for);
+   * `received`: how many came live since it was selected; `older`: whether older lines may be read
+   * (`more`), are being read, or are not there (`none`).
+   */
+  logs: {
+    target: string | null;
+    lines: LogLine[];
+    error: string | null;
+    received: number;
+    older: 'more' | 'loading' | 'none';
+  };
   /** CPU and memory over the last minutes of the selected process, or why there is none. */
   history: { target: string; cpu: number[]; memory: number[]; error: string | null } | null;
   /** The log engine's summary of the selected app, asked for with a key. */
@@ -63,12 +74,18 @@ export interface MonitStore {
   select(target: string | null): void;
   /** Runs an action on `target` and refreshes; rejects with the daemon's error. */
   act(action: MonitAction, target: string): Promise<ProcessInfo[]>;
+  /** Reads older lines of the selection's log, before the oldest held one (`logs.older` says how it went). */
+  loadOlderLogs(): void;
   /** Asks the log engine for the summary of the app `target` names. */
   loadSummary(target: string): Promise<void>;
   clearSummary(): void;
 }
 
 const MAX_LOG_LINES = 500;
+/** The most log lines held once older ones were read (PgUp past the oldest): memory stays bounded. */
+export const MAX_HELD_LOG_LINES = 5000;
+/** Older log lines read at a time. */
+const OLDER_LOG_LINES = 500;
 /** Lines of the selection's log a follow reopened after a lost daemon asks for, to find where it left off. */
 const RESUME_LOG_LINES = 200;
 const MAX_EVENTS = 50;
@@ -93,7 +110,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     metrics: null,
     error: null,
     events: [],
-    logs: { target: null, lines: [], error: null, received: 0 },
+    logs: { target: null, lines: [], error: null, received: 0, older: 'more' },
     history: null,
     summary: null,
   };
@@ -104,6 +121,8 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
   let isStopped = false;
   let isPolling = false;
   const retryMs = options.retryMs ?? 1000;
+  // a new follow (another selection) makes the answer of an older read of the one before stale
+  let logGeneration = 0;
   let logFollow: FollowHandle | null = null;
   let eventFollow: FollowHandle | null = null;
   let selected: string | null = null;
@@ -209,7 +228,8 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
   const followLogs = (target: string | null) => {
     logFollow?.cancel();
     logFollow = null;
-    update({ logs: { target, lines: [], error: null, received: 0 } });
+    logGeneration += 1;
+    update({ logs: { target, lines: [], error: null, received: 0, older: 'more' } });
     if (target === null) return;
     const resume = createLogResume();
     const token = {};
@@ -227,7 +247,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
         update({
           logs: {
             ...data.logs,
-            lines: all.slice(-MAX_LOG_LINES),
+            lines: all.slice(-Math.max(MAX_LOG_LINES, Math.min(MAX_HELD_LOG_LINES, data.logs.lines.length))),
             received: data.logs.received + fresh.length,
           },
         });
@@ -252,6 +272,33 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
     follow.done.catch((error: unknown) => {
       if (isCurrent()) update({ logs: { ...data.logs, error: messageOf(error) } });
     });
+  };
+
+  /**
+   * Reads the lines before the oldest held one (the newest N of the process again, placed against the
+   * held ones), up to `MAX_HELD_LOG_LINES` held in all.
+   */
+  const loadOlderLogs = () => {
+    const { logs } = data;
+    if (logs.target === null || logs.older !== 'more' || logs.lines.length >= MAX_HELD_LOG_LINES) return;
+    const { target } = logs;
+    const generation = logGeneration;
+    const wanted = Math.min(MAX_HELD_LOG_LINES, logs.lines.length + OLDER_LOG_LINES);
+    const isCurrent = () => generation === logGeneration && !isStopped;
+    update({ logs: { ...logs, older: 'loading' } });
+    control.logs({ target, lines: wanted }).then(
+      (answer) => {
+        if (!isCurrent()) return;
+        const now = data.logs;
+        const added = (linesBefore(now.lines, answer) ?? []).slice(-(MAX_HELD_LOG_LINES - now.lines.length));
+        const older = added.length === 0 || answer.length < wanted ? 'none' : 'more';
+        update({ logs: { ...now, lines: [...added, ...now.lines], older } });
+      },
+      (error: unknown) => {
+        if (isCurrent())
+          update({ logs: { ...data.logs, older: 'more', error: `older lines: ${messageOf(error)}` } });
+      },
+    );
   };
 
   /** Follows the events from the newest 20, across daemon restarts (after the last one shown: none twice). */
@@ -306,6 +353,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
       logFollow = null;
       eventFollow = null;
     },
+    loadOlderLogs,
     select(target) {
       if (target === selected) return;
       selected = target;

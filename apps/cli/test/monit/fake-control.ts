@@ -81,7 +81,15 @@ export function fakeControl(processes: ProcessInfo[]) {
   const logSubs: { request: LogsRequest; sub: PushSubscription<LogLine> }[] = [];
   const eventSubs: { request: EventsRequest; sub: PushSubscription<VelosEvent> }[] = [];
   // isDown: ping and list fail as with no daemon listening (after `velos kill`)
-  const state = { processes, history: null as null | { cpu: number[]; memory: number[] }, isDown: false };
+  const state = {
+    processes,
+    history: null as null | { cpu: number[]; memory: number[] },
+    isDown: false,
+    /** What `logs` reads of every process: the newest `lines` of these. */
+    logLines: [] as LogLine[],
+    /** `logs` answers once this resolves. */
+    logsGate: Promise.resolve(),
+  };
   const unavailable = () =>
     Object.assign(new Error('cannot reach the Velos daemon at /h/velos.sock: ENOENT'), {
       code: 'DAEMON_UNAVAILABLE',
@@ -130,6 +138,10 @@ export function fakeControl(processes: ProcessInfo[]) {
           ...state.history,
         },
       ];
+    },
+    logs: async (request: LogsRequest) => {
+      await state.logsGate;
+      return state.logLines.slice(-(request.lines ?? 0));
     },
     followLogs: (request: LogsRequest) => {
       const sub = pushSubscription<LogLine>();

@@ -361,6 +361,32 @@ describe('velos monit (ink)', () => {
     expect(m.frame()).not.toContain('newer line');
   });
 
+  it('reads older lines when PgUp passes the oldest line held, saying so while it reads', async () => {
+    const m = mount();
+    m.state.logLines = range(0, 120).map((n) => logLine(0, `line ${n}`));
+    let open: (value: undefined) => void = () => undefined;
+    m.state.logsGate = new Promise<undefined>((resolve) => {
+      open = resolve;
+    });
+    await m.until('── logs api#0');
+    m.logSubs[0]?.sub.push(m.state.logLines.slice(70));
+    m.app.stdin.write('\r');
+    await m.until('line 119');
+    await m.press(PAGE_UP, '20 newer lines below');
+    await m.press(PAGE_UP, 'loading older lines…');
+    expect(logNumbers(m.frame())).toEqual(range(70, 91));
+    open(undefined);
+    await vi.waitFor(() => expect(m.frame()).not.toContain('loading older'), { timeout: 3000 });
+    expect(logNumbers(m.frame())).toEqual(range(70, 91));
+    await m.press(PAGE_UP, '49 newer lines below');
+    expect(logNumbers(m.frame())).toEqual(range(50, 71));
+    await m.press(PAGE_UP, '69 newer lines below');
+    await m.press(PAGE_UP, '89 newer lines below');
+    await m.press(PAGE_UP, '· the oldest line');
+    expect(logNumbers(m.frame())).toEqual(range(0, 21));
+    expect(m.store.getData().logs.lines).toHaveLength(120);
+  });
+
   it('follows the logs again once another process is selected, and back (a scroll is of one follow)', async () => {
     const m = mount();
     await m.until('── logs api#0');

@@ -51,7 +51,7 @@ describe('monit store', () => {
     expect(store.getData().logs.received).toBe(600);
     store.select('1');
     expect(fake.logSubs[0]?.sub.isCancelled).toBe(true);
-    expect(store.getData().logs).toEqual({ target: '1', lines: [], error: null, received: 0 });
+    expect(store.getData().logs).toEqual({ target: '1', lines: [], error: null, received: 0, older: 'more' });
   });
 
   it('follows logs and events again once the daemon is back, without what it showed before', async () => {
