@@ -1,9 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
 import {
+  type AlertPhase,
   type MetricsSnapshot,
   PROCESS_STATUS_VALUE,
   type ProcessLabels,
   type ProcessMetrics,
+  type ProcessStatus,
 } from '@velos/core';
 
 /** How a figure is exported: a gauge (a level) or a monotonic counter (a total since start). */
@@ -20,6 +22,10 @@ export interface VelosMetric {
 }
 
 const HEALTH_STATES = ['healthy', 'degraded', 'unhealthy', 'unknown'] as const;
+const ALERT_PHASES: readonly AlertPhase[] = ['ok', 'pending', 'firing', 'resolved'];
+// every status and phase, 0 included, as /metrics writes them: a point left out when its count
+// fell to 0 would keep its last value in a backend (a Prometheus series goes stale after 5 min)
+const PROCESS_STATUSES = Object.keys(PROCESS_STATUS_VALUE) as ProcessStatus[];
 
 /**
  * OBS-1/OBS-5: every metric the OTLP export sends, with the Prometheus names of the design and the
@@ -95,10 +101,7 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
     [s.daemon.uptimeSeconds, {}],
   ]),
   daemon('velos_daemon_processes', 'gauge', '', 'Supervised processes by status', (s) =>
-    Object.entries(s.daemon.processes).map(([status, count]): [number, Attributes] => [
-      count ?? 0,
-      { status },
-    ]),
+    PROCESS_STATUSES.map((status): [number, Attributes] => [s.daemon.processes[status] ?? 0, { status }]),
   ),
   daemon('velos_daemon_memory_bytes', 'gauge', 'By', 'RSS of the daemon', (s) => [
     [s.daemon.memoryBytes, {}],
@@ -127,7 +130,7 @@ export const VELOS_METRICS: readonly VelosMetric[] = [
     Object.entries(s.daemon.events).map(([kind, count]): [number, Attributes] => [count, { kind }]),
   ),
   daemon('velos_alerts', 'gauge', '', 'Alert rules by phase', (s) =>
-    Object.entries(s.daemon.alerts).map(([phase, count]): [number, Attributes] => [count ?? 0, { phase }]),
+    ALERT_PHASES.map((phase): [number, Attributes] => [s.daemon.alerts[phase] ?? 0, { phase }]),
   ),
   daemon('velos_host_cpu_percent', 'gauge', '%', 'CPU busy of the machine (100 = all cores)', (s) => [
     [s.host.cpuPercent, {}],

@@ -72,4 +72,28 @@ describe('VELOS_METRICS', () => {
       'counter',
     );
   });
+
+  it('sends every status and alert phase, 0 included, as /metrics does (a left-out point keeps its last value in a backend)', () => {
+    const counts = snapshot();
+    counts.daemon.processes = { online: 2 };
+    counts.daemon.alerts = { firing: 1 };
+    const points = (name: string) => [
+      ...VELOS_METRICS.find((metric) => metric.name === name)!.points(counts),
+    ];
+    expect(points('velos_daemon_processes')).toEqual([
+      [0, { status: 'stopped' }],
+      [2, { status: 'online' }],
+      [0, { status: 'errored' }],
+      [0, { status: 'starting' }],
+      [0, { status: 'stopping' }],
+      [0, { status: 'waiting-restart' }],
+      [0, { status: 'scheduled' }],
+    ]);
+    expect(points('velos_alerts')).toEqual([
+      [0, { phase: 'ok' }],
+      [0, { phase: 'pending' }],
+      [1, { phase: 'firing' }],
+      [0, { phase: 'resolved' }],
+    ]);
+  });
 });
