@@ -16,6 +16,7 @@ import { takeMetricsSnapshot } from './metrics-snapshot.js';
 import {
   countExit,
   countJobRun,
+  countReplacedWorker,
   countRestarts,
   createProcessFigures,
   type ProcessFigures,
@@ -80,6 +81,10 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
       if (event.kind === 'job.finished' && event.id !== undefined) {
         const found = figuresOf(event.id);
         if (found) countJobRun(found, event);
+      } else if (event.kind === 'process.reload_step' && event.id !== undefined) {
+        const found = figuresOf(event.id);
+        // the worker's reason (reload or watch) was set as it was replaced, just before the event
+        if (found) countReplacedWorker(found, event, table.records.get(event.id)?.lastExitReason ?? null);
       }
     }),
     table.appMetrics.subscribe((report) => {

@@ -60,6 +60,17 @@ export function countExit(figures: ProcessFigures, event: StatusEvent): void {
 }
 
 /**
+ * Counts a cluster worker replaced in place (`process.reload_step` of `how: "reload"`, by `velos reload`
+ * or a watch) as an exit of `reason`: the old worker leaves without a status change of the process, so
+ * `countExit` never sees it, while its restart is counted.
+ */
+export function countReplacedWorker(figures: ProcessFigures, event: VelosEvent, reason: string | null): void {
+  if (event.kind !== 'process.reload_step' || event.fields?.how !== 'reload') return;
+  const why = reason ?? 'reload';
+  figures.exits[why] = (figures.exits[why] ?? 0) + 1;
+}
+
+/**
  * The restarts of a process since it was added, from its count now (`restarts` of the table): what it
  * grew by since last seen, or all of it after `velos reset` set it back (lower than last seen). Seen at
  * each status change and snapshot, so a counter exported from it never goes down (an OTLP cumulative

@@ -257,6 +257,18 @@ describe('custom app metrics (OBS-6)', () => {
     await client.call('delete', { target: 'worker-metrics' });
   });
 
+  it('counts a cluster worker replaced by velos reload as an exit by reload, beside its restart', async () => {
+    await client.call('start', {
+      apps: [appSpec(home, { name: 'rolled', script: 'ticker.js', execMode: 'cluster', instances: 1 })],
+    });
+    await waitForProcess('rolled', (p) => p.status === 'online', 'the worker online');
+    await client.call('reload', { target: 'rolled' }, 30_000);
+    const rolled = await waitForProcess('rolled', (p) => p.restarts >= 1, 'the reload counted');
+    expect(rolled.restarts).toBe(1);
+    expect(rolled.exits).toEqual({ reload: 1 });
+    await client.call('delete', { target: 'rolled' });
+  });
+
   it('holds the series limit of a process and drops its series when it is deleted', async () => {
     await client.call('start', {
       apps: [appSpec(home, { name: 'many', script: 'app-metrics.js', env: { SERIES: '1100' } })],
