@@ -5,6 +5,7 @@ import type { MetricsSnapshot } from '@velos/core';
 import { type ExportFailureLog, reportOutcomes } from './export-failure-log.js';
 import { observeVelosMetrics } from './metric-observer.js';
 import { createSnapshotProducer, shareSnapshot } from './snapshot-producer.js';
+import { VELOS_METRICS } from './velos-metrics.js';
 
 /** What `startMetricPipeline` needs. */
 export interface MetricPipelineOptions {
@@ -24,8 +25,8 @@ export interface MetricPipelineOptions {
 /**
  * Exports the Velos metrics every interval through a MeterProvider (observable instruments, plus
  * `createSnapshotProducer` for histograms and custom metrics, from one snapshot per export). With cumulative temporality the
- * SDK keeps reporting the last value of a series that is no longer observed, so when a process
- * leaves the table the provider is replaced by a fresh one (its counters start again, with a new
+ * SDK keeps reporting the last value of a series that is no longer observed, so when a series
+ * goes (a process leaves the table, a network interface is removed) the provider is replaced by a fresh one (its counters start again, with a new
  * start time, which is how OTLP says a counter was reset).
  */
 export function startMetricPipeline(options: MetricPipelineOptions): { close(): Promise<void> } {
@@ -51,13 +52,13 @@ export function startMetricPipeline(options: MetricPipelineOptions): { close(): 
       metricProducers: [createSnapshotProducer(readSnapshot, options.scope)],
     });
     const provider = new MeterProvider({ resource: options.resource, readers: [reader] });
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     const meter = provider.getMeter(options.scope.name, options.scope.version);
     const unobserve = observeVelosMetrics(meter, readSnapshot, (snapshot) => {
       options.onSnapshot(snapshot);
-      const now = new Set(snapshot.processes.map((p) => p.id));
-      const isAnyGone = [...seen].some((id) => !now.has(id));
-      for (const id of now) seen.add(id);
+      const now = seriesKeys(snapshot);
+      const isAnyGone = [...seen].some((key) => !now.has(key));
+      for (const key of now) seen.add(key);
       if (isAnyGone && !isClosed) replacing = replacing.then(replace);
     });
     return { provider, unobserve };
@@ -78,4 +79,19 @@ export function startMetricPipeline(options: MetricPipelineOptions): { close(): 
       await current.provider.shutdown().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The series one snapshot gives the observable instruments (name and attributes): a series that
+ * is gone (a deleted process, a network interface removed, a probe taken off) is repeated with its
+ * last value by the SDK's cumulative aggregation until the provider is replaced.
+ */
+function seriesKeys(snapshot: MetricsSnapshot): Set<string> {
+  const keys = new Set<string>();
+  for (const metric of VELOS_METRICS) {
+    for (const [value, attributes] of metric.points(snapshot)) {
+      if (Number.isFinite(value)) keys.add(`${metric.name} ${JSON.stringify(attributes)}`);
+    }
+  }
+  return keys;
 }
