@@ -42,6 +42,14 @@ export function createExportFailureLog(
   };
 }
 
+/**
+ * The SDK's whole error when the collector kept answering a status it retries (it keeps neither the
+ * status nor the answer): said as what it means.
+ */
+const SDK_RETRYABLE_STATUS = 'Export failed with retryable status';
+const RETRYABLE_STATUS =
+  'the collector answered HTTP 429, 502, 503 or 504 (busy or unavailable) to the request and its retries';
+
 /** Longest part of a collector's answer quoted in daemon.log. */
 const MAX_ANSWER_CHARS = 200;
 
@@ -52,6 +60,7 @@ const MAX_ANSWER_CHARS = 200;
  */
 export function describeExportError(error: unknown): string {
   if (!(error instanceof Error)) return oneLine(String(error ?? 'unknown error'));
+  if (error.message === SDK_RETRYABLE_STATUS) return RETRYABLE_STATUS;
   const { code, data } = error as Error & { code?: unknown; data?: unknown };
   const status = typeof code === 'number' && code >= 100 && code <= 599 ? `HTTP ${code} ` : '';
   const answer = typeof data === 'string' ? oneLine(data) : '';

@@ -53,4 +53,10 @@ describe('describeExportError', () => {
     expect(describeExportError('Service\nUnavailable')).toBe('Service Unavailable');
     expect(describeExportError(undefined)).toBe('unknown error');
   });
+
+  it('says what the SDK means by a retryable status, which it gives without the status', () => {
+    expect(describeExportError(new Error('Export failed with retryable status'))).toBe(
+      'the collector answered HTTP 429, 502, 503 or 504 (busy or unavailable) to the request and its retries',
+    );
+  });
 });
