@@ -1,6 +1,7 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { instancePidFile } from '@velos/core';
+import { instancePidFile, noFollowError } from '@velos/core';
 import type { ProcessRecord } from './process-record.js';
 
 /**
@@ -14,7 +15,11 @@ export function pidFilePath(record: ProcessRecord): string | null {
   return instancePidFile(path, record.instance, hasSeveral);
 }
 
-/** Writes the pid of a process that came online into its pid file (a failure is logged, never thrown). */
+/**
+ * Writes the pid of a process that came online into its pid file (a failure is logged, never thrown);
+ * a symbolic link planted at its path is refused, never written through (the daemon may be root and
+ * the file in a directory others can write, such as /tmp).
+ */
 export function writePidFile(record: ProcessRecord, log: (message: string) => void): Promise<void> {
   const path = pidFilePath(record);
   const pid = record.pid;
@@ -22,9 +27,10 @@ export function writePidFile(record: ProcessRecord, log: (message: string) => vo
   return inOrder(path, async () => {
     try {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      await writeFile(path, `${pid}\n`, { mode: 0o644 });
+      await writePidText(path, `${pid}\n`);
     } catch (error) {
-      log(`process ${record.id} (${record.app.spec.name}): cannot write pid_file ${path}: ${error}`);
+      const reason = noFollowError(path, error);
+      log(`process ${record.id} (${record.app.spec.name}): cannot write pid_file ${path}: ${reason}`);
     }
   });
 }
@@ -34,6 +40,22 @@ export function removePidFile(record: ProcessRecord): Promise<void> {
   const path = pidFilePath(record);
   if (path === null) return Promise.resolve();
   return inOrder(path, () => rm(path, { force: true }).catch(() => undefined));
+}
+
+/**
+ * Flags that truncate or create a pid file and refuse a symbolic link in its place (ELOOP); a FIFO
+ * planted there fails (ENXIO) instead of blocking the open for ever.
+ */
+const WRITE_NO_FOLLOW =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+async function writePidText(path: string, text: string): Promise<void> {
+  const file = await open(path, WRITE_NO_FOLLOW, 0o644);
+  try {
+    await file.writeFile(text);
+  } finally {
+    await file.close();
+  }
 }
 
 /** The last write or removal queued on each pid file path. */

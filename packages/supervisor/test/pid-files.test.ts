@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,5 +45,34 @@ describe('pid files: writes and removals of one file land in the order asked', (
     const written = writePidFile(recordWith(path, 42), () => undefined);
     await Promise.all([written, removePidFile(recordWith(path, null))]);
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('pid files: a file planted at the path is never written through', () => {
+  it('a symbolic link to another file is refused and logged; the file it points at is unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velos-pid-'));
+    dirs.push(dir);
+    const victim = join(dir, 'victim.conf');
+    writeFileSync(victim, 'keep me\n');
+    const path = join(dir, 'app.pid');
+    symlinkSync(victim, path);
+    const logged: string[] = [];
+    await writePidFile(recordWith(path, 4242), (line) => logged.push(line));
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(`cannot write pid_file ${path}`);
+    expect(logged[0]).toContain('it is a symbolic link');
+  });
+
+  it('a FIFO without a reader fails at once instead of blocking the write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velos-pid-'));
+    dirs.push(dir);
+    const path = join(dir, 'app.pid');
+    execFileSync('mkfifo', [path]);
+    const logged: string[] = [];
+    await writePidFile(recordWith(path, 4242), (line) => logged.push(line));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(`cannot write pid_file ${path}`);
   });
 });
