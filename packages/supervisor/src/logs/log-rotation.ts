@@ -1,8 +1,8 @@
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { readdir, rename, unlink } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { isoTime } from '@velos/core';
+import { CREATE_EXCLUSIVE, isoTime } from '@velos/core';
 import { TIME_INDEX_DIR, TIME_INDEX_SUFFIX, timeIndexPath, timeIndexPaths } from './time-index-path.js';
 
 /** When and how a log file is rotated; every field is optional, nothing set means no rotation. */
@@ -184,7 +184,9 @@ export async function pruneRotated(path: string, retain: number, homeLogsDir?: s
 
 /**
  * Gzips `path` to `<path>.gz` with streams (the event loop keeps running): it writes a temp file,
- * renames it into place once complete, then deletes the original. Resolves the `.gz` path.
+ * renames it into place once complete, then deletes the original. Resolves the `.gz` path. The temp
+ * file is created afresh: a link planted at its (predictable) name in a log directory others can
+ * write is removed or refused, never written through by a daemon that may be root.
  */
 export async function gzipFile(path: string): Promise<string> {
   const target = `${path}.gz`;
@@ -192,7 +194,10 @@ export async function gzipFile(path: string): Promise<string> {
   try {
     // zlib loads only when a file is compressed: it costs an idle daemon ~1.5 MB of RSS.
     const { createGzip } = await import('node:zlib');
-    await pipeline(createReadStream(path), createGzip(), createWriteStream(temp, { mode: 0o640 }));
+    // a temp file left by a compression cut short (or a planted link) goes first
+    await unlink(temp).catch(() => undefined);
+    const out = await open(temp, CREATE_EXCLUSIVE, 0o640);
+    await pipeline(createReadStream(path), createGzip(), out.createWriteStream());
     await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
