@@ -37,8 +37,12 @@ const SECRET_WORDS = new Set([
 ]);
 /** A word that ends with one of these is a secret too (APITOKEN, AUTHTOKEN, DBPASSWORD, CLIENTSECRET). */
 const SECRET_SUFFIX = /(TOKEN|SECRET|PASSWORD|PASSWD)$/;
-/** The password of a URL with credentials (`postgres://user:pass@host`). */
-const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]+(@)/i;
+/**
+ * The password of each URL with credentials (`postgres://user:pass@host`) in a value: at its start or
+ * after a space, `,`, `;` or `=` (`redis://:a@h1,redis://:b@h2`, `-Ddb=postgres://…`); the password
+ * runs to the last `@` before the host (an unencoded `@` in it, which Python's parser accepts).
+ */
+const URL_PASSWORD = /(^|[\s,;=])([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/?#\s]+(@)/gi;
 /** Keys whose value is a table of environment variables, or of a probe's HTTP headers. */
 const SECRET_TABLES = new Set(['env', 'ownEnv', 'headers']);
 /** Keys whose value is a URL: a probe's (`url` in a spec, `http` as a config file writes it). */
@@ -129,9 +133,9 @@ function maskWebhookUrl(text: string): string {
   }
 }
 
-/** `text` with the password of a URL with credentials masked: `postgres://app:****@db/app`. */
+/** `text` with the passwords of URLs with credentials masked: `postgres://app:****@db/app`. */
 function maskUrlPassword(text: string): string {
-  return text.replace(URL_PASSWORD, `$1${MASK}$2`);
+  return text.replace(URL_PASSWORD, `$1$2${MASK}$3`);
 }
 
 function walk(value: unknown, depth: number): unknown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, MASK, maskAlertRule, maskSecrets } from '../src/secret-mask.js';
+import { isSecretKey, MASK, maskAlertRule, maskEnv, maskSecrets } from '../src/secret-mask.js';
 
 describe('isSecretKey', () => {
   it('matches the secret words of the key (split at _ - . and camelCase), in any case', () => {
@@ -75,6 +75,23 @@ describe('maskSecrets', () => {
       processes: [{ spec: { env: { token: MASK } } }],
     });
     expect(answer.spec.env.API_TOKEN).toBe('t');
+  });
+
+  it('masks the whole password of a URL (an @ in it too) and of every URL in a value, and nothing else', () => {
+    const env = {
+      DATABASE_URL: 'postgres://app:p@ss:w0rd@db:5432/x',
+      REDIS_NODES: 'redis://:a1@h1:6379,redis://:b2@h2:6379',
+      JAVA_OPTS: '-Xmx1g -Ddb.url=postgres://u:pw9@h/db',
+      PACKAGE: 'https://registry.example.com:8080/@scope/pkg',
+      MAIL: 'user@example.com',
+    };
+    expect(maskEnv(env)).toEqual({
+      DATABASE_URL: `postgres://app:${MASK}@db:5432/x`,
+      REDIS_NODES: `redis://:${MASK}@h1:6379,redis://:${MASK}@h2:6379`,
+      JAVA_OPTS: `-Xmx1g -Ddb.url=postgres://u:${MASK}@h/db`,
+      PACKAGE: 'https://registry.example.com:8080/@scope/pkg',
+      MAIL: 'user@example.com',
+    });
   });
 
   it("masks a probe's secret headers and its URL's password, in a spec and as a config file writes it", () => {
