@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
-import { ai, json } from './common-options.js';
+import { ai, json, SECRETS, showSecrets } from './common-options.js';
 import {
   APPEND_ENV_TO_NAME_OPTION,
   PM2_IGNORED_START_OPTIONS,
@@ -68,11 +68,13 @@ export const START_COMMANDS: CommandSpec[] = [
       'prints what each PM2 field became and which PM2 options have no Velos equivalent.',
       'A script, interpreter or working directory that is not there refuses the import whole, naming each',
       'such app; an app that cannot be spawned all the same stays errored: exit 1, naming it.',
+      SECRETS,
     ].join('\n'),
     options: {
       'dry-run': { type: 'boolean', description: 'print the mapping as JSON; start nothing' },
       json,
       ai,
+      'show-secrets': showSecrets,
     },
     run: async (ctx, input) => (await import('../commands/import-pm2.js')).runImport(ctx, input),
   },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, maskSecrets, VelosError } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
 import { argumentError } from '../parse-argv.js';
@@ -151,7 +151,10 @@ function report(imported: ImportedApp[], skipped: string[], input: CommandInput)
     env: entry.envCount,
     stopped: entry.wasStopped,
     ...(skipped.includes(entry.name) ? { skipped: true } : {}),
-    ...(input.options['dry-run'] ? { app: entry.app } : {}),
+    // the env of the dump, secret-looking values as `****` unless --show-secrets
+    ...(input.options['dry-run']
+      ? { app: input.options['show-secrets'] === true ? entry.app : maskSecrets(entry.app) }
+      : {}),
   }));
 }
 
