@@ -43,6 +43,11 @@ const SECRET_SUFFIX = /(TOKEN|SECRET|PASSWORD|PASSWD)$/;
  * runs to the last `@` before the host (an unencoded `@` in it, which Python's parser accepts).
  */
 const URL_PASSWORD = /(^|[\s,;=])([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/?#\s]+(@)/gi;
+/**
+ * One `name=value` pair of a connection string: at the value's start or after a `;`; a value in
+ * quotes or braces may hold a `;` (`Password="a;b"`, ODBC's `Pwd={a;b}`).
+ */
+const CONNECTION_PAIR = /(^|;)(\s*[A-Za-z][A-Za-z0-9 _.-]*?)(\s*=\s*)(?:"[^"]*"|'[^']*'|\{[^}]*\}|[^;])+/g;
 /** Keys whose value is a table of environment variables, or of a probe's HTTP headers. */
 const SECRET_TABLES = new Set(['env', 'ownEnv', 'headers']);
 /** Keys whose value is a URL: a probe's (`url` in a spec, `http` as a config file writes it). */
@@ -55,7 +60,10 @@ export function isSecretKey(key: string): boolean {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toUpperCase()
     .split(/[^A-Z0-9]+/);
-  return words.some((word) => SECRET_WORDS.has(word) || SECRET_SUFFIX.test(word));
+  // PWD alone is the working directory; beside another word (MYSQL_PWD, DB_PWD) it is a password
+  return words.some(
+    (word) => SECRET_WORDS.has(word) || SECRET_SUFFIX.test(word) || (word === 'PWD' && words.length > 1),
+  );
 }
 
 /**
@@ -73,7 +81,7 @@ export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(env)) {
     if (isSecretKey(key)) out[key] = MASK;
-    else out[key] = typeof value === 'string' ? maskUrlPassword(value) : value;
+    else out[key] = typeof value === 'string' ? maskConnectionString(maskUrlPassword(value)) : value;
   }
   return out;
 }
@@ -136,6 +144,17 @@ function maskWebhookUrl(text: string): string {
 /** `text` with the passwords of URLs with credentials masked: `postgres://app:****@db/app`. */
 function maskUrlPassword(text: string): string {
   return text.replace(URL_PASSWORD, `$1$2${MASK}$3`);
+}
+
+/**
+ * `text` with the secret values of its `name=value;` pairs masked, as a connection string holds them
+ * (`Server=db;User Id=app;Password=****;`, Azure's `AccountKey=****`): a name `isSecretKey` takes, or `Pwd`.
+ */
+function maskConnectionString(text: string): string {
+  if (!text.includes('=')) return text;
+  return text.replace(CONNECTION_PAIR, (pair, start: string, name: string, equals: string) =>
+    isSecretKey(name) || /^pwd$/i.test(name.trim()) ? `${start}${name}${equals}${MASK}` : pair,
+  );
 }
 
 function walk(value: unknown, depth: number): unknown {

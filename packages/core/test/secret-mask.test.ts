@@ -94,6 +94,32 @@ describe('maskSecrets', () => {
     });
   });
 
+  it("masks MYSQL_PWD-like keys and the secret pairs of a connection string's value, not PWD itself", () => {
+    const env = {
+      MYSQL_PWD: 'm1',
+      dbPwd: 'm2',
+      PWD: '/srv/app',
+      OLDPWD: '/srv',
+      SQL: 'Server=db;Database=app;User Id=sa;Password="p;w0rd";Encrypt=true',
+      ODBC: 'Driver={x};Uid=app;Pwd={odbc;1};',
+      AZURE_STORAGE:
+        'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=az+k==;EndpointSuffix=core.windows.net',
+      NODE_OPTIONS: '--max-old-space-size=4096',
+      GREETING: 'hello=world',
+    };
+    expect(maskEnv(env)).toEqual({
+      MYSQL_PWD: MASK,
+      dbPwd: MASK,
+      PWD: '/srv/app',
+      OLDPWD: '/srv',
+      SQL: `Server=db;Database=app;User Id=sa;Password=${MASK};Encrypt=true`,
+      ODBC: `Driver={x};Uid=app;Pwd=${MASK};`,
+      AZURE_STORAGE: `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${MASK};EndpointSuffix=core.windows.net`,
+      NODE_OPTIONS: '--max-old-space-size=4096',
+      GREETING: 'hello=world',
+    });
+  });
+
   it("masks a probe's secret headers and its URL's password, in a spec and as a config file writes it", () => {
     const answer = {
       livenessProbe: {
