@@ -13,6 +13,7 @@ import { TestSocket } from './ws-test-client.js';
 
 let harness: WsHarness;
 let second: TestDaemon | null = null;
+let third: TestDaemon | null = null;
 let socket: TestSocket | null = null;
 
 beforeAll(async () => {
@@ -22,6 +23,7 @@ afterAll(async () => {
   await socket?.close();
   await harness.client.kill().catch(() => undefined);
   await second?.stop();
+  await third?.stop();
   await harness?.close();
 });
 
@@ -32,6 +34,7 @@ describe('a daemon that goes away', () => {
     socket.send({ type: 'subscribe', topic: 'events', kinds: ['process'] });
     expect(await socket.take((m) => m.type === 'processes', 'the snapshot')).toMatchObject({ processes: [] });
     const opened = harness.counts.opened.followEvents;
+    const killedAt = Date.now();
     harness.daemon.child.kill('SIGKILL');
     for (const topic of ['processes', 'events']) {
       const error = await socket.take((m) => m.type === 'error' && m.topic === topic, `the ${topic} error`);
@@ -52,6 +55,29 @@ describe('a daemon that goes away', () => {
     expect(socket.messages.filter((m) => m.type === 'error' && m.topic === 'logs').length).toBe(1);
 
     second = await startDaemon(harness.home);
+    // each subscription is told its feed is live again, with when the outage began (what may be missed)
+    const resumed = new Map<string, Record<string, unknown>>();
+    for (const topic of ['processes', 'events', 'logs'])
+      resumed.set(
+        topic,
+        await socket.take((m) => m.type === 'resumed' && m.topic === topic, `${topic} resumed`),
+      );
+    const since = resumed.get('processes')!.since as number;
+    expect(since).toBeGreaterThanOrEqual(killedAt);
+    expect(since).toBeLessThan(Date.now());
+    expect(resumed.get('processes')).toEqual({ type: 'resumed', topic: 'processes', since });
+    expect(resumed.get('events')).toEqual({
+      type: 'resumed',
+      topic: 'events',
+      kinds: ['process'],
+      since: expect.any(Number),
+    });
+    expect(resumed.get('logs')).toEqual({
+      type: 'resumed',
+      topic: 'logs',
+      target: 'all',
+      since: expect.any(Number),
+    });
     // its backlog is read again once the daemon is back: sent, empty (no app runs yet, so no live line
     // can come first), the client knows where its lines start
     const backlog = await socket.take((m) => m.type === 'logs', 'the backlog read again', 5000);
@@ -72,5 +98,19 @@ describe('a daemon that goes away', () => {
       await harness.client.restart('back');
       await socket.take(ofBack, 'an event of the new app', 1500).catch(() => undefined);
     }
+
+    // a second outage: the events subscription is told the newest event it got, to read the gap after it
+    await second.stop();
+    await socket.take((m) => m.type === 'error' && m.topic === 'events', 'the second outage');
+    third = await startDaemon(harness.home);
+    const again = await socket.take(
+      (m) => m.type === 'resumed' && m.topic === 'events',
+      'events resumed again',
+    );
+    const before = socket.messages.slice(0, socket.messages.indexOf(again));
+    const seqs = before.flatMap((m) =>
+      m.type === 'events' ? (m.events as VelosEvent[]).map((e) => e.seq) : [],
+    );
+    expect(again.afterSeq).toBe(Math.max(...seqs));
   });
 });

@@ -14,6 +14,8 @@ import {
  */
 export class EventsFeed extends Feed {
   private stream: RetryStream | null = null;
+  /** The newest seq sent: a client resumed after an outage reads what it missed after it. */
+  private lastSeq: number | null = null;
 
   constructor(
     private readonly control: VelosControl,
@@ -34,9 +36,19 @@ export class EventsFeed extends Feed {
           since: Date.now(),
         }),
       onItem: (events) => {
-        if (events.length > 0) this.broadcast({ type: 'events', events });
+        if (events.length === 0) return;
+        this.lastSeq = events.at(-1)!.seq;
+        this.broadcast({ type: 'events', events });
       },
       onOutage: (error) => this.broadcastError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error)),
+      // the follow reopens from now: the events of the outage are `GET /api/v1/events` after `afterSeq`
+      onResume: (since) =>
+        this.broadcastResumed(since, {
+          ...(target === undefined ? {} : { target }),
+          kinds,
+          ...(this.lastSeq === null ? {} : { afterSeq: this.lastSeq }),
+        }),
+      probe: () => this.control.ping(),
       onFinal: (error) => this.end(errorCodeOf(error), errorMessageOf(error)),
       maxDelayMs: this.options.retryMaxDelayMs,
     });
@@ -45,6 +57,7 @@ export class EventsFeed extends Feed {
   protected stop(): void {
     this.stream?.stop();
     this.stream = null;
+    this.lastSeq = null;
   }
 }
 

@@ -75,6 +75,14 @@ export abstract class Feed {
     for (const client of this.clients) client.sendError(code, message, this.topic);
   }
 
+  /**
+   * Tells every client the daemon answers again after a `DAEMON_UNAVAILABLE` notice: `since` is when the
+   * outage was noticed, with the subscription's filters and what else tells what may have been missed.
+   */
+  protected broadcastResumed(since: number, details: object = {}): void {
+    this.broadcast({ type: 'resumed', topic: this.topic, ...details, since });
+  }
+
   /** Tells every client the feed ended for good, and drops them. */
   protected end(code: string, message: string): void {
     const clients = [...this.clients];

@@ -65,6 +65,8 @@ export class LogsFeed extends Feed {
         for (const client of this.clients) this.tellOutage(client, error);
       },
       onFinal: (error) => this.end(errorCodeOf(error), errorMessageOf(error)),
+      onResume: (since) => this.broadcastResumed(since, { target: this.target }),
+      probe: () => this.control.ping(),
       maxDelayMs: this.options.retryMaxDelayMs,
     });
   }

@@ -11,6 +11,7 @@ export class MetricsFeed extends Feed {
   private last: Buffer | null = null;
   private isPolling = false;
   private isInOutage = false;
+  private outageStartedAt = 0;
 
   constructor(
     private readonly control: VelosControl,
@@ -44,6 +45,7 @@ export class MetricsFeed extends Feed {
       .then(
         (metrics) => {
           if (!this.isRunning) return;
+          if (this.isInOutage) this.broadcastResumed(this.outageStartedAt, { intervalMs: this.intervalMs });
           this.isInOutage = false;
           this.last = encodeMessage({ type: 'metrics', metrics });
           for (const client of this.clients) client.send(this.last);
@@ -51,6 +53,7 @@ export class MetricsFeed extends Feed {
         (error: unknown) => {
           if (!this.isRunning || this.isInOutage) return;
           this.isInOutage = true;
+          this.outageStartedAt = Date.now();
           this.broadcastError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error));
         },
       )

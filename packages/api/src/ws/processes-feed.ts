@@ -20,6 +20,7 @@ export class ProcessesFeed extends Feed {
   private isListing = false;
   private queued: { withFigures: boolean } | null = null;
   private isInOutage = false;
+  private outageStartedAt = 0;
   private generation = 0;
 
   constructor(
@@ -72,7 +73,10 @@ export class ProcessesFeed extends Feed {
       .then(
         (rows) => {
           if (generation !== this.generation || !this.isRunning) return;
+          const wasInOutage = this.isInOutage;
           this.isInOutage = false;
+          if (wasInOutage) this.broadcastResumed(this.outageStartedAt);
+          // the rows that changed meanwhile follow: nothing of the table is missed
           this.apply(rows, withFigures);
         },
         (error: unknown) => {
@@ -112,6 +116,7 @@ export class ProcessesFeed extends Feed {
   private outage(error: unknown): void {
     if (this.isInOutage) return;
     this.isInOutage = true;
+    this.outageStartedAt = Date.now();
     this.broadcastError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error));
   }
 }

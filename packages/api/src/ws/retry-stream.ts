@@ -19,6 +19,13 @@ export interface RetryStreamHandlers<T> {
   onOutage: (error: unknown) => void;
   /** The daemon refused the subscription for a reason no retry fixes; the stream is not reopened. */
   onFinal: (error: unknown) => void;
+  /**
+   * The daemon answers again after an outage (`probe`, run beside each reopening, resolved while its
+   * subscription is open): called once per outage, `outageStartedAt` being when it was noticed.
+   */
+  onResume?: (outageStartedAt: number) => void;
+  /** A request that succeeds only when the daemon is back (a follow may send nothing until an item). */
+  probe?: () => Promise<unknown>;
   /** Longest wait between two attempts. */
   maxDelayMs: number;
 }
@@ -73,16 +80,28 @@ export function runRetryStream<T>(handlers: RetryStreamHandlers<T>): RetryStream
   const loop = async (): Promise<void> => {
     let attempt = 0;
     let isInOutage = false;
+    let outageStartedAt = 0;
+    const resume = (subscription: Subscription<T>): void => {
+      if (isStopped || current !== subscription || !isInOutage) return;
+      isInOutage = false;
+      handlers.onResume?.(outageStartedAt);
+    };
     while (!isStopped) {
       let failure: unknown = null;
       let subscription: Subscription<T> | null = null;
       try {
-        subscription = handlers.open();
-        current = subscription;
+        const opened = handlers.open();
+        subscription = opened;
+        current = opened;
+        if (isInOutage && handlers.probe)
+          handlers.probe().then(
+            () => resume(opened),
+            () => undefined,
+          );
         for await (const item of subscription) {
           if (isStopped) break;
           attempt = 0;
-          isInOutage = false;
+          resume(opened);
           handlers.onItem(item);
         }
       } catch (error) {
@@ -98,6 +117,7 @@ export function runRetryStream<T>(handlers: RetryStreamHandlers<T>): RetryStream
       }
       if (!isInOutage) {
         isInOutage = true;
+        outageStartedAt = Date.now();
         handlers.onOutage(failure ?? new Error('the daemon ended the subscription'));
       }
       await pause(retryDelayMs(attempt, handlers.maxDelayMs));
