@@ -329,6 +329,13 @@ describe('REST routes over a real daemon', () => {
     // limit did the cutting, not the answer's byte limit: the cut names limit only
     expect(search.body.cut).toMatchObject({ limit: 3, omittedLines: expect.any(Number) });
     expect(search.body.cut).not.toHaveProperty('maxBytes');
+    // trace, a level a line's lvl can have, is asked for as the engine reads it: as debug, every level
+    for (const path of ['search?limit=3&', 'summary?']) {
+      const trace = await request('GET', `/api/v1/logs/chatty/${path}level=trace&since=1h`);
+      expect(trace.status, path).toBe(200);
+      if (path.startsWith('search')) expect(trace.body.lines.length).toBe(3);
+      else expect(trace.body.summary.lines).toBeGreaterThan(0);
+    }
     for (const view of ['summary', 'patterns', 'dedupe', 'anomalies']) {
       const answer = await request('GET', `/api/v1/logs/chatty/${view}?since=10m`);
       expect(answer.status, view).toBe(200);

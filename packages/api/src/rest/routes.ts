@@ -75,8 +75,14 @@ const ANALYZE_QUERY: Record<string, QueryType> = {
 
 /** The payload of a log query: its query parameters, `pattern` sent as the protocol's `grep`. */
 function logQuery({ params, query }: RequestParts): Record<string, unknown> {
-  const { pattern, ...rest } = query;
-  return { target: params.target, ...rest, ...(pattern === undefined ? {} : { grep: pattern }) };
+  const { pattern, level, ...rest } = query;
+  return {
+    target: params.target,
+    ...rest,
+    ...(pattern === undefined ? {} : { grep: pattern }),
+    // a line's `lvl` may be trace, which the log engine folds into debug: `level=trace` asks for as much
+    ...(level === undefined ? {} : { level: level === 'trace' ? 'debug' : level }),
+  };
 }
 
 function analyze(view: 'summary' | 'patterns' | 'dedupe' | 'anomalies'): CommandRoute {
