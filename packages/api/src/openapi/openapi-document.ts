@@ -7,6 +7,9 @@ type JsonSchema = Record<string, unknown>;
 type Schemas = typeof import('@velos/core/schemas');
 type ToJsonSchema = (schema: never, params: Record<string, unknown>) => JsonSchema;
 
+/** The formats zod writes for string checks that JSON Schema has no format for (each has its pattern). */
+const ZOD_CHECK_FORMATS = new Set(['starts_with', 'ends_with', 'includes']);
+
 const ERROR_STATUSES: Record<string, string> = {
   '400': 'Invalid input; `field` names it',
   '401': 'No valid bearer token',
@@ -29,6 +32,12 @@ export function buildOpenApiDocument(schemas: Schemas, toJsonSchema: ToJsonSchem
     const { $schema: _dialect, ...json } = toJsonSchema(schema as never, {
       io: 'input',
       unrepresentable: 'any',
+      // zod names its string checks as formats (`starts_with`, `ends_with`, `includes`) beside the
+      // `pattern` that says the same: formats no validator knows, so only the pattern is kept
+      override: ({ jsonSchema }: { jsonSchema: JsonSchema }) => {
+        if (typeof jsonSchema.format === 'string' && ZOD_CHECK_FORMATS.has(jsonSchema.format))
+          delete jsonSchema.format;
+      },
     });
     return json;
   };
