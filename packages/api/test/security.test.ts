@@ -132,6 +132,10 @@ describe('limits and validation', () => {
       // with helmet's headers, and readable by a page of an allowed origin
       expect(over.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(over.headers.get('access-control-allow-origin')).toBe(origin);
+      // and its Retry-After and rate-limit headers too: a browser hides the headers not exposed
+      const exposed = over.headers.get('access-control-expose-headers')?.toLowerCase().split(/,\s*/);
+      expect(exposed).toEqual(expect.arrayContaining(['retry-after', 'x-ratelimit-reset']));
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     }
   });
 
@@ -390,5 +394,14 @@ describe('browser-facing headers', () => {
     expect(ok.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
     const evil = await preflight(allowing.url, 'http://evil.example');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    // the request after the preflight: the headers a page needs to act on an answer are exposed to it
+    const actual = await fetch(`${allowing.url}/api/v1/processes`, {
+      headers: { origin: 'http://ok.example' },
+    });
+    expect(actual.status).toBe(401);
+    expect(actual.headers.get('access-control-allow-origin')).toBe('http://ok.example');
+    expect(actual.headers.get('access-control-expose-headers')).toBe(
+      'Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, WWW-Authenticate, Allow',
+    );
   });
 });

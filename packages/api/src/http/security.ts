@@ -7,6 +7,19 @@ import type { FastifyInstance } from 'fastify';
 /** Requests per client address per minute before 429, by default. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
+/**
+ * The answer headers a page of an allowed origin may read (a browser hides the others): when to retry
+ * a 429 or a 503, the rate limit's count, how to authenticate after a 401, the methods of a 405.
+ */
+export const CORS_EXPOSED_HEADERS = [
+  'Retry-After',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'WWW-Authenticate',
+  'Allow',
+] as const;
+
 /** What `registerSecurity` needs of the server's options. */
 export interface SecurityOptions {
   corsOrigins: readonly string[];
@@ -40,6 +53,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     origin: options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
     maxAge: 600,
   });
   await app.register(helmet, {
