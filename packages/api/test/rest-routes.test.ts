@@ -420,6 +420,20 @@ describe('REST routes over a real daemon', () => {
     expect(known.status).toBe(200);
   });
 
+  it('finds the events of an app deleted from a namespace by that namespace', async () => {
+    const started = await request('POST', '/api/v1/processes', {
+      body: { apps: [spec('leaving', { namespace: 'batch' })] },
+    });
+    expect(started.status).toBe(200);
+    expect((await request('DELETE', '/api/v1/processes/leaving')).status).toBe(200);
+    // no app of the namespace is listed now: its events say which namespace they were of
+    const answer = await request('GET', '/api/v1/events?target=batch&kind=process');
+    expect(answer.status).toBe(200);
+    const events = answer.body.events as { app: string; namespace: string; kind: string }[];
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['process.started']));
+    for (const event of events) expect(event).toMatchObject({ app: 'leaving', namespace: 'batch' });
+  });
+
   it('takes component reports, marks a silent one stale, lists them and forgets them', async () => {
     const path = '/api/v1/components/nightly-backup';
     const body = { intervalMs: 1000, status: 'degraded', message: 'took 2h' };

@@ -19,6 +19,11 @@ export interface VelosEvent {
   severity: EventSeverity;
   /** The app it is about (absent for daemon-wide events). */
   app?: string;
+  /**
+   * The namespace `app` was in when the event was published: a namespace target finds the events of
+   * apps deleted from it (absent for daemon-wide events and those of an app not listed then).
+   */
+  namespace?: string;
   /** The Velos id of the process it is about. */
   id?: number;
   /** One line a person reads. */

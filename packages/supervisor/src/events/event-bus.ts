@@ -77,6 +77,8 @@ export function createEventBus(options: {
   openFile?: typeof openEventFile;
   /** The JSON bytes of one page a lagging follower is read back (`EVENTS_ANSWER_MAX_BYTES`; a test gives fewer). */
   followPageBytes?: number;
+  /** The namespace of a listed app, recorded in each event about it that does not say its own. */
+  namespaceOf?: (app: string) => string | undefined;
 }): EventBus {
   const ringSize = options.ringSize ?? EVENT_RING_SIZE;
   const followPageBytes = options.followPageBytes ?? EVENTS_ANSWER_MAX_BYTES;
@@ -224,7 +226,9 @@ export function createEventBus(options: {
       if (seq < 0) seq = fileOf().lastSeq();
       seq += 1;
       const { at = Date.now(), ...rest } = input;
-      const event: VelosEvent = { seq, at, ...rest };
+      const namespace =
+        rest.app === undefined || rest.namespace !== undefined ? undefined : options.namespaceOf?.(rest.app);
+      const event: VelosEvent = { seq, at, ...rest, ...(namespace === undefined ? {} : { namespace }) };
       ring.push(event);
       if (ring.length > ringSize) ring.shift();
       pending.push(event);

@@ -32,6 +32,7 @@ export function createEventControl(options: {
   let lastError = '';
   const bus = createEventBus({
     path: join(options.home, 'events.jsonl'),
+    namespaceOf: (app) => table.apps.get(app)?.spec.namespace,
     onError: (error) => {
       // one line per distinct failure: a full disk must not flood daemon.log
       const text = String(error);
@@ -58,16 +59,17 @@ export function createEventControl(options: {
   const intake = createAppEventIntake({ publishApp, publish: bus.publish, log: options.log });
   table.appEvents.subscribe((report) => intake.accept(report));
 
-  /** Events of a target: an id, an app name or a namespace (of an app listed now), or all. */
+  /** Events of a target: an id, an app name or a namespace (recorded in the event, or of an app listed now), or all. */
   const selectorOf = (target: string | undefined): EventSelector | undefined => {
     if (target === undefined || target === 'all') return undefined;
     if (/^\d+$/.test(target)) {
       const id = Number(target);
       return (event) => event.id === id;
     }
+    // an event that records no namespace (written before they were) takes its app's of now, if listed
     return (event: VelosEvent) =>
       event.app === target ||
-      (event.app !== undefined && table.apps.get(event.app)?.spec.namespace === target);
+      (event.app !== undefined && (event.namespace ?? table.apps.get(event.app)?.spec.namespace) === target);
   };
 
   /** Whether `target` names a process listed now: an id, an app name or the namespace of an app. */
