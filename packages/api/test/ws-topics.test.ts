@@ -158,9 +158,15 @@ describe('the logs topic', () => {
 
   it('answers an unknown target with TARGET_NOT_FOUND and keeps the connection', async () => {
     const socket = await ready();
+    socket.send({ type: 'subscribe', topic: 'logs', target: 'tick' });
     socket.send({ type: 'subscribe', topic: 'logs', target: 'nope' });
     const error = await socket.take((m) => m.type === 'error', 'an error');
-    expect(error).toMatchObject({ code: 'TARGET_NOT_FOUND', topic: 'logs' });
+    // its target tells the client which of its logs subscriptions it is about
+    expect(error).toMatchObject({ code: 'TARGET_NOT_FOUND', topic: 'logs', target: 'nope' });
+    socket.send({ type: 'unsubscribe', topic: 'logs', target: 'ghost' });
+    const notSubscribed = await socket.take((m) => m.type === 'error', 'the unsubscribe error');
+    expect(notSubscribed).toMatchObject({ code: 'INVALID_ARGUMENT', topic: 'logs', target: 'ghost' });
+    socket.send({ type: 'unsubscribe', topic: 'logs', target: 'tick' });
     socket.send({ type: 'ping' });
     await socket.take((m) => m.type === 'pong', 'pong');
     await waitFor(() => harness.counts.active.followLogs === 0, 'no follow left');
@@ -187,8 +193,11 @@ describe('the events and metrics topics', () => {
   it('answers an events target that names nothing with TARGET_NOT_FOUND, as a logs one (docs/api-websocket.md)', async () => {
     const socket = await ready();
     socket.send({ type: 'subscribe', topic: 'events', target: 'nope' });
+    socket.send({ type: 'subscribe', topic: 'events', target: 'nope', kinds: ['process'] });
     const error = await socket.take((m) => m.type === 'error', 'an error');
-    expect(error).toMatchObject({ code: 'TARGET_NOT_FOUND', topic: 'events' });
+    expect(error).toMatchObject({ code: 'TARGET_NOT_FOUND', topic: 'events', target: 'nope', kinds: [] });
+    const withKinds = await socket.take((m) => m.type === 'error', 'the error with kinds');
+    expect(withKinds).toMatchObject({ topic: 'events', target: 'nope', kinds: ['process'] });
     // the subscription was dropped: asking again is told again, not taken as a duplicate
     socket.send({ type: 'subscribe', topic: 'events', target: 'nope' });
     await socket.take((m) => m.type === 'error', 'the second error');

@@ -22,7 +22,10 @@ export class EventsFeed extends Feed {
     private readonly filter: { target?: string; kinds: string[] },
     private readonly options: { retryMaxDelayMs: number },
   ) {
-    super(eventsFeedKey(filter), 'events');
+    super(eventsFeedKey(filter), 'events', {
+      ...(filter.target === undefined ? {} : { target: filter.target }),
+      kinds: filter.kinds,
+    });
   }
 
   protected start(): void {
@@ -43,11 +46,7 @@ export class EventsFeed extends Feed {
       onOutage: (error) => this.broadcastError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error)),
       // the follow reopens from now: the events of the outage are `GET /api/v1/events` after `afterSeq`
       onResume: (since) =>
-        this.broadcastResumed(since, {
-          ...(target === undefined ? {} : { target }),
-          kinds,
-          ...(this.lastSeq === null ? {} : { afterSeq: this.lastSeq }),
-        }),
+        this.broadcastResumed(since, this.lastSeq === null ? {} : { afterSeq: this.lastSeq }),
       probe: () => this.control.ping(),
       onFinal: (error) => this.end(errorCodeOf(error), errorMessageOf(error)),
       maxDelayMs: this.options.retryMaxDelayMs,

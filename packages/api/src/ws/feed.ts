@@ -4,8 +4,8 @@ import type { Topic } from './client-messages.js';
 export interface FeedClient {
   /** Sends one encoded server message (dropped when the connection is closing). */
   send(frame: Buffer): void;
-  /** Sends `{type:"error"}` about a topic. */
-  sendError(code: string, message: string, topic: Topic): void;
+  /** Sends `{type:"error"}` about a subscription: its topic, and its `filters` (its target…) to tell it by. */
+  sendError(code: string, message: string, topic: Topic, filters?: SubscriptionFilters): void;
   /** Closes the connection as a slow consumer (4508). */
   closeSlow(reason: string): void;
   /** The feed ended for good (e.g. its target is gone): the client forgets the subscription `key`. */
@@ -16,6 +16,9 @@ export interface FeedClient {
    */
   inTurn(read: () => Promise<void>): void;
 }
+
+/** The filters a subscription is told apart by (`target`, `kinds`, `intervalMs`), as its client wrote them. */
+export type SubscriptionFilters = Readonly<Record<string, unknown>>;
 
 /** Encodes a server message once, so a feed sends the same bytes to every client. */
 export function encodeMessage(message: object): Buffer {
@@ -33,6 +36,8 @@ export abstract class Feed {
   constructor(
     readonly key: string,
     readonly topic: Topic,
+    /** What tells this subscription apart in the messages about it (errors, `resumed`). */
+    readonly filters: SubscriptionFilters = {},
   ) {}
 
   /** How many clients receive this feed. */
@@ -72,7 +77,7 @@ export abstract class Feed {
 
   /** Tells every client about a problem of this feed. */
   protected broadcastError(code: string, message: string): void {
-    for (const client of this.clients) client.sendError(code, message, this.topic);
+    for (const client of this.clients) client.sendError(code, message, this.topic, this.filters);
   }
 
   /**
@@ -80,7 +85,7 @@ export abstract class Feed {
    * outage was noticed, with the subscription's filters and what else tells what may have been missed.
    */
   protected broadcastResumed(since: number, details: object = {}): void {
-    this.broadcast({ type: 'resumed', topic: this.topic, ...details, since });
+    this.broadcast({ type: 'resumed', topic: this.topic, ...this.filters, ...details, since });
   }
 
   /** Tells every client the feed ended for good, and drops them. */
@@ -89,7 +94,7 @@ export abstract class Feed {
     this.clients.clear();
     this.close();
     for (const client of clients) {
-      client.sendError(code, message, this.topic);
+      client.sendError(code, message, this.topic, this.filters);
       client.forget(this.key);
     }
   }

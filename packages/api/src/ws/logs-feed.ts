@@ -47,7 +47,7 @@ export class LogsFeed extends Feed {
     readonly target: string,
     private readonly options: { retryMaxDelayMs: number; maxBufferedBytes: number },
   ) {
-    super(logsFeedKey(target), 'logs');
+    super(logsFeedKey(target), 'logs', { target });
   }
 
   /** Adds a client that first wants the `lines` most recent lines. */
@@ -65,7 +65,7 @@ export class LogsFeed extends Feed {
         for (const client of this.clients) this.tellOutage(client, error);
       },
       onFinal: (error) => this.end(errorCodeOf(error), errorMessageOf(error)),
-      onResume: (since) => this.broadcastResumed(since, { target: this.target }),
+      onResume: (since) => this.broadcastResumed(since),
       probe: () => this.control.ping(),
       maxDelayMs: this.options.retryMaxDelayMs,
     });
@@ -93,7 +93,7 @@ export class LogsFeed extends Feed {
   private tellOutage(client: FeedClient, error: unknown): void {
     if (this.told.has(client)) return;
     this.told.add(client);
-    client.sendError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error), 'logs');
+    client.sendError(ErrorCodes.DAEMON_UNAVAILABLE, unavailableMessage(error), 'logs', this.filters);
   }
 
   private deliver(lines: LogLine[]): void {
@@ -164,7 +164,7 @@ export class LogsFeed extends Feed {
         if (isFinalError(error)) {
           this.waiting.delete(client);
           this.remove(client);
-          client.sendError(errorCodeOf(error), errorMessageOf(error), 'logs');
+          client.sendError(errorCodeOf(error), errorMessageOf(error), 'logs', this.filters);
           client.forget(this.key);
           return;
         }

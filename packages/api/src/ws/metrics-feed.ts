@@ -17,7 +17,7 @@ export class MetricsFeed extends Feed {
     private readonly control: VelosControl,
     readonly intervalMs: number,
   ) {
-    super(metricsFeedKey(intervalMs), 'metrics');
+    super(metricsFeedKey(intervalMs), 'metrics', { intervalMs });
   }
 
   protected start(): void {
@@ -45,7 +45,7 @@ export class MetricsFeed extends Feed {
       .then(
         (metrics) => {
           if (!this.isRunning) return;
-          if (this.isInOutage) this.broadcastResumed(this.outageStartedAt, { intervalMs: this.intervalMs });
+          if (this.isInOutage) this.broadcastResumed(this.outageStartedAt);
           this.isInOutage = false;
           this.last = encodeMessage({ type: 'metrics', metrics });
           for (const client of this.clients) client.send(this.last);

@@ -1,8 +1,8 @@
 import { ErrorCodes } from '@velos/core';
 import type { RawData, WebSocket } from 'ws';
 import type { ApiScope } from '../options.js';
-import type { ClientMessage, ParsedMessage, Topic } from './client-messages.js';
-import { encodeMessage, type FeedClient } from './feed.js';
+import type { ClientMessage, ParsedMessage, Topic, TopicRequest } from './client-messages.js';
+import { encodeMessage, type FeedClient, type SubscriptionFilters } from './feed.js';
 import type { FeedHub } from './feed-hub.js';
 import { CloseCodes, type WebSocketSettings } from './ws-options.js';
 
@@ -91,13 +91,20 @@ export class WsConnection implements FeedClient {
     }
   }
 
-  sendError(code: string, message: string, topic?: Topic, field?: string): void {
+  sendError(
+    code: string,
+    message: string,
+    topic?: Topic,
+    filters?: SubscriptionFilters,
+    field?: string,
+  ): void {
     this.send(
       encodeMessage({
         type: 'error',
         code,
         message,
         ...(topic ? { topic } : {}),
+        ...filters,
         ...(field ? { field } : {}),
       }),
     );
@@ -204,7 +211,7 @@ export class WsConnection implements FeedClient {
       if (this.subscriptions.has(key)) return;
       if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) {
         const text = `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`;
-        this.sendError(ErrorCodes.BUSY, text, message.topic);
+        this.sendError(ErrorCodes.BUSY, text, message.topic, filtersOf(message));
         return;
       }
       this.subscriptions.add(key);
@@ -212,7 +219,13 @@ export class WsConnection implements FeedClient {
     } else {
       const key = hub.keyOf(message);
       if (this.subscriptions.delete(key)) hub.unsubscribe(this, key);
-      else this.sendError(ErrorCodes.INVALID_ARGUMENT, 'not subscribed with these filters', message.topic);
+      else
+        this.sendError(
+          ErrorCodes.INVALID_ARGUMENT,
+          'not subscribed with these filters',
+          message.topic,
+          filtersOf(message),
+        );
     }
   }
 
@@ -227,7 +240,7 @@ export class WsConnection implements FeedClient {
       this.close(CloseCodes.MALFORMED, 'too many malformed messages');
       return;
     }
-    this.sendError(ErrorCodes.INVALID_ARGUMENT, problem.message, problem.topic, problem.field);
+    this.sendError(ErrorCodes.INVALID_ARGUMENT, problem.message, problem.topic, undefined, problem.field);
   }
 
   private ping(): void {
@@ -259,4 +272,14 @@ export class WsConnection implements FeedClient {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.authTimer = this.pongTimer = this.pingTimer = null;
   }
+}
+
+/** The filters of a subscribe or unsubscribe request an error about it names, as the client sent them. */
+function filtersOf(request: TopicRequest): SubscriptionFilters {
+  const { target, kinds, intervalMs } = request;
+  return {
+    ...(target === undefined ? {} : { target }),
+    ...(kinds === undefined ? {} : { kinds }),
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+  };
 }
