@@ -33,6 +33,11 @@ describe('log_search over several apps', () => {
     expect(answer.lines.map((each) => `${each.a} ${each.m}`)).toEqual(['api ERROR a', 'worker ERROR b']);
   });
 
+  it('takes level trace, a level a line can have, as the log engine reads it: debug', async () => {
+    const { request } = await search({ target: 'all', level: 'trace' }, []);
+    expect(request).toMatchObject({ target: 'all', level: 'debug' });
+  });
+
   it('leaves the app out when every line is of one app', async () => {
     const { answer } = await search({ target: 'api' }, [
       line('api', 0, 1000, 'x'),

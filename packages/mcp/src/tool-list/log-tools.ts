@@ -25,9 +25,10 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
           maximum: 1000,
         },
         level: {
-          description: 'Only lines at least this severe (error also finds fatal)',
+          description:
+            'Only lines at least this severe (error also finds fatal; trace finds what debug does)',
           type: 'string',
-          enum: ['fatal', 'error', 'warn', 'info', 'debug'],
+          enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
         },
         stream: { description: 'Only stdout or only stderr', type: 'string', enum: ['out', 'err'] },
       },
@@ -75,9 +76,10 @@ export const LOG_TOOL_LIST: readonly Record<string, unknown>[] = [
           minLength: 1,
         },
         level: {
-          description: 'Only lines at least this severe (error also finds fatal)',
+          description:
+            'Only lines at least this severe (error also finds fatal; trace finds what debug does)',
           type: 'string',
-          enum: ['fatal', 'error', 'warn', 'info', 'debug'],
+          enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
         },
         limit: {
           description: 'The newest N matches (default 50)',

@@ -20,9 +20,9 @@ const BUDGET = `${ANSWER_BYTES_MAX / 1024} KB`;
 const SHARED = `shared: the ids of the app's processes when the target is one of them and they share their log files (the default; log_per_instance = true gives each its own), whose lines cannot be told apart: the answer is of them all`;
 const LINE_KEYS = `Lines: t ISO time, a app (unless the target names one app), i the process id of the instance that wrote it (an app with several processes, where known), s "err" for stderr, l level, m message (without colour codes; past ${MESSAGE_CHARS_MAX} characters cut, ending "… (N more characters)").`;
 const levelField = z
-  .enum(['fatal', 'error', 'warn', 'info', 'debug'])
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   .optional()
-  .describe('Only lines at least this severe (error also finds fatal)');
+  .describe('Only lines at least this severe (error also finds fatal; trace finds what debug does)');
 /** The log tools also take PM2's /regex/ of app names: every app whose name matches. */
 const logTargetField = z
   .string()
@@ -56,7 +56,7 @@ export const LOG_TOOLS = [
         // the newest `lines` matches: older ones left out by the limit are what was asked for
         const found = await control.searchLogs({
           target,
-          level,
+          level: searchLevel(level),
           limit: lines,
           ...(stream ? { stream } : {}),
         });
@@ -110,7 +110,7 @@ export const LOG_TOOLS = [
         ...(ignoreCase ? { ignoreCase } : {}),
         ...(since === undefined ? {} : { since: timeOf('since', since) }),
         ...(until === undefined ? {} : { until: timeOf('until', until) }),
-        ...(level === undefined ? {} : { level }),
+        ...(level === undefined ? {} : { level: searchLevel(level) }),
       });
       return compactSearch(target, result);
     },
@@ -178,4 +178,9 @@ async function ansiStripperFor(lines: readonly LogLine[]): Promise<(text: string
   if (!lines.some((line) => line.line.includes('\u001b') || line.line.includes('\u009b')))
     return (text) => text;
   return (await import('@velos/log-engine')).stripAnsi;
+}
+
+/** A line's `l` may be trace, which the log engine folds into debug: a search for it is one for debug. */
+function searchLevel<L extends string>(level: L | 'trace'): Exclude<L, 'trace'> | 'debug' {
+  return level === 'trace' ? 'debug' : (level as Exclude<L, 'trace'>);
 }
