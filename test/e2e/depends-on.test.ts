@@ -194,6 +194,48 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     await clearApps(home);
   });
 
+  it('--only starts the apps of the file its apps depend on, those the daemon lacks, each said in a line', async () => {
+    const home = shared();
+    await clearApps(home);
+    const silent = fixture(home, 'silent.js');
+    const config = writeConfig(
+      home,
+      'only.yaml',
+      `apps:
+  - name: odb
+    script: ${silent}
+  - name: oapi
+    script: ${silent}
+    depends_on: odb
+  - name: oweb
+    script: ${silent}
+    depends_on: oapi
+  - name: oother
+    script: ${silent}
+`,
+    );
+    const first = await velosOk(['start', config, '--only', 'oweb'], { home });
+    expect(first.stderr.trimEnd().split('\n')).toEqual([
+      'velos: also starting oapi (oweb depends on it)',
+      'velos: also starting odb (oapi depends on it)',
+    ]);
+    await waitForStatus(home, 'oweb', 'online');
+    expect((await listState(home)).map((row) => [row.name, row.status])).toEqual([
+      ['odb', 'online'],
+      ['oapi', 'online'],
+      ['oweb', 'online'],
+    ]);
+    // a dependency the daemon has already is left to it: the start neither refuses nor repeats it
+    await velosOk(['delete', 'oweb', 'oapi'], { home });
+    const second = await velosOk(['start', config, '--only', 'oweb'], { home });
+    expect(second.stderr.trimEnd()).toBe('velos: also starting oapi (oweb depends on it)');
+    const web = JSON.parse((await velosOk(['describe', 'oweb', '--json'], { home })).stdout) as {
+      spec: { source: { only: string[] } };
+    }[];
+    expect(web[0]!.spec.source.only).toEqual(['oapi', 'oweb']);
+    await clearApps(home);
+  });
+
   it('rejects a cycle in one line and starts nothing', async () => {
     const home = shared();
     await clearApps(home);

@@ -37,6 +37,7 @@ export const PM2_START_OPTIONS: Record<string, OptionSpec> = {
   only: {
     type: 'string',
     value: 'names',
-    description: 'with a config file: only these apps, e.g. api,worker (its config reloads keep to them)',
+    description:
+      'with a config file: only these apps, e.g. api,worker, and the apps they depend on (its config reloads keep to them)',
   },
 };

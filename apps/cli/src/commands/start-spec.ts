@@ -13,6 +13,7 @@ import { applyPm2FileFlags } from '../pm2/file-flags.js';
 import { isRegexTarget } from '../pm2/regex-targets.js';
 import { statOf } from '../safe-stat.js';
 import { checkCommandLines } from './command-line-program.js';
+import { type OnlyDependency, onlyDependencies } from './only-dependencies.js';
 import { findOnPath } from './path-lookup.js';
 import { nearbyFile } from './script-file.js';
 
@@ -184,12 +185,16 @@ export function resolveStartTarget(
   return { kind: 'word', word: arg };
 }
 
-/** Loads a config file into specs; app flags are refused, since the file is where apps are described. */
+/**
+ * Loads a config file into specs; app flags are refused, since the file is where apps are described.
+ * Given `added`, `--only` takes the apps of the file its apps depend on too, each told there.
+ */
 export async function specsFromConfigFile(
   path: string,
   input: CommandInput,
   where: StartEnvironment,
   config: ConfigModule,
+  added?: OnlyDependency[],
 ): Promise<AppSpec[]> {
   const given = Object.keys(APP_FLAGS).filter((f) => input.options[f] !== undefined);
   if (input.rest.length > 0) given.push('--');
@@ -219,7 +224,12 @@ export async function specsFromConfigFile(
   const loaded = isScript
     ? await loadEcosystemScript(path, options, config)
     : await config.loadConfigFile(path, options);
-  const specs = onlyApps(loaded, input.options.only, path, where.warn, config);
+  let specs = onlyApps(loaded, input.options.only, path, where.warn, config);
+  if (added !== undefined && specs.length < loaded.length) {
+    added.push(...onlyDependencies(specs, loaded));
+    const names = new Set([...specs, ...added].map((spec) => spec.name));
+    specs = loaded.filter((spec) => names.has(spec.name));
+  }
   checkCommandLines(specs, basename(path));
   // PM2: --watch and --namespace apply to a process file's apps, other app flags are ignored (a warning)
   if (given.length > 0) applyPm2FileFlags(specs, input, given, where.warn, basename(path));

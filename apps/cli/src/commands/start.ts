@@ -22,6 +22,7 @@ import { isFile } from '../safe-stat.js';
 import { checkCommandLine } from './command-line-program.js';
 import { dependenciesFirst, dependsOutside } from './dependency-first.js';
 import { forkFallbackWarnings } from './fork-fallback.js';
+import { type OnlyDependency, onlyDependencyLine } from './only-dependencies.js';
 import { printProcesses } from './print-processes.js';
 import { spawnFailure, spawnFailureOf } from './start-failures.js';
 import { type RunningAction, startOrAct } from './start-or.js';
@@ -62,8 +63,9 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   let specs: AppSpec[];
   let alerts: AlertRule[] | null = null;
   let onRunning: RunningAction | null = null;
+  const added: OnlyDependency[] = [];
   if (target.kind === 'config') {
-    specs = await specsFromConfigFile(target.path, input, where, config);
+    specs = await specsFromConfigFile(target.path, input, where, config, added);
     // OBS-3: the file's [[alerts]] are checked before anything starts; they replace the file's rules
     if (!isScriptConfig(target.path)) alerts = await config.loadConfigAlerts(target.path);
     if (config.dialectOf(target.path) === 'pm2') onRunning = 'restart';
@@ -91,6 +93,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   ensureLogDirs(specs);
   printWarnings(watchPathWarnings(specs));
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
+    if (added.length > 0) specs = await withoutRunningDependencies(client, specs, added);
     const startThem = (): Promise<unknown> =>
       onRunning
         ? startOrAct(client, specs, onRunning)
@@ -119,6 +122,25 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     return;
   }
   await startApps(await ctx.client());
+}
+
+/**
+ * `--only api`'s dependencies of the file that the daemon has already are left to it (as a dependency
+ * of another start is); the others start with api, each told in a line, and stay in the file's link.
+ */
+async function withoutRunningDependencies(
+  client: Pick<VelosControl, 'list'>,
+  specs: AppSpec[],
+  added: readonly OnlyDependency[],
+): Promise<AppSpec[]> {
+  const inDaemon = new Set((await client.list()).map((p) => p.name));
+  const left = new Set(added.filter((dep) => inDaemon.has(dep.name)).map((dep) => dep.name));
+  const kept = specs.filter((spec) => !left.has(spec.name));
+  const only = kept.map((spec) => spec.name);
+  for (const spec of kept) if (spec.source?.only) spec.source.only = only;
+  for (const dep of added)
+    if (!left.has(dep.name)) process.stderr.write(`velos: ${onlyDependencyLine(dep)}\n`);
+  return kept;
 }
 
 /**
