@@ -194,6 +194,50 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     await clearApps(home);
   });
 
+  it('skips the scheduled runs of a job and refuses its trigger while a dependency is stopped', async () => {
+    const home = shared();
+    await clearApps(home);
+    const counter = join(home, 'sjob.count');
+    const config = writeConfig(
+      home,
+      'sjob.yaml',
+      `apps:
+  - name: sdb
+    script: ${fixture(home, 'silent.js')}
+  - name: sjob
+    script: ${fixture(home, 'job-counter.js')}
+    type: job
+    interval: 300ms
+    env: { COUNTER_FILE: "${counter}" }
+    depends_on: sdb
+`,
+    );
+    const runCount = () => Number(readLines(counter)[0] ?? 0);
+    await velosOk(['start', config], { home });
+    await waitFor(() => runCount() >= 1 || undefined, { message: 'the first run of sjob' });
+    await velosOk(['stop', 'sdb'], { home });
+    const trigger = await velos(['trigger', 'sjob'], { home });
+    expect([trigger.code, trigger.stderr.trimEnd()]).toEqual([
+      1,
+      "velos: sjob: dependency 'sdb' is stopped; not triggered",
+    ]);
+    const skips = () =>
+      readLines(join(home, 'daemon.log')).filter((line) =>
+        line.includes("(sjob): run skipped (interval): dependency 'sdb' is stopped"),
+      ).length;
+    await waitFor(() => skips() >= 1 || undefined, { message: 'a skipped run of sjob' });
+    const ranBefore = runCount();
+    await waitFor(() => skips() >= 2 || undefined, { message: 'a second skipped run of sjob' });
+    expect(runCount()).toBe(ranBefore);
+    expect(readFileSync(errLog(home, 'sjob'), 'utf8')).toContain(
+      "velos: run skipped (interval): dependency 'sdb' is stopped",
+    );
+    // the dependency back, the runs go on
+    await velosOk(['start', 'sdb'], { home });
+    await waitFor(() => runCount() > ranBefore || undefined, { message: 'sjob to run again' });
+    await clearApps(home);
+  });
+
   it('--only starts the apps of the file its apps depend on, those the daemon lacks, each said in a line', async () => {
     const home = shared();
     await clearApps(home);

@@ -119,7 +119,7 @@ export interface ProcessInfo {
   type: 'service' | 'job';
   /** Probe health (SUP-11); absent without probes. */
   health?: HealthInfo;
-  /** A job's latest run, next due time, runs so far and runs skipped because one was still going (SUP-8); absent for services. */
+  /** A job's latest run, next due time, runs so far and runs skipped because one was still going or a depends_on was not met (SUP-8); absent for services. */
   job?: { lastRun: JobRun | null; nextRunAt: number | null; runs: number; skipped: number };
   /** True when the app has watch mode (`watch`), whatever its status (SUP-7); absent otherwise. */
   hasWatch?: boolean;

@@ -61,6 +61,8 @@ export interface ProcessLifecycleOptions {
    * `depends_on`): a restart of it leaves it to the gate, which starts it once they are met.
    */
   isHeld?(record: ProcessRecord): boolean;
+  /** SUP-12: why a job's scheduled run may not go now (a `depends_on` not met), null when it may. */
+  unmetNow?(record: ProcessRecord): string | null;
 }
 
 /** Options of `ProcessLifecycle.launch`. */
@@ -171,7 +173,16 @@ export function createProcessLifecycle(options: ProcessLifecycleOptions): Proces
   const isLive = (record: ProcessRecord): boolean => !isClosed && table.records.get(record.id) === record;
   const runOp = <T>(record: ProcessRecord, op: () => Promise<T>): Promise<T> =>
     queueOperation(record, op, () => live.touch());
-  const jobs = createJobScheduler({ home, hooks, log, runOp, stopRun, isLive, publish });
+  const jobs = createJobScheduler({
+    home,
+    hooks,
+    log,
+    runOp,
+    stopRun,
+    isLive,
+    publish,
+    unmetNow: (record) => options.unmetNow?.(record) ?? null,
+  });
 
   function label(record: ProcessRecord): string {
     return `process ${record.id} (${record.app.spec.name})`;

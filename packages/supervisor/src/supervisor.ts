@@ -170,6 +170,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     publish,
     cluster: () => cluster,
     isHeld: (record) => gate.holds(record),
+    unmetNow: (record) => gate.unmetNow(record),
     onOnline: (record) => {
       if (record.app.spec.pidFile !== undefined) void writePidFile(record, log);
       monitor.wake();
@@ -768,7 +769,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async trigger(target) {
       const targets = selectJobs(table.select(target), target);
-      checkTriggerable(targets, gate.unmetOf);
+      checkTriggerable(targets, gate.unmetOf, gate.unmetNow);
       await Promise.all(targets.map((record) => runOp(record, async () => jobs.trigger(record))));
       return targets.map(infoOf);
     },

@@ -47,7 +47,8 @@ export const JOB_COMMANDS: CommandSpec[] = [
     details: [
       'Works on a stopped job too: it runs once and stays stopped. The run is recorded with trigger',
       'user; it does not move the next scheduled or interval run. A job still waiting for its',
-      'depends_on is refused, naming what it waits for; its wait goes on. Exits 1 when no job',
+      'depends_on, or whose dependency is stopped or failed since, is refused, naming it; its wait and',
+      'schedule go on (its scheduled runs are skipped while the dependency is down). Exits 1 when no job',
       'started a run (each still going, or its spawn failed).',
       TARGETS,
     ].join('\n'),

@@ -2,6 +2,7 @@ import type { Dependency, JobRun } from '@velos/core';
 import { probesOf } from '../probes/index.js';
 import type { ProcessRecord } from '../process-record.js';
 import { setStatus } from '../process-status.js';
+import { dependencyState } from './dependency-state.js';
 
 /** What the dependency gate needs from the supervisor. */
 export interface DependencyGateOptions {
@@ -40,6 +41,11 @@ export interface DependencyGate {
    * way); null when the gate does not hold it. `velos trigger` refuses a job the gate holds.
    */
   unmetOf(record: ProcessRecord): Dependency[] | null;
+  /**
+   * Why a job that runs again (its schedule, its interval, `velos trigger`) may not run now: the first
+   * of its `depends_on` that does not meet its condition now, and where it stands; null when all do.
+   */
+  unmetNow(record: ProcessRecord): string | null;
   /** Drops every waiting app (daemon shutdown). */
   close(): void;
 }
@@ -151,6 +157,18 @@ export function createDependencyGate(options: DependencyGateOptions): Dependency
       return entry.dependencies.filter(
         (dependency) => judge(dependency, options.processesOf(dependency.name), entry.since).kind !== 'met',
       );
+    },
+
+    unmetNow(record) {
+      for (const dependency of record.app.spec.dependsOn) {
+        const records = options.processesOf(dependency.name);
+        // no wait began: a recurring job stopped since is not started, whenever it last ran
+        const verdict = judge(dependency, records, Number.POSITIVE_INFINITY);
+        if (verdict.kind === 'failed') return verdict.reason;
+        if (verdict.kind === 'wait')
+          return `dependency '${dependency.name}' (${dependency.condition}) is ${dependencyState(dependency, records)}`;
+      }
+      return null;
     },
 
     close() {

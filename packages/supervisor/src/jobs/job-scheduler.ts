@@ -23,6 +23,8 @@ export interface JobHost {
   isLive(record: ProcessRecord): boolean;
   /** OBS-2: receives `job.started` and `job.finished` (a job's status changes give no process events). */
   publish?: PublishEvent;
+  /** SUP-12: why the job's `depends_on` holds a scheduled run back now (one not met), null when none does. */
+  unmetNow?(record: ProcessRecord): string | null;
 }
 
 /** Runs the apps of `type: job` (SUP-8): one spawn per run, never overlapping, each run recorded. */
@@ -152,6 +154,14 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     if (record.run || record.leftovers) {
       state.skipped += 1;
       host.log(`${label(record)}: run skipped (${trigger}): the previous run is still going`);
+      return false;
+    }
+    // a dependency that stopped or failed since the job's start holds its later runs back, as its start
+    const unmet = trigger === 'schedule' || trigger === 'interval' ? (host.unmetNow?.(record) ?? null) : null;
+    if (unmet !== null) {
+      state.skipped += 1;
+      host.log(`${label(record)}: run skipped (${trigger}): ${unmet}`);
+      note(record, `run skipped (${trigger}): ${unmet}`);
       return false;
     }
     const seq = state.history.nextSeq();

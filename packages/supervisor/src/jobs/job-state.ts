@@ -20,7 +20,7 @@ export interface JobState {
   currentSinceMono: number | null;
   /** Due time of the next interval run, or null. */
   nextRunAt: number | null;
-  /** Due runs skipped because the previous one was still going. */
+  /** Due runs skipped because the previous one was still going or a `depends_on` was not met. */
   skipped: number;
   intervalTimer: LongTimer | null;
   cron: CronSchedule | null;

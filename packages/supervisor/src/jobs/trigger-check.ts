@@ -5,16 +5,24 @@ import type { ProcessRecord } from '../process-record.js';
 export type UnmetDependencies = (record: ProcessRecord) => Dependency[] | null;
 
 /**
- * SUP-8/SUP-12: refuses `velos trigger` of jobs that still wait for their `depends_on`, before any of
- * the selected jobs runs: a run now would bypass the unmet dependencies, and its end would cancel the
- * wait and the schedule that is to follow it. Throws `INVALID_ARGUMENT` naming each waiting job and
- * what it waits for: `mig2 waits for db (healthy); not triggered`.
+ * SUP-8/SUP-12: refuses `velos trigger` of jobs that still wait for their `depends_on`, or whose
+ * dependency no longer meets its condition (`unmetNow`: stopped, errored, deleted since), before any
+ * of the selected jobs runs: a run now would bypass the unmet dependencies, and its end would cancel
+ * the wait and the schedule that is to follow it. Throws `INVALID_ARGUMENT` naming each such job and
+ * its dependency: `mig2 waits for db (healthy); not triggered`, `backup: dependency 'db' is stopped; not triggered`.
  */
-export function checkTriggerable(records: ProcessRecord[], unmetOf: UnmetDependencies): void {
+export function checkTriggerable(
+  records: ProcessRecord[],
+  unmetOf: UnmetDependencies,
+  unmetNow: (record: ProcessRecord) => string | null = () => null,
+): void {
   const waiting = records.flatMap((record) => {
     const unmet = unmetOf(record);
-    if (unmet === null) return [];
     const name = record.app.spec.name;
+    if (unmet === null) {
+      const why = unmetNow(record);
+      return why === null ? [] : [{ name, what: `${name}: ${why}` }];
+    }
     const what =
       unmet.length === 0
         ? `${name} is starting (its dependencies were just met)`
