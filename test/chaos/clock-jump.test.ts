@@ -95,6 +95,34 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
     if (again.pid) seenPids.add(again.pid);
   });
 
+  it('a fixed-time cron job does not run twice when the clock is set back just after it ran (Vixie cron)', async () => {
+    const home = createHome();
+    const clockFile = join(home, 'faketime');
+    const counter = join(home, 'backup.count');
+    const env = { ...fakeClockEnv(clockFile), COUNTER_FILE: counter, TZ: 'UTC' };
+    // a fixed time (no * or step in its seconds, minutes and hours) 3 s from now
+    const due = new Date(Date.now() + 3000);
+    const schedule = `${due.getUTCSeconds()} ${due.getUTCMinutes()} ${due.getUTCHours()} * * *`;
+    await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'backup', '--schedule', schedule], {
+      home,
+      env,
+    });
+    const count = (): number => Number(existsSync(counter) ? readFileSync(counter, 'utf8').trim() : 0);
+    await waitFor(() => count() >= 1, { message: 'the run at its time' });
+    // croner looks at the clock again within 30 s: it then finds the due time 1 s ahead once more
+    writeFileSync(clockFile, '-31s\n');
+    const said = 'ran already (the clock was set back): not run again';
+    const isSaid = (): boolean => readFileSync(join(home, 'daemon.log'), 'utf8').includes(said);
+    await waitFor(() => isSaid() || count() >= 2, {
+      timeoutMs: 45_000,
+      message: 'the due time reached a second time',
+    });
+    expect([count(), isSaid()]).toEqual([1, true]);
+    expect((await runsState<{ trigger: string }>(home, 'backup')).map((run) => run.trigger)).toEqual([
+      'schedule',
+    ]);
+  });
+
   it('an interval job keeps its pace when the clock is set back an hour; a run across the jump keeps its duration', async () => {
     const home = createHome();
     const clockFile = join(home, 'faketime');

@@ -20,7 +20,8 @@ export interface CronCatchUp {
  * last), for log rotation, `cron_restart` and a job's `schedule`. croner is loaded on first use, so a
  * daemon without crons never loads it; an expression croner rejects goes to `onError` (check it
  * beforehand with `checkCronExpression`). With `catchUp`, a time it was due after `catchUp.afterMs`
- * and before now goes to `catchUp.onMissed` once croner is loaded.
+ * and before now goes to `catchUp.onMissed` once croner is loaded. A fixed time that fired already is
+ * not fired again after the clock is set back less than 3 hours (told to `onRepeat`), as in Vixie cron.
  */
 export function scheduleCron(
   expression: string,
@@ -28,13 +29,16 @@ export function scheduleCron(
   onError: (error: VelosError) => void,
   what = 'log rotation cron',
   catchUp?: CronCatchUp,
+  onRepeat?: (dueAt: number) => void,
 ): CronSchedule {
   let job: Cron | null = null;
   let isStopped = false;
-  loadCron()
-    .then((Cron) => {
+  import('croner')
+    .then(({ Cron, CronPattern }) => {
       if (isStopped) return;
-      job = new Cron(expression, { ...CRON_RUN_OPTIONS, unref: true, protect: true }, onTick);
+      const isFixedTime = new CronPattern(expression, undefined, CRON_RUN_OPTIONS).isFixedTime;
+      const tick = isFixedTime ? firedOnce(() => job, onTick, onRepeat) : onTick;
+      job = new Cron(expression, { ...CRON_RUN_OPTIONS, unref: true, protect: true }, tick);
       const dueAt = catchUp ? job.previousRuns(1, new Date())[0]?.getTime() : undefined;
       if (catchUp && dueAt !== undefined && dueAt > catchUp.afterMs) catchUp.onMissed(dueAt);
     })
@@ -59,6 +63,38 @@ export async function checkCronExpression(expression: string, what = 'log rotati
 
 async function loadCron(): Promise<typeof Cron> {
   return (await import('croner')).Cron;
+}
+
+/**
+ * A clock set back by less than this after a fixed time fired does not fire it again; a larger step is
+ * taken as the clock put right, and the schedule follows it (Vixie cron's limit for a backward change).
+ */
+const CLOCK_BACK_GUARD_MS = 3 * 60 * 60 * 1000;
+
+/**
+ * A fixed-time expression's `onTick` as croner calls it, except for a due time at or before the one it
+ * last fired, within `CLOCK_BACK_GUARD_MS`: croner schedules from the wall clock, so a clock stepped
+ * back past 03:00 just after `0 3 * * *` fired would fire it again (a second backup run).
+ */
+function firedOnce(
+  jobOf: () => Cron | null,
+  onTick: () => void,
+  onRepeat?: (dueAt: number) => void,
+): () => void {
+  let lastDueAt: number | null = null;
+  return () => {
+    // the due time croner fired for: the latest of the schedule up to now (it fires at or after it)
+    const dueAt = jobOf()
+      ?.previousRuns(1, new Date(Date.now() + 1))[0]
+      ?.getTime();
+    const isRepeat = dueAt !== undefined && lastDueAt !== null && dueAt <= lastDueAt;
+    if (isRepeat && lastDueAt! - dueAt < CLOCK_BACK_GUARD_MS) {
+      onRepeat?.(dueAt);
+      return;
+    }
+    if (dueAt !== undefined) lastDueAt = dueAt;
+    onTick();
+  };
 }
 
 function cronError(expression: string, error: unknown, what: string): VelosError {

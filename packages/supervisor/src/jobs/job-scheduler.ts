@@ -249,6 +249,10 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         (error) => host.log(`${label(record)}: ${error.message}`),
         'schedule',
         catchUp,
+        (dueAt) =>
+          host.log(
+            `${label(record)}: its run due at ${new Date(dueAt).toISOString()} ran already (the clock was set back): not run again`,
+          ),
       );
       if (!record.run) setStatus(record, 'scheduled', 'schedule');
       host.log(`${label(record)}: scheduled on '${expression}'`);
