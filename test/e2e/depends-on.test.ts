@@ -277,6 +277,20 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
       spec: { source: { only: string[] } };
     }[];
     expect(web[0]!.spec.source.only).toEqual(['oapi', 'oweb']);
+    // one the daemon has stopped is started, as `docker compose up` starts it (oapi ended errored)
+    await velosOk(['stop', 'odb'], { home });
+    await velosOk(['delete', 'oweb', 'oapi'], { home });
+    const third = await velosOk(['start', config, '--only', 'oweb'], { home });
+    expect(third.stderr.trimEnd().split('\n')).toEqual([
+      'velos: also starting oapi (oweb depends on it)',
+      'velos: also starting odb (oapi depends on it)',
+    ]);
+    await waitForStatus(home, 'oweb', 'online');
+    expect((await listState(home)).map((row) => [row.name, row.status])).toEqual([
+      ['odb', 'online'],
+      ['oapi', 'online'],
+      ['oweb', 'online'],
+    ]);
     await clearApps(home);
   });
 

@@ -125,21 +125,33 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
 }
 
 /**
- * `--only api`'s dependencies of the file that the daemon has already are left to it (as a dependency
- * of another start is); the others start with api, each told in a line, and stay in the file's link.
+ * `--only api`'s dependencies of the file that the daemon has already are not added again: a service
+ * of them whose processes are all stopped or errored is started (else api would end errored, its
+ * dependency stopped), as `docker compose up api` starts a stopped db; the others start with api. Each
+ * started is told in a line; those of the file stay in its link.
  */
 async function withoutRunningDependencies(
-  client: Pick<VelosControl, 'list'>,
+  client: Pick<VelosControl, 'list' | 'restart'>,
   specs: AppSpec[],
   added: readonly OnlyDependency[],
 ): Promise<AppSpec[]> {
-  const inDaemon = new Set((await client.list()).map((p) => p.name));
-  const left = new Set(added.filter((dep) => inDaemon.has(dep.name)).map((dep) => dep.name));
+  const listed = await client.list();
+  const left = new Set(added.filter((dep) => listed.some((p) => p.name === dep.name)).map((dep) => dep.name));
   const kept = specs.filter((spec) => !left.has(spec.name));
   const only = kept.map((spec) => spec.name);
   for (const spec of kept) if (spec.source?.only) spec.source.only = only;
-  for (const dep of added)
-    if (!left.has(dep.name)) process.stderr.write(`velos: ${onlyDependencyLine(dep)}\n`);
+  const down: string[] = [];
+  for (const dep of added) {
+    const processes = listed.filter((p) => p.name === dep.name);
+    const isDown =
+      processes.length > 0 &&
+      processes.every((p) => p.type === 'service' && (p.status === 'stopped' || p.status === 'errored'));
+    if (left.has(dep.name) && !isDown) continue;
+    process.stderr.write(`velos: ${onlyDependencyLine(dep)}\n`);
+    if (isDown) down.push(dep.name);
+  }
+  // the dependencies found last are those the others need: started first, as velos start <name> starts it
+  for (const name of down.reverse()) await client.restart(name);
   return kept;
 }
 
