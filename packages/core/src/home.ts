@@ -49,6 +49,12 @@ export function resolveHome(env: NodeJS.ProcessEnv): string {
   return resolve(home || resolve(homedir(), '.velos'));
 }
 
+/**
+ * Mode of a directory Velos creates for app logs outside the home (`out_file`, `error_file`,
+ * `log_file`, `watchdog.log_file`): owner and group only, as the 0640 logs in it, whatever the umask.
+ */
+export const LOG_DIR_MODE = 0o750;
+
 /** Flags that append to a file, creating it, and refuse a symbolic link in its place (ELOOP). */
 export const APPEND_NO_FOLLOW =
   constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;

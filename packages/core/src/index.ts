@@ -102,6 +102,7 @@ export {
   CREATE_EXCLUSIVE,
   checkHome,
   HOME_LAYOUT,
+  LOG_DIR_MODE,
   makeDirectories,
   noFollowError,
   openNoFollow,

@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, isVelosError, normalizeAppName, VelosError } from '@velos/core';
+import {
+  type AppSpec,
+  ErrorCodes,
+  isVelosError,
+  LOG_DIR_MODE,
+  normalizeAppName,
+  VelosError,
+} from '@velos/core';
 import type { LoadConfigOptions } from '@velos/core/config';
 import { evaluateProcessFile } from './evaluate-process-file.js';
 
@@ -131,7 +138,8 @@ function onlyWords(piece: string): string[] {
 
 /**
  * PM2 users point `out_file`, `error_file` and `log_file` into directories that do not exist yet (a
- * fresh checkout's `logs/`): they are created before the start, as this user (the daemon creates none).
+ * fresh checkout's `logs/`): they are created before the start, as this user (the daemon creates none),
+ * 0750 whatever the umask (with umask 000 they were 0777, open to every user).
  */
 export function ensureLogDirs(specs: AppSpec[]): void {
   for (const spec of specs) {
@@ -141,7 +149,7 @@ export function ensureLogDirs(specs: AppSpec[]): void {
       try {
         // a directory no path can name (ENAMETOOLONG, ENOTDIR) throws here as in mkdir: "internal error" before
         if (statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) continue;
-        mkdirSync(dirname(path), { recursive: true });
+        mkdirSync(dirname(path), { recursive: true, mode: LOG_DIR_MODE });
       } catch {
         // the daemon's open of the file says what is wrong, naming it
       }

@@ -1,6 +1,6 @@
 import { mkdirSync, type Stats, stat, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AppSpec, WatchdogSpec } from '@velos/core';
+import { type AppSpec, LOG_DIR_MODE, type WatchdogSpec } from '@velos/core';
 import type { PublishEvent } from '../events/event-bus.js';
 import { MAX_TIMEOUT_MS } from '../long-timer.js';
 import type { ProcessRecord, ProcessRun } from '../process-record.js';
@@ -115,9 +115,10 @@ export function createInactivityWatchdogs(options: InactivityWatchdogOptions): I
   };
 }
 
-/** Creates the directory of an app's watchdog log file (the program's shell redirection needs it). */
+/** Creates the directory of an app's watchdog log file (the program's shell redirection needs it), 0750. */
 export function prepareWatchdogLogDir(spec: AppSpec): void {
-  if (spec.watchdog?.logFile) mkdirSync(dirname(spec.watchdog.logFile), { recursive: true });
+  if (spec.watchdog?.logFile)
+    mkdirSync(dirname(spec.watchdog.logFile), { recursive: true, mode: LOG_DIR_MODE });
 }
 
 function initialMark(record: ProcessRecord, spec: WatchdogSpec): Mark {

@@ -1,7 +1,7 @@
 import { close, fstat, open, rename, type Stats, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { APPEND_NO_FOLLOW, noFollowError } from '@velos/core';
+import { APPEND_NO_FOLLOW, LOG_DIR_MODE, noFollowError } from '@velos/core';
 
 /** Mode of the log files a writer creates. */
 export const LOG_FILE_MODE = 0o640;
@@ -22,10 +22,10 @@ export function openAppend(path: string): Promise<number> {
   );
 }
 
-/** The permission bits of the directory of `path` (0o777 when it cannot be read: made as `mkdir` makes it). */
+/** The permission bits of the directory of `path` (`LOG_DIR_MODE` when it does not exist). */
 export function directoryModeOf(path: string): number {
   const stats = statSync(dirname(path), { throwIfNoEntry: false });
-  return stats === undefined ? 0o777 : stats.mode & 0o777;
+  return stats === undefined ? LOG_DIR_MODE : stats.mode & 0o777;
 }
 
 /** The message of a thrown value. */
@@ -54,7 +54,7 @@ export interface Reopened {
  * descriptor stays open and the new one is closed. A directory removed meanwhile is made again with
  * `dirMode` (the permissions it had: the Velos home's `logs` is 0700).
  */
-export async function reopenAppend(path: string, oldFd: number, dirMode = 0o777): Promise<Reopened> {
+export async function reopenAppend(path: string, oldFd: number, dirMode = LOG_DIR_MODE): Promise<Reopened> {
   const fd = await openAppend(path).catch(async (error: NodeJS.ErrnoException) => {
     // its directory was removed (a cleanup, logrotate's olddir): made again, as it was
     if (error.code !== 'ENOENT') throw error;
