@@ -16,6 +16,13 @@ export function pidFilePath(record: ProcessRecord): string | null {
 }
 
 /**
+ * Modes of a pid file and of a folder made for it: readable by every user, as a pid file is meant for
+ * monitoring tools and init scripts (its folder was 0700, so the 0644 file could be read by no one else).
+ */
+const PID_FILE_MODE = 0o644;
+const PID_DIR_MODE = 0o755;
+
+/**
  * Writes the pid of a process that came online into its pid file (a failure is logged, never thrown);
  * a symbolic link planted at its path is refused, never written through (the daemon may be root and
  * the file in a directory others can write, such as /tmp).
@@ -26,7 +33,7 @@ export function writePidFile(record: ProcessRecord, log: (message: string) => vo
   if (path === null || pid === null) return Promise.resolve();
   return inOrder(path, async () => {
     try {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await mkdir(dirname(path), { recursive: true, mode: PID_DIR_MODE });
       await writePidText(path, `${pid}\n`);
     } catch (error) {
       const reason = noFollowError(path, error);
@@ -50,7 +57,7 @@ const WRITE_NO_FOLLOW =
   constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 async function writePidText(path: string, text: string): Promise<void> {
-  const file = await open(path, WRITE_NO_FOLLOW, 0o644);
+  const file = await open(path, WRITE_NO_FOLLOW, PID_FILE_MODE);
   try {
     await file.writeFile(text);
   } finally {

@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -74,5 +75,25 @@ describe('pid files: a file planted at the path is never written through', () =>
     await writePidFile(recordWith(path, 4242), (line) => logged.push(line));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain(`cannot write pid_file ${path}`);
+  });
+});
+
+describe('pid files: readable by monitoring tools, their folder too', () => {
+  it('a missing folder is made 0755 and the file 0644, under umask 000 as under 022', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velos-pid-'));
+    dirs.push(dir);
+    for (const umask of [0o000, 0o022]) {
+      const path = join(dir, `umask-${umask}`, 'run', 'app.pid');
+      const umaskBefore = process.umask(umask);
+      try {
+        await writePidFile(recordWith(path, 4242), () => undefined);
+      } finally {
+        process.umask(umaskBefore);
+      }
+      const modes = [join(dir, `umask-${umask}`), join(dir, `umask-${umask}`, 'run'), path].map(
+        (entry) => statSync(entry).mode & 0o777,
+      );
+      expect(modes).toEqual([0o755, 0o755, 0o644]);
+    }
   });
 });
