@@ -208,7 +208,10 @@ describe('velos serve (API-1…4)', () => {
         ['--token-file', shortToken],
         'short-tokens: line 1: expected a token of 16 or more printable characters',
       ],
-      [['--token-file', join(home, 'none')], `cannot read the token file ${join(home, 'none')}`],
+      [
+        ['--token-file', join(home, 'none')],
+        `cannot read the token file ${join(home, 'none')}: it does not exist (ENOENT); create it with an admin token of 16 or more printable characters: (umask 077; echo "admin $(openssl rand -base64 32)" > ${join(home, 'none')}), or name no token file to use $VELOS_HOME/api-tokens, made at the first start`,
+      ],
       [
         ['--tls-cert', join(home, 'no.pem'), '--tls-key', shortToken],
         `--tls-cert: cannot read ${join(home, 'no.pem')} (ENOENT)`,

@@ -70,9 +70,14 @@ describe('readTokenFile', () => {
     }
   });
 
-  it('names a file it cannot read', () => {
-    expect(() => readTokenFile('/nonexistent/velos-tokens')).toThrow(
-      /cannot read the token file \/nonexistent/,
+  it('names a file it cannot read, with the reason and the fix, in one line', () => {
+    const missing = '/nonexistent/velos-tokens';
+    expect(() => readTokenFile(missing)).toThrow(
+      `cannot read the token file ${missing}: it does not exist (ENOENT); create it with an admin token of 16 or more printable characters: (umask 077; echo "admin $(openssl rand -base64 32)" > ${missing}), or name no token file to use $VELOS_HOME/api-tokens, made at the first start`,
+    );
+    const dir = tempDir();
+    expect(() => readTokenFile(dir)).toThrow(
+      `cannot read the token file ${dir}: it is a directory (EISDIR); name the file that holds the tokens`,
     );
   });
 });

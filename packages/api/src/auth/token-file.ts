@@ -50,7 +50,10 @@ export function readTokenFile(path: string): ApiTokens {
     mode = statSync(path).mode;
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `cannot read the token file ${path}`, { cause });
+    const reason = unreadable(path, cause);
+    throw new VelosError(ErrorCodes.CONFIG_NOT_FOUND, `cannot read the token file ${path}: ${reason}`, {
+      cause,
+    });
   }
   if ((mode & 0o077) !== 0) {
     throw new VelosError(
@@ -59,6 +62,19 @@ export function readTokenFile(path: string): ApiTokens {
     );
   }
   return parseTokens(text, basename(path));
+}
+
+/** Why a token file could not be read, and what to do about it. */
+function unreadable(path: string, cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return `it does not exist (${code}); create it with an admin token of 16 or more printable characters: (umask 077; echo "admin $(openssl rand -base64 32)" > ${path}), or name no token file to use $VELOS_HOME/${API_TOKENS_FILE}, made at the first start`;
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `permission denied (${code}); run as the user who owns it, or give this user the file (chown, then chmod 600 ${path})`;
+  }
+  if (code === 'EISDIR') return 'it is a directory (EISDIR); name the file that holds the tokens';
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** Parses the text of a token file (see `readTokenFile`); `label` names it in errors. */
