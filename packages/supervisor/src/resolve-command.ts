@@ -92,7 +92,8 @@ function scriptCommand(spec: CommandSpec, path: string, options: ResolveCommandO
     if (found === null) throw interpreterNotFound(spec, path, file);
     // found on the daemon's PATH: the spawn of an env without PATH would search /usr/bin:/bin only
     if (spec.env.PATH === undefined) file = found;
-  } else if (interpreter !== 'node' && !exists(resolve(spec.cwd, file))) {
+  } else if (file !== process.execPath && !exists(resolve(spec.cwd, file))) {
+    // (the daemon's own node, removed under it by an uninstall, is left to the spawn, which says so)
     throw interpreterPathNotFound(resolve(spec.cwd, file));
   }
   // `interpreter: node` (common in PM2 files) is this node too: it needs the same TypeScript flags
