@@ -4,6 +4,7 @@ import { emptyResource } from '@opentelemetry/resources';
 import type { MetricsSnapshot } from '@velos/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMetricPipeline } from '../src/metric-pipeline.js';
+import { quietSnapshot } from './snapshot-fixture.js';
 
 interface OtlpJsonPoint {
   attributes?: { key: string; value: { stringValue?: string } }[];
@@ -45,33 +46,9 @@ async function startReceiver(): Promise<{ url: string; exports: OtlpJsonExport[]
 }
 
 function snapshot(interfaces: string[]): MetricsSnapshot {
-  return {
-    at: Date.now(),
-    daemon: {
-      version: '1.2.3',
-      pid: 42,
-      uptimeSeconds: 10,
-      memoryBytes: 1,
-      heapUsedBytes: 1,
-      processes: {},
-      ipcRequests: [],
-      ipcLatencySeconds: { bounds: [Number.POSITIVE_INFINITY], counts: [0], sum: 0, count: 0 },
-      eventLoopLagSeconds: { mean: 0, max: 0 },
-      events: {},
-      alerts: {},
-      customMetricsRejected: [],
-    },
-    host: {
-      cpuPercent: 0,
-      cpuCount: 2,
-      memoryTotalBytes: 1,
-      memoryAvailableBytes: 1,
-      load: [0, 0, 0],
-      disk: { path: '/srv', totalBytes: 100, freeBytes: 60, availableBytes: 50 },
-      network: interfaces.map((name) => ({ interface: name, rxBytes: 10, txBytes: 20 })),
-    },
-    processes: [],
-  };
+  const quiet = quietSnapshot();
+  const network = interfaces.map((name) => ({ interface: name, rxBytes: 10, txBytes: 20 }));
+  return { ...quiet, at: Date.now(), host: { ...quiet.host, network } };
 }
 
 /** The interfaces of the received exports' `velos_host_network_receive_bytes_total`, one list per export. */

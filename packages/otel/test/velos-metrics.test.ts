@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { MetricsSnapshot } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { VELOS_METRICS } from '../src/velos-metrics.js';
+import { quietSnapshot } from './snapshot-fixture.js';
 
 /** The histograms: sent by the snapshot producer (the SDK has no observable histogram), not by VELOS_METRICS. */
 const HISTOGRAMS = ['velos_daemon_ipc_latency_seconds', 'velos_job_duration_seconds'];
@@ -21,32 +22,12 @@ function prometheusNames(): string[] {
 }
 
 function snapshot(): MetricsSnapshot {
+  const quiet = quietSnapshot();
+  const customMetricsRejected = [{ id: 3, name: 'shop', instance: 1, namespace: 'web', count: 7 }];
   return {
-    at: 0,
-    daemon: {
-      version: '1.2.3',
-      pid: 42,
-      uptimeSeconds: 10,
-      memoryBytes: 1,
-      heapUsedBytes: 1,
-      processes: {},
-      ipcRequests: [],
-      ipcLatencySeconds: { bounds: [Number.POSITIVE_INFINITY], counts: [0], sum: 0, count: 0 },
-      eventLoopLagSeconds: { mean: 0, max: 0 },
-      events: {},
-      alerts: {},
-      customMetricsRejected: [{ id: 3, name: 'shop', instance: 1, namespace: 'web', count: 7 }],
-    },
-    host: {
-      cpuPercent: 0,
-      cpuCount: 8,
-      memoryTotalBytes: 1,
-      memoryAvailableBytes: 1,
-      load: [0, 0, 0],
-      disk: { path: '/srv', totalBytes: 100, freeBytes: 60, availableBytes: 50 },
-      network: [],
-    },
-    processes: [],
+    ...quiet,
+    daemon: { ...quiet.daemon, customMetricsRejected },
+    host: { ...quiet.host, cpuCount: 8 },
   };
 }
 
