@@ -6,13 +6,16 @@ import { freePort } from './free-port.js';
 import {
   cleanupHomes,
   createHome,
+  ensureDaemon,
   FIXTURES,
+  isAlive,
   readPidFile,
   spawnVelos,
   velos,
   velosOk,
   waitFor,
   waitForStatus,
+  withClient,
 } from './helpers.js';
 import { promtoolProblems, requireBinary } from './metrics-tools.js';
 
@@ -151,6 +154,39 @@ describe('velos metrics (OBS-1)', () => {
         'q_count non-histogram and non-summary metrics should not have "_count" suffix (promtool exited 3)',
       );
     }
+  });
+
+  it('velos_process_restart_total goes on from its total after velos reset and a daemon that died', async () => {
+    const home = createHome();
+    const restartTotal = async () => {
+      const text = (await velosOk(['metrics'], { home })).stdout;
+      return Number(/^velos_process_restart_total\{name="crashy",[^}]*\} (\d+)$/m.exec(text)?.[1]);
+    };
+    const erroredAfter = (restarts: number) =>
+      waitFor(
+        async () => {
+          // over the socket, not a CLI process a poll
+          const rows = await withClient(home, (client) => client.list());
+          const row = rows.find((p) => p.name === 'crashy');
+          return row?.status === 'errored' && row.restarts === restarts ? row : undefined;
+        },
+        { message: `crashy errored after ${restarts} restarts` },
+      );
+    const args = ['--name', 'crashy', '--max-restarts', '1', '--restart-delay', '50', '--', '50'];
+    await velosOk(['start', join(FIXTURES, 'crash-after.js'), ...args], { home });
+    await erroredAfter(1);
+    await velosOk(['reset', 'crashy'], { home });
+    await velosOk(['restart', 'crashy'], { home });
+    await erroredAfter(1);
+    expect(await restartTotal()).toBe(2);
+    // a daemon that died: the next one takes its table over (velos list shows 1 still), and the counter
+    // Prometheus scraped at 2 must not read 1, a reset followed by a restart that never happened
+    const pid = readPidFile(home)!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => !isAlive(pid), { message: 'the SIGKILLed daemon to be gone' });
+    await ensureDaemon(home);
+    expect((await erroredAfter(1)).restarts).toBe(1);
+    expect(await restartTotal()).toBe(2);
   });
 
   it('velos metrics --port serves /metrics in the foreground until SIGTERM', async () => {

@@ -9,6 +9,8 @@ import type { ProcessRecord } from './process-record.js';
  */
 export interface SavedHistory {
   restarts: number;
+  /** Restarts `velos reset` took off `restarts` (the exported counter's part of them); absent (0) in earlier files. */
+  restartsCleared?: number;
   /** Of `restarts`, those asked for from outside (user, reload, watch, cron); 0 in earlier files. */
   requestedRestarts: number;
   unstableRestarts: number;
@@ -64,6 +66,7 @@ const MAX_SIGNAL_CHARS = 32;
 export function historyOf(record: ProcessRecord): SavedHistory {
   return {
     restarts: record.restarts,
+    ...(record.restartsCleared > 0 ? { restartsCleared: record.restartsCleared } : {}),
     requestedRestarts: record.requestedRestarts,
     unstableRestarts: record.unstableRestarts,
     backoffMs: record.backoffMs,
@@ -82,6 +85,7 @@ export function fileHistory(history: SavedHistory): FileHistory {
   const reason = history.lastExitReason;
   const base = {
     restarts: history.restarts,
+    ...(history.restartsCleared ? { restartsCleared: history.restartsCleared } : {}),
     requestedRestarts: history.requestedRestarts,
     unstableRestarts: history.unstableRestarts,
     backoffMs: history.backoffMs,
@@ -110,6 +114,7 @@ function isFileReason(reason: ExitReason): reason is FileExitReason {
 export function applyHistory(record: ProcessRecord, history: SavedHistory, keepsCounters: boolean): void {
   if (keepsCounters) {
     record.restarts = history.restarts;
+    record.restartsCleared = history.restartsCleared ?? 0;
     record.requestedRestarts = history.requestedRestarts;
     record.unstableRestarts = history.unstableRestarts;
     record.backoffMs = history.backoffMs;
@@ -169,6 +174,8 @@ function parseEntry(raw: unknown, where: string): SavedHistory {
   const exact = newer !== undefined && SAVED_EXIT_REASONS.has(newer) ? newer : reason;
   return {
     restarts: count('restarts'),
+    // absent in files of earlier versions, and when no velos reset cleared any
+    ...(entry.restartsCleared === undefined ? {} : { restartsCleared: count('restartsCleared') }),
     // absent in files of earlier versions; never more than the restarts it is part of
     requestedRestarts:
       entry.requestedRestarts === undefined ? 0 : Math.min(count('requestedRestarts'), count('restarts')),

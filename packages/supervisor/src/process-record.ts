@@ -45,6 +45,11 @@ export interface ProcessRecord extends MonitorTarget {
   /** The current run (a spawned child, a cluster worker or a re-adopted orphan), or null. */
   run: ProcessRun | null;
   restarts: number;
+  /**
+   * Restarts `velos reset` took off `restarts` since the process was added: `velos_process_restart_total`
+   * counts them on (`restartsSinceAdded`), in this daemon and in one that takes its table over.
+   */
+  restartsCleared: number;
   /** Of `restarts`, those an operator, a reload, watch mode or a cron schedule asked for. */
   requestedRestarts: number;
   unstableRestarts: number;
@@ -105,6 +110,11 @@ export function isActive(status: ProcessStatus): boolean {
     status === 'waiting-restart' ||
     status === 'scheduled'
   );
+}
+
+/** The restarts of a process since it was added, which `velos reset` does not lower (`velos_process_restart_total`). */
+export function restartsSinceAdded(record: Pick<ProcessRecord, 'restarts' | 'restartsCleared'>): number {
+  return record.restarts + record.restartsCleared;
 }
 
 /** Statuses in which a process runs: its output may come (false for a process not in the table). */

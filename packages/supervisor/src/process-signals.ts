@@ -39,10 +39,12 @@ export function signalRecords(records: ProcessRecord[], signal: string, target: 
 
 /**
  * PM2 `reset` (#14): the restart counters of `records` back to 0 (the restart policy's backoff is
- * kept), and a job's count of skipped runs (its run history is kept: `velos runs`).
+ * kept), and a job's count of skipped runs (its run history is kept: `velos runs`); the restarts cleared
+ * are kept apart, for the exported counter (`restartsSinceAdded`).
  */
 export function resetCounters(records: ProcessRecord[]): void {
   for (const record of records) {
+    record.restartsCleared += record.restarts;
     record.restarts = 0;
     record.requestedRestarts = 0;
     record.unstableRestarts = 0;

@@ -320,6 +320,7 @@ export class ProcessTable {
       pid: null,
       run: null,
       restarts: 0,
+      restartsCleared: 0,
       requestedRestarts: 0,
       unstableRestarts: 0,
       backoffMs: 0,

@@ -211,6 +211,8 @@ describe('state store', () => {
     saved.apps[0]!.history = [
       {
         restarts: 2,
+        // the restarts velos reset took off, which velos_process_restart_total counts on
+        restartsCleared: 5,
         requestedRestarts: 1,
         unstableRestarts: 1,
         backoffMs: 150,
@@ -322,6 +324,10 @@ describe('state store', () => {
     expect(() => parseState(app([entry, { ...entry, stopped: 1 }]))).toThrow(
       /history\[1\]\.stopped: expected true or false/,
     );
+    expect(() => parseState(app([entry, { ...entry, restartsCleared: -2 }]))).toThrow(
+      /history\[1\]\.restartsCleared: expected a count/,
+    );
+    expect('restartsCleared' in parseState(app([entry, entry])).apps[0]!.history![1]!).toBe(false);
     // an instance stopped while its app ran is read back so (absent: false, not written)
     expect(parseState(app([entry, { ...entry, stopped: true }])).apps[0]!.history![1]!.stopped).toBe(true);
     expect('stopped' in parseState(app([entry, entry])).apps[0]!.history![1]!).toBe(false);

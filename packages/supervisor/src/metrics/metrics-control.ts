@@ -6,6 +6,7 @@ import {
   VelosError,
 } from '@velos/core';
 import type { EventBus } from '../events/event-bus.js';
+import { restartsSinceAdded } from '../process-record.js';
 import type { ProcessTable } from '../process-table.js';
 import { createCustomMetricIntake } from './custom-metric-intake.js';
 import type { SeriesBudget } from './custom-metric-store.js';
@@ -17,7 +18,6 @@ import {
   countExit,
   countJobRun,
   countReplacedWorker,
-  countRestarts,
   createProcessFigures,
   type ProcessFigures,
   processFiguresMetrics,
@@ -71,10 +71,7 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
   const unsubscribers = [
     table.statusEvents.subscribe((event) => {
       const found = figuresOf(event.id);
-      const record = table.records.get(event.id);
       if (found) countExit(found, event);
-      // a restart's status changes see its count before a later reset could hide it
-      if (found && record) countRestarts(found, record.restarts);
     }),
     deps.bus.published.subscribe((event) => {
       events.count(event.kind);
@@ -103,10 +100,7 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
     intervalMs: deps.monitorIntervalMs ?? 2000,
     log: deps.log,
     // the same count as velos_process_restart_total: velos reset lowers no chart
-    restartsOf: (record) => {
-      const found = figuresOf(record.id);
-      return found === undefined ? record.restarts : countRestarts(found, record.restarts);
-    },
+    restartsOf: restartsSinceAdded,
   });
   return {
     async metrics() {
@@ -138,7 +132,7 @@ export function createMetricsControl(deps: MetricsControlDeps): MetricsControl {
           return {
             ...processFiguresMetrics(found, record.app.spec.type === 'job'),
             // velos_process_restart_total: since added, not lowered by velos reset (velos list's is)
-            ...(found === undefined ? {} : { restarts: countRestarts(found, record.restarts) }),
+            restarts: restartsSinceAdded(record),
           };
         },
       });

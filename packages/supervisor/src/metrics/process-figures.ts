@@ -10,11 +10,6 @@ export const JOB_DURATION_BOUNDS_SECONDS = [0.1, 0.5, 1, 5, 10, 30, 60, 300, 600
 export interface ProcessFigures {
   /** Exits and restarts by reason. */
   exits: Record<string, number>;
-  /**
-   * The exported restart counter: the process's restarts as last seen, and the total since it was added,
-   * which `velos reset` (the process's count back to 0) does not lower; null until first seen.
-   */
-  restarts: { seen: number; total: number } | null;
   /** Job runs by outcome and their durations; null until a run ends. */
   job: { runs: Partial<Record<JobRun['outcome'], number>>; durations: Histogram } | null;
   /** OBS-6: its custom metrics; null until it reports one. */
@@ -37,7 +32,6 @@ const DOWN = new Set(['stopped', 'errored', 'waiting-restart', 'scheduled']);
 export function createProcessFigures(): ProcessFigures {
   return {
     exits: {},
-    restarts: null,
     job: null,
     custom: null,
     rejected: 0,
@@ -68,21 +62,6 @@ export function countReplacedWorker(figures: ProcessFigures, event: VelosEvent, 
   if (event.kind !== 'process.reload_step' || event.fields?.how !== 'reload') return;
   const why = reason ?? 'reload';
   figures.exits[why] = (figures.exits[why] ?? 0) + 1;
-}
-
-/**
- * The restarts of a process since it was added, from its count now (`restarts` of the table): what it
- * grew by since last seen, or all of it after `velos reset` set it back (lower than last seen). Seen at
- * each status change and snapshot, so a counter exported from it never goes down (an OTLP cumulative
- * sum may not, without a new start time; Prometheus would take a drop for a reset).
- * @example countRestarts(figures, 3); countRestarts(figures, 0); countRestarts(figures, 1) // 4
- */
-export function countRestarts(figures: ProcessFigures, restarts: number): number {
-  figures.restarts ??= { seen: restarts, total: restarts };
-  const tally = figures.restarts;
-  tally.total += restarts >= tally.seen ? restarts - tally.seen : restarts;
-  tally.seen = restarts;
-  return tally.total;
 }
 
 /** Counts a `job.finished` event's outcome and duration. */
