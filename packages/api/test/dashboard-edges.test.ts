@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { APP_DEFAULTS, type AppSpec } from '@velos/core';
+import { join } from 'node:path';
+import { APP_DEFAULTS, type AppSpec, type ProcessInfo } from '@velos/core';
 import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_KEPT } from '../dashboard/src/store.js';
@@ -596,6 +597,38 @@ describe.skipIf(!hasChromium)('the web dashboard where QA found it wrong', () =>
     // the runs are polled every 15 s: a deadline well under it shows the table followed the run's events
     await page.locator('table.runs tbody tr').first().waitFor({ timeout: 8_000 });
     expect(await page.locator('table.runs tbody tr').first().textContent()).toContain('user');
+  });
+
+  it('says crash loop of an app that restarted three times, after more events than the page holds', async () => {
+    // three crashes of runs longer than min_uptime (no unstable restart to tell), then a run that stays
+    await daemon!.client.start([
+      spec('looper', 'crash-then-run.js', {
+        args: [join(daemon!.home, 'looper.marker')],
+        env: { PATH: process.env.PATH ?? '', CRASHES: '3', CRASH_AFTER_MS: '150', HOLD_MB: '1' },
+        minUptimeMs: 50,
+        restartDelayMs: 50,
+      }),
+    ]);
+    await waitFor(async () => {
+      const [looper] = (await daemon!.client.list()).filter((p) => p.name === 'looper');
+      return looper?.status === 'online' && looper.restarts === 3 && looper.unstableRestarts === 0;
+    }, 'looper online after 3 stable restarts');
+    const status = page.locator('tr[data-row="looper"] .c-status');
+    await toHash(page, '#/');
+    await page
+      .locator('tr[data-row="looper"] .c-status', { hasText: 'crash loop' })
+      .waitFor({ timeout: 10_000 });
+    // its restarts leave the page's events behind the flood: the row's own count keeps the label
+    await floodEvents();
+    await toHash(page, '#/');
+    await page.locator('tr[data-row="looper"]').waitFor();
+    expect(await status.textContent()).toContain('crash loop');
+    const response = await fetch(`${api!.url}/api/v1/processes`, {
+      headers: { authorization: `Bearer ${api!.admin}` },
+    });
+    const { processes: rows } = (await response.json()) as { processes: ProcessInfo[] };
+    expect(rows.find((p) => p.name === 'looper')?.recentRestarts).toEqual({ own: 3, primary: 0 });
+    await daemon!.client.delete('looper');
   });
 
   it('lists an app’s events and the problems in the events view after other events filled the page’s memory', async () => {

@@ -94,6 +94,17 @@ describe('dashboard status words', () => {
     expect(processLabel(proc({ status: 'waiting-restart' }))).toEqual({ word: 'restarting', tone: 'warn' });
   });
 
+  it('says crash loop or primary exiting from the row’s recentRestarts, without the events', () => {
+    const online = (recentRestarts: { own: number; primary: number }) =>
+      proc({ status: 'online', recentRestarts });
+    expect(processLabel(online({ own: 3, primary: 0 }))).toEqual({ word: 'crash loop', tone: 'warn' });
+    expect(processLabel(online({ own: 0, primary: 3 }))).toEqual({ word: 'primary exiting', tone: 'warn' });
+    expect(processLabel(online({ own: 2, primary: 2 }))).toEqual({ word: 'online', tone: 'ok' });
+    expect(processLabel(proc({ status: 'errored', recentRestarts: { own: 5, primary: 0 } })).word).toBe(
+      'errored',
+    );
+  });
+
   it('sorts every exit reason as core does: asked for, the primary’s, or the process’s own', () => {
     // the browser bundle cannot import core's isRequestedRestart: its own list must agree with it
     for (const reason of EXIT_REASONS) {

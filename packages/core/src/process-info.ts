@@ -96,6 +96,13 @@ export interface ProcessInfo {
    * trouble, unlike a crash, exit, memory, unhealthy or inactivity restart. Absent from earlier daemons.
    */
   requestedRestarts?: number;
+  /**
+   * Restarts in the last 5 minutes not asked for: of the process's own doing (`own`: a crash, an exit,
+   * the memory limit, inactivity, a failing liveness probe) and with its cluster primary's exit
+   * (`primary`); what the dashboard's `crash loop` label counts (3 or more). Absent when none (and from
+   * earlier daemons); counted by the running daemon only, not across its restart.
+   */
+  recentRestarts?: { own: number; primary: number };
   /** CPU percent of the process tree (100 = one core), last sample. */
   cpu: number;
   /** RSS of the process tree in bytes, last sample. */

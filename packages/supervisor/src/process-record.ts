@@ -7,6 +7,7 @@ import { type JobState, jobInfo } from './jobs/job-state.js';
 import type { LogPipeline } from './logs/index.js';
 import type { MonitorTarget } from './monitor.js';
 import type { StatusEvent } from './process-status.js';
+import { type RestartTimes, recentRestartsOf } from './recent-restarts.js';
 import { type ResolvedCommand, resolveCommand } from './resolve-command.js';
 import type { Emitter } from './typed-emitter.js';
 
@@ -50,6 +51,8 @@ export interface ProcessRecord extends MonitorTarget {
    * counts them on (`restartsSinceAdded`), in this daemon and in one that takes its table over.
    */
   restartsCleared: number;
+  /** The restarts not asked for in the last 5 minutes (`ProcessInfo.recentRestarts`); absent before one. */
+  recentRestarts?: RestartTimes;
   /** Of `restarts`, those an operator, a reload, watch mode or a cron schedule asked for. */
   requestedRestarts: number;
   unstableRestarts: number;
@@ -160,6 +163,7 @@ export function toInfo(record: ProcessRecord, now = Date.now()): ProcessInfo {
     restarts: record.restarts,
     unstableRestarts: record.unstableRestarts,
     requestedRestarts: record.requestedRestarts,
+    ...recentRestartsOf(record.recentRestarts, now),
     cpu: isSampled ? record.cpu : 0,
     memory: isSampled ? record.memory : 0,
     uptime: isRunning ? Math.max(0, now - record.startedAt!) : 0,

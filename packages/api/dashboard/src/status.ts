@@ -11,7 +11,10 @@ export interface StatusLabel {
 
 const TONE_RANK: Record<Tone, number> = { ok: 0, idle: 1, info: 2, warn: 3, bad: 4 };
 
-/** Restarts within this window that make a loop: of a process's own doing (a crash loop) or its primary's. */
+/**
+ * Restarts within this window that make a loop: of a process's own doing (a crash loop) or its primary's;
+ * the row's `recentRestarts` (the daemon's count over the same 5 minutes) or the events the page holds.
+ */
 const LOOP_RESTARTS = 3;
 const LOOP_WINDOW_MS = 5 * 60_000;
 /** Unstable restarts in a row (runs shorter than `min_uptime`) that make a loop without the events. */
@@ -53,14 +56,25 @@ export function restartLoops(events: VelosEvent[], now = Date.now()): RestartLoo
   return { crash: atLeastLoop(own), primary: atLeastLoop(primary) };
 }
 
-/** The label of one process: its status, sharpened by probe health and restart loops (from `restartLoops`). */
+/**
+ * The label of one process: its status, sharpened by probe health and restart loops (its row's
+ * `recentRestarts`, or `restartLoops` of the page's events for a daemon that does not send them).
+ */
 export function processLabel(p: ProcessInfo, loops?: RestartLoops): StatusLabel {
   // runs cut short in a row: the last one by the primary's exit says whose loop it is
   const isUnstable = p.unstableRestarts >= LOOP_UNSTABLE_RESTARTS;
   const isPrimaryExit = p.lastExitReason === 'primary-exit';
-  const isCrashLoop = (isUnstable && !isPrimaryExit) || (loops?.crash.has(p.id) ?? false);
+  // the daemon's count of the row (recentRestarts) holds however many other events the page missed
+  const recent = p.recentRestarts;
+  const isCrashLoop =
+    (isUnstable && !isPrimaryExit) ||
+    (recent?.own ?? 0) >= LOOP_RESTARTS ||
+    (loops?.crash.has(p.id) ?? false);
   const isPrimaryLoop =
-    !isCrashLoop && ((isUnstable && isPrimaryExit) || (loops?.primary.has(p.id) ?? false));
+    !isCrashLoop &&
+    ((isUnstable && isPrimaryExit) ||
+      (recent?.primary ?? 0) >= LOOP_RESTARTS ||
+      (loops?.primary.has(p.id) ?? false));
   const loop: StatusLabel | null = isCrashLoop
     ? { word: 'crash loop', tone: 'warn' }
     : isPrimaryLoop

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import {
   type EmitEventRequest,
   ErrorCodes,
+  type ExitReason,
   suggestKey,
   type VelosControl,
   VelosError,
   type VelosEvent,
 } from '@velos/core';
 import type { ProcessTable } from '../process-table.js';
+import { noteRestart } from '../recent-restarts.js';
 import { targetNotFound } from '../targets.js';
 import { createAppEventIntake } from './app-event-intake.js';
 import { createEventBus, type EventBus, type EventSelector } from './event-bus.js';
@@ -43,7 +45,19 @@ export function createEventControl(options: {
   // job runs are told by the job scheduler (job.started/job.finished), the causes of a restart
   // (memory limit, watchdog, file change) by the modules that decide them
   table.statusEvents.subscribe((change) => {
-    for (const event of processEventsOf(change, table.records.get(change.id))) bus.publish(event);
+    const record = table.records.get(change.id);
+    for (const event of processEventsOf(change, record)) {
+      bus.publish(event);
+      // the row's count of a restart loop: the same restarts a client counts in these events
+      if (record && event.kind === 'process.restarting') {
+        record.recentRestarts ??= [];
+        noteRestart(
+          record.recentRestarts,
+          (event.fields?.reason ?? null) as ExitReason | null,
+          event.at ?? Date.now(),
+        );
+      }
+    }
   });
 
   /** The one place an `app.<name>` event is made: `events.emit` and the apps' own events (JSON lines, IPC). */
