@@ -35,7 +35,9 @@ export const LogPane = memo(function LogPane(props: {
         ? '· loading older lines… '
         : newer > 0 && logs.older === 'none'
           ? '· the oldest line '
-          : '';
+          : logs.older === 'held' && logs.target !== null
+            ? `· ${heldNote(logs.lines.length, logs.target)} `
+            : '';
   const head = fitLine(
     summary ? `── log summary ${title} (a: back to logs) ` : `── logs ${title} ${older}${scrolled}`,
     width,
@@ -88,6 +90,15 @@ export function logsEnd(logs: MonitData['logs'], height: number, anchor: number 
   if (anchor === null) return count;
   const oldest = logs.received - count;
   return Math.min(count, Math.max(Math.min(height, count), anchor - oldest));
+}
+
+/**
+ * What the full-screen logs say at the oldest of the most lines monit holds: how many, and the command
+ * that reads further back (`target`: the process id the pane follows).
+ * @example heldNote(5000, '3') // '5,000 lines held; older: velos logs 3 --lines 10000'
+ */
+export function heldNote(held: number, target: string): string {
+  return `${held.toLocaleString('en-US')} lines held; older: velos logs ${target} --lines ${held * 2}`;
 }
 
 /** `… 1,234 lines skipped`: what a skip marker (`LogLine.skipped`) shows in place of the lines it counts. */

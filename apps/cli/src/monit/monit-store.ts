@@ -26,14 +26,15 @@ export interface MonitData {
   /**
    * The log lines of the selected process (the newest 500, up to 5,000 once older ones were asked for);
    * `received`: how many came live since it was selected; `older`: whether older lines may be read
-   * (`more`), are being read, or are not there (`none`).
+   * (`more`), are being read, are not there (`none`), or are past the most monit holds (`held`: the
+   * newest `MAX_HELD_LOG_LINES`; `velos logs` reads further).
    */
   logs: {
     target: string | null;
     lines: LogLine[];
     error: string | null;
     received: number;
-    older: 'more' | 'loading' | 'none';
+    older: 'more' | 'loading' | 'none' | 'held';
   };
   /** CPU and memory over the last minutes of the selected process, or why there is none. */
   history: { target: string; cpu: number[]; memory: number[]; error: string | null } | null;
@@ -46,6 +47,8 @@ export type MonitAction = 'restart' | 'reload' | 'stop' | 'delete';
 
 /** Timings of a store (tests shorten them). */
 export interface MonitStoreOptions {
+  /** The most log lines held once older ones were read (default `MAX_HELD_LOG_LINES`). */
+  maxHeldLogLines?: number;
   /** Refresh of the list (default 2 s, the daemon's sampling period; at once on a process event; metrics every 2nd refresh, ping and health every 3rd). */
   intervalMs?: number;
   /**
@@ -103,6 +106,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
   const intervalMs = options.intervalMs ?? 2000;
   const historyEvery = Math.max(1, Math.round((options.historyIntervalMs ?? 6000) / intervalMs));
   const throttleMs = options.throttleMs ?? 100;
+  const maxHeld = options.maxHeldLogLines ?? MAX_HELD_LOG_LINES;
   let data: MonitData = {
     processes: options.initialProcesses ?? null,
     ping: null,
@@ -247,7 +251,7 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
         update({
           logs: {
             ...data.logs,
-            lines: all.slice(-Math.max(MAX_LOG_LINES, Math.min(MAX_HELD_LOG_LINES, data.logs.lines.length))),
+            lines: all.slice(-Math.max(MAX_LOG_LINES, Math.min(maxHeld, data.logs.lines.length))),
             received: data.logs.received + fresh.length,
           },
         });
@@ -280,18 +284,27 @@ export function createMonitStore(control: VelosControl, options: MonitStoreOptio
    */
   const loadOlderLogs = () => {
     const { logs } = data;
-    if (logs.target === null || logs.older !== 'more' || logs.lines.length >= MAX_HELD_LOG_LINES) return;
+    if (logs.target === null || logs.older !== 'more') return;
+    if (logs.lines.length >= maxHeld) {
+      update({ logs: { ...logs, older: 'held' } });
+      return;
+    }
     const { target } = logs;
     const generation = logGeneration;
-    const wanted = Math.min(MAX_HELD_LOG_LINES, logs.lines.length + OLDER_LOG_LINES);
+    const wanted = Math.min(maxHeld, logs.lines.length + OLDER_LOG_LINES);
     const isCurrent = () => generation === logGeneration && !isStopped;
     update({ logs: { ...logs, older: 'loading' } });
     control.logs({ target, lines: wanted }).then(
       (answer) => {
         if (!isCurrent()) return;
         const now = data.logs;
-        const added = (linesBefore(now.lines, answer) ?? []).slice(-(MAX_HELD_LOG_LINES - now.lines.length));
-        const older = added.length === 0 || answer.length < wanted ? 'none' : 'more';
+        const added = (linesBefore(now.lines, answer) ?? []).slice(-(maxHeld - now.lines.length));
+        const older =
+          added.length === 0 || answer.length < wanted
+            ? 'none'
+            : now.lines.length + added.length >= maxHeld
+              ? 'held'
+              : 'more';
         update({ logs: { ...now, lines: [...added, ...now.lines], older } });
       },
       (error: unknown) => {

@@ -30,9 +30,15 @@ function mount(
   processes = [proc({ id: 0, name: 'api' }), proc({ id: 1, name: 'worker', status: 'errored', pid: null })],
   size = SIZE,
   noticeMs?: number,
+  maxHeldLogLines?: number,
 ) {
   const fake = fakeControl(processes);
-  const store = createMonitStore(fake.control, { intervalMs: 50, historyIntervalMs: 50, throttleMs: 10 });
+  const store = createMonitStore(fake.control, {
+    intervalMs: 50,
+    historyIntervalMs: 50,
+    throttleMs: 10,
+    ...(maxHeldLogLines === undefined ? {} : { maxHeldLogLines }),
+  });
   stores.push(store);
   store.start();
   const app = render(<MonitApp store={store} size={size} noticeMs={noticeMs} />);
@@ -385,6 +391,26 @@ describe('velos monit (ink)', () => {
     await m.press(PAGE_UP, '· the oldest line');
     expect(logNumbers(m.frame())).toEqual(range(0, 21));
     expect(m.store.getData().logs.lines).toHaveLength(120);
+  });
+
+  it('says at the oldest of the most lines it holds how many, and how velos logs reads older ones', async () => {
+    // at most 120 lines held here (5,000 in use): one read of older lines fills them
+    const m = mount(undefined, SIZE, undefined, 120);
+    m.state.logLines = range(0, 300).map((n) => logLine(0, `line ${n}`));
+    await m.until('── logs api#0');
+    m.logSubs[0]?.sub.push(m.state.logLines.slice(230));
+    m.app.stdin.write('\r');
+    await m.until('line 299');
+    // the oldest of the 70 followed lines (49 newer below) reads older ones: 50, up to 120 held
+    for (const newer of [20, 40, 49]) await m.press(PAGE_UP, `${newer} newer lines below`);
+    await vi.waitFor(() => expect(m.store.getData().logs.lines).toHaveLength(120), { timeout: 3000 });
+    for (const newer of [69, 89]) await m.press(PAGE_UP, `${newer} newer lines below`);
+    await m.press(PAGE_UP, '· 120 lines held; older: velos logs 0 --lines 240');
+    expect(logNumbers(m.frame())).toEqual(range(180, 201));
+    // PgUp again reads nothing more and says the same
+    await m.press(PAGE_UP, '· 120 lines held');
+    expect(m.logSubs[0]?.request).toEqual({ target: '0', lines: 50 });
+    expect(m.store.getData().logs.older).toBe('held');
   });
 
   it('follows the logs again once another process is selected, and back (a scroll is of one follow)', async () => {
