@@ -49,6 +49,12 @@ describe('history output (OBS-7)', () => {
       'idle (id 4, shop)\n  no samples in the last 1h (a running process is sampled every 2 s)',
     );
   });
+
+  it('names the window asked for exactly: --since 1.5h is not "of 1h", nor 90s "of 1m"', () => {
+    expect(renderHistory([history()], 1.5 * HOUR_MS, plain)).toContain('api (id 3, shop) last 6s of 90m');
+    expect(renderHistory([history()], 90_000, plain)).toContain('last 6s of 90s');
+    expect(renderHistory([history()], 24 * HOUR_MS, plain)).toContain('last 6s of 1d');
+  });
 });
 
 describe('velos describe --history --since (OBS-7)', () => {

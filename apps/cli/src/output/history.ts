@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, type MetricsHistory } from '@velos/core';
+import { formatBytes, formatDuration, formatSpanMs, type MetricsHistory } from '@velos/core';
 import type { Colors } from './colors.js';
 import { NO_PROCESSES } from './process-list.js';
 
@@ -55,7 +55,8 @@ export function restartsIn(history: MetricsHistory): number | null {
 /** `velos describe <app> --history`: per process a sparkline of CPU, memory and log rate, and restarts. */
 export function renderHistory(histories: MetricsHistory[], windowMs: number, colors: Colors): string {
   if (histories.length === 0) return NO_PROCESSES;
-  const window = formatDuration(windowMs);
+  // the window as asked (`--since 90m`), exactly: formatDuration's one unit made 1.5h "1h"
+  const window = formatSpanMs(windowMs);
   return histories
     .map((history) => {
       const title = `${colors.bold(history.name)} ${colors.dim(`(id ${history.id}, ${history.namespace})`)}`;
