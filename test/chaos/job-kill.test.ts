@@ -109,11 +109,17 @@ describe('SIGKILL of the daemon while a job runs', () => {
     seenPids.add(running.pid!);
     await killDaemon(home);
     await velosOk(['list', '--json'], { home });
+    // due times skipped while the run went on are entries numbered between it and the next run
     const next = await waitFor(
-      async () => (await runsOf(home, 'job')).find((run) => run.seq === running.seq + 1 && run.pid),
+      async () =>
+        (await runsOf(home, 'job')).find(
+          (run) => run.seq > running.seq && run.outcome !== 'skipped' && run.pid !== null,
+        ),
       { timeoutMs: 30_000, message: 'the run after the taken-over one' },
     );
     seenPids.add(next.pid!);
+    const between = (await runsOf(home, 'job')).filter((run) => run.seq > running.seq && run.seq < next.seq);
+    expect(between.map((run) => run.outcome)).toEqual(between.map(() => 'skipped'));
     const adopted = (await runsOf(home, 'job')).find((run) => run.seq === running.seq)!;
     expect(adopted).toMatchObject({ pid: running.pid, outcome: 'unknown', exitCode: null });
     // never two runs at once: the next one started once the taken-over one had ended
@@ -151,7 +157,10 @@ describe('SIGKILL of the daemon while a job runs', () => {
     );
     seenPids.add(next.pid!);
     expect(next.outcome).toBe('running');
-    expect(next.seq).toBe(running.seq + 1);
+    // numbered on: after the interrupted run and the due times skipped during it (entries of their own)
+    expect(next.seq).toBeGreaterThan(running.seq);
+    const between = (await runsOf(home, 'job')).filter((run) => run.seq > running.seq && run.seq < next.seq);
+    expect(between.map((run) => run.outcome)).toEqual(between.map(() => 'skipped'));
     // The interrupted run stays in the history (it was recorded as started before its spawn).
     const runs = await runsOf(home, 'job');
     expect(runs.find((run) => run.seq === running.seq)).toMatchObject({

@@ -27,7 +27,10 @@ webhook = { url = "${url}/job", retries = 0 }
     const firing = await waitFor(() => hook.received.find((r) => r.body.status === 'firing'), {
       message: 'the firing notification',
     });
-    expect(firing.body.message).toMatch(/^failjob failed 2 time\(s\) in a row: job failjob: run 2 failed/);
+    // run 2, or later when a slow run skipped a due time (a skipped run takes a number of its own)
+    expect(firing.body.message).toMatch(
+      /^failjob failed 2 time\(s\) in a row: job failjob: run [2-9] failed/,
+    );
 
     await velosOk(['delete', 'failjob'], { home });
     const resolved = await waitFor(() => hook.received.find((r) => r.body.status === 'resolved'), {

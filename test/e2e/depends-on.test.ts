@@ -232,6 +232,30 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     expect(readFileSync(errLog(home, 'sjob'), 'utf8')).toContain(
       "velos: run skipped (interval): dependency 'sdb' is stopped",
     );
+    // the history shows them: the skips in a row as one entry, why and how many times (a busy machine
+    // may add skips of a run slowed past the interval, with their own reason)
+    const history = JSON.parse((await velosOk(['runs', 'sjob', '--json'], { home })).stdout) as {
+      outcome: string;
+      trigger: string;
+      reason?: string;
+      skips?: number;
+      pid: number | null;
+    }[];
+    const skipped = history.filter(
+      (run) => run.outcome === 'skipped' && run.reason?.startsWith('dependency'),
+    );
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatchObject({
+      trigger: 'interval',
+      reason: "dependency 'sdb' is stopped",
+      pid: null,
+    });
+    expect(skipped[0]!.skips).toBeGreaterThanOrEqual(2);
+    const table = (await velosOk(['runs', 'sjob'], { home })).stdout;
+    expect(table.split('\n')[0]).toMatch(/outcome\s+trigger\s+pid\s+note$/);
+    expect(table).toMatch(
+      /skipped\s+interval\s+-\s+dependency 'sdb' is stopped, \d+ times until \d\d:\d\d:\d\d/,
+    );
     // the dependency back, the runs go on
     await velosOk(['start', 'sdb'], { home });
     await waitFor(() => runCount() > ranBefore || undefined, { message: 'sjob to run again' });

@@ -46,7 +46,10 @@ export interface AiEnv {
 /** One run as `runs` gives it: the run and the job it belongs to. */
 export type NamedRun = JobRun & { id: number; name: string };
 
-/** One run the `--ai` way: seq, name (only when several jobs), start, duration ms, exit, outcome, trigger. */
+/**
+ * One run the `--ai` way: seq, name (only when several jobs), start, duration ms, exit, outcome,
+ * trigger; a skipped run has no duration, and says why (`why`) and how many due times in a row (`k`).
+ */
 export interface AiRun {
   q: number;
   n?: string;
@@ -55,6 +58,8 @@ export interface AiRun {
   x?: number | string;
   o: JobRun['outcome'];
   tr: JobRun['trigger'];
+  why?: string;
+  k?: number;
 }
 
 /** One event the `--ai` way: time, kind, app, id, message, severity (when not info) and fields. */
@@ -160,10 +165,12 @@ export function toAiRuns(runs: NamedRun[], target?: string): AiRun[] {
     q: run.seq,
     ...(showName ? { n: run.name } : {}),
     t: isoTime(run.startedAt),
-    ...(run.endedAt === null ? {} : { d: run.endedAt - run.startedAt }),
+    ...(run.endedAt === null || run.outcome === 'skipped' ? {} : { d: run.endedAt - run.startedAt }),
     ...(run.exitCode !== null ? { x: run.exitCode } : run.signal !== null ? { x: run.signal } : {}),
     o: run.outcome,
     tr: run.trigger,
+    ...(run.reason === undefined ? {} : { why: run.reason }),
+    ...(run.outcome === 'skipped' ? { k: run.skips ?? 1 } : {}),
   }));
 }
 

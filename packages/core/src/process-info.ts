@@ -72,11 +72,26 @@ export interface JobRun {
    * `running`; `interrupted` = the daemon died during the run and the run was gone by the time the
    * next daemon started (its end is unknown: `endedAt` null); `unknown` = the daemon died during the
    * run, the next one took the run over and saw it end (`endedAt` set), but its exit code cannot be
-   * known (SUP-13).
+   * known (SUP-13); `skipped` = a run that fell due and did not start (the previous run still going,
+   * a `depends_on` not met): `reason` says why, `pid` and `exitCode` are null, `startedAt` is when it
+   * fell due and `endedAt` when the last of `skips` due times in a row skipped for the same reason did.
    */
-  outcome: 'running' | 'ok' | 'failed' | 'timeout' | 'stopped' | 'spawn-error' | 'interrupted' | 'unknown';
-  /** What started it: `schedule`, `interval`, `start` or `user`. */
+  outcome:
+    | 'running'
+    | 'ok'
+    | 'failed'
+    | 'timeout'
+    | 'stopped'
+    | 'spawn-error'
+    | 'interrupted'
+    | 'unknown'
+    | 'skipped';
+  /** What started it (or, for a skipped run, what it was due by): `schedule`, `interval`, `start` or `user`. */
   trigger: 'schedule' | 'interval' | 'start' | 'user';
+  /** Why a `skipped` run did not start: `previous run 4 still going (pid 4242)`, `dependency 'db' is stopped`. */
+  reason?: string;
+  /** How many due times in a row a `skipped` entry stands for (each skipped for its `reason`): 1 or more. */
+  skips?: number;
 }
 
 /** One row of `velos list`: what every client shows about a process. */

@@ -110,4 +110,31 @@ describe('RunHistory', () => {
       [2, 'unknown', 5_000],
     ]);
   });
+
+  it('records skipped runs with their reason, a streak of the same as one entry, kept within `keep`', () => {
+    const home = harness.home();
+    const history = new RunHistory(home, 'job', 3, noErrors);
+    history.add(ended(1));
+    history.begin(started(2, 102));
+    // an interval of a second beside a long run: 200 due times skipped while run 2 goes on
+    for (let at = 2_100; at < 2_100 + 200; at += 1)
+      history.skip(at, 'interval', 'previous run 2 still going');
+    history.add(ended(2));
+    history.skip(4_000, 'schedule', "dependency 'db' is stopped");
+    history.skip(5_000, 'schedule', "dependency 'db' is stopped");
+    expect(history.nextSeq()).toBe(5);
+    expect(history.latestRun()).toMatchObject({ seq: 2, outcome: 'ok' });
+
+    const reloaded = new RunHistory(home, 'job', 3, noErrors);
+    const rows = reloaded.runs.map((run) => [run.seq, run.outcome, run.reason ?? null, run.skips ?? null]);
+    expect(rows).toEqual([
+      [2, 'ok', null, null],
+      [3, 'skipped', 'previous run 2 still going', 200],
+      [4, 'skipped', "dependency 'db' is stopped", 2],
+    ]);
+    expect(reloaded.runs[1]).toMatchObject({ startedAt: 2_100, endedAt: 2_299, pid: null, exitCode: null });
+    expect(reloaded.nextSeq()).toBe(5);
+    // each skip appended a line, and the file was rewritten with the newest `keep` whenever it held twice as many
+    expect(readFileSync(history.path, 'utf8').trim().split('\n').length).toBeLessThanOrEqual(6);
+  });
 });

@@ -11,6 +11,7 @@ import { formatMs } from './units.js';
 export function renderRunTable(runs: NamedRun[], colors: Colors): string {
   if (runs.length === 0) return 'no runs yet';
   const showName = new Set(runs.map((run) => run.name)).size > 1;
+  const hasNotes = runs.some((run) => run.outcome === 'skipped');
   const columns: Column[] = [
     { header: 'run', align: 'right' },
     ...(showName ? [{ header: 'name' }] : []),
@@ -20,16 +21,18 @@ export function renderRunTable(runs: NamedRun[], colors: Colors): string {
     { header: 'outcome' },
     { header: 'trigger' },
     { header: 'pid', align: 'right' },
+    ...(hasNotes ? [{ header: 'note' }] : []),
   ];
   const rows = runs.map((run): Cell[] => [
     { text: String(run.seq) },
     ...(showName ? [{ text: run.name, paint: colors.bold }] : []),
     { text: localTime(run.startedAt) },
-    { text: run.endedAt === null ? '-' : formatMs(run.endedAt - run.startedAt) },
+    { text: run.endedAt === null || run.outcome === 'skipped' ? '-' : formatMs(run.endedAt - run.startedAt) },
     { text: exitText(run) },
     { text: run.outcome, paint: outcomePaint(run.outcome, colors) },
     { text: run.trigger },
     { text: run.pid === null ? '-' : String(run.pid) },
+    ...(hasNotes ? [{ text: noteText(run) }] : []),
   ]);
   return renderTable(columns, rows, colors.dim);
 }
@@ -37,9 +40,24 @@ export function renderRunTable(runs: NamedRun[], colors: Colors): string {
 /** The paint of an outcome: green ok, yellow running, stopped, interrupted or unknown, red anything else. */
 export function outcomePaint(outcome: JobRun['outcome'], colors: Colors): (text: string) => string {
   if (outcome === 'ok') return colors.green;
-  if (outcome === 'running' || outcome === 'stopped' || outcome === 'interrupted' || outcome === 'unknown')
+  if (
+    outcome === 'running' ||
+    outcome === 'stopped' ||
+    outcome === 'interrupted' ||
+    outcome === 'unknown' ||
+    outcome === 'skipped'
+  )
     return colors.yellow;
   return colors.red;
+}
+
+/** Why a run was skipped, and how many due times in a row when more than one (`…, 12 times until 03:12:00`). */
+function noteText(run: JobRun): string {
+  if (run.outcome !== 'skipped') return '';
+  const skips = run.skips ?? 1;
+  const times =
+    skips > 1 && run.endedAt !== null ? `, ${skips} times until ${localTime(run.endedAt).slice(11)}` : '';
+  return `${run.reason ?? ''}${times}`;
 }
 
 function exitText(run: JobRun): string {

@@ -276,7 +276,7 @@ function isOneShotDone(record: ProcessRecord, lastRun: JobRun | null): boolean {
 }
 
 function latestRun(record: ProcessRecord): JobRun | null {
-  return record.job?.current ?? record.job?.history.runs.at(-1) ?? null;
+  return record.job?.current ?? record.job?.history.latestRun() ?? null;
 }
 
 function failed(reason: string): Verdict {

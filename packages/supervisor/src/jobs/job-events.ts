@@ -11,6 +11,7 @@ const FINISHED_SEVERITY: Record<JobRun['outcome'], EventSeverity> = {
   'spawn-error': 'error',
   interrupted: 'warning',
   unknown: 'warning',
+  skipped: 'info',
 };
 
 /** OBS-2 `job.started`: a run of a job began (run number, trigger, pid). */

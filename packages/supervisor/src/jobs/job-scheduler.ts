@@ -152,16 +152,20 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     const state = stateOf(record);
     if (!host.isLive(record)) return false;
     if (record.run || record.leftovers) {
-      state.skipped += 1;
+      const going = state.current;
+      const reason = going
+        ? `previous run ${going.seq} still going (pid ${going.pid ?? '-'})`
+        : 'the previous run is still being stopped';
       host.log(`${label(record)}: run skipped (${trigger}): the previous run is still going`);
+      recordSkip(record, trigger, reason);
       return false;
     }
     // a dependency that stopped or failed since the job's start holds its later runs back, as its start
     const unmet = trigger === 'schedule' || trigger === 'interval' ? (host.unmetNow?.(record) ?? null) : null;
     if (unmet !== null) {
-      state.skipped += 1;
       host.log(`${label(record)}: run skipped (${trigger}): ${unmet}`);
       note(record, `run skipped (${trigger}): ${unmet}`);
+      recordSkip(record, trigger, unmet);
       return false;
     }
     const seq = state.history.nextSeq();
@@ -214,6 +218,16 @@ export function createJobScheduler(host: JobHost): JobScheduler {
     host.log(`${label(record)}: run ${seq} started (${trigger}), pid ${run.pid}`);
     publish(jobStartedEvent(record, state.current));
     return true;
+  }
+
+  /**
+   * Counts a due run that did not start and puts it in the history (`velos runs`: `skipped` with its
+   * reason), a run `velos trigger` asked for excepted: that one is refused to the user instead.
+   */
+  function recordSkip(record: ProcessRecord, trigger: JobRun['trigger'], reason: string): void {
+    const state = stateOf(record);
+    state.skipped += 1;
+    if (trigger !== 'user') state.history.skip(Date.now(), trigger, reason);
   }
 
   /** Arms the timeout of run `seq`, `elapsedMs` of it already gone. */
@@ -520,7 +534,9 @@ const RAN_TO_END: ReadonlySet<JobRun['outcome']> = new Set<JobRun['outcome']>([
  */
 function restoredDueFrom(state: JobState, intervalMs: number | undefined): number | null {
   if (intervalMs === undefined) return null;
-  const last = state.history.runs.findLast((run) => run.trigger === 'start' || run.trigger === 'interval');
+  const last = state.history.runs.findLast(
+    (run) => (run.trigger === 'start' || run.trigger === 'interval') && run.outcome !== 'skipped',
+  );
   if (!last || !RAN_TO_END.has(last.outcome)) return null;
   return last.startedAt + intervalMs > Date.now() ? last.startedAt : null;
 }

@@ -44,7 +44,7 @@ export interface JobState {
 /** The `job` field of a job's `velos list` row. */
 export function jobInfo(state: JobState | undefined): NonNullable<ProcessInfo['job']> {
   if (!state) return { lastRun: null, nextRunAt: null, runs: 0, skipped: 0 };
-  const lastRun = state.current ?? state.history.runs.at(-1) ?? null;
+  const lastRun = state.current ?? state.history.latestRun();
   const nextRunAt = state.isEnabled ? (state.cron?.nextRunAt() ?? state.nextRunAt) : null;
   return {
     lastRun: lastRun ? { ...lastRun } : null,

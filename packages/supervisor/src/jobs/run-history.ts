@@ -11,12 +11,17 @@ export const JOBS_DIR = 'jobs';
  * when it ends, the later line of a seq wins, and the file is rewritten with the newest `keep` runs
  * once it holds twice as many lines. A run whose last line still says `running` when the file is
  * loaded was cut short by a daemon that died: it loads as `interrupted`, and its seq stays taken.
+ * A run that fell due and did not start is an entry too (`skipped`, with its reason, its own seq); due
+ * times skipped in a row for the same reason are one entry counting them (`skips`), so a flood of
+ * skips (an interval of seconds beside an hour-long run) takes one place in the history, not all.
  */
 export class RunHistory {
   readonly path: string;
-  /** The ended runs (the run in progress is not among them). */
+  /** The ended runs and the skipped ones, in the order recorded (the run in progress is not among them). */
   readonly runs: JobRun[];
   #keep: number;
+  /** The highest seq given so far: a run that ends after a skip recorded during it is not the newest seq. */
+  #topSeq: number;
   #fileLines: number;
   /** The run recorded as started and not ended yet. */
   #pending: JobRun | null = null;
@@ -34,11 +39,51 @@ export class RunHistory {
     // a torn last line (a crash mid-append) would swallow the next append: rewrite on the next write
     this.#fileLines = loaded.isTorn ? Number.POSITIVE_INFINITY : loaded.lines;
     this.runs = loaded.runs.slice(-keep);
+    this.#topSeq = loaded.runs.at(-1)?.seq ?? 0;
   }
 
-  /** The number the next run gets: one more than the latest run's (the one in progress included). */
+  /** The number the next run (or skipped run) gets: one more than any given so far. */
   nextSeq(): number {
-    return (this.#pending?.seq ?? this.runs.at(-1)?.seq ?? 0) + 1;
+    return Math.max(this.#topSeq, this.#pending?.seq ?? 0) + 1;
+  }
+
+  /** The latest run that started (a run in progress is not in `runs`): skipped entries are passed over. */
+  latestRun(): JobRun | null {
+    return this.runs.findLast((run) => run.outcome !== 'skipped') ?? null;
+  }
+
+  /**
+   * Records that a run due at `at` by `trigger` did not start, for `reason`: the latest entry grows by
+   * one skip when it is a skip of the same reason and trigger with no run started since, else a new
+   * entry (seq of its own) is added. Returns the entry.
+   */
+  skip(at: number, trigger: JobRun['trigger'], reason: string): JobRun {
+    const last = this.runs.at(-1);
+    const isStreak =
+      last?.outcome === 'skipped' &&
+      last.reason === reason &&
+      last.trigger === trigger &&
+      last.seq > (this.#pending?.seq ?? 0);
+    if (isStreak) {
+      const grown: JobRun = { ...last, endedAt: at, skips: (last.skips ?? 1) + 1 };
+      this.runs[this.runs.length - 1] = grown;
+      this.#write(grown);
+      return grown;
+    }
+    const entry: JobRun = {
+      seq: this.nextSeq(),
+      pid: null,
+      startedAt: at,
+      endedAt: at,
+      exitCode: null,
+      signal: null,
+      outcome: 'skipped',
+      trigger,
+      reason,
+      skips: 1,
+    };
+    this.add(entry);
+    return entry;
   }
 
   /** Changes how many runs are kept (a spec change); the file follows on the next write. */
@@ -50,6 +95,7 @@ export class RunHistory {
   /** Records on disk that `run` (outcome `running`) started or changed (its pid once spawned). */
   begin(run: JobRun): void {
     this.#pending = run;
+    this.#topSeq = Math.max(this.#topSeq, run.seq);
     this.#write(run);
   }
 
@@ -68,6 +114,7 @@ export class RunHistory {
   /** Records an ended run in memory and on disk. */
   add(run: JobRun): void {
     if (this.#pending?.seq === run.seq) this.#pending = null;
+    this.#topSeq = Math.max(this.#topSeq, run.seq);
     this.runs.push(run);
     if (this.runs.length > this.#keep) this.runs.splice(0, this.runs.length - this.#keep);
     this.#write(run);
