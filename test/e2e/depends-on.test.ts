@@ -256,6 +256,22 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     expect(table).toMatch(
       /skipped\s+interval\s+-\s+dependency 'sdb' is stopped, \d+ times until \d\d:\d\d:\d\d/,
     );
+    // --force runs it all the same, recorded as forced; its schedule goes on skipping
+    const forced = await velosOk(['trigger', 'sjob', '--force'], { home });
+    expect(forced.stdout).toMatch(/^sjob: run \d+ started \(pid \d+\)$/m);
+    const ranForced = await waitFor(
+      async () => {
+        const rows = JSON.parse((await velosOk(['runs', 'sjob', '--json'], { home })).stdout) as {
+          trigger: string;
+          forced?: boolean;
+          outcome: string;
+        }[];
+        return rows.find((run) => run.trigger === 'user' && run.outcome !== 'running');
+      },
+      { message: 'the forced run of sjob to end' },
+    );
+    expect(ranForced).toMatchObject({ trigger: 'user', forced: true, outcome: 'ok' });
+    expect((await velosOk(['runs', 'sjob'], { home })).stdout).toMatch(/\bok\s+user \(forced\)\s+\d+/);
     // the dependency back, the runs go on
     await velosOk(['start', 'sdb'], { home });
     await waitFor(() => runCount() > ranBefore || undefined, { message: 'sjob to run again' });

@@ -60,6 +60,8 @@ export interface AiRun {
   tr: JobRun['trigger'];
   why?: string;
   k?: number;
+  /** A run of `trigger --force`. */
+  forced?: true;
 }
 
 /** One event the `--ai` way: time, kind, app, id, message, severity (when not info) and fields. */
@@ -171,6 +173,7 @@ export function toAiRuns(runs: NamedRun[], target?: string): AiRun[] {
     tr: run.trigger,
     ...(run.reason === undefined ? {} : { why: run.reason }),
     ...(run.outcome === 'skipped' ? { k: run.skips ?? 1 } : {}),
+    ...(run.forced ? { forced: true as const } : {}),
   }));
 }
 

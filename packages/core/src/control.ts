@@ -31,6 +31,14 @@ export interface EnvOptions {
 }
 
 /**
+ * How `trigger` treats a job whose `depends_on` is not met (one held waiting for it, or a dependency
+ * stopped or failed since): refused unless `force`, which runs it anyway, the run marked `forced`.
+ */
+export interface TriggerOptions {
+  force?: boolean;
+}
+
+/**
  * How `start` treats an app of the same name that runs: refused (NAME_IN_USE) unless `replace`, which
  * stops it and starts it with the new spec, counted as a restart (PM2's `pm2 restart ecosystem.config.js`).
  */
@@ -66,9 +74,9 @@ export interface VelosControl {
   runs(target: string, limit?: number): Promise<(JobRun & { id: number; name: string })[]>;
   /**
    * SUP-8: runs the target's jobs now (a job already running is left alone; one still waiting for its
-   * `depends_on` is refused).
+   * `depends_on`, or whose dependency is down, is refused unless `force`).
    */
-  trigger(target: string): Promise<ProcessInfo[]>;
+  trigger(target: string, options?: TriggerOptions): Promise<ProcessInfo[]>;
   /** Stops and removes the target's processes (several targets as one selection, as `stop`). */
   delete(target: string | string[]): Promise<ProcessInfo[]>;
   /** `delete`, with the saved apps never restored that it dropped from the saved state. */

@@ -54,7 +54,7 @@ export {
   type ConfigSetRequest,
   type ConfigSetResult,
 } from './config-commands.js';
-export type { EnvOptions, StartOptions, Subscription, VelosControl } from './control.js';
+export type { EnvOptions, StartOptions, Subscription, TriggerOptions, VelosControl } from './control.js';
 export { CRON_NEVER_FIRES, CRON_ONE_TIME, type CronClass, cronExpressionProblem } from './cron-problem.js';
 export {
   COMPONENT_STATUSES,

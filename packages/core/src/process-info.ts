@@ -92,6 +92,8 @@ export interface JobRun {
   reason?: string;
   /** How many due times in a row a `skipped` entry stands for (each skipped for its `reason`): 1 or more. */
   skips?: number;
+  /** A run of `velos trigger --force`: it ran although a `depends_on` of the job was not met. */
+  forced?: true;
 }
 
 /** One row of `velos list`: what every client shows about a process. */

@@ -9,7 +9,7 @@ import {
 } from './command-definition.js';
 import type { ComponentReportRequest, ReportedComponent } from './component-report.js';
 import type { ConfigReloadResult, ConfigSetRequest, ConfigSetResult } from './config-commands.js';
-import type { EnvOptions, StartOptions } from './control.js';
+import type { EnvOptions, StartOptions, TriggerOptions } from './control.js';
 import type { EmitEventRequest, EventsRequest, VelosEvent } from './events.js';
 import type { LogsAnalyzeRequest, LogsSearchRequest } from './log-analysis.js';
 import type { MetricReportRequest, MetricsHistoryRequest, ProcessLabels } from './metrics.js';
@@ -151,7 +151,10 @@ export const PROTOCOL_COMMANDS = {
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: false,
-    ...targetPayload,
+    toPayload: (target: string, options: TriggerOptions = {}): TargetRequest & TriggerOptions =>
+      options.force === true ? { target, force: true } : { target },
+    toArgs: (payload: TargetRequest & TriggerOptions): [string, TriggerOptions?] =>
+      payload.force === true ? [payload.target, { force: true }] : [payload.target],
     ...processesResult,
   }),
   delete: requestCommand({

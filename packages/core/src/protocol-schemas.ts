@@ -428,7 +428,7 @@ export const requestSchemas = lazyEntries({
         .check(z.regex(/^[+-]?\d{1,4}$/, 'expected a whole number N (1 to 1024), +N or -N')),
     }),
   runs: () => z.object({ target, limit: z.optional(z.int().check(z.gte(1), z.lte(100_000))) }),
-  trigger: () => z.object({ target }),
+  trigger: () => z.object({ target, force: z.optional(z.boolean()) }),
   delete: () => z.object({ target: targets }),
   list: empty,
   describe: () => z.object({ target }),

@@ -50,7 +50,10 @@ const WIRE: { [K in CommandName | StreamCommandName]: { args: unknown[]; payload
     { args: ['job'], payload: { target: 'job' } },
     { args: ['job', 5], payload: { target: 'job', limit: 5 } },
   ],
-  trigger: [{ args: ['job'], payload: { target: 'job' } }],
+  trigger: [
+    { args: ['job'], payload: { target: 'job' } },
+    { args: ['job', { force: true }], payload: { target: 'job', force: true } },
+  ],
   delete: [{ args: ['3'], payload: { target: '3' } }],
   list: [{ args: [], payload: {} }],
   describe: [{ args: ['api'], payload: { target: 'api' } }],

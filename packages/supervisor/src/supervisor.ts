@@ -767,10 +767,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return listRuns(selectJobs(table.select(target), target), limit);
     },
 
-    async trigger(target) {
+    async trigger(target, options) {
       const targets = selectJobs(table.select(target), target);
-      checkTriggerable(targets, gate.unmetOf, gate.unmetNow);
-      await Promise.all(targets.map((record) => runOp(record, async () => jobs.trigger(record))));
+      const isForced = options?.force === true;
+      // --force runs a job whose dependency went down; one still waiting for its first start stays refused
+      checkTriggerable(targets, gate.unmetOf, isForced ? undefined : gate.unmetNow);
+      await Promise.all(targets.map((record) => runOp(record, async () => jobs.trigger(record, isForced))));
       return targets.map(infoOf);
     },
 

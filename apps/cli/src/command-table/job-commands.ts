@@ -49,11 +49,21 @@ export const JOB_COMMANDS: CommandSpec[] = [
       'Works on a stopped job too: it runs once and stays stopped. The run is recorded with trigger',
       'user; it does not move the next scheduled or interval run. A job still waiting for its',
       'depends_on, or whose dependency is stopped or failed since, is refused, naming it; its wait and',
-      'schedule go on (its scheduled runs are skipped while the dependency is down). Exits 1 when no job',
+      'schedule go on (its scheduled runs are skipped while the dependency is down). --force runs a job',
+      'whose dependency is down anyway (velos runs shows its trigger as user (forced)); it does not run',
+      'one still waiting for its first start, nor beside a run still going. Exits 1 when no job',
       'started a run (each still going, or its spawn failed).',
       TARGETS,
     ].join('\n'),
-    options: { json, ai },
-    run: async (ctx, input) => (await import('../commands/trigger.js')).runTrigger(ctx, input.args),
+    options: {
+      force: {
+        type: 'boolean',
+        description: 'run it although a dependency is stopped, errored or gone (the run is marked forced)',
+      },
+      json,
+      ai,
+    },
+    run: async (ctx, input) =>
+      (await import('../commands/trigger.js')).runTrigger(ctx, input.args, input.options.force === true),
   },
 ];

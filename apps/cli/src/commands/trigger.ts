@@ -7,15 +7,17 @@ import { withPm2ActionHint } from '../pm2/action-hint.js';
  * `velos trigger <job…>`: runs each job now, unless a run of it is still going (SUP-8). When no job
  * started a run, the command fails (exit 1) in one line, so `velos trigger backup || …` can tell.
  */
-export async function runTrigger(ctx: CommandContext, targets: string[]): Promise<void> {
+export async function runTrigger(ctx: CommandContext, targets: string[], isForced = false): Promise<void> {
   const client = await ctx.client();
   const runsBefore = new Map((await client.list()).map((p) => [p.id, p.job?.runs ?? 0]));
   const triggered: ProcessInfo[] = [];
   for (const target of targets) {
     triggered.push(
-      ...(await client.trigger(target).catch((error: unknown) => {
-        throw withPm2ActionHint(error, targets);
-      })),
+      ...(await (isForced ? client.trigger(target, { force: true }) : client.trigger(target)).catch(
+        (error: unknown) => {
+          throw withPm2ActionHint(error, targets);
+        },
+      )),
     );
   }
   const { lines, hasStarted, jobs } = describeTriggered(triggered, runsBefore);

@@ -30,7 +30,7 @@ export function renderRunTable(runs: NamedRun[], colors: Colors): string {
     { text: run.endedAt === null || run.outcome === 'skipped' ? '-' : formatMs(run.endedAt - run.startedAt) },
     { text: exitText(run) },
     { text: run.outcome, paint: outcomePaint(run.outcome, colors) },
-    { text: run.trigger },
+    { text: run.forced ? `${run.trigger} (forced)` : run.trigger },
     { text: run.pid === null ? '-' : String(run.pid) },
     ...(hasNotes ? [{ text: noteText(run) }] : []),
   ]);

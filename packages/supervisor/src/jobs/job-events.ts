@@ -24,7 +24,7 @@ export function jobStartedEvent(record: ProcessRecord, run: JobRun): EventInput 
     id: record.id,
     at: run.startedAt,
     message: `job ${name}: run ${run.seq} started (${run.trigger}), pid ${run.pid ?? '?'}`,
-    fields: { run: run.seq, trigger: run.trigger, pid: run.pid },
+    fields: { run: run.seq, trigger: run.trigger, pid: run.pid, ...(run.forced ? { forced: true } : {}) },
   };
 }
 

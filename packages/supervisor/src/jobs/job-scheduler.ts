@@ -54,8 +54,11 @@ export interface JobScheduler {
   reschedule(record: ProcessRecord): void;
   /** Turns the schedule off (a run in progress goes on); true when it was on. */
   disable(record: ProcessRecord): boolean;
-  /** Runs the job now with trigger `user`; false when a run is already going or its start is pending. */
-  trigger(record: ProcessRecord): boolean;
+  /**
+   * Runs the job now with trigger `user` (`isForced`: recorded `forced`, its `depends_on` not checked
+   * by the caller); false when a run is already going or its start is pending.
+   */
+  trigger(record: ProcessRecord, isForced?: boolean): boolean;
   /**
    * Velos is about to stop the current run for `reason` (a no-op without one): its end is recorded
    * `timeout` for its timeout, `stopped` for a stop, restart or delete of the user and the daemon's
@@ -148,7 +151,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
   }
 
   /** Starts a run now; false when one is going (or the old run's group is still being stopped). */
-  function runNow(record: ProcessRecord, trigger: JobRun['trigger']): boolean {
+  function runNow(record: ProcessRecord, trigger: JobRun['trigger'], isForced = false): boolean {
     const state = stateOf(record);
     if (!host.isLive(record)) return false;
     if (record.run || record.leftovers) {
@@ -169,6 +172,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       return false;
     }
     const seq = state.history.nextSeq();
+    const forced = isForced ? { forced: true as const } : {};
     // on disk before the spawn: a daemon killed during the run leaves it in the history (interrupted)
     state.history.begin({
       seq,
@@ -179,6 +183,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       signal: null,
       outcome: 'running',
       trigger,
+      ...forced,
     });
     spawnRecord(record, host.hooks);
     // spawnRecord sets the run (TypeScript keeps the narrowing to null from the check above)
@@ -193,6 +198,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         signal: null,
         outcome: 'spawn-error',
         trigger,
+        ...forced,
       };
       state.history.add(failed);
       publish(jobFinishedEvent(record, failed));
@@ -209,13 +215,16 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       signal: null,
       outcome: 'running',
       trigger,
+      ...forced,
     };
     state.currentSinceMono = monotonicMs() - Math.max(0, Date.now() - state.current.startedAt);
     state.history.begin(state.current);
     state.stopOutcome = null;
     state.isAdoptedRun = false;
     armTimeout(record, run.pid, seq, 0);
-    host.log(`${label(record)}: run ${seq} started (${trigger}), pid ${run.pid}`);
+    host.log(
+      `${label(record)}: run ${seq} started (${trigger}${isForced ? ', forced' : ''}), pid ${run.pid}`,
+    );
     publish(jobStartedEvent(record, state.current));
     return true;
   }
@@ -417,7 +426,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
       return wasEnabled;
     },
 
-    trigger(record) {
+    trigger(record, isForced) {
       const state = stateOf(record);
       if (record.run) {
         host.log(`${label(record)}: trigger ignored: run ${state.current?.seq ?? '?'} is still going`);
@@ -428,7 +437,7 @@ export function createJobScheduler(host: JobHost): JobScheduler {
         host.log(`${label(record)}: trigger ignored: it is starting`);
         return false;
       }
-      return runNow(record, 'user');
+      return runNow(record, 'user', isForced);
     },
 
     stopping(record, reason) {
