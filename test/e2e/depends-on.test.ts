@@ -130,7 +130,14 @@ type = "job"
 env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
 `,
     );
-    const started = await velosOk(['start', config], { home, env: { ORDER_FILE: join(home, 'order.txt') } });
+    const started = await velos(['start', config], { home, env: { ORDER_FILE: join(home, 'order.txt') } });
+    // broken may fail before the start prints its table: the start then fails naming worker (exit 1)
+    if (started.code !== 0) {
+      expect([started.code, started.stderr.trimEnd()]).toEqual([
+        1,
+        "velos: worker: not started: dependency 'broken' did not complete successfully: its run 1 exited with code 4",
+      ]);
+    }
     // velos start answers while web still waits for the migration: its table says so, and for what
     expect(started.stdout).toMatch(/\bweb\s+-\s+waiting\b/);
     expect(started.stdout).toMatch(/^web waits for migrate \(completed_successfully\): /m);
@@ -275,6 +282,38 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     // the dependency back, the runs go on
     await velosOk(['start', 'sdb'], { home });
     await waitFor(() => runCount() > ranBefore || undefined, { message: 'sjob to run again' });
+    await clearApps(home);
+  });
+
+  it('a start whose app ends errored, its dependency failed, exits 1 naming it (as docker compose up)', async () => {
+    const home = shared();
+    await clearApps(home);
+    const silent = fixture(home, 'silent.js');
+    await velosOk(['start', silent, '--name', 'xdb'], { home });
+    await velosOk(['stop', 'xdb'], { home });
+    const config = writeConfig(
+      home,
+      'xapi.yaml',
+      `apps:
+  - name: xapi
+    script: ${silent}
+    depends_on: xdb
+  - name: xother
+    script: ${silent}
+`,
+    );
+    const started = await velos(['start', config], { home });
+    expect([started.code, started.stderr.trimEnd()]).toEqual([
+      1,
+      "velos: xapi: not started: dependency 'xdb' is stopped",
+    ]);
+    // the table is printed all the same, the other app of the file running
+    expect(started.stdout).toMatch(/\bxapi\b.*\berrored\b/);
+    expect(started.stdout).toMatch(/\bxother\b.*\bonline\b/);
+    // with the dependency back, the same start goes through
+    await velosOk(['delete', 'xapi'], { home });
+    await velosOk(['start', 'xdb'], { home });
+    await velosOk(['start', config, '--only', 'xapi'], { home });
     await clearApps(home);
   });
 

@@ -93,6 +93,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   ensureLogDirs(specs);
   printWarnings(watchPathWarnings(specs));
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
+    const startedAt = Date.now();
     if (added.length > 0) specs = await withoutRunningDependencies(client, specs, added);
     const startThem = (): Promise<unknown> =>
       onRunning
@@ -112,7 +113,8 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     printProcesses(ctx, listed);
     if (target.kind !== 'config')
       for (const warning of forkFallbackWarnings(specs, listed)) where.warn?.(warning);
-    const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)));
+    // an app whose dependency failed while the start went on ended errored: the start failed (exit 1)
+    const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)), startedAt);
     // in the foreground (a container's PID 1) the other apps run on: the reason is told, not fatal
     if (failure && isForeground) process.stderr.write(`velos: ${failure.message}\n`);
     else if (failure) throw failure;
@@ -199,12 +201,13 @@ export async function runStartOr(
   const client = await ctx.client();
   // the file's apps take this shell's environment with or without --update-env, as at their start
   const act = (): Promise<unknown> => startOrAct(client, specs, action);
+  const startedAt = Date.now();
   if (alerts === null) await act();
   else await startWithFileAlerts(client, resolve(target.path), alerts, act);
   const listed = await client.list();
   printProcesses(ctx, listed);
   // an app that could not be spawned (its script or cwd gone since it started) fails the command, as at velos start
-  const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)));
+  const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)), startedAt);
   if (failure) throw failure;
 }
 
