@@ -317,6 +317,50 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     await clearApps(home);
   });
 
+  it('start --wait waits until every app is up, and exits 1 naming an app errored or not up in time', async () => {
+    const home = shared();
+    await clearApps(home);
+    const silent = fixture(home, 'silent.js');
+    const job = fixture(home, 'job-counter.js');
+    const file = (name: string, exitCode: number, jobMs: number) =>
+      writeConfig(
+        home,
+        `${name}.yaml`,
+        `apps:
+  - name: ${name}mig
+    script: ${job}
+    type: job
+    env: { COUNTER_FILE: "${join(home, `${name}.count`)}", EXIT_CODES: "${exitCode}", JOB_MS: "${jobMs}" }
+  - name: ${name}api
+    script: ${silent}
+    depends_on: { ${name}mig: completed_successfully }
+`,
+      );
+    // the migration ends well: the start answers once api is online (without --wait it is listed waiting)
+    const good = await velosOk(['start', file('w', 0, 300), '--wait'], { home });
+    expect(good.stdout).toMatch(/\bwapi\b.*\bonline\b/);
+    expect(good.stdout).not.toMatch(/\bwaiting\b/);
+    // it fails: api ends errored, said after the table
+    const bad = await velos(['start', file('f', 3, 300), '--wait'], { home });
+    expect([bad.code, bad.stderr.trimEnd()]).toEqual([
+      1,
+      "velos: fapi: not started: dependency 'fmig' did not complete successfully: its run 1 exited with code 3",
+    ]);
+    expect(bad.stdout).toMatch(/\bfapi\b.*\berrored\b/);
+    // not up in time: named with what it waits for
+    const slow = await velos(['start', file('s', 0, 20_000), '--wait-timeout', '1s'], { home });
+    expect(slow.code).toBe(1);
+    expect(slow.stderr.trimEnd()).toMatch(
+      /^velos: --wait: not up after 1s: sapi waits for smig \(completed_successfully\): .+ \(--wait-timeout sets how long\)$/,
+    );
+    const refused = await velos(['start', file('r', 0, 300), '--wait-timeout', '5'], { home });
+    expect([refused.code, refused.stderr.trimEnd()]).toEqual([
+      2,
+      'velos: --wait-timeout: expected a duration with a unit like 30s or 2m, got "5"',
+    ]);
+    await clearApps(home);
+  });
+
   it('--only starts the apps of the file its apps depend on, those the daemon lacks, each said in a line', async () => {
     const home = shared();
     await clearApps(home);

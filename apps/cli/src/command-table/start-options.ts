@@ -260,6 +260,17 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     description:
       'check as a start would (scripts, interpreters, cwds), print the apps as JSON; start nothing',
   },
+  wait: {
+    type: 'boolean',
+    description:
+      'wait until every app is up (online, ready if probed, its depends_on met; a job launched); exit 1 if one ended errored',
+  },
+  'wait-timeout': {
+    type: 'string',
+    value: 'duration',
+    description:
+      'with --wait: give up after this long, exit 1 naming what is not up (default 5m; implies --wait)',
+  },
   ...PM2_START_OPTIONS,
   ...APPEND_ENV_TO_NAME_OPTION,
   ...PM2_IGNORED_START_OPTIONS,

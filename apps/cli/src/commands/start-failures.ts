@@ -11,14 +11,17 @@ const NOT_STARTED_PREFIX = `${NOTE_PREFIX}not started: `;
  * script or program that is not there or not executable, a working directory that does not exist), or,
  * with `since` (when the start began, epoch ms), errored since then because a dependency failed
  * (`velos: not started: dependency 'db' is stopped` in its err log): one line naming each with the
- * daemon's reason (the note in its err log), SPAWN_FAILED; null when none. The apps stay listed,
- * errored, as the table printed before shows; the others of the same start run.
+ * daemon's reason (the note in its err log), SPAWN_FAILED; null when none. With `isAnyErrored`
+ * (`velos start --wait`), an app errored for another reason (it crashed until its restarts ran out) is
+ * named too. The apps stay listed, errored, as the table printed before shows; the others of the same
+ * start run.
  */
 export async function spawnFailure(
   client: Pick<VelosControl, 'logs'>,
   listed: ProcessInfo[],
   names: ReadonlySet<string>,
   since = Number.POSITIVE_INFINITY,
+  isAnyErrored = false,
 ): Promise<VelosError | null> {
   const errored = listed.filter((p) => names.has(p.name) && p.status === 'errored');
   const reasons = await Promise.all(
@@ -33,7 +36,10 @@ export async function spawnFailure(
       // held for its depends_on, it was not started: its dependency failed before the start answered
       if (note !== undefined && note.ts >= since && note.line.startsWith(NOT_STARTED_PREFIX))
         return `${p.name}: ${note.line.slice(NOTE_PREFIX.length)}`;
-      return null;
+      if (!isAnyErrored) return null;
+      const exit =
+        p.signal !== null ? `, ${p.signal}` : p.exitCode !== null ? `, exit code ${p.exitCode}` : '';
+      return `${p.name}: errored (${p.lastExitReason ?? 'not started'}${exit}; see velos logs ${p.name} --err)`;
     }),
   );
   const failed = reasons.filter((reason) => reason !== null);

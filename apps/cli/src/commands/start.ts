@@ -37,6 +37,7 @@ import {
   specsFromConfigFile,
   specsFromFlags,
 } from './start-spec.js';
+import { parseWaitTimeout, waitForStart } from './start-wait.js';
 import { watchPathWarnings } from './watch-path-warnings.js';
 
 /**
@@ -90,6 +91,10 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     ctx.printJson(specs.map(({ env, ownEnv: _own, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
     return;
   }
+  // --wait (as docker compose up --wait): a bad --wait-timeout is refused before anything starts
+  const waitText = input.options['wait-timeout'];
+  const isWaiting = input.options.wait === true || typeof waitText === 'string';
+  const waitMs = isWaiting ? parseWaitTimeout(typeof waitText === 'string' ? waitText : undefined) : 0;
   ensureLogDirs(specs);
   printWarnings(watchPathWarnings(specs));
   const startApps = async (client: VelosControl, isForeground = false): Promise<void> => {
@@ -109,12 +114,19 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     if (target.kind === 'config' && !isScriptConfig(target.path))
       await startWithFileAlerts(client, resolve(target.path), alerts ?? [], startThem);
     else await startThem();
-    const listed = await client.list();
+    const names = new Set(specs.map((spec) => spec.name));
+    const { listed, timeout } = isWaiting
+      ? await waitForStart(client, names, waitMs)
+      : { listed: await client.list(), timeout: null };
     printProcesses(ctx, listed);
     if (target.kind !== 'config')
       for (const warning of forkFallbackWarnings(specs, listed)) where.warn?.(warning);
     // an app whose dependency failed while the start went on ended errored: the start failed (exit 1)
-    const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)), startedAt);
+    const errored = await spawnFailure(client, listed, names, startedAt, isWaiting);
+    const failure =
+      errored && timeout
+        ? new VelosError(errored.code, `${errored.message}; ${timeout.message}`)
+        : (errored ?? timeout);
     // in the foreground (a container's PID 1) the other apps run on: the reason is told, not fatal
     if (failure && isForeground) process.stderr.write(`velos: ${failure.message}\n`);
     else if (failure) throw failure;
