@@ -832,21 +832,25 @@ describe('REST routes over a real daemon', () => {
         .status,
     ).toBe(200);
     const running = (await request('GET', '/api/v1/processes/moved')).body.processes[0];
-    for (const [changes, field, message] of [
+    // the daemon's check and words, as every start and `velos config set` (no wording of the API's own)
+    for (const [changes, message] of [
       [
         { script: 'silnet.js' },
-        'changes.script',
-        `changes.script: script not found: silnet.js (relative to ${FIXTURES})`,
+        `moved cannot start: script not found: ${join(FIXTURES, 'silnet.js')} (did you mean silent.js?)`,
       ],
-      [{ script: '/nowhere/app.js' }, 'changes.script', 'changes.script: script not found: /nowhere/app.js'],
-      [{ cwd: '/nowhere' }, 'changes.cwd', 'changes.cwd: the working directory /nowhere does not exist'],
-      [{ cwd: 'fixtures' }, 'changes.cwd', 'changes.cwd: expected an absolute directory, got "fixtures"'],
+      [{ script: '/nowhere/app.js' }, 'moved cannot start: script not found: /nowhere/app.js'],
+      [{ cwd: '/nowhere' }, 'moved cannot start: cwd not found: /nowhere'],
     ] as const) {
       const refused = await request('PUT', '/api/v1/config/moved', { body: { changes } });
       expect(refused.status, JSON.stringify(refused.body)).toBe(400);
-      expect(refused.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field });
-      expect(refused.body.error.message).toContain(message);
+      expect(refused.body.error).toEqual({ code: 'INVALID_ARGUMENT', message });
     }
+    const relative = await request('PUT', '/api/v1/config/moved', { body: { changes: { cwd: 'fixtures' } } });
+    expect(relative.status).toBe(400);
+    expect(relative.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'changes.cwd' });
+    expect(relative.body.error.message).toContain(
+      'changes.cwd: expected an absolute directory, got "fixtures"',
+    );
     expect((await request('GET', '/api/v1/processes/moved')).body.processes[0]).toMatchObject({
       status: 'online',
       pid: running.pid,

@@ -11,9 +11,8 @@ import type {
   HttpMethod,
   QueryType,
   RequestParts,
-  RouteContext,
 } from './route-types.js';
-import { checkScriptChange } from './script-files.js';
+import { checkCwdChange } from './script-files.js';
 import { startPayload } from './start-body.js';
 
 /** Where the REST routes live. */
@@ -298,18 +297,10 @@ export const NOT_EXPOSED: Readonly<Partial<Record<CommandName | StreamCommandNam
     "stops the daemon's reads of the apps' output for 30 s, a step of `velos update` on the host, which ends the daemon next",
 };
 
-/** The payload of `PUT /config/:target`, its `script` and `cwd` checked first as a start's are. */
-async function configSetPayload(
-  { params, body }: RequestParts,
-  ctx: RouteContext,
-): Promise<Record<string, unknown>> {
+/** The payload of `PUT /config/:target`: a relative `cwd` is refused here, the rest is the daemon's to check. */
+function configSetPayload({ params, body }: RequestParts): Record<string, unknown> {
   const { changes } = body;
-  if (typeof changes === 'object' && changes !== null && ('script' in changes || 'cwd' in changes)) {
-    const target = params.target ?? '';
-    // an unknown or ambiguous target is the daemon's to refuse, naming it
-    const current = await ctx.control.configGet(target).catch(() => null);
-    checkScriptChange(changes as Record<string, unknown>, current?.cwd);
-  }
+  if (typeof changes === 'object' && changes !== null) checkCwdChange(changes as Record<string, unknown>);
   return { target: params.target, ...body };
 }
 
