@@ -154,7 +154,8 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
       text:
         `INVALID_ARGUMENT: 2 apps cannot start: mcp-api: script not found: ${join(FIXTURES, 'no-such-api.js')}; ` +
         "mcp-worker: interpreter velos-no-such-python not found on the app's PATH or in node_modules/.bin " +
-        '(install it, or give its path: --interpreter <path>, interpreter in a config file)',
+        // process_start takes no interpreter: the daemon's `--interpreter <path>` is left out
+        '(install it, or give its path: interpreter in a config file)',
     });
     // nothing of the file started
     const names = (await ok<Row[]>(stdioClient, 'process_list')).map((row) => row.n);

@@ -65,6 +65,43 @@ describe('REST routes over a real daemon', () => {
     expect(openapi.body.openapi).toBe('3.1.0');
   });
 
+  it("names the options of the daemon's refusals as REST takes them, not as the CLI's flags", async () => {
+    // no process is listed yet: the daemon's `(save --force …)` is the body key
+    const save = await request('POST', '/api/v1/daemon/save');
+    expect(save.status).toBe(409);
+    expect(save.body.error).toEqual({
+      code: 'NOTHING_TO_SAVE',
+      message: `nothing to save: no process is listed, so ${join(daemon.home, 'state.json')} is left as it is (save force: true writes the empty list)`,
+    });
+    // the daemon's start check: `--interpreter <path>` is the app entry's key
+    const py = await request('POST', '/api/v1/processes', {
+      body: {
+        apps: [{ name: 'py', script: 'silent.js', cwd: FIXTURES, interpreter: 'velos-no-such-python' }],
+      },
+    });
+    expect(py.status).toBe(400);
+    expect(py.body.error).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message:
+        'py cannot start: interpreter velos-no-such-python not found on the app\'s PATH or in node_modules/.bin (install it, or give its path: interpreter: "<path>", interpreter in a config file)',
+    });
+    // the config loader's `(from --env staging)` is the body's envProfile
+    const profile = await request('POST', '/api/v1/processes', {
+      body: {
+        config: '[[apps]]\nname = "p"\nscript = "silent.js"\n',
+        format: 'toml',
+        cwd: FIXTURES,
+        envProfile: 'staging',
+      },
+    });
+    expect(profile.status).toBe(400);
+    expect(profile.body.error.code).toBe('INVALID_CONFIG');
+    expect(profile.body.error.message).toMatch(
+      /no app has an env_staging table \(from envProfile: "staging"\)/,
+    );
+    expect(JSON.stringify([save.body, py.body, profile.body])).not.toContain('--');
+  });
+
   it('starts apps from specs and from a config body, lists, describes and masks secrets', async () => {
     const started = await request('POST', '/api/v1/processes', {
       body: { apps: [spec('plain', { env: { PATH: process.env.PATH ?? '', DB_PASSWORD: 'hunter2' } })] },

@@ -28,6 +28,7 @@ import { readConfigText, refuseOversized } from './config-read.js';
 import { envLiteralError } from './env-literal.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { findDuplicateJsonKey } from './json-duplicate-key.js';
+import { optionHint, optionMessage } from './option-hint.js';
 import { findPayloadBreach, PAYLOAD_LIMITS } from './payload-limits.js';
 import {
   type ConfigDialect,
@@ -469,11 +470,9 @@ function applyProfile(
 ): void {
   // PM2 starts an app without the profile with its env (validateConfig warns of each); a Velos file is refused
   if (!isPm2 && !profiles.some((own) => own[profile] !== undefined)) {
-    throw new VelosError(
-      ErrorCodes.INVALID_CONFIG,
-      `${label}: no app has an env_${profile} table (from --env ${profile})`,
-      { data: { keyPath: ['apps'] } },
-    );
+    const { message, options } =
+      optionMessage`${label}: no app has an env_${profile} table (from ${optionHint('envProfile', profile, { flag: '--env' })})`;
+    throw new VelosError(ErrorCodes.INVALID_CONFIG, message, { data: { keyPath: ['apps'], options } });
   }
   specs.forEach((spec, i) => {
     const env = profiles[i]?.[profile];

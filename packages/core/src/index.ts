@@ -156,6 +156,14 @@ export {
   type ProcessLabels,
   type ProcessMetrics,
 } from './metrics.js';
+export {
+  type OptionHint,
+  type OptionSpelling,
+  optionHint,
+  optionHintsOf,
+  optionMessage,
+  spellOptions,
+} from './option-hint.js';
 export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
 export {
   EXIT_REASONS,

@@ -8,10 +8,12 @@ import {
   ErrorCodes,
   findCommand,
   isVelosError,
+  type OptionSpelling,
   parseDurationMs,
   parseTimeBound,
   quoteValue,
   renameField,
+  spellOptions,
   TARGET_MAX_CHARS,
   timeBoundProblem,
   type VelosControl,
@@ -123,8 +125,21 @@ export async function runTool(
     // a field the tool's argument names alike is said without the command (`since: …`, not
     // `logs.search: since: …`, the daemon's form)
     const names = { ...Object.fromEntries(Object.keys(tool.input).map((key) => [key, key])), ...tool.fields };
-    return toolError(await withKnownNames(renameField(error, names), ctx.control));
+    const spelt = spellOptions(error, toolOptionSpelling(tool));
+    return toolError(await withKnownNames(renameField(spelt, names), ctx.control));
   }
+}
+
+/**
+ * How a tool names an option an error's message hints at (worded by the daemon as the CLI's flag,
+ * `--force`): its argument, `force: true`; none where the tool has no such argument (the hint is
+ * left out rather than name an argument the call would be refused for).
+ */
+function toolOptionSpelling(tool: ToolDefinition): OptionSpelling {
+  return (hint) => {
+    const name = tool.fields?.[hint.option] ?? hint.option;
+    return Object.hasOwn(tool.input, name) ? `${name}: ${JSON.stringify(hint.value ?? true)}` : null;
+  };
 }
 
 /** Names a TARGET_NOT_FOUND lists at most (a fleet of hundreds would flood the line). */

@@ -1,6 +1,14 @@
 import { opendirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ErrorCodes, isVelosError, namesScriptFile, suggestKey, VelosError } from '@velos/core';
+import {
+  ErrorCodes,
+  isVelosError,
+  namesScriptFile,
+  type OptionHint,
+  optionHintsOf,
+  suggestKey,
+  VelosError,
+} from '@velos/core';
 import { type CommandSpec, findOnPath, type ResolvedCommand, resolveCommand } from './resolve-command.js';
 
 /** An app's command as the check reads it: its name and what `resolveCommand` reads. */
@@ -30,16 +38,21 @@ const SPAWN_DEFAULT_PATH = '/usr/bin:/bin';
  * @example checkCommands([{ name: 'api', script: 'api.js', cwd: '/srv', args: [], interpreterArgs: [], env: {} }])
  */
 export function checkCommands(specs: readonly NamedCommandSpec[], options: CommandCheckOptions = {}): void {
+  const hints: OptionHint[] = [];
   const apps = specs.flatMap((spec) => {
-    const problem = commandProblem(spec, options);
-    return problem === null ? [] : [{ name: spec.name, problem }];
+    const found = findProblem(spec, options);
+    if (found === null) return [];
+    hints.push(...found.options);
+    return [{ name: spec.name, problem: found.problem }];
   });
   if (apps.length === 0) return;
   const message =
     apps.length === 1
       ? `${apps[0]!.name} cannot start: ${apps[0]!.problem}`
       : `${apps.length} apps cannot start: ${apps.map((app) => `${app.name}: ${app.problem}`).join('; ')}`;
-  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { data: { apps } });
+  // the options the problems name, for REST and MCP to name their own way (`spellOptions`)
+  const data = hints.length === 0 ? { apps } : { apps, options: hints };
+  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { data });
 }
 
 /**
@@ -48,6 +61,23 @@ export function checkCommands(specs: readonly NamedCommandSpec[], options: Comma
  * interpreter is on none; null when it can.
  */
 export function commandProblem(spec: CommandSpec, options: CommandCheckOptions = {}): string | null {
+  return findProblem(spec, options)?.problem ?? null;
+}
+
+/** `commandProblem`, with the options its words name (`--interpreter <path>`). */
+function findProblem(
+  spec: CommandSpec,
+  options: CommandCheckOptions,
+): { problem: string; options: OptionHint[] } | null {
+  const problem = problemOf(spec, options);
+  if (problem === null) return null;
+  return typeof problem === 'string' ? { problem, options: [] } : problem;
+}
+
+function problemOf(
+  spec: CommandSpec,
+  options: CommandCheckOptions,
+): string | { problem: string; options: OptionHint[] } | null {
   const cwd = kindOf(spec.cwd);
   if (cwd === 'missing') return `cwd not found: ${spec.cwd}`;
   if (cwd === 'file') return `cwd is not a directory: ${spec.cwd}`;
@@ -67,7 +97,8 @@ export function commandProblem(spec: CommandSpec, options: CommandCheckOptions =
   try {
     command = resolveCommand(hasOwnPath ? spec : { ...spec, env: { ...spec.env, PATH: daemonPath! } });
   } catch (error) {
-    if (isVelosError(error) && error.code === ErrorCodes.SPAWN_FAILED) return error.message;
+    if (isVelosError(error) && error.code === ErrorCodes.SPAWN_FAILED)
+      return { problem: error.message, options: optionHintsOf(error) };
     throw error;
   }
   // a bare word left as it was is a program on no directory of that PATH: its spawn fails, unless the

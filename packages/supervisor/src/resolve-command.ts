@@ -1,6 +1,13 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, namesScriptFile, VelosError } from '@velos/core';
+import {
+  type AppSpec,
+  ErrorCodes,
+  namesScriptFile,
+  optionHint,
+  optionMessage,
+  VelosError,
+} from '@velos/core';
 import { findProjectBin } from './project-bin.js';
 import { readShebang, shebangProgram } from './shebang.js';
 
@@ -119,10 +126,9 @@ function interpreterNotFound(spec: CommandSpec, path: string, interpreter: strin
     spec.interpreter === undefined
       ? `interpreter ${interpreter} (of its ${extname(path)} extension) not found on the app's PATH`
       : `interpreter ${interpreter} not found on the app's PATH or in node_modules/.bin`;
-  return new VelosError(
-    ErrorCodes.SPAWN_FAILED,
-    `${which} (install it, or give its path: --interpreter <path>, interpreter in a config file)`,
-  );
+  const { message, options } =
+    optionMessage`${which} (install it, or give its path: ${optionHint('interpreter', '<path>', { trail: ', ' })}interpreter in a config file)`;
+  return new VelosError(ErrorCodes.SPAWN_FAILED, message, { data: { options } });
 }
 
 /**

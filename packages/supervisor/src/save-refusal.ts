@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ErrorCodes, VelosError } from '@velos/core';
+import { ErrorCodes, optionHint, optionMessage, VelosError } from '@velos/core';
 import { STATE_FILE } from './state-store.js';
 
 /**
@@ -7,8 +7,7 @@ import { STATE_FILE } from './state-store.js';
  * with an empty one, as a `velos save` typed before `velos resurrect` would. PM2 refuses it too.
  */
 export function nothingToSave(home: string): VelosError {
-  return new VelosError(
-    ErrorCodes.NOTHING_TO_SAVE,
-    `nothing to save: no process is listed, so ${join(home, STATE_FILE)} is left as it is (save --force writes the empty list)`,
-  );
+  const { message, options } =
+    optionMessage`nothing to save: no process is listed, so ${join(home, STATE_FILE)} is left as it is (save ${optionHint('force')} writes the empty list)`;
+  return new VelosError(ErrorCodes.NOTHING_TO_SAVE, message, { data: { options } });
 }

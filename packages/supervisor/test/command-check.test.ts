@@ -45,6 +45,8 @@ describe('checkCommands', () => {
         { name: 'api', problem: `script not found: ${join(dir, 'api.js')}` },
         { name: 'worker', problem: expect.stringMatching(/^interpreter python9 not found/) },
       ],
+      // the option the message names, for REST and MCP to say their own way (spellOptions)
+      options: [{ option: 'interpreter', value: '<path>', text: '--interpreter <path>', trail: ', ' }],
     });
   });
 

@@ -1,6 +1,8 @@
+import { spellOptions } from '@velos/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { grantedScope, requestScope } from '../auth/request-scope.js';
 import { runCommand } from './command-runner.js';
+import { restOptionSpelling } from './option-spelling.js';
 import { readParts } from './request-parts.js';
 import type { ApiRoute, RouteContext } from './route-types.js';
 import { API_PREFIX, API_ROUTES } from './routes.js';
@@ -20,16 +22,21 @@ export function registerRestRoutes(app: FastifyInstance, ctx: RouteContext): voi
       request: Pick<FastifyRequest, 'params' | 'query' | 'body' | 'raw'>,
       reply: { code(status: number): unknown; type(contentType: string): unknown },
     ) => {
-      const parts = readParts(route, request);
-      if (route.kind === 'custom') {
-        const answer = await route.handle(parts, ctx, grantedScope(request));
-        if (answer.status !== undefined) reply.code(answer.status);
-        if (answer.contentType !== undefined) reply.type(answer.contentType);
-        return answer.body;
+      try {
+        const parts = readParts(route, request);
+        if (route.kind === 'custom') {
+          const answer = await route.handle(parts, ctx, grantedScope(request));
+          if (answer.status !== undefined) reply.code(answer.status);
+          if (answer.contentType !== undefined) reply.type(answer.contentType);
+          return answer.body;
+        }
+        const payload = await route.payload(parts, ctx);
+        const result = await runCommand(ctx.control, route.command, payload, route.fields);
+        return route.present ? route.present(result, requestScope(request)) : result;
+      } catch (error) {
+        // the daemon words the options its messages name as the CLI's flags: said as this route takes them
+        throw spellOptions(error, restOptionSpelling(route));
       }
-      const payload = await route.payload(parts, ctx);
-      const result = await runCommand(ctx.control, route.command, payload, route.fields);
-      return route.present ? route.present(result, requestScope(request)) : result;
     };
     const config = { scope: route.scope };
     app.route({ method: route.method, url: fastifyPath(route), config, handler });

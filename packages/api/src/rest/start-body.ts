@@ -81,16 +81,25 @@ async function specsFromConfigBody(body: Record<string, unknown>, ctx: RouteCont
 
 /**
  * Runs the loader; its errors (which name the path inside the config) are about the body's `config`,
- * with every problem of the text (`issues`, `more`) kept.
+ * with every problem of the text (`issues`, `more`) and the options its message names kept.
  */
 async function inConfig<T>(load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
     if (!isVelosError(error)) throw error;
-    const { issues, more } = (error.data ?? {}) as { issues?: unknown; more?: unknown };
+    const { issues, more, options } = (error.data ?? {}) as {
+      issues?: unknown;
+      more?: unknown;
+      options?: unknown;
+    };
     const listed = Array.isArray(issues) ? { issues, ...(typeof more === 'number' ? { more } : {}) } : {};
-    throw new VelosError(error.code, error.message, { data: { field: 'config', ...listed }, cause: error });
+    // the options its message names (`--env staging`), for the route to say as the body's keys
+    const hinted = Array.isArray(options) ? { options } : {};
+    throw new VelosError(error.code, error.message, {
+      data: { field: 'config', ...listed, ...hinted },
+      cause: error,
+    });
   }
 }
 
