@@ -140,6 +140,21 @@ describe('velos serve (API-1…4)', () => {
         error: { code: 'TIMEOUT', message: 'the Velos daemon did not answer "list" within 0.4 s' },
       });
       expect(Date.now() - startedAt).toBeLessThan(5000);
+      // an action's bound is read from its targets first: a daemon that does not answer that read is
+      // not sent the action (it waited VELOS_API_ACTION_TIMEOUT_MS, 5 minutes)
+      const stopAt = Date.now();
+      const stop = await fetch(`${info.url}/api/v1/processes/any/stop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokenOf(info.tokenFile!, 'admin')}` },
+      });
+      expect(stop.status).toBe(504);
+      expect(await stop.json()).toEqual({
+        error: {
+          code: 'TIMEOUT',
+          message: 'the Velos daemon did not answer "describe" within 0.4 s, so "stop" was not sent',
+        },
+      });
+      expect(Date.now() - stopAt).toBeLessThan(5000);
     } finally {
       process.kill(daemonPid, 'SIGCONT');
     }

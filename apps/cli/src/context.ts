@@ -1,4 +1,4 @@
-import type { VelosClient } from '@velos/client';
+import type { RequestTimeout, VelosClient } from '@velos/client';
 import { type PingResult, resolveHome } from '@velos/core';
 import { type Colors, createColors, isColorWanted } from './output/colors.js';
 
@@ -53,7 +53,7 @@ export interface CommandContext {
     autoStart?: boolean | 'once';
     isQuiet?: boolean;
     /** The bound of each request (see `ClientOptions.timeoutMs`); none by default. */
-    timeoutMs?: (cmd: string) => number;
+    timeoutMs?: RequestTimeout;
   }): Promise<VelosClient>;
   /** Closes every client this context opened. */
   dispose(): Promise<void>;

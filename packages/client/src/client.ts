@@ -32,8 +32,15 @@ export interface ClientOptions {
   timeoutMs?: number | RequestTimeout;
 }
 
-/** The bound in ms of one command's answer, from its name and payload; undefined or 0 waits forever. */
-export type RequestTimeout = (cmd: string, payload: unknown) => number | undefined;
+/**
+ * The bound in ms of one command's answer, from its name and payload; undefined or 0 waits forever.
+ * A promise is awaited before the command is sent (a bound read from the daemon: the targets' own
+ * timeouts); its rejection is the request's.
+ */
+export type RequestTimeout = (
+  cmd: string,
+  payload: unknown,
+) => number | undefined | Promise<number | undefined>;
 
 /** `VelosControl` over the daemon's socket, plus typed access to every protocol command. */
 export interface VelosClient extends VelosControl {
@@ -86,7 +93,8 @@ class ClientConnection {
   async request(cmd: string, payload: unknown): Promise<unknown> {
     const connection = await this.connection();
     const { timeoutMs } = this.options;
-    const boundMs = typeof timeoutMs === 'function' ? timeoutMs(cmd, payload) : timeoutMs;
+    const bound = typeof timeoutMs === 'function' ? timeoutMs(cmd, payload) : timeoutMs;
+    const boundMs = bound instanceof Promise ? await bound : bound;
     try {
       return await connection.request(cmd, payload, boundMs);
     } catch (error) {

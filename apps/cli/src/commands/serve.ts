@@ -11,10 +11,12 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   if (ctx.mode === 'ai') throw usageError('--ai does not apply; --json prints {url, tokenFile}', 'serve');
   const host = await import('@velos/server/host');
   let settings: import('@velos/server/host').ServeSettings;
-  let timeoutMs: (cmd: string) => number;
+  let timeoutMs: ReturnType<typeof host.apiRequestTimeout>;
+  // an action's bound reads its targets' kill_timeout and listen_timeout through the client made below
+  let client: Awaited<ReturnType<CommandContext['client']>> | undefined;
   try {
     settings = host.parseServeSettings(input.options);
-    timeoutMs = host.apiRequestTimeout(process.env);
+    timeoutMs = host.apiRequestTimeout(process.env, (target) => client!.describe(target));
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), 'serve');
   }
@@ -29,7 +31,7 @@ export async function runServe(ctx: CommandContext, input: CommandInput): Promis
   // that the API never starts one: after `velos kill` it answers 503 until a daemon runs again
   await (await ctx.client()).ping();
   // a stuck daemon (SIGSTOP, a busy loop) answers 504 after each command's bound, not a request held forever
-  const client = await ctx.client({ autoStart: false, timeoutMs });
+  client = await ctx.client({ autoStart: false, timeoutMs });
   const api = await host.startApiHost({
     control: client,
     home: ctx.home,
