@@ -162,6 +162,24 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
     expect(names.filter((name) => name.startsWith('mcp-'))).toEqual([]);
   });
 
+  it('acts on a /regex/ target of app names, resolved by the daemon', async () => {
+    for (const name of ['mcp-rx-a', 'mcp-rx-b']) {
+      await ok(stdioClient, 'process_start', { script: join(FIXTURES, 'silent.js'), name });
+    }
+    const stopped = await ok<Row[]>(stdioClient, 'process_stop', { target: '/^mcp-rx-/' });
+    expect(stopped.map((row) => [row.n, row.s])).toEqual([
+      ['mcp-rx-a', 'stopped'],
+      ['mcp-rx-b', 'stopped'],
+    ]);
+    expect(await call(stdioClient, 'process_stop', { target: '/^mcp-rx-z/' })).toEqual({
+      isError: true,
+      text: expect.stringMatching(/^TARGET_NOT_FOUND: no process name matches \/\^mcp-rx-z\/; processes: /),
+    });
+    await ok(stdioClient, 'process_delete', { target: '/^mcp-rx-/' });
+    const names = (await ok<Row[]>(stdioClient, 'process_list')).map((row) => row.n);
+    expect(names.filter((name) => name.startsWith('mcp-rx-'))).toEqual([]);
+  });
+
   it('names the top templates of a known log mix in log_summary', async () => {
     const summary = await ok<{ n: number; h: number; top: { t: string; c: number }[]; err?: { m: string } }>(
       stdioClient,

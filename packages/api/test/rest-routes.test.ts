@@ -332,6 +332,34 @@ describe('REST routes over a real daemon', () => {
     expect(names).not.toContain('fine');
   });
 
+  it('acts on a /regex/ of app names, resolved by the daemon as the CLI resolves it', async () => {
+    const started = await request('POST', '/api/v1/processes', {
+      body: { apps: [spec('rx-a'), spec('rx-b'), spec('rx-other-c')] },
+    });
+    expect(started.status).toBe(200);
+    const regex = encodeURIComponent('/^rx-[ab]$/');
+    const stopped = await request('POST', `/api/v1/processes/${regex}/stop`);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.processes.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([
+      ['rx-a', 'stopped'],
+      ['rx-b', 'stopped'],
+    ]);
+    expect((await request('GET', '/api/v1/processes/rx-other-c')).body.processes[0].status).toBe('online');
+    const none = await request('POST', `/api/v1/processes/${encodeURIComponent('/^rx-z/')}/stop`);
+    expect(none).toMatchObject({
+      status: 404,
+      body: { error: { code: 'TARGET_NOT_FOUND', message: 'no process name matches /^rx-z/' } },
+    });
+    // a pattern that could stall the daemon is refused before any name is read
+    const unsafe = await request('POST', `/api/v1/processes/${encodeURIComponent('/^(rx)\\1/')}/stop`);
+    expect(unsafe.status).toBe(400);
+    expect(unsafe.body.error.message).toMatch(/^target \/\^\(rx\)\\1\/: backreferences/);
+    expect((await request('DELETE', `/api/v1/processes/${encodeURIComponent('/^rx-/')}`)).status).toBe(200);
+    expect(
+      (await request('GET', '/api/v1/processes')).body.processes.map((p: { name: string }) => p.name),
+    ).not.toContain('rx-a');
+  });
+
   it('runs and triggers jobs', async () => {
     const counter = join(scratch, 'counter');
     writeFileSync(counter, '0');

@@ -200,7 +200,7 @@ export const targetField = z
   .string()
   .min(1)
   .max(TARGET_MAX_CHARS)
-  .describe('A process name, an id, a namespace, or "all"');
+  .describe('A process name, an id, a namespace, "all", or a /regex/ of app names');
 
 /** A value without its null, undefined, empty-array and empty-object members (recursively). */
 export function withoutEmpty(value: unknown): unknown {

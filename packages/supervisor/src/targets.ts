@@ -1,14 +1,32 @@
-import { ErrorCodes, matchTarget, suggestKey, VelosError } from '@velos/core';
+import {
+  ErrorCodes,
+  fieldErrorData,
+  matchTarget,
+  normalizeAppName,
+  suggestKey,
+  VelosError,
+} from '@velos/core';
+import { compileGrep } from './log-insights/grep-pattern.js';
 import type { ProcessRecord } from './process-record.js';
 
 /**
- * Resolves a target (CLI-2) to processes, sorted by id: `all`, a numeric id, a name (every
- * instance) or a namespace, tried in that order; nothing matching is TARGET_NOT_FOUND.
+ * Resolves a target (CLI-2) to processes, sorted by id: `all`, PM2's `/regex/` of app names
+ * (`namePatternOf`), a numeric id, a name (every instance) or a namespace, tried in that order;
+ * nothing matching is TARGET_NOT_FOUND. Every surface (CLI, REST, MCP) sends its target as it is
+ * given, so each takes a `/regex/` by this one rule.
  */
 export function matchTargets(records: Iterable<ProcessRecord>, target: string): ProcessRecord[] {
   const list = [...records].sort((a, b) => a.id - b.id);
   // `all` with no process is no error (the commands say there are none)
   if (target === 'all') return list;
+  const pattern = namePatternOf(target);
+  if (pattern !== undefined) {
+    const named = list.filter((record) => pattern.test(record.app.spec.name));
+    if (named.length > 0) return named;
+    throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process name matches ${target}`, {
+      data: { target },
+    });
+  }
   const hit = matchTarget(list, target, (record) => ({
     id: record.id,
     name: record.app.spec.name,
@@ -35,4 +53,25 @@ export function targetNotFound(target: string, records: Iterable<ProcessRecord>,
   return new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'${detail}${hint}`, {
     data: meant === null ? { target } : { target, meant },
   });
+}
+
+/** True for `/…/`, PM2's regex target: at least one character between the slashes. */
+export function isRegexTarget(target: string): boolean {
+  return target.length > 2 && target.startsWith('/') && target.endsWith('/');
+}
+
+/**
+ * The regex of a `/regex/` target (in the spelling names have, NFC), undefined for any other target.
+ * It is compiled as a grep pattern is (`compileGrep`): at most as long as a target (200 characters),
+ * no backreferences or lookarounds, and V8 reruns one that backtracks more than 1000 times on its
+ * linear-time engine, so `/(a+)+$/` cannot stall the daemon. A bad one is `INVALID_ARGUMENT`.
+ */
+export function namePatternOf(target: string | undefined): RegExp | undefined {
+  if (target === undefined || !isRegexTarget(target)) return undefined;
+  try {
+    return compileGrep(normalizeAppName(target.slice(1, -1)));
+  } catch (error) {
+    const detail = fieldErrorData(error)?.detail ?? String(error);
+    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `target ${target}: ${detail}`);
+  }
 }

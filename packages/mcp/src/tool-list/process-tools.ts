@@ -96,7 +96,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           type: 'string',
           minLength: 1,
           maxLength: 200,
-          description: 'A process name, an id, a namespace, or "all"',
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
       },
       required: ['target'],
@@ -124,7 +124,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           type: 'string',
           minLength: 1,
           maxLength: 200,
-          description: 'A process name, an id, a namespace, or "all"',
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
         env: {
           description:
@@ -159,7 +159,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           type: 'string',
           minLength: 1,
           maxLength: 200,
-          description: 'A process name, an id, a namespace, or "all"',
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
         env: {
           description:
@@ -224,7 +224,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           type: 'string',
           minLength: 1,
           maxLength: 200,
-          description: 'A process name, an id, a namespace, or "all"',
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
       },
       required: ['target'],
@@ -252,7 +252,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
           type: 'string',
           minLength: 1,
           maxLength: 200,
-          description: 'A process name, an id, a namespace, or "all"',
+          description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
         },
         detail: {
           description: 'brief (default): the compact answer; full: every field',

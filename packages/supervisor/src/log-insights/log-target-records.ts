@@ -1,6 +1,5 @@
-import { ErrorCodes, fieldErrorData, VelosError } from '@velos/core';
 import type { ProcessRecord } from '../process-record.js';
-import { compileGrep } from './grep-pattern.js';
+import { namePatternOf } from '../targets.js';
 
 /** What selecting records needs of the process table. */
 export interface RecordSelector {
@@ -19,15 +18,9 @@ export function selectLogRecords(
   target: string | undefined,
   isFollow = false,
 ): ProcessRecord[] {
-  const pattern = namePatternOf(target);
+  const pattern = isFollow ? namePatternOf(target) : undefined;
   if (pattern === undefined) return table.select(target);
-  const records = table.select('all').filter((record) => pattern.test(record.app.spec.name));
-  if (records.length === 0 && !isFollow) {
-    throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process name matches ${target}`, {
-      data: { target },
-    });
-  }
-  return records;
+  return table.select('all').filter((record) => pattern.test(record.app.spec.name));
 }
 
 /**
@@ -42,17 +35,4 @@ export function logFollowMatcher(target: string | undefined): (record: ProcessRe
     target === 'all' ||
     record.app.spec.name === target ||
     record.app.spec.namespace === target;
-}
-
-/** The regex of a `/regex/` target, undefined for any other target. */
-function namePatternOf(target: string | undefined): RegExp | undefined {
-  if (target === undefined || !(target.length > 2 && target.startsWith('/') && target.endsWith('/'))) {
-    return undefined;
-  }
-  try {
-    return compileGrep(target.slice(1, -1));
-  } catch (error) {
-    const detail = fieldErrorData(error)?.detail ?? String(error);
-    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `target ${target}: ${detail}`);
-  }
 }
