@@ -355,6 +355,13 @@ describe('REST routes over a real daemon', () => {
     expect(unsafe.status).toBe(400);
     expect(unsafe.body.error.message).toMatch(/^target \/\^\(rx\)\\1\/: backreferences/);
     expect((await request('DELETE', `/api/v1/processes/${encodeURIComponent('/^rx-/')}`)).status).toBe(200);
+    // the events of the apps it matches, deleted ones too
+    const events = await request('GET', `/api/v1/events?target=${regex}&limit=100`);
+    expect(events.status).toBe(200);
+    expect([...new Set(events.body.events.map((event: { app?: string }) => event.app))].sort()).toEqual([
+      'rx-a',
+      'rx-b',
+    ]);
     expect(
       (await request('GET', '/api/v1/processes')).body.processes.map((p: { name: string }) => p.name),
     ).not.toContain('rx-a');

@@ -101,7 +101,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
       properties: {
         target: {
           description:
-            'A process name, an id, a namespace, or "all"; a deleted app\'s name or id too (TARGET_NOT_FOUND when no process or event has it)',
+            'A process name, an id, a namespace, "all", or a /regex/ of app names; a deleted app\'s name or id too (TARGET_NOT_FOUND when no process or event has it)',
           type: 'string',
           minLength: 1,
           maxLength: 200,

@@ -126,7 +126,7 @@ export const OBSERVE_TOOLS = [
       target: targetField
         .optional()
         .describe(
-          'A process name, an id, a namespace, or "all"; a deleted app\'s name or id too (TARGET_NOT_FOUND when no process or event has it)',
+          'A process name, an id, a namespace, "all", or a /regex/ of app names; a deleted app\'s name or id too (TARGET_NOT_FOUND when no process or event has it)',
         ),
       kinds: z
         .array(z.string().min(1))

@@ -10,7 +10,7 @@ import {
 } from '@velos/core';
 import type { ProcessTable } from '../process-table.js';
 import { noteRestart } from '../recent-restarts.js';
-import { targetNotFound } from '../targets.js';
+import { namePatternOf, targetNotFound } from '../targets.js';
 import { createAppEventIntake } from './app-event-intake.js';
 import { createEventBus, type EventBus, type EventSelector } from './event-bus.js';
 import { processEventsOf } from './process-events.js';
@@ -73,9 +73,14 @@ export function createEventControl(options: {
   const intake = createAppEventIntake({ publishApp, publish: bus.publish, log: options.log });
   table.appEvents.subscribe((report) => intake.accept(report));
 
-  /** Events of a target: an id, an app name or a namespace (recorded in the event, or of an app listed now), or all. */
+  /**
+   * Events of a target: an id, an app name or a namespace (recorded in the event, or of an app listed
+   * now), a `/regex/` of app names (a deleted app's too), or all.
+   */
   const selectorOf = (target: string | undefined): EventSelector | undefined => {
     if (target === undefined || target === 'all') return undefined;
+    const pattern = namePatternOf(target);
+    if (pattern !== undefined) return (event) => event.app !== undefined && pattern.test(event.app);
     if (/^\d+$/.test(target)) {
       const id = Number(target);
       return (event) => event.id === id;
@@ -86,11 +91,16 @@ export function createEventControl(options: {
       (event.app !== undefined && (event.namespace ?? table.apps.get(event.app)?.spec.namespace) === target);
   };
 
-  /** Whether `target` names a process listed now: an id, an app name or the namespace of an app. */
-  const namesListed = (target: string): boolean =>
-    (/^\d+$/.test(target) && table.records.has(Number(target))) ||
-    table.apps.has(target) ||
-    [...table.apps.values()].some((entry) => entry.spec.namespace === target);
+  /** Whether `target` names a process listed now: an id, an app name, the namespace of an app, a `/regex/` of one's name. */
+  const namesListed = (target: string): boolean => {
+    const pattern = namePatternOf(target);
+    if (pattern !== undefined) return [...table.apps.keys()].some((name) => pattern.test(name));
+    return (
+      (/^\d+$/.test(target) && table.records.has(Number(target))) ||
+      table.apps.has(target) ||
+      [...table.apps.values()].some((entry) => entry.spec.namespace === target)
+    );
+  };
 
   /**
    * The error of a target that selects nothing: it names no process listed now and no event held names
