@@ -1,9 +1,20 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { LogLine, LogsResult, LogsSearchResult, VelosControl, VelosEvent } from '@velos/core';
+import {
+  APP_DEFAULTS,
+  type LogLine,
+  type LogsResult,
+  type LogsSearchResult,
+  type MetricsHistory,
+  type MetricsSnapshot,
+  type ProcessDetail,
+  type VelosControl,
+  type VelosEvent,
+} from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { ANSWER_BYTES_MAX, newestThatFit } from '../src/answer-budget.js';
+import { ANSWER_BYTES_MAX, firstThatFit, newestThatFit } from '../src/answer-budget.js';
 import { createVelosMcpServer } from '../src/server.js';
+import { fakeProcess } from './fake-process.js';
 
 const LINES = 5000;
 const AT = 1_800_000_000_000;
@@ -120,6 +131,111 @@ describe('answers of many lines or events', () => {
   it('a small answer is left whole', async () => {
     const logsResult = async (): Promise<LogsResult> => ({ lines: manyLines(3) });
     const answer = JSON.parse(await call({ logsResult }, 'log_read', { target: 'api' })) as unknown[];
+    expect(answer).toHaveLength(3);
+  });
+});
+
+/** `count` processes `svc-<n>` (ids 0…), each described with an env of 20 variables, as `describe` answers. */
+function manyDetails(count: number): ProcessDetail[] {
+  return Array.from({ length: count }, (_, id) => {
+    const name = `svc-${id}`;
+    const env = Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`VARIABLE_${k}`, `value ${k}`]));
+    return {
+      ...fakeProcess({ id, name, memory: 40_000_000 }),
+      spec: { ...APP_DEFAULTS, name, script: `/srv/${name}/server.js`, cwd: `/srv/${name}`, env },
+      command: { file: '/usr/bin/node', args: [`/srv/${name}/server.js`], shell: false },
+      outLogPath: `/srv/logs/${name}-out.log`,
+      errLogPath: `/srv/logs/${name}-err.log`,
+      lastStartedAt: 0,
+      cpuPeak: 2,
+      memoryPeak: 40_000_000,
+      logLines: { out: 1, err: 0 },
+      logDropped: 0,
+    } as unknown as ProcessDetail;
+  });
+}
+
+/** A cut answer of processes: the first that fit, how many more, and what to ask instead. */
+interface CutRows {
+  ps: { i?: number; id?: number }[];
+  omitted: number;
+  hint: string;
+}
+
+describe('firstThatFit', () => {
+  it('keeps the first items that fit and counts the ones after them', () => {
+    expect(firstThatFit(['aaaa', 'bbbb', 'cccc'], 14)).toEqual({ kept: ['aaaa', 'bbbb'], dropped: 1 });
+    expect(firstThatFit(['a'.repeat(50), 'b'], 10)).toEqual({ kept: ['a'.repeat(50)], dropped: 1 });
+  });
+});
+
+describe('answers of many processes', () => {
+  const details = manyDetails(200);
+  const processes = details.map((d) => fakeProcess({ id: d.id, name: d.name, memory: 40_000_000 }));
+
+  it('process_info all in full keeps the first processes that fit and says how to ask for the others', async () => {
+    const control = { describe: async () => details, metricsHistory: async () => [] };
+    const text = await call(control, 'process_info', { target: 'all', detail: 'full' });
+    expect(Buffer.byteLength(text)).toBeLessThan(ANSWER_BYTES_MAX + 200);
+    const answer = JSON.parse(text) as CutRows;
+    expect(answer.ps[0]!.id).toBe(0);
+    expect(answer.ps.at(-1)!.id).toBe(answer.ps.length - 1);
+    expect(answer.omitted).toBe(200 - answer.ps.length);
+    expect(answer.hint).toBe(
+      'the answer holds 48 KB: give a target of one app or namespace for the others, or detail brief',
+    );
+  });
+
+  it('process_list in full and process_stop of them all are cut alike', async () => {
+    const many = [...processes, ...processes, ...processes, ...processes, ...processes].map((p, id) => ({
+      ...p,
+      id,
+    }));
+    const control = { list: async () => many, stop: async () => many };
+    const listed = JSON.parse(await call(control, 'process_list', { detail: 'full' })) as CutRows;
+    expect(listed.omitted).toBe(1000 - listed.ps.length);
+    expect(listed.hint).toMatch(/process_info with a target/);
+    const stopped = JSON.parse(await call(control, 'process_stop', { target: 'all' })) as CutRows;
+    expect(stopped.ps.length + stopped.omitted).toBe(1000);
+    expect(stopped.hint).toBe(
+      'the answer holds 48 KB: every process was acted on; process_list gives the rows left out',
+    );
+  });
+
+  it('metrics_history and metrics_snapshot in full keep the first processes that fit', async () => {
+    const t = Array.from({ length: 120 }, (_, n) => AT + n * 30_000);
+    const series = t.map((_, n) => 40_000_000 + n * 12_345);
+    const histories: MetricsHistory[] = processes.map((p) => ({
+      id: p.id,
+      name: p.name,
+      namespace: 'default',
+      instance: 0,
+      t,
+      cpu: t.map((_, n) => (n % 7) * 1.3),
+      memory: series,
+      restarts: t.map(() => 0),
+      logRate: t.map(() => 0),
+    }));
+    const snapshot = {
+      at: AT,
+      daemon: { version: '1', pid: 1, uptimeSeconds: 1, memoryBytes: 1, processes: { online: 200 } },
+      host: { cpuPercent: 1, memoryAvailableBytes: 1, memoryTotalBytes: 2, load: [0, 0, 0], disk: {} },
+      processes: processes.map((p) => ({ id: p.id, name: p.name, fields: 'x'.repeat(300) })),
+    } as unknown as MetricsSnapshot;
+    const control = { metricsHistory: async () => histories, metrics: async () => snapshot };
+    const history = await call(control, 'metrics_history', { target: 'all', points: 120 });
+    expect(Buffer.byteLength(history)).toBeLessThan(ANSWER_BYTES_MAX + 200);
+    expect((JSON.parse(history) as CutRows).omitted).toBeGreaterThan(0);
+    const full = await call(control, 'metrics_snapshot', { detail: 'full' });
+    expect(Buffer.byteLength(full)).toBeLessThan(ANSWER_BYTES_MAX + 200);
+    const answer = JSON.parse(full) as { processes: unknown[]; omitted: number; at: number };
+    expect(answer.omitted).toBe(200 - answer.processes.length);
+    expect(answer.at).toBe(AT);
+  });
+
+  it('a fleet whose answer fits is answered as a list, as before', async () => {
+    const control = { describe: async () => details.slice(0, 3), metricsHistory: async () => [] };
+    const answer = JSON.parse(await call(control, 'process_info', { target: 'all', detail: 'full' }));
     expect(answer).toHaveLength(3);
   });
 });

@@ -32,7 +32,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'metrics_snapshot',
     title: 'Metrics snapshot',
     description:
-      'Every figure the daemon measures now: per process CPU, memory, restarts, exits, logs, health, jobs and custom metrics; the daemon; the host. Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, ns namespace when not default, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot.',
+      'Every figure the daemon measures now: per process CPU, memory, restarts, exits, logs, health, jobs and custom metrics; the daemon; the host. Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, ns namespace when not default, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot. Past 48 KB of JSON, the first processes that fit, omitted: how many more, and hint.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -64,7 +64,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'metrics_history',
     title: 'Metrics history',
     description:
-      "The target's CPU, memory, restarts and log rate over time: the last hour at the sampling resolution, 24 h downsampled. For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run.",
+      "The target's CPU, memory, restarts and log rate over time: the last hour at the sampling resolution, 24 h downsampled. For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run. Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

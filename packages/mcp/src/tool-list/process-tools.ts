@@ -6,7 +6,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_list',
     title: 'List processes',
     description:
-      'Every process with its status, pid, restarts, CPU and memory. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted, wait {dependency: where it stands} while held by its depends_on. detail=full gives every field.',
+      'Every process with its status, pid, restarts, CPU and memory. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted, wait {dependency: where it stands} while held by its depends_on. detail=full gives every field. Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -32,7 +32,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_start',
     title: 'Start processes',
     description:
-      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
+      'Starts apps from their specs (all or nothing); with replace, an app that runs is restarted with its new spec. Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -87,7 +87,8 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
   {
     name: 'process_stop',
     title: 'Stop processes',
-    description: "Stops the target's processes; they stay listed. Answer: the stopped processes, compact.",
+    description:
+      "Stops the target's processes; they stay listed. Answer: the stopped processes, compact. Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -115,7 +116,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_restart',
     title: 'Restart processes',
     description:
-      "Restarts the target's processes, optionally with a new env. Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).",
+      "Restarts the target's processes, optionally with a new env. Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -150,7 +151,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_reload',
     title: 'Reload processes (zero downtime)',
     description:
-      'Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts. Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
+      'Replaces cluster instances one at a time, each ready before the old one stops; fork mode restarts. Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -185,7 +186,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_scale',
     title: 'Scale an app',
     description:
-      "Sets an app's instance count to N, or changes it by +N or -N. Answer: the app's processes after scaling, compact, once each it added ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).",
+      "Sets an app's instance count to N, or changes it by +N or -N. Answer: the app's processes after scaling, compact, once each it added ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -215,7 +216,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_delete',
     title: 'Delete processes',
     description:
-      'Stops the target\'s processes and removes them from the list. Answer: the deleted processes, compact; a saved app that was never restored (velos resurrect or the daemon\'s start skipped it: no process ran) is dropped from the saved state and answered {i, n, s: "dropped"}, one per id it had.',
+      'Stops the target\'s processes and removes them from the list. Answer: the deleted processes, compact; a saved app that was never restored (velos resurrect or the daemon\'s start skipped it: no process ran) is dropped from the saved state and answered {i, n, s: "dropped"}, one per id it had. Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -243,7 +244,7 @@ export const PROCESS_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'process_info',
     title: 'Describe processes',
     description:
-      "The target's processes in detail: spec, paths, health, jobs. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted, wait {dependency: where it stands} while held by its depends_on. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job, mx custom metrics, mg {mbpm MB/min, min minutes, from, to} when memory grew steadily for 10 min without max_memory. detail=full gives the whole spec.",
+      "The target's processes in detail: spec, paths, health, jobs. Answer: one compact object per process. Keys: i id, n name, ns namespace (when not default), s status (on, stopped, err, start, stopping, wait = waiting to restart, sched = job between runs), p pid, c CPU %, m memory, u uptime (c, m, u only while it runs and once measured), r restarts, h probe health, rdy 0 when not ready, x cluster, j job {n runs, last, next}, w 1 with watch mode, wf its watched paths that could not be watched and why, ad 1 when re-adopted, wait {dependency: where it stands} while held by its depends_on. Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job, mx custom metrics, mg {mbpm MB/min, min minutes, from, to} when memory grew steadily for 10 min without max_memory. detail=full gives the whole spec. Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

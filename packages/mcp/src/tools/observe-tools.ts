@@ -23,7 +23,7 @@ import {
   toAiRuns,
 } from '@velos/core/ai';
 import * as z from 'zod';
-import { ANSWER_BYTES_MAX, newestThatFit } from '../answer-budget.js';
+import { ANSWER_BYTES_MAX, firstThatFit, fitRows, newestThatFit } from '../answer-budget.js';
 import { scoreHealth } from '../health-score.js';
 import { findGrowingMemory } from '../memory-growths.js';
 import {
@@ -86,8 +86,7 @@ export const OBSERVE_TOOLS = [
     name: 'metrics_snapshot',
     title: 'Metrics snapshot',
     command: 'metrics',
-    answer:
-      'Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, ns namespace when not default, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot.',
+    answer: `Answer: d daemon {m memory, u uptime, ps processes by status}, host {c CPU %, mem available/total, load, disk free}, ps per process {i, n, ns namespace when not default, s, c CPU %, m memory, mpk peak, u uptime, r restarts, le log error lines, ll log lines, h probe health}. detail=full gives the whole snapshot. Past ${ANSWER_BYTES_MAX / 1024} KB of JSON, the first processes that fit, omitted: how many more, and hint.`,
     input: {
       target: targetField.optional().describe('Only these processes: a name, an id, a namespace or "all"'),
       detail: detailField,
@@ -95,16 +94,15 @@ export const OBSERVE_TOOLS = [
     run: async ({ target, detail }, { control }) => {
       const snapshot = await control.metrics();
       const processes = pick(snapshot.processes, target);
-      if (detail === 'full') return { ...snapshot, processes };
-      return toAiMetrics(snapshot, processes);
+      if (detail === 'full') return fitProcesses({ ...snapshot, processes }, 'processes');
+      return fitProcesses(toAiMetrics(snapshot, processes), 'ps');
     },
   }),
   defineTool({
     name: 'metrics_history',
     title: 'Metrics history',
     command: 'metrics.history',
-    answer:
-      'For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run.',
+    answer: `For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run. Past ${ANSWER_BYTES_MAX / 1024} KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.`,
     input: {
       target: targetField,
       since: z.string().optional().describe('How far back: 10m, 1h (default), 24h at most'),
@@ -112,8 +110,10 @@ export const OBSERVE_TOOLS = [
     },
     run: async ({ target, since = '1h', points = AI_HISTORY_POINTS }, { control }) => {
       const sinceMs = spanOf('since', since, { maxMs: DAY_MS, max: '24h', like: '10m, 1h or 24h' });
-      return (await control.metricsHistory({ target, sinceMs, points })).map((history) =>
-        toAiHistory(history),
+      const histories = await control.metricsHistory({ target, sinceMs, points });
+      return fitRows(
+        histories.map((history) => toAiHistory(history)),
+        'fewer points, or a target of one app or namespace for the others',
       );
     },
   }),
@@ -226,4 +226,20 @@ function pick(processes: ProcessMetrics[], target: string | undefined): ProcessM
   throw new VelosError(ErrorCodes.TARGET_NOT_FOUND, `no process matches '${target}'${hint}`, {
     data: meant === null ? { target } : { target, meant },
   });
+}
+
+/**
+ * A metrics answer whose process list (`key`) is cut to the first processes that fit in the answer's
+ * bytes with the rest of it, saying how many it left out and how to ask for them.
+ */
+function fitProcesses<T extends object>(
+  answer: T,
+  key: keyof T & string,
+): T | (T & { omitted: number; hint: string }) {
+  const rows = answer[key] as unknown[];
+  const others = Buffer.byteLength(JSON.stringify({ ...answer, [key]: [] }));
+  const { kept, dropped } = firstThatFit(rows, ANSWER_BYTES_MAX - others);
+  if (dropped === 0) return answer;
+  const hint = `the answer holds ${ANSWER_BYTES_MAX / 1024} KB: give a target of one app or namespace for the others`;
+  return { ...answer, [key]: kept, omitted: dropped, hint };
 }

@@ -11,6 +11,7 @@ import {
 } from '@velos/core';
 import { toAiDetail, toAiProcess } from '@velos/core/ai';
 import * as z from 'zod';
+import { ANSWER_BYTES_MAX, fitRows } from '../answer-budget.js';
 import { findGrowingMemory } from '../memory-growths.js';
 import { type SettleSpec, settleStart } from '../start-outcome.js';
 import { definedEnv, planStart } from '../start-request.js';
@@ -41,6 +42,11 @@ const envField = z
   .describe('Environment variables for the app, over the environment it inherits');
 
 const compact = (processes: ProcessInfo[]) => processes.map((p) => toAiProcess(p));
+
+/** What an answer of processes past its byte bound is (`fitRows`), as the descriptions say it. */
+const CUT = `Past ${ANSWER_BYTES_MAX / 1024} KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.`;
+/** `hint` of an action's answer cut at its bytes: the action was done to all the processes. */
+const ACTED_HINT = 'every process was acted on; process_list gives the rows left out';
 
 const updateEnvField = envField.describe(
   "Variables over this server's environment, which the apps then inherit anew (velos restart --update-env from its shell); a variable of the app's own env (process_start's env, a config file's) is changed with config_set env.KEY instead",
@@ -83,19 +89,19 @@ export const PROCESS_TOOLS = [
     name: 'process_list',
     title: 'List processes',
     command: 'list',
-    answer: `Answer: one compact object per process. ${PROCESS_KEYS} detail=full gives every field.`,
+    answer: `Answer: one compact object per process. ${PROCESS_KEYS} detail=full gives every field. ${CUT}`,
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const processes = await control.list();
-      return detail === 'full' ? withoutEmpty(processes) : compact(processes);
+      const rows = detail === 'full' ? (withoutEmpty(processes) as unknown[]) : compact(processes);
+      return fitRows(rows, 'process_info with a target (an app or a namespace) gives the others');
     },
   }),
   defineTool({
     name: 'process_start',
     title: 'Start processes',
     command: 'start',
-    answer:
-      'Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
+    answer: `Give a script (a file, a program on PATH or a quoted command line) with name, namespace, instances, env, args and cwd, or a config file (velos.toml, .yaml, .json) whose apps all start; replace=true applies an edited file to its apps that run. Answer: the started processes, compact, once each ran its min_uptime (3 s at most) or exited: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). ${CUT}`,
     input: {
       script: z
         .string()
@@ -143,50 +149,47 @@ export const PROCESS_TOOLS = [
         plan.configFile === undefined
           ? await startThem()
           : await startWithFileAlerts(ctx.control, plan.configFile, plan.alerts ?? [], startThem);
-      return settleStart(ctx.control, plan.specs, started);
+      return fitRows(await settleStart(ctx.control, plan.specs, started), ACTED_HINT);
     },
   }),
   defineTool({
     name: 'process_stop',
     title: 'Stop processes',
     command: 'stop',
-    answer: 'Answer: the stopped processes, compact.',
+    answer: `Answer: the stopped processes, compact. ${CUT}`,
     input: { target: targetField },
-    run: async ({ target }, { control }) => compact(await control.stop(target)),
+    run: async ({ target }, { control }) => fitRows(compact(await control.stop(target)), ACTED_HINT),
   }),
   defineTool({
     name: 'process_restart',
     title: 'Restart processes',
     command: 'restart',
-    answer:
-      'Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
+    answer: `Answer: the restarted processes, compact (new pid, restarts), once each ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). ${CUT}`,
     input: { target: targetField, env: updateEnvField },
     run: async ({ target, env }, ctx) => {
       const { control } = ctx;
       const restarted = await control.restart(target, await updateEnvOf(target, env, ctx));
       // an app that crashes at once again (the fix did not take) is told, not answered `on`
-      return settleStart(control, await specsOf(control, target), restarted);
+      return fitRows(await settleStart(control, await specsOf(control, target), restarted), ACTED_HINT);
     },
   }),
   defineTool({
     name: 'process_reload',
     title: 'Reload processes (zero downtime)',
     command: 'reload',
-    answer:
-      'Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).',
+    answer: `Answer: the reloaded processes, compact, once each ran its min_uptime (3 s at most) or exited, as process_restart: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). ${CUT}`,
     input: { target: targetField, env: updateEnvField },
     run: async ({ target, env }, ctx) => {
       const { control } = ctx;
       const reloaded = await control.reload(target, await updateEnvOf(target, env, ctx));
-      return settleStart(control, await specsOf(control, target), reloaded);
+      return fitRows(await settleStart(control, await specsOf(control, target), reloaded), ACTED_HINT);
     },
   }),
   defineTool({
     name: 'process_scale',
     title: 'Scale an app',
     command: 'scale',
-    answer:
-      "Answer: the app's processes after scaling, compact, once each it added ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one).",
+    answer: `Answer: the app's processes after scaling, compact, once each it added ran its min_uptime (3 s at most) or exited, as process_start: one that exited has exit {code, sig, why} and, when it failed, tail (5 lines of its err log: the last, or from its last error message when that is further up, as Node writes one). ${CUT}`,
     input: {
       name: z.string().min(1).max(TARGET_MAX_CHARS).describe('The app name'),
       instances: z
@@ -199,36 +202,40 @@ export const PROCESS_TOOLS = [
     run: async ({ name, instances }, { control }) => {
       // an added instance that crashes at once (a fork app's fixed port taken by the first) is told, not answered on
       const scaled = await control.scale(name, String(instances));
-      return settleStart(control, await specsOf(control, name), scaled);
+      return fitRows(await settleStart(control, await specsOf(control, name), scaled), ACTED_HINT);
     },
   }),
   defineTool({
     name: 'process_delete',
     title: 'Delete processes',
     command: 'delete',
-    answer:
-      'Answer: the deleted processes, compact; a saved app that was never restored (velos resurrect or the daemon\'s start skipped it: no process ran) is dropped from the saved state and answered {i, n, s: "dropped"}, one per id it had.',
+    answer: `Answer: the deleted processes, compact; a saved app that was never restored (velos resurrect or the daemon's start skipped it: no process ran) is dropped from the saved state and answered {i, n, s: "dropped"}, one per id it had. ${CUT}`,
     input: { target: targetField },
     run: async ({ target }, { control }) => {
       const { processes, forgotten = [] } = await control.deleteResult(target);
       // a dropped app has no process to answer: without a row the call read as deleting nothing
       const dropped = forgotten.flatMap((app) => app.ids.map((i) => ({ i, n: app.name, s: 'dropped' })));
-      return [...compact(processes), ...dropped];
+      return fitRows([...compact(processes), ...dropped], ACTED_HINT);
     },
   }),
   defineTool({
     name: 'process_info',
     title: 'Describe processes',
     command: 'describe',
-    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job, mx custom metrics, mg {mbpm MB/min, min minutes, from, to} when memory grew steadily for 10 min without max_memory. detail=full gives the whole spec.`,
+    answer: `Answer: one compact object per process. ${PROCESS_KEYS} Also cpk/mpk CPU and memory peaks, cmd, cwd, exit {code, sig, why} of the last run, out/err log paths, lines {out, err}, dep depends_on {name: condition}, h {s, rdy, fail}, j job, mx custom metrics, mg {mbpm MB/min, min minutes, from, to} when memory grew steadily for 10 min without max_memory. detail=full gives the whole spec. ${CUT}`,
     input: { target: targetField, detail: detailField },
     run: async ({ target, detail }, { control }) => {
       const details = await control.describe(target);
-      if (detail === 'full') return withoutEmpty(details);
+      const narrower = 'give a target of one app or namespace for the others';
+      if (detail === 'full')
+        return fitRows(withoutEmpty(details) as unknown[], `${narrower}, or detail brief`);
       // a process with max_memory is restarted at its limit: its growth is no warning
       const unbounded = details.filter((d) => d.spec.maxMemoryBytes === undefined);
       const growths = await findGrowingMemory(control, unbounded, target);
-      return details.map((d) => toAiDetail(d, growths.get(d.id)));
+      return fitRows(
+        details.map((d) => toAiDetail(d, growths.get(d.id))),
+        narrower,
+      );
     },
   }),
 ];
