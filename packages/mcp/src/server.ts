@@ -1,7 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { VELOS_VERSION, type VelosControl } from '@velos/core';
-import { registerTools, type ToolContext, type ToolDefinition } from './tool-kit.js';
+import {
+  REQUEST_BOUNDS_MS,
+  type RequestBounds,
+  registerTools,
+  type ToolContext,
+  type ToolDefinition,
+} from './tool-kit.js';
 import { CONFIG_TOOLS } from './tools/config-tools.js';
 import { LOG_TOOLS } from './tools/log-tools.js';
 import { OBSERVE_TOOLS } from './tools/observe-tools.js';
@@ -22,6 +28,8 @@ export interface VelosMcpServerOptions {
   cwd?: string;
   /** Environment started apps inherit (default: `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** How long a tool that reads and one that acts wait for the daemon (default 30 s and 5 min): then `TIMEOUT`. */
+  boundsMs?: Partial<RequestBounds>;
 }
 
 const INSTRUCTIONS =
@@ -45,6 +53,7 @@ export function createVelosMcpServer(options: VelosMcpServerOptions): McpServer 
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
     cpuCount: availableParallelism(),
+    boundsMs: { ...REQUEST_BOUNDS_MS, ...options.boundsMs },
   };
   registerTools(server, VELOS_TOOLS, ctx);
   return server;

@@ -30,7 +30,23 @@ export interface ToolContext {
   /** The environment started apps inherit (as with `velos start`). */
   env: NodeJS.ProcessEnv;
   cpuCount: number;
+  /** How long a tool that reads waits for its answer, and one that acts (`REQUEST_BOUNDS_MS`). */
+  boundsMs: RequestBounds;
 }
+
+/** How long a tool call waits for the daemon, in ms: a tool that only reads, and one that acts. */
+export interface RequestBounds {
+  readMs: number;
+  actionMs: number;
+}
+
+/**
+ * The defaults of `RequestBounds`: a read three times the daemon's own 10 s budget of a log query
+ * (and within the MCP SDK client's 60 s), an action as long as `velos serve` gives one (its work waits
+ * for the apps' kill_timeout and listen_timeout). Without them a daemon stopped with SIGSTOP or stuck
+ * held every call for as long as the client waited: for ever in a client without a request timeout.
+ */
+export const REQUEST_BOUNDS_MS: RequestBounds = { readMs: 30_000, actionMs: 300_000 };
 
 /** One MCP tool: its name, the protocol command it maps to, its input fields and what it answers. */
 export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
@@ -119,7 +135,7 @@ export async function runTool(
   ctx: ToolContext,
 ): Promise<CallToolResult> {
   try {
-    const value = await tool.run(args as never, ctx);
+    const value = await withinBound(tool, tool.run(args as never, ctx), ctx.boundsMs);
     return { content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] };
   } catch (error) {
     // a field the tool's argument names alike is said without the command (`since: …`, not
@@ -140,6 +156,30 @@ function toolOptionSpelling(tool: ToolDefinition): OptionSpelling {
     const name = tool.fields?.[hint.option] ?? hint.option;
     return Object.hasOwn(tool.input, name) ? `${name}: ${JSON.stringify(hint.value ?? true)}` : null;
   };
+}
+
+/**
+ * `answer`, or a `TIMEOUT` once the tool's bound has passed without it (the daemon's late answer is
+ * dropped): a read changed nothing, an action may have taken effect all the same.
+ */
+async function withinBound<T>(tool: ToolDefinition, answer: Promise<T>, bounds: RequestBounds): Promise<T> {
+  const isRead = findCommand(tool.command)?.isReadOnly === true;
+  const boundMs = isRead ? bounds.readMs : bounds.actionMs;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const after = isRead
+        ? 'this read changed nothing: call again later'
+        : `it may have taken effect all the same: read the state (process_list) before calling ${tool.name} again`;
+      const message = `the Velos daemon did not answer ${tool.name} within ${boundMs / 1000} s: it is stopped (kill -STOP) or stuck, ask the user to check it (velos ping); ${after}`;
+      reject(new VelosError(ErrorCodes.TIMEOUT, message));
+    }, boundMs);
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Names a TARGET_NOT_FOUND lists at most (a fleet of hundreds would flood the line). */
