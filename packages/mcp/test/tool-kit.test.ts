@@ -27,6 +27,8 @@ describe('tool definitions', () => {
           expect(tool.input, `${tool.name}: ${option}`).toHaveProperty(option);
     }
     expect(meta('log_summary')).not.toMatch(/patterns|dedupe/);
+    // metrics.history's log rate is REST's: metrics_history answers mem, cpu and r
+    expect(meta('metrics_history')).not.toMatch(/log rate/);
     // log_read answers a list, or {lines, omitted} when the byte limit cut it: both forms are named
     expect(meta('log_read')).toContain('{lines, omitted}');
   });

@@ -64,7 +64,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'metrics_history',
     title: 'Metrics history',
     description:
-      "The target's CPU, memory, restarts and log rate over time: the last hour at the sampling resolution, 24 h downsampled. For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run. Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.",
+      "The target's CPU, memory and restarts over time: the last hour at the sampling resolution, 24 h downsampled. For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run. Past 48 KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',

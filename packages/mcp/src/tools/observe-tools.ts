@@ -102,6 +102,9 @@ export const OBSERVE_TOOLS = [
     name: 'metrics_history',
     title: 'Metrics history',
     command: 'metrics.history',
+    // the command's log rate is in REST's answer, not in this one's: no key of it to promise
+    description:
+      "The target's CPU, memory and restarts over time: the last hour at the sampling resolution, 24 h downsampled.",
     answer: `For a trend (is memory growing?) without calling metrics_snapshot twice. Answer per process: {i, n, ns when not default, from first point, step between points, mem {min, max, last, mb series in MB}, cpu {min, max, last, s series in %}, r restarts in the window}; series oldest first, null where it did not run. Past ${ANSWER_BYTES_MAX / 1024} KB of JSON: {ps: the first processes that fit, omitted: how many more, hint}.`,
     input: {
       target: targetField,
