@@ -285,6 +285,18 @@ describe('velos events (OBS-2)', () => {
       await deleteApps(home, ['crashy', 'steady-1']);
     });
 
+    it('says on stderr that older events were left out with --ai and --json too, as in text', async () => {
+      const home = shared();
+      await velosOk(['events', 'emit', 'cut.first'], { home });
+      await velosOk(['events', 'emit', 'cut.second'], { home });
+      const notice = 'velos events: older events left out (showing the newest 1; see --limit, --since)\n';
+      for (const mode of ['--ai', '--json']) {
+        const result = await velosOk(['events', '--limit', '1', mode], { home });
+        expect(result.stderr, mode).toBe(notice);
+        expect(JSON.parse(result.stdout), mode).toHaveLength(1);
+      }
+    });
+
     it('follows new events until SIGTERM or SIGINT and exits cleanly', async () => {
       const home = shared();
       await velosOk(['start', 'fixtures/silent.js', '--name', 'steady-2'], { home });

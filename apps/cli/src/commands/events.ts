@@ -60,7 +60,8 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
     else if (ctx.mode === 'ai') ctx.printJson(result.events.map((event) => toAiEvent(event)));
     else if (result.events.length === 0) ctx.print('no events');
     else await write(result.events);
-    if (result.hasMore && ctx.mode === 'text') {
+    // in every mode, as logs says its cuts: --ai and --json read as every event there was
+    if (result.hasMore) {
       // fewer than asked: the answer is as large as one may be (8 MiB of events)
       const isFull = result.events.length < (request.limit ?? DEFAULT_EVENTS_LIMIT);
       process.stderr.write(
