@@ -29,6 +29,8 @@ describe('tool definitions', () => {
     expect(meta('log_summary')).not.toMatch(/patterns|dedupe/);
     // metrics.history's log rate is REST's: metrics_history answers mem, cpu and r
     expect(meta('metrics_history')).not.toMatch(/log rate/);
+    // a search does not read older files that cannot hold newer matches: its omitted is a floor
+    expect(meta('log_search')).toMatch(/omitted\? \(older matches left out [^)]*, at least:/);
     // log_read answers a list, or {lines, omitted} when the byte limit cut it: both forms are named
     expect(meta('log_read')).toContain('{lines, omitted}');
   });

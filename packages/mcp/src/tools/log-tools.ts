@@ -87,7 +87,7 @@ export const LOG_TOOLS = [
     name: 'log_search',
     title: 'Search logs',
     command: 'logs.search',
-    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {shared?, lines, scanned (lines read), omitted? (older matches left out by limit or by the answer's ${BUDGET}: narrow with pattern, level, since, until), partial?, missing? (log files gone when read, removed while the app ran: their lines not searched)}; ${SHARED}. ${LINE_KEYS}`,
+    answer: `A target of several apps ("all", a namespace, a /regex/) searches them all, their matches merged by time. Answer: {shared?, lines, scanned (lines read), omitted? (older matches left out by limit or by the answer's ${BUDGET}, at least: a search stops reading older files once they cannot hold newer matches, and does not count theirs; narrow with pattern, level, since, until), partial?, missing? (log files gone when read, removed while the app ran: their lines not searched)}; ${SHARED}. ${LINE_KEYS}`,
     input: {
       target: logTargetField,
       pattern: z
