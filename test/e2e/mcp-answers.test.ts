@@ -189,6 +189,31 @@ describe('config_set', () => {
     expect(toml).toContain('KEEP_ME = "yes"');
   });
 
+  it('refuses the **** config_get shows for a secret, sent back in its place, changing nothing', async () => {
+    const secrets = { DB_PASSWORD: 'hunter2', DATABASE_URL: 'postgres://u:pw1@db/x' };
+    await ok('config_set', { target: 'web', changes: { 'env.DB_PASSWORD': secrets.DB_PASSWORD } });
+    await ok('config_set', { target: 'web', changes: { 'env.DATABASE_URL': secrets.DATABASE_URL } });
+    const toml = (await call('config_get', { target: 'web' })).text;
+    expect(toml).toContain('DB_PASSWORD = "****"');
+    expect(toml).toContain('DATABASE_URL = "postgres://u:****@db/x"');
+    // the table config_get showed, sent back with one variable added: every secret became ****
+    const table = { DB_PASSWORD: '****', DATABASE_URL: 'postgres://u:****@db/x', NEW: 'x' };
+    expect(await call('config_set', { target: 'web', changes: { env: table } })).toEqual({
+      isError: true,
+      text: 'INVALID_ARGUMENT: changes: env.DB_PASSWORD: "****" holds the **** config_get shows in place of its secret, not the secret; set the other variables one at a time ({"env.KEY": "value"}), which keeps it, or give its whole real value',
+    });
+    const edited = await call('config_set', {
+      target: 'web',
+      changes: { 'env.DATABASE_URL': 'postgres://u:****@db/y' },
+    });
+    expect(edited.text).toMatch(
+      /^INVALID_ARGUMENT: changes: env\.DATABASE_URL: "postgres:\/\/u:\*{4}@db\/y" holds/,
+    );
+    const env = JSON.parse((await velosOk(['env', 'web', '--show-secrets', '--json'], { home })).stdout);
+    expect(env).toMatchObject(secrets);
+    expect(env.NEW).toBeUndefined();
+  });
+
   it('refuses a script that is not there as a start does, leaving the running app alone', async () => {
     const [before] = await ok<{ p: number }[]>('process_info', { target: 'api' });
     const refused = await call('config_set', { target: 'api', changes: { script: 'missing.js' } });

@@ -39,7 +39,7 @@ export const CONFIG_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'config_set',
     title: 'Change app config',
     description:
-      'Changes an app\'s options (config keys), validated like a config file: policy keys (max_memory, probes, restart policy …) in place, others by a restart; kept over the linked file. Answer: {set: the keys changed, unset: the keys removed (set to null), each only when it has keys, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected.',
+      'Changes an app\'s options (config keys), validated like a config file: policy keys (max_memory, probes, restart policy …) in place, others by a restart; kept over the linked file. Answer: {set: the keys changed, unset: the keys removed (set to null), each only when it has keys, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected; so does an env value holding the **** config_get shows in place of a secret (set other variables one at a time, env.KEY, to keep it).',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
