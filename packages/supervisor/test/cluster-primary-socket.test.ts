@@ -237,25 +237,31 @@ describe('the cluster primary control socket (SUP-13)', () => {
       await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
     },
   );
-  it('closes a held server as a listening one: its callback gets no error, its door closes, an admit does not listen it', async () => {
-    const { primary, daemon, port } = await forkHeld('held-close.js');
-    const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
-    const closed = await waitFor(() => daemon.got.find((m) => m.t === 'event'));
-    expect((closed as { event: unknown }).event).toEqual({
-      velos_event: 'closed',
-      error: null,
-      isCloseEmitted: true,
-    });
-    await expect(getJson((door as { port: number }).port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  it.each([
+    ['closes', 'close'],
+    ['disposes of (await using)', 'dispose'],
+  ])(
+    '%s a held server as a listening one: its callback gets no error, its door closes, an admit does not listen it',
+    async (_, how) => {
+      const { primary, daemon, port } = await forkHeld('held-close.js', { CLOSE: how });
+      const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+      const closed = await waitFor(() => daemon.got.find((m) => m.t === 'event'));
+      expect((closed as { event: unknown }).event).toEqual({
+        velos_event: 'closed',
+        error: null,
+        isCloseEmitted: true,
+      });
+      await expect(getJson((door as { port: number }).port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
-    daemon.channel.send({ t: 'admit', key: 1 });
-    // the app's own listen() after the admit: any listen the admit made came first
-    await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
-    expect(daemon.got.filter((m) => m.t === 'listening' && m.address.endsWith(`:${port}`))).toEqual([]);
-    await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
-    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
-  });
+      daemon.channel.send({ t: 'admit', key: 1 });
+      // the app's own listen() after the admit: any listen the admit made came first
+      await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
+      expect(daemon.got.filter((m) => m.t === 'listening' && m.address.endsWith(`:${port}`))).toEqual([]);
+      await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+      await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+    },
+  );
   it('does not hold a worker whose probe door cannot open: it says why and listens on the shared port at once', async () => {
     const { primary, daemon, pid, port } = await forkHeld('held-no-door.js', {}, 128);
     const failed = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door-failed'));

@@ -72,6 +72,8 @@ export class ListenHold {
       if (typeof callback === 'function') server.once('close', () => callback());
       return server.close();
     }) as net.Server['close'];
+    // net.Server's own dispose (`await using`) does nothing without a handle: the door would stay open
+    server[Symbol.asyncDispose] = () => new Promise<void>((resolve) => server.close(() => resolve()));
     server.once('close', () => this.#release(held));
     // the channel listener keeps the worker alive only while a server waits to be admitted
     if (this.#held.size === 1) process.on('message', this.#onMessage);
@@ -151,10 +153,11 @@ export function isAdmitMessage(data: unknown): data is AdmitMessage {
   );
 }
 
-/** The server's own methods again: the hold's `address()`, `close()` and `listening` are gone. */
+/** The server's own methods again: the hold's `address()`, `close()`, dispose and `listening` are gone. */
 function unhold(server: net.Server, { keepsListening = false } = {}): void {
   delete (server as Partial<net.Server>).address;
   delete (server as Partial<net.Server>).close;
+  Reflect.deleteProperty(server, Symbol.asyncDispose);
   if (!keepsListening) Reflect.deleteProperty(server, 'listening');
 }
 
