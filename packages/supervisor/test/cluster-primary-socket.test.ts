@@ -237,6 +237,23 @@ describe('the cluster primary control socket (SUP-13)', () => {
       await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
     },
   );
+  it('serves the door with the next held server on the port when the first one closes, and admits it', async () => {
+    const { primary, daemon, pid, port } = await forkHeld('held-listen-twice.js', {
+      HOSTS: '127.0.0.1,127.0.0.2',
+      CLOSE_FIRST: '1',
+    });
+    const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+    const second = { pid, host: '127.0.0.2', address: '127.0.0.2', isListening: true, listened: 1 };
+    expect(await getJson((door as { port: number }).port)).toEqual(second);
+
+    daemon.channel.send({ t: 'admit', key: 1 });
+    const listening = await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
+    expect(listening).toMatchObject({ key: 1, address: `127.0.0.2:${port}` });
+    expect(await getJson(port, '127.0.0.2')).toEqual(second);
+    await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
   it.each([
     ['closes', 'close'],
     ['disposes of (await using)', 'dispose'],

@@ -1,8 +1,8 @@
 import net from 'node:net';
 
 type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
-/** Opens the probe door for `target`: `onOpen` once it is open, `onFail` when it cannot open. */
-type OpenDoor = (target: net.Server, onOpen: () => void, onFail: () => void) => net.Server;
+/** Opens a probe door whose connections go to `serve`: `onOpen` once it is open, `onFail` when it cannot open. */
+type OpenDoor = (serve: (socket: net.Socket) => void, onOpen: () => void, onFail: () => void) => net.Server;
 
 /** One server whose `listen()` on the probed port is held. */
 interface HeldListen {
@@ -20,7 +20,8 @@ interface HeldListen {
 /**
  * The hold of a reload's new worker off the shared port (`worker-probe-door.ts`): every server of the
  * worker whose `listen()` names the probed port is held until the primary admits the worker (its probe
- * passed). The first one held opens the probe door, which serves it; each says `'listening'` (the app's
+ * passed). The first one held opens the probe door, which serves the first server still held (the door
+ * closes with the last one); each says `'listening'` (the app's
  * callback included) once the door is open, and `address()` gives the address it will listen on. Once
  * admitted, each makes the `listen()` call the app made, whose `'listening'` reaches node:cluster (which
  * then tells the primary) but not the app's listeners a second time. When the door cannot open, the
@@ -95,7 +96,7 @@ export class ListenHold {
     }
     if (this.#door === null) {
       this.#door = this.#openDoor(
-        server,
+        (socket) => this.#serve(socket),
         () => {
           this.#isDoorOpen = true;
           for (const each of this.#held) this.#announce(each);
@@ -115,11 +116,23 @@ export class ListenHold {
     held.server.emit('listening');
   }
 
+  /** A connection at the door goes to the first server still held (Fastify's other one when it closed one). */
+  #serve(socket: net.Socket): void {
+    const [first] = this.#held;
+    if (first) first.server.emit('connection', socket);
+    else socket.destroy();
+  }
+
   /** `held` is no longer held: closed, or its listen() goes on as without the hold. */
   #release(held: HeldListen): void {
     if (!this.#held.delete(held)) return;
     unhold(held.server);
-    if (this.#held.size === 0) process.off('message', this.#onMessage);
+    if (this.#held.size > 0) return;
+    process.off('message', this.#onMessage);
+    // the last one closed: a later listen() on the port opens a door again
+    this.#door?.close();
+    this.#door = null;
+    this.#isDoorOpen = false;
   }
 
   /** The door could not open: the servers held listen now, as they would have without the hold. */

@@ -48,11 +48,12 @@ export function installProbeDoor(): void {
       const address = this.address();
       if (hold || isOpened || typeof address !== 'object' || address?.port !== port) return;
       isOpened = true;
-      openDoor(
-        this,
+      const door = openDoor(
+        (socket) => this.emit('connection', socket),
         () => undefined,
         () => undefined,
       );
+      this.once('close', () => door.close());
     });
     return listen.apply(this, args);
   } as typeof net.Server.prototype.listen;
@@ -76,9 +77,9 @@ export function isProbeDoorMessage(data: unknown): data is ProbeDoorMessage {
   );
 }
 
-/** Opens the probe door of `target`: `onOpen` once it is open and reported, `onFail` when it cannot open. */
-function openDoor(target: net.Server, onOpen: () => void, onFail: () => void): net.Server {
-  const door = net.createServer((socket) => target.emit('connection', socket));
+/** Opens a probe door whose connections go to `serve`: `onOpen` once it is open and reported, `onFail` when it cannot open. */
+function openDoor(serve: (socket: net.Socket) => void, onOpen: () => void, onFail: () => void): net.Server {
+  const door = net.createServer(serve);
   let isOpen = false;
   door.on('error', (error: NodeJS.ErrnoException) => {
     if (isOpen) return;
@@ -97,6 +98,5 @@ function openDoor(target: net.Server, onOpen: () => void, onFail: () => void): n
     const message: ProbeDoorMessage = { velos_probe_door: address.port };
     process.send?.(message);
   });
-  target.once('close', () => door.close());
   return door;
 }
