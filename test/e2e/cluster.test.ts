@@ -251,6 +251,60 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
     ]);
   });
 
+  it('holds the new worker off the shared port until an exec readiness probe passes: no client sees it warm up', async () => {
+    const home = shared();
+    const port = await freePort();
+    const warmFile = join(home, 'warm');
+    // every worker answers 503 for 1 s after it listens, then writes the file the probe checks
+    await startApps(home, [
+      {
+        script: 'fixtures/cluster-server.js',
+        name: 'warmexec',
+        exec_mode: 'cluster',
+        instances: 1,
+        env: { PORT: String(port), WARMUP_MS: '1000', WARM_FILE: warmFile },
+        readiness_probe: { exec: `test -f '${warmFile}'`, interval: 200 },
+      },
+    ]);
+    const [before] = await waitOnline(home, 'warmexec', 1);
+    await waitFor(() => get(port, false).catch(() => false), { message: `port ${port} serving` });
+
+    const load = startLoad(port, 2, 10);
+    await velosOk(['reload', 'warmexec'], { home });
+    const { errors } = await load.stop();
+    const [after] = await clusterRows(home, 'warmexec');
+    expect([after?.status, after?.restarts, after?.lastExitReason]).toEqual(['online', 1, 'reload']);
+    // no 503 of the new worker's warm-up, no refused connection: the old worker served until the probe passed
+    expect(errors).toEqual([]);
+    expect(readFileSync(warmFile, 'utf8')).toBe(String(after?.pid));
+    await waitFor(() => !isAlive(before!.pid!), { message: 'the old worker stopped' });
+    expect(await get(port, false)).toBe(after?.pid);
+  });
+
+  it("reloads an app whose exec probe requests the app's own port: the old worker answers it while the new one is held", async () => {
+    const home = shared();
+    const port = await freePort();
+    const request = `require('http').get('http://127.0.0.1:${port}/', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))`;
+    await startApps(home, [
+      {
+        script: 'fixtures/cluster-server.js',
+        name: 'selfcheck',
+        exec_mode: 'cluster',
+        instances: 1,
+        listen_timeout: 3000,
+        env: { PORT: String(port) },
+        readiness_probe: { exec: `"${process.execPath}" -e "${request}"`, interval: 200 },
+      },
+    ]);
+    const [before] = await waitOnline(home, 'selfcheck', 1);
+    await waitFor(() => get(port, false).catch(() => false), { message: `port ${port} serving` });
+    const result = await velos(['reload', 'selfcheck'], { home });
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    const [after] = await clusterRows(home, 'selfcheck');
+    expect(after?.pid).not.toBe(before?.pid);
+    expect(await get(port, false)).toBe(after?.pid);
+  });
+
   it('fails the reload of a new worker that never passes its readiness probe, keeping the old worker serving', async () => {
     const home = shared();
     const port = await freePort();

@@ -53,19 +53,20 @@ export async function startCandidate(
   const probedPort = gate && prober ? prober.probedPort(gate.probe, spec, record.instance) : null;
   // the new worker is probed at its own door when the probe checks a port the workers serve (the old
   // one listens there); a probe of anything else (a database's port, an exec command) runs as written,
-  // once the new worker listens
+  // once the new worker listens (held, when it is)
   const old = record.run ? host.slots.findByRun(record.run) : undefined;
   const doorPort =
     probedPort !== null && old?.ports.has(probedPort) && host.hasProbeDoor() ? probedPort : null;
-  // held: node:cluster hands the new worker no client before its probe passed (it warms up meanwhile)
-  const door = doorPort === null ? undefined : { port: doorPort, isHeld: host.canAdmit() };
+  const door = candidateDoor(host, gate !== undefined, doorPort, old?.ports);
   const slot = host.fork(record, 'candidate', door);
   if (!slot) return { reason: 'the cluster primary could not be started' };
   if (!gate || doorPort === null || spec.waitReady) {
     const signal = spec.waitReady ? "ready (process.send('ready'))" : 'listening';
+    // a held worker's server is listening to the app once its door is open
+    const isUp = (s: WorkerSlot) => (spec.waitReady ? s.isReady : s.isListening || s.probeDoor !== null);
     const outcome = await host.slots.wait(
       slot,
-      (s) => (s.hasExited ? 'exited' : (spec.waitReady ? s.isReady : s.isListening) ? 'ready' : null),
+      (s) => (s.hasExited ? 'exited' : isUp(s) ? 'ready' : null),
       spec.listenTimeoutMs,
     );
     if (outcome === 'timeout' && slot.run !== null && !slot.hasExited) {
@@ -86,6 +87,11 @@ export async function startCandidate(
   const probed = await prober.probeCandidate(host.slots, slot, gate.probe, record, doorPort, deadline);
   if (probed.outcome === 'ready') {
     if (!door?.isHeld) return slot;
+    if (slot.probeDoor === null) {
+      // never held (it listens on another port, or on none): a later listen() on the port is not held
+      host.send({ t: 'admit', key: slot.key });
+      return slot;
+    }
     const joined = await admitWorker(host, slot, door.port, deadline);
     if (joined === null) return slot;
     await stopWorker(host.slots, slot);
@@ -103,6 +109,26 @@ export async function startCandidate(
     code: 'TIMEOUT',
     reason: `the new worker (pid ${slot.pid}) was not ready within listen_timeout ${spec.listenTimeoutMs} ms${why}`,
   };
+}
+
+/**
+ * How a reload's new worker is held off the shared port until its probe passes, so that node:cluster
+ * hands it no client while it warms up: on `doorPort` (the port the probe checks, at the worker's door);
+ * for a probe of anything else (an exec command, another program's port), on the one port the old
+ * worker listens on (its door serves no probe then: it only says the held server is up). Not held
+ * without a probe, nor when the old worker listens on no port or several, nor through a primary that
+ * cannot admit.
+ */
+function candidateDoor(
+  host: ReloadHost,
+  hasProbe: boolean,
+  doorPort: number | null,
+  oldPorts: ReadonlySet<number> | undefined,
+): ProbeDoor | undefined {
+  if (doorPort !== null) return { port: doorPort, isHeld: host.canAdmit() };
+  if (!hasProbe || oldPorts?.size !== 1 || !host.hasProbeDoor() || !host.canAdmit()) return undefined;
+  const [port] = oldPorts;
+  return port === undefined ? undefined : { port, isHeld: true };
 }
 
 /**
