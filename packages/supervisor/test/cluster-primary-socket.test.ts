@@ -237,6 +237,23 @@ describe('the cluster primary control socket (SUP-13)', () => {
       await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
     },
   );
+  it("answers a held server's listen() twice as Node does: one 'listening', then ERR_SERVER_ALREADY_LISTEN; admitted, it listens once", async () => {
+    const { primary, daemon, pid, port } = await forkHeld('held-listen.js', { LISTEN_AGAIN: '1' });
+    const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+    const doorPort = (door as { port: number }).port;
+    expect(await getJson(doorPort)).toEqual({ pid, listened: 1, port });
+    const again = await waitFor(() => daemon.got.find((m) => m.t === 'event'));
+    expect((again as { event: unknown }).event).toEqual({
+      velos_event: 'listen-again',
+      code: 'ERR_SERVER_ALREADY_LISTEN',
+    });
+    daemon.channel.send({ t: 'admit', key: 1 });
+    await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
+    expect(await getJson(port)).toEqual({ pid, listened: 1, port });
+    await expect(getJson(doorPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
   it('serves the door with the next held server on the port when the first one closes, and admits it', async () => {
     const { primary, daemon, pid, port } = await forkHeld('held-listen-twice.js', {
       HOSTS: '127.0.0.1,127.0.0.2',

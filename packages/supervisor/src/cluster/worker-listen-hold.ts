@@ -52,6 +52,13 @@ export class ListenHold {
   /** Holds `server`'s `listen(...args)` on the probed port. */
   hold(server: net.Server, args: unknown[]): void {
     const hasCallback = typeof args.at(-1) === 'function';
+    const again = [...this.#held].find((each) => each.server === server);
+    if (again) {
+      // as listen() again on a listening server: it throws; before its 'listening', that one answers both calls
+      if (again.isAnnounced) throw alreadyListening();
+      if (hasCallback) server.once('listening', args.at(-1) as () => void);
+      return;
+    }
     const callArgs = hasCallback ? args.slice(0, -1) : args;
     const host = listenedHost(callArgs);
     const port = listenedPort(callArgs) ?? 0;
@@ -203,6 +210,13 @@ function admitServer(held: HeldListen, listen: Listen): void {
   server.once('error', restore);
   listen.apply(server, held.callArgs);
   server.once('listening', restore);
+}
+
+/** The error `listen()` throws on a server that listens already (Node's ERR_SERVER_ALREADY_LISTEN). */
+function alreadyListening(): Error {
+  return Object.assign(new Error('Listen method has been called more than once without closing.'), {
+    code: 'ERR_SERVER_ALREADY_LISTEN',
+  });
 }
 
 /** The host a `listen()` call names (`{host}` or its second argument); `::` (every address) when none. */
