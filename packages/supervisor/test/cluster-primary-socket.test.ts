@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { constants, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { connect, Socket } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -251,6 +251,30 @@ describe('the cluster primary control socket (SUP-13)', () => {
     await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
     expect(await getJson(port)).toEqual({ pid, listened: 1, port });
     await expect(getJson(doorPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
+  it('refuses a second server on a held address and port with EADDRINUSE, as node:cluster does, and holds the first', async () => {
+    const { primary, daemon, pid, port } = await forkHeld('held-listen-twice.js', {
+      HOSTS: '127.0.0.1,localhost',
+    });
+    const refused = await waitFor(() => daemon.got.find((m) => m.t === 'event'));
+    // what a worker's second listen() on an address and port gets without the hold
+    expect((refused as { event: unknown }).event).toEqual({
+      velos_event: 'error',
+      host: 'localhost',
+      message: `bind EADDRINUSE 127.0.0.1:${port}`,
+      code: 'EADDRINUSE',
+      errno: -osConstants.errno.EADDRINUSE,
+      syscall: 'bind',
+    });
+    const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+    const first = { pid, host: '127.0.0.1', address: '127.0.0.1', isListening: true, listened: 1 };
+    expect(await getJson((door as { port: number }).port)).toEqual(first);
+    daemon.channel.send({ t: 'admit', key: 1 });
+    await waitFor(() => daemon.got.find((m) => m.t === 'listening'));
+    expect(await getJson(port)).toEqual(first);
+    expect(daemon.got.filter((m) => m.t === 'event' || m.t === 'listening').length).toBe(2);
     daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });

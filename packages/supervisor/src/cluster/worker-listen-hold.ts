@@ -70,6 +70,10 @@ export class ListenHold {
       address: net.isIP(host) === 0 ? null : { address: host, family: familyOf(host), port },
       isAnnounced: false,
     };
+    if (held.address !== null && this.#isTaken(held)) {
+      refuse(server, held.address);
+      return;
+    }
     this.#held.add(held);
     server.address = () => held.address;
     // as after a listen(): true once it said 'listening' (Node's own code does not read it)
@@ -97,6 +101,11 @@ export class ListenHold {
             return;
           }
           held.address = { address, family: familyOf(address), port };
+          if (this.#isTaken(held)) {
+            this.#release(held);
+            refuse(server, held.address);
+            return;
+          }
           this.#announce(held);
         }),
       );
@@ -113,6 +122,17 @@ export class ListenHold {
     } else {
       process.nextTick(() => this.#announce(held));
     }
+  }
+
+  /** True when another server held has `held`'s address and port: node:cluster refuses a second one. */
+  #isTaken(held: HeldListen): boolean {
+    const { address } = held;
+    if (address === null) return false;
+    for (const each of this.#held) {
+      if (each !== held && each.address?.address === address.address && each.address.port === address.port)
+        return true;
+    }
+    return false;
   }
 
   /** The held server says `'listening'`, as its `listen()` would have, once the door is open and its address known. */
@@ -210,6 +230,15 @@ function admitServer(held: HeldListen, listen: Listen): void {
   server.once('error', restore);
   listen.apply(server, held.callArgs);
   server.once('listening', restore);
+}
+
+/** The error a worker's second server on an address and port gets from node:cluster: `bind EADDRINUSE`. */
+function refuse(server: net.Server, { address, port }: net.AddressInfo): void {
+  import('node:util').then(({ getSystemErrorMap }) => {
+    const errno = [...getSystemErrorMap()].find(([, [name]]) => name === 'EADDRINUSE')?.[0];
+    const error = new Error(`bind EADDRINUSE ${address}:${port}`);
+    server.emit('error', Object.assign(error, { errno, code: 'EADDRINUSE', syscall: 'bind', address, port }));
+  });
 }
 
 /** The error `listen()` throws on a server that listens already (Node's ERR_SERVER_ALREADY_LISTEN). */
