@@ -278,6 +278,24 @@ describe('the cluster primary control socket (SUP-13)', () => {
     daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });
+  it('holds no listen() on a Unix socket or on port 0: those listen at once beside the held server', async () => {
+    const { primary, daemon, port, home } = await forkHeld('held-listen.js', { ALSO_LISTEN: '1' });
+    await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+    const listening = await waitFor(() => {
+      const got = daemon.got.filter((m) => m.t === 'listening').map((m) => m.address);
+      return got.length === 2 && got.sort();
+    });
+    expect(listening[0]).toBe(join(home, 'also.sock'));
+    expect(listening[1]).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(listening[1]).not.toBe(`127.0.0.1:${port}`);
+    daemon.channel.send({ t: 'admit', key: 1 });
+    await waitFor(() => daemon.got.filter((m) => m.t === 'listening').length === 3);
+    expect(daemon.got.filter((m) => m.t === 'listening').at(-1)).toMatchObject({
+      address: `127.0.0.1:${port}`,
+    });
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
   it('serves the door with the next held server on the port when the first one closes, and admits it', async () => {
     const { primary, daemon, pid, port } = await forkHeld('held-listen-twice.js', {
       HOSTS: '127.0.0.1,127.0.0.2',
@@ -366,7 +384,7 @@ async function forkHeld(fixture: string, env: Record<string, string> = {}, fdLim
   const online = await waitFor(() => daemon.got.find((m) => m.t === 'online'));
   const { pid } = online as { pid: number };
   started.add(pid);
-  return { primary, daemon, pid, port };
+  return { primary, daemon, pid, port, home };
 }
 
 /** One GET of `host`:`port` (127.0.0.1 unless told), its JSON body. */
