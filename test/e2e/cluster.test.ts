@@ -251,31 +251,35 @@ describe('cluster mode and zero-downtime reload (SUP-5, SUP-6)', () => {
     ]);
   });
 
-  it('holds the new worker off the shared port until an exec readiness probe passes: no client sees it warm up', async () => {
+  it('holds the new worker off the shared ports until an exec readiness probe passes: no client sees it warm up', async () => {
     const home = shared();
     const port = await freePort();
+    const port2 = await freePort();
     const warmFile = join(home, 'warm');
-    // every worker answers 503 for 1 s after it listens, then writes the file the probe checks
+    // every worker answers 503 for 1 s after it listens (on both ports), then writes the file the probe checks
     await startApps(home, [
       {
         script: 'fixtures/cluster-server.js',
         name: 'warmexec',
         exec_mode: 'cluster',
         instances: 1,
-        env: { PORT: String(port), WARMUP_MS: '1000', WARM_FILE: warmFile },
+        env: { PORT: String(port), PORT2: String(port2), WARMUP_MS: '1000', WARM_FILE: warmFile },
         readiness_probe: { exec: `test -f '${warmFile}'`, interval: 200 },
       },
     ]);
     const [before] = await waitOnline(home, 'warmexec', 1);
     await waitFor(() => get(port, false).catch(() => false), { message: `port ${port} serving` });
 
+    await waitFor(() => get(port2, false).catch(() => false), { message: `port ${port2} serving` });
     const load = startLoad(port, 2, 10);
+    const load2 = startLoad(port2, 2, 10);
     await velosOk(['reload', 'warmexec'], { home });
     const { errors } = await load.stop();
+    const { errors: errors2 } = await load2.stop();
     const [after] = await clusterRows(home, 'warmexec');
     expect([after?.status, after?.restarts, after?.lastExitReason]).toEqual(['online', 1, 'reload']);
     // no 503 of the new worker's warm-up, no refused connection: the old worker served until the probe passed
-    expect(errors).toEqual([]);
+    expect([errors, errors2]).toEqual([[], []]);
     expect(readFileSync(warmFile, 'utf8')).toBe(String(after?.pid));
     await waitFor(() => !isAlive(before!.pid!), { message: 'the old worker stopped' });
     expect(await get(port, false)).toBe(after?.pid);

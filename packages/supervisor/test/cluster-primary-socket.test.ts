@@ -278,6 +278,25 @@ describe('the cluster primary control socket (SUP-13)', () => {
     daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
     await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
   });
+  it("holds a server on each of the old worker's other ports too, the door serving the probed one, and admits both", async () => {
+    const port2 = await freePort();
+    const { primary, daemon, pid, port } = await forkHeld('held-listen.js', {
+      PORT2: String(port2),
+      VELOS_PROBE_HOLD: `${port2}`,
+    });
+    const door = await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
+    expect(await getJson((door as { port: number }).port)).toEqual({ pid, listened: 1, port });
+    await expect(getJson(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(getJson(port2)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(daemon.got.filter((m) => m.t === 'listening')).toEqual([]);
+
+    daemon.channel.send({ t: 'admit', key: 1 });
+    await waitFor(() => daemon.got.filter((m) => m.t === 'listening').length === 2);
+    expect(await getJson(port)).toEqual({ pid, listened: 1, port });
+    expect(await getJson(port2)).toEqual({ pid, port: port2 });
+    daemon.channel.send({ t: 'shutdown', graceMs: 1000 });
+    await waitFor(() => !isPidAlive(primary.pid!), { what: 'the primary to exit' });
+  });
   it('holds no listen() on a Unix socket or on port 0: those listen at once beside the held server', async () => {
     const { primary, daemon, port, home } = await forkHeld('held-listen.js', { ALSO_LISTEN: '1' });
     await waitFor(() => daemon.got.find((m) => m.t === 'probe-door'));
@@ -374,7 +393,7 @@ async function forkHeld(fixture: string, env: Record<string, string> = {}, fdLim
       PATH: process.env.PATH ?? '',
       PORT: String(port),
       VELOS_PROBE_PORT: String(port),
-      VELOS_PROBE_HOLD: '1',
+      VELOS_PROBE_HOLD: String(port),
       ...env,
     },
     out: null,

@@ -216,7 +216,7 @@ export class ClusterHost {
     const slot = this.#slots.add(key, record, purpose, this.#slots.freeLane(record.id));
     const env = this.#primary.withHome(instanceEnv(spec, record));
     if (door) env[PROBE_PORT_ENV] = String(door.port);
-    if (door?.isHeld) env[PROBE_HOLD_ENV] = '1';
+    if (door?.isHeld) env[PROBE_HOLD_ENV] = [door.port, ...door.heldPorts].join(',');
     openWorkerStdio(this.runDir, record.id, slot.lane, this.hooks.log).then((stdio) => {
       if (this.#slots.get(key) !== slot || this.#primary.link !== link) {
         // stopped, or the primary died, while the FIFOs were made

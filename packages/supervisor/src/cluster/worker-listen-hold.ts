@@ -7,6 +7,8 @@ type OpenDoor = (serve: (socket: net.Socket) => void, onOpen: () => void, onFail
 /** One server whose `listen()` on the probed port is held. */
 interface HeldListen {
   readonly server: net.Server;
+  /** The port it will listen on. */
+  readonly port: number;
   /** The `listen()` arguments as the app gave them. */
   readonly args: unknown[];
   /** The same without the callback. */
@@ -18,10 +20,10 @@ interface HeldListen {
 }
 
 /**
- * The hold of a reload's new worker off the shared port (`worker-probe-door.ts`): every server of the
- * worker whose `listen()` names the probed port is held until the primary admits the worker (its probe
- * passed). The first one held opens the probe door, which serves the first server still held (the door
- * closes with the last one); each says `'listening'` (the app's
+ * The hold of a reload's new worker off the shared ports (`worker-probe-door.ts`): every server of the
+ * worker whose `listen()` names a held port is held until the primary admits the worker (its probe
+ * passed). The first one held opens the probe door, which serves the first server still held on the
+ * probed port (the door closes with the last server held); each says `'listening'` (the app's
  * callback included) once the door is open, and `address()` gives the address it will listen on. Once
  * admitted, each makes the `listen()` call the app made, whose `'listening'` reaches node:cluster (which
  * then tells the primary) but not the app's listeners a second time. When the door cannot open, the
@@ -30,6 +32,8 @@ interface HeldListen {
 export class ListenHold {
   readonly #listen: Listen;
   readonly #openDoor: OpenDoor;
+  /** The port whose server the door serves (the port the probe checks). */
+  readonly #doorPort: number;
   readonly #held = new Set<HeldListen>();
   #door: net.Server | null = null;
   #isDoorOpen = false;
@@ -39,9 +43,10 @@ export class ListenHold {
     if (isAdmitMessage(message)) this.#admit();
   };
 
-  constructor(listen: Listen, openDoor: OpenDoor) {
+  constructor(listen: Listen, openDoor: OpenDoor, doorPort: number) {
     this.#listen = listen;
     this.#openDoor = openDoor;
+    this.#doorPort = doorPort;
   }
 
   /** True while a `listen()` on the probed port is held: not admitted yet, and the door did not fail. */
@@ -64,6 +69,7 @@ export class ListenHold {
     const port = listenedPort(callArgs) ?? 0;
     const held: HeldListen = {
       server,
+      port,
       args,
       callArgs,
       callback: hasCallback ? (args.at(-1) as () => void) : null,
@@ -143,9 +149,9 @@ export class ListenHold {
     held.server.emit('listening');
   }
 
-  /** A connection at the door goes to the first server still held (Fastify's other one when it closed one). */
+  /** A connection at the door goes to the first server still held on its port (Fastify's other one when it closed one). */
   #serve(socket: net.Socket): void {
-    const [first] = this.#held;
+    const first = [...this.#held].find((each) => each.port === this.#doorPort);
     if (first) first.server.emit('connection', socket);
     else socket.destroy();
   }

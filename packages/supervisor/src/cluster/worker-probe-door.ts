@@ -3,7 +3,7 @@ import { ListenHold, listenedPort } from './worker-listen-hold.js';
 
 /** The worker's environment variable naming the port of the app's readiness probe (read, then removed). */
 export const PROBE_PORT_ENV = 'VELOS_PROBE_PORT';
-/** The worker's environment variable that holds it off the probed port until it is admitted (read, then removed). */
+/** The worker's environment variable naming the ports it is held off until it is admitted, comma-separated (read, then removed). */
 export const PROBE_HOLD_ENV = 'VELOS_PROBE_HOLD';
 
 /** What a worker sends its primary once its probe door is open. */
@@ -23,24 +23,30 @@ type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
  * shares would be answered by any worker, so the worker opens a door of its own for the app's server
  * on the probed port, a loopback port no other worker shares, whose connections it hands to that
  * server (`'connection'`, as Node documents for injected connections); the daemon probes the new worker
- * there. Held (`PROBE_HOLD_ENV`), the server's `listen()` on that port opens the door instead of joining
- * the shared port, so that node:cluster hands it no client while it warms up: the server says
- * `'listening'` once the door is open, and listens on the shared port when the primary admits it (its
- * probe passed). Not held (a primary before admissions), the door opens once the server listens. The
+ * there. Held (`PROBE_HOLD_ENV`: that port and the other ports the old worker listens on), a server's
+ * `listen()` on those ports opens the door instead of joining the shared port, so that node:cluster
+ * hands it no client while it warms up: the server says `'listening'` once the door is open, and
+ * listens on the shared port when the primary admits it (its probe passed). Not held (a primary before admissions), the door opens once the server listens. The
  * door keeps no worker alive and closes with the server. A door that cannot open (no loopback, no file
  * descriptor left) is reported, and the servers held listen at once, as without the hold.
  */
 export function installProbeDoor(): void {
   const port = Number(process.env[PROBE_PORT_ENV]);
-  const isHeld = process.env[PROBE_HOLD_ENV] === '1';
+  const heldPorts = new Set(
+    (process.env[PROBE_HOLD_ENV] ?? '')
+      .split(',')
+      .map(Number)
+      .filter((each) => Number.isInteger(each) && each > 0),
+  );
   delete process.env[PROBE_PORT_ENV];
   delete process.env[PROBE_HOLD_ENV];
   if (!Number.isInteger(port) || port <= 0) return;
+  if (heldPorts.size > 0) heldPorts.add(port);
   const listen = net.Server.prototype.listen as Listen;
-  const hold = isHeld ? new ListenHold(listen, openDoor) : null;
+  const hold = heldPorts.size > 0 ? new ListenHold(listen, openDoor, port) : null;
   let isOpened = false;
   net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]): net.Server {
-    if (hold?.isHolding && listenedPort(args) === port) {
+    if (hold?.isHolding && heldPorts.has(listenedPort(args) ?? 0)) {
       hold.hold(this, args);
       return this;
     }

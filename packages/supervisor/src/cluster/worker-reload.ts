@@ -10,10 +10,12 @@ export interface CandidateFailure {
   code?: 'TIMEOUT';
 }
 
-/** How a reload's new worker is probed: at its door for `port`, and, held, off that shared port until admitted. */
+/** How a reload's new worker is probed: at its door for `port`, and, held, off the shared `heldPorts` until admitted. */
 export interface ProbeDoor {
   port: number;
   isHeld: boolean;
+  /** The ports held (`port` among them): every port the old worker listens on. */
+  heldPorts: readonly number[];
 }
 
 /** How long a held worker has at least to listen on the shared port once admitted (an IPC round trip). */
@@ -92,7 +94,7 @@ export async function startCandidate(
       host.send({ t: 'admit', key: slot.key });
       return slot;
     }
-    const joined = await admitWorker(host, slot, door.port, deadline);
+    const joined = await admitWorker(host, slot, door.heldPorts, deadline);
     if (joined === null) return slot;
     await stopWorker(host.slots, slot);
     return { reason: `the new worker (pid ${slot.pid}) ${joined}` };
@@ -113,11 +115,10 @@ export async function startCandidate(
 
 /**
  * How a reload's new worker is held off the shared port until its probe passes, so that node:cluster
- * hands it no client while it warms up: on `doorPort` (the port the probe checks, at the worker's door);
- * for a probe of anything else (an exec command, another program's port), on the one port the old
- * worker listens on (its door serves no probe then: it only says the held server is up). Not held
- * without a probe, nor when the old worker listens on no port or several, nor through a primary that
- * cannot admit.
+ * hands it no client while it warms up: on every port the old worker listens on. Its door serves
+ * `doorPort` (the port the probe checks); for a probe of anything else (an exec command, another
+ * program's port), the door serves no probe: it only says a held server is up. Not held without a
+ * probe, nor when the old worker listens on no port, nor through a primary that cannot admit.
  */
 function candidateDoor(
   host: ReloadHost,
@@ -125,33 +126,34 @@ function candidateDoor(
   doorPort: number | null,
   oldPorts: ReadonlySet<number> | undefined,
 ): ProbeDoor | undefined {
-  if (doorPort !== null) return { port: doorPort, isHeld: host.canAdmit() };
-  if (!hasProbe || oldPorts?.size !== 1 || !host.hasProbeDoor() || !host.canAdmit()) return undefined;
-  const [port] = oldPorts;
-  return port === undefined ? undefined : { port, isHeld: true };
+  const ports = [...(oldPorts ?? [])].sort((a, b) => a - b);
+  if (doorPort !== null) return { port: doorPort, isHeld: host.canAdmit(), heldPorts: ports };
+  if (!hasProbe || ports.length === 0 || !host.hasProbeDoor() || !host.canAdmit()) return undefined;
+  return { port: ports[0] as number, isHeld: true, heldPorts: ports };
 }
 
 /**
- * Lets a held worker whose probe passed listen on the shared port (its share of new connections starts
- * then) and waits until it does, before the old worker is retired: the rest of `listen_timeout`, a second
+ * Lets a held worker whose probe passed listen on the shared ports (its share of new connections starts
+ * then) and waits until it does on one of `ports`, before the old worker is retired: the rest of `listen_timeout`, a second
  * at least. Null once it listens there, else what went wrong.
  */
 async function admitWorker(
   host: ReloadHost,
   slot: WorkerSlot,
-  port: number,
+  ports: readonly number[],
   deadline: number,
 ): Promise<string | null> {
   host.send({ t: 'admit', key: slot.key });
   const timeoutMs = Math.max(deadline - Date.now(), ADMIT_TIMEOUT_MS);
   const outcome = await host.slots.wait(
     slot,
-    (s) => (s.hasExited ? 'exited' : s.ports.has(port) ? 'joined' : null),
+    (s) => (s.hasExited ? 'exited' : ports.some((port) => s.ports.has(port)) ? 'joined' : null),
     timeoutMs,
   );
+  const where = `port ${ports.join(' or ')}`;
   if (outcome === 'joined') return null;
-  if (outcome === 'exited') return `exited before it listened on port ${port}, once its probe passed`;
-  return `did not listen on port ${port} within ${timeoutMs} ms of its probe passing`;
+  if (outcome === 'exited') return `exited before it listened on ${where}, once its probe passed`;
+  return `did not listen on ${where} within ${timeoutMs} ms of its probe passing`;
 }
 
 /**
