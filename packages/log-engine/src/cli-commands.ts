@@ -55,6 +55,7 @@ export async function summarizeCommand(
 ): Promise<void> {
   const engine = new LogEngine({ maxTemplates: options.maxTemplates, userRules: options.userRules });
   for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) engine.push(record);
+  engine.flush();
   const summary = engine.summary({ top: options.top });
   await out.line(
     options.format === 'json' ? JSON.stringify(summaryToJson(summary)) : formatSummary(summary, options),

@@ -70,5 +70,6 @@ export async function summarizeFile(
 ): Promise<Summary> {
   const engine = new LogEngine(options);
   for await (const record of readLogRecords(source)) engine.push(record);
+  engine.flush();
   return engine.summary(options);
 }

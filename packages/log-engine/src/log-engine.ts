@@ -186,6 +186,8 @@ export class LogEngine {
    * that keeps one line in `weight` counts each kept line for all of them. A continuation line (a stack
    * frame, a blank line) belongs to the event before it: it is counted in `continuationLines` only, and
    * is neither mined, nor in a level count, a pattern, the per-minute history, nor the last error.
+   * A .NET console header is counted as such a line until its message line comes, which is the event;
+   * when another line comes instead (`parsed.orphan`), the header is counted as an event first.
    */
   add(parsed: ParsedRecord, weight = 1): EngineRecord {
     if (weight !== 1 && !(Number.isInteger(weight) && weight > 1)) {
@@ -194,6 +196,7 @@ export class LogEngine {
         `weight: expected a positive integer, got ${weight}`,
       );
     }
+    if (parsed.orphan !== undefined) this.addOrphan(parsed.orphan, weight);
     const record = parsed as EngineRecord;
     const ts = record.ts ?? this.lastTs ?? this.clock?.();
     record.ts = ts;
@@ -252,6 +255,15 @@ export class LogEngine {
     }
     if (isError) this.last = { ts, level, line: record.line, message: record.message, templateId: id };
     return record;
+  }
+
+  /**
+   * Ends the input pushed: a .NET console header still waiting for its message line (the input's last
+   * line, see `ParsedRecord.awaitsMessage`) is counted as an event of its own. Call it before reading
+   * the summary of a whole input; records pushed afterwards are parsed as the first of their stream.
+   */
+  flush(): void {
+    for (const orphan of this.parse.end()) this.addOrphan(orphan, 1);
   }
 
   /** Moves the clock to `now` (epoch ms), closing and judging the minutes before it. */
@@ -340,6 +352,12 @@ export class LogEngine {
       for (const s of this.stats.values()) s.minutes[slot] = 0;
     }
     this.head = minute;
+  }
+
+  /** Counts a .NET header whose message never came as an event, no longer as a line of the next one. */
+  private addOrphan(orphan: ParsedRecord, weight: number): void {
+    this.continued = Math.max(0, this.continued - weight);
+    this.add(orphan, weight);
   }
 
   /** Gives the frame to the current error event's template: its first frame, or Python's last. */

@@ -1,5 +1,6 @@
 import { stripAnsi } from './ansi.js';
 import { type ClassifierOptions, createStrippedClassifier } from './classifier.js';
+import { type DotnetHeader, isDotnetScopeLine, parseDotnetHeader } from './dotnet-header.js';
 import { EventTracker, isContextFree } from './event-tracker.js';
 import { klogHeaderEnd, parseKlogHeader } from './klog-header.js';
 import type { Level } from './levels.js';
@@ -48,19 +49,51 @@ export interface ParsedRecord {
    * (`at fn (/srv/x.js:1:2)`, `File "a.py", line 3, in f`, see `stackFrameOf`); else undefined.
    */
   frame: string | undefined;
+  /**
+   * True for the header of a .NET console entry (`info: Microsoft.Hosting.Lifetime[14]`, see
+   * `parseDotnetHeader`) and the scope lines under it: lines of an event whose message has not come
+   * yet. They continue no event (`isContinuation` is true) and carry the header's level and `fields`.
+   */
+  awaitsMessage?: true;
+  /**
+   * For the indented message line under a .NET console header: that header line. The record is the
+   * event, at the header's level, its `fields` the header's `category` and `eventId`.
+   */
+  header?: string;
+  /**
+   * A .NET console header of this record's stream whose message never came (this line is none): an
+   * event of its own, to count before this record, its message the header's text.
+   */
+  orphan?: ParsedRecord;
 }
 
 /** A function that parses records, in order per stream. */
 export type RecordParser = ((record: LogRecord | string) => ParsedRecord) & {
   /** Forgets the events of `stream`: its next record is judged as if it were the first (a reader that skipped lines). */
   forget(stream?: 'out' | 'err'): void;
+  /**
+   * Ends the input: the .NET console headers still waiting for their message (`awaitsMessage`), as
+   * events of their own, which it forgets.
+   */
+  end(): ParsedRecord[];
 };
+
+/** A .NET console header waiting for its message line. */
+interface WaitingHeader {
+  header: DotnetHeader;
+  ts: number | undefined;
+  stream: 'out' | 'err' | undefined;
+  line: string;
+  message: string;
+}
 
 /**
  * Builds the record parser: JSON lines give their own time, level and message (LOG-5); plain lines lose a
  * leading timestamp from their message and are classified by `createClassifier(options)`, except a line
  * that continues the event before it in its stream (an `EventTracker` judges: a stack frame, a blank
- * line, the exception line under a logged error), which takes the level of that event.
+ * line, the exception line under a logged error), which takes the level of that event. A .NET console
+ * entry (`info: Category[14]`, its message indented on the next line) is one event: the message line,
+ * at the header's level (see `ParsedRecord.awaitsMessage`, `header` and `orphan`).
  */
 export function createRecordParser(options: ClassifierOptions = {}): RecordParser {
   const classify = createStrippedClassifier(options);
@@ -69,9 +102,29 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     context.stream = stream;
     return classify(text, context);
   });
+  const waiting: Record<'out' | 'err' | 'none', WaitingHeader | undefined> = {
+    out: undefined,
+    err: undefined,
+    none: undefined,
+  };
   const parse = (input: LogRecord | string): ParsedRecord => {
     const record: LogRecord = typeof input === 'string' ? { line: input } : input;
     const line = stripAnsi(record.line);
+    const key = record.stream ?? 'none';
+    const open = waiting[key];
+    if (open === undefined) return parseLine(record, line);
+    waiting[key] = undefined;
+    const under = underHeader(open, record, line);
+    if (under !== undefined) {
+      if (under.awaitsMessage) waiting[key] = open;
+      else events.start(under.message, record.stream, open.header.level);
+      return under;
+    }
+    const parsed = parseLine(record, line);
+    parsed.orphan = orphanOf(open);
+    return parsed;
+  };
+  const parseLine = (record: LogRecord, line: string): ParsedRecord => {
     const stream = record.stream;
     const structured = parseStructuredLine(line);
     if (structured !== undefined) {
@@ -94,6 +147,24 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     const leading = leadingHeader(body);
     const message = leading === undefined ? body : body.slice(leading.end);
     const judged = leading === undefined ? message : indented(body, leading.end, message);
+    const dotnet = parseDotnetHeader(message);
+    if (dotnet !== undefined) {
+      // its event starts at the message line, whatever came before: judged as its stream's first line
+      events.forget(stream);
+      const ts = record.ts ?? leading?.ts;
+      waiting[stream ?? 'none'] = { header: dotnet, ts, stream, line, message };
+      return {
+        ts,
+        stream,
+        line,
+        message,
+        level: dotnet.level,
+        fields: fieldsOf(dotnet),
+        isContinuation: true,
+        frame: undefined,
+        awaitsMessage: true,
+      };
+    }
     if (events.judge(line, stream, undefined, judged)) {
       return {
         ts: record.ts,
@@ -131,7 +202,61 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
       frame: undefined,
     };
   };
-  return Object.assign(parse, { forget: (stream?: 'out' | 'err') => events.forget(stream) });
+  const end = (): ParsedRecord[] => {
+    const ended: ParsedRecord[] = [];
+    for (const key of ['out', 'err', 'none'] as const) {
+      const open = waiting[key];
+      if (open === undefined) continue;
+      waiting[key] = undefined;
+      ended.push(orphanOf(open));
+    }
+    return ended;
+  };
+  const forget = (stream?: 'out' | 'err'): void => {
+    waiting[stream ?? 'none'] = undefined;
+    events.forget(stream);
+  };
+  return Object.assign(parse, { forget, end });
+}
+
+/**
+ * The record of `line` when it goes with the .NET header `open` waiting in its stream: a scope line
+ * (`awaitsMessage`), or the message, indented (behind a time the lines repeat, `kubectl logs
+ * --timestamps`); undefined for any other line, which leaves the header an event of its own.
+ */
+function underHeader(open: WaitingHeader, record: LogRecord, line: string): ParsedRecord | undefined {
+  const text = eventMessageOf(line);
+  const c = text.charCodeAt(0);
+  if ((c !== 32 && c !== 9) || text.trim() === '') return undefined;
+  const base = {
+    stream: record.stream,
+    line,
+    level: open.header.level,
+    fields: fieldsOf(open.header),
+    frame: undefined,
+  };
+  const ts = record.ts ?? leadingHeader(withoutPriority(line))?.ts ?? open.ts;
+  if (isDotnetScopeLine(text))
+    return { ...base, ts, message: line, isContinuation: true, awaitsMessage: true };
+  return { ...base, ts, message: text.trim(), isContinuation: false, header: open.line };
+}
+
+/** A .NET header whose message never came, as an event of its own. */
+function orphanOf(open: WaitingHeader): ParsedRecord {
+  return {
+    ts: open.ts,
+    stream: open.stream,
+    line: open.line,
+    message: open.message,
+    level: open.header.level,
+    fields: fieldsOf(open.header),
+    isContinuation: false,
+    frame: undefined,
+  };
+}
+
+function fieldsOf(header: DotnetHeader): Record<string, unknown> {
+  return { category: header.category, eventId: header.eventId };
 }
 
 /**

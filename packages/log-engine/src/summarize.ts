@@ -24,5 +24,6 @@ export function summarize(
     for (const record of records) context.push(engine.parseRecord(record), undefined);
     context.flush();
   }
+  engine.flush();
   return engine.summary(options);
 }
