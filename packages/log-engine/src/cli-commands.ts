@@ -5,9 +5,10 @@ import { dedupe, formatDedupeEntry } from './dedupe.js';
 import { readLogRecords } from './file-input.js';
 import type { Level } from './levels.js';
 import { LogEngine } from './log-engine.js';
-import { type LogRecord, messageOf } from './log-record.js';
+import type { LogRecord } from './log-record.js';
 import { createMatcher } from './search.js';
 import { formatSummary, summaryToJson } from './summary-format.js';
+import { HEADER_WAIT_MS, TemplateLines } from './template-lines.js';
 import { TemplateMiner } from './template-miner.js';
 
 /** Options shared by the commands, already validated by the argument parser. */
@@ -64,7 +65,8 @@ export async function summarizeCommand(
 
 /**
  * One output line per input line, in order: `<templateId>\t<template>`. By default the ids are final (a
- * template merged later answers for the lines read before); `--stream` prints each line's id at once.
+ * template merged later answers for the lines read before); `--stream` prints each line's id at once
+ * (a .NET console header's once its message line comes, see `TemplateLines`).
  */
 export async function templatesCommand(
   input: Readable | string,
@@ -83,21 +85,42 @@ export async function templatesCommand(
     const text = miner.template(id) ?? evicted.get(id) ?? '';
     return options.format === 'json' ? JSON.stringify({ id, template: text }) : `${id}\t${text}`;
   };
+  const lines = new TemplateLines(miner);
+  const records = readLogRecords(input, { onBinary: options.onBinaryInput });
   if (options.stream) {
-    for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput }))
-      await out.line(format(miner.add(messageOf(record.line))));
+    try {
+      while (true) {
+        const next = records.next();
+        // a .NET header waits for its message line: a live input that stops after it still gets its line
+        let result = lines.isHolding ? await withTimeout(next, HEADER_WAIT_MS) : await next;
+        if (result === TIMED_OUT) {
+          for (const id of lines.release()) await out.line(format(id));
+          await out.flush();
+          result = await next;
+        }
+        if (result.done) break;
+        for (const id of lines.add(result.value.line)) await out.line(format(id));
+      }
+    } finally {
+      await records.return();
+    }
+    for (const id of lines.release()) await out.line(format(id));
     return;
   }
   let ids = new Int32Array(65_536);
   let n = 0;
-  for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) {
-    if (n === ids.length) {
-      const grown = new Int32Array(ids.length * 2);
-      grown.set(ids);
-      ids = grown;
+  const keep = (done: number[]): void => {
+    for (const id of done) {
+      if (n === ids.length) {
+        const grown = new Int32Array(ids.length * 2);
+        grown.set(ids);
+        ids = grown;
+      }
+      ids[n++] = id;
     }
-    ids[n++] = miner.add(messageOf(record.line));
-  }
+  };
+  for await (const record of records) keep(lines.add(record.line));
+  keep(lines.release());
   const final = (id: number): number => {
     let live = id;
     // Bounded: a template made another's shape may later merge elsewhere, so the chain can turn back.
@@ -180,6 +203,21 @@ async function collect(input: Readable | string, options: CommandOptions): Promi
   const records: LogRecord[] = [];
   for await (const record of readLogRecords(input, { onBinary: options.onBinaryInput })) records.push(record);
   return records;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** `promise`, or `TIMED_OUT` when it has not settled within `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function iso(ts: number): string {

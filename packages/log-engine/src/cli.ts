@@ -33,7 +33,8 @@ Options:
   --json               summarize: compact JSON (same as --format json)
   --top <n>            summarize: patterns listed (default 5)
   --utc                print times in UTC (default: local time)
-  --stream             templates: print each id as its line is read (ids are not revised by later merges)
+  --stream             templates: print each id as its line is read (ids are not revised by later merges;
+                       a .NET console header's once its message line comes, or after 1 s without it)
   --max-templates <n>  templates kept in memory (default 1000)
   --text <s>           search: lines containing s
   --regex <re>         search: lines matching re

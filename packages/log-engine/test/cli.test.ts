@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +73,45 @@ describe('velos-log', () => {
       { id: 1, template: 'a <num>' },
     ]);
   });
+
+  it('templates: a .NET console header gets the template of the message under it, in batch and --stream', () => {
+    const fixture = readFileSync(join(packageDir, 'test', 'fixtures', 'dotnet-console.log'), 'utf8');
+    const input = `${fixture}info: Shop.Worker[1]\n`;
+    const lines = input.trimEnd().split('\n');
+    for (const args of [['templates'], ['templates', '--stream']]) {
+      const run = velosLog(args, input);
+      expect(run.code, run.stderr).toBe(0);
+      const out = run.stdout.trimEnd().split('\n');
+      expect(out).toHaveLength(lines.length);
+      expect(out.slice(0, 2)).toEqual(['1\tNow listening on: <url>', '1\tNow listening on: <url>']);
+      // the header of a failure, its message, then the exception and frames (their own lines)
+      const fail = lines.indexOf('fail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware[1]');
+      expect(out[fail]).toBe(out[fail + 1]);
+      expect(out[fail]).toMatch(/\tAn unhandled exception has occurred while executing the request\.$/);
+      // a last header without a message: its own template
+      expect(out.at(-1)).toMatch(/\tinfo: Shop\.Worker\[<num>\]$/);
+    }
+  });
+
+  it('templates --stream gives a header its own template when its message does not come within a second', async () => {
+    const child = spawn(process.execPath, [cli, 'templates', '--stream'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    try {
+      child.stdin.write('warn: Shop.Worker[2]\n');
+      // printed on its own once the wait is over, before any other line comes
+      const [first] = (await once(child.stdout, 'data')) as [Buffer];
+      expect(first.toString()).toBe('1\twarn: Shop.Worker[<num>]\n');
+      const rest: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => rest.push(chunk));
+      child.stdin.end('      Queue 7 is slow\n');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(Buffer.concat(rest).toString()).toBe('2\tQueue <num> is slow\n');
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  }, 10_000);
 
   it('templates --stream prints the id each line had when it was read, lent by a young template', () => {
     const users = ['ann', 'ben', 'cid', 'dan'].map((u) => `Invalid user ${u} from 10.0.0.1`);
