@@ -1,6 +1,6 @@
 import type { LevelRule } from './classifier.js';
 import { type Level, levelSeverity } from './levels.js';
-import { createRecordParser, type LogRecord } from './log-record.js';
+import { createRecordParser, type LogRecord, type ParsedRecord } from './log-record.js';
 import type { MaskOptions } from './masks.js';
 import { TemplateMiner } from './template-miner.js';
 import { formatClock, type TimeFormatOptions } from './time-format.js';
@@ -18,7 +18,7 @@ export interface DedupeEntry {
   /** Index of the first and last line in the input. */
   firstIndex: number;
   lastIndex: number;
-  /** The first line, as written. */
+  /** The first line, as written (a .NET console entry's two lines as one: `info: Category[14] message`). */
   line: string;
 }
 
@@ -36,7 +36,9 @@ export interface DedupeOptions {
 /**
  * Collapses lines of the same template into entries, in order of first appearance; with `windowMs`, a
  * template seen again after the window starts a new entry. A line that continues an event (a stack
- * frame, a blank line: `isContinuationLine`) goes with that event, not into an entry of its own.
+ * frame, a blank line: `isContinuationLine`) goes with that event, not into an entry of its own; a .NET
+ * console entry (`info: Category[14]`, its message on the next line) is one line of its message, shown as
+ * `info: Category[14] message`.
  *
  * @example
  * dedupe(['GET /a 200 3ms', 'GET /b 200 5ms']).map((e) => formatDedupeEntry(e));
@@ -53,16 +55,26 @@ export function dedupe(records: Iterable<LogRecord | string>, options: DedupeOpt
   const parsed: { ts: number | undefined; level: Level; line: string; index: number }[] = [];
   let lastTs: number | undefined;
   let index = 0;
+  const note = (record: ParsedRecord, at: number): void => {
+    ids.push(miner.add(record.message));
+    // a .NET console entry as its one-line format writes it: `info: Category[14] message`
+    const line = record.header === undefined ? record.line : `${record.header} ${record.message}`;
+    parsed.push({ ts: record.ts ?? lastTs, level: record.level, line, index: at });
+  };
+  // the line of the .NET console header waiting for its message, and whether one waits
+  let headerIndex = 0;
+  let isWaiting = false;
   for (const input of records) {
     const record = parse(input);
     lastTs = record.ts ?? lastTs;
+    if (record.orphan !== undefined) note(record.orphan, headerIndex);
+    if (record.awaitsMessage === true && (!isWaiting || record.orphan !== undefined)) headerIndex = index;
+    isWaiting = record.awaitsMessage === true;
     // a stack frame, a blank line…: a line of the event before it, collapsed with that event's entry
-    if (!record.isContinuation) {
-      ids.push(miner.add(record.message));
-      parsed.push({ ts: record.ts ?? lastTs, level: record.level, line: record.line, index });
-    }
+    if (!record.isContinuation) note(record, index);
     index++;
   }
+  for (const orphan of parse.end()) note(orphan, headerIndex);
   const window = options.windowMs ?? Number.POSITIVE_INFINITY;
   const open = new Map<number, DedupeEntry>();
   const entries: DedupeEntry[] = [];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { dedupe, formatDedupeEntry } from '../src/dedupe.js';
 import { parseDotnetHeader } from '../src/dotnet-header.js';
 import { summarizeFile } from '../src/file-input.js';
 import { LogEngine } from '../src/log-engine.js';
@@ -105,6 +106,26 @@ describe('.NET console logs (message on the line after the header)', () => {
     for (const record of parsed) engine.add(record);
     engine.flush();
     expect(engine.summary({ top: 20 }).top).toEqual(summarize(LINES, { top: 20 }).top);
+  });
+
+  it('dedupes an entry as one line of its message, shown in the one-line format, and keeps a header without one', () => {
+    const entries = dedupe([
+      'info: Shop.Worker[1]',
+      'warn: Shop.Queue[2]',
+      '      Queue 7 is slow',
+      'warn: Shop.Queue[2]',
+      '      Queue 9 is slow',
+      'info: Microsoft.Hosting.Lifetime[0]',
+      '      Application is shutting down...',
+      'crit: Shop.Worker[3]',
+    ]);
+    expect(entries.map((entry) => formatDedupeEntry(entry))).toEqual([
+      'info: Shop.Worker[1]',
+      'Queue <num> is slow (x2, lines 3–5)',
+      'info: Microsoft.Hosting.Lifetime[0] Application is shutting down...',
+      'crit: Shop.Worker[3]',
+    ]);
+    expect(entries.map((entry) => entry.level)).toEqual(['info', 'warn', 'info', 'fatal']);
   });
 
   it('leaves the one-line format (SingleLine) and the systemd format as they were: one line, one event', () => {
