@@ -102,9 +102,10 @@ export class EventTracker {
 
   /**
    * Starts an event of `stream` with `text` (a line that is never a continuation, such as an empty JSON
-   * message); `message` as in `judge`.
+   * message); `message` as in `judge`. With `isInTrace`, the lines indented under it continue it at once,
+   * also behind a header its lines repeat (a .NET console message: its exception, under it, has no frame yet).
    */
-  start(text: string, stream: Stream, level?: Level, message = text): void {
+  start(text: string, stream: Stream, level?: Level, message = text, isInTrace = false): void {
     const state = this.#state(stream);
     const phase = state.phase;
     state.phase =
@@ -122,7 +123,7 @@ export class EventTracker {
     state.lead = message;
     state.hasHeader = message !== text;
     state.level = level;
-    state.isInTrace = false;
+    state.isInTrace = isInTrace;
   }
 
   /** The last line `judge` found to continue an event of `stream`, behind the prefix it shares with the event's first line. */

@@ -117,7 +117,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     const under = underHeader(open, record, line);
     if (under !== undefined) {
       if (under.awaitsMessage) waiting[key] = open;
-      else events.start(under.message, record.stream, open.header.level);
+      else events.start(line, record.stream, open.header.level, eventMessageOf(line), true);
       return under;
     }
     const parsed = parseLine(record, line);

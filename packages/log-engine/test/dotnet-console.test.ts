@@ -67,6 +67,27 @@ describe('.NET console logs (message on the line after the header)', () => {
     expect(engine.levels).toEqual({ fatal: 0, error: 1, warn: 0, info: 0, debug: 0 });
   });
 
+  it('reads an entry behind a time on each of its lines (kubectl logs --timestamps) as without it', () => {
+    const at = (line: string) => `2026-12-07T10:00:01.123456789Z ${line}`;
+    const summary = summarize(
+      [
+        'fail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware[1]',
+        '      An unhandled exception has occurred while executing the request.',
+        '      System.InvalidOperationException: boom',
+        '         at Api.Controllers.Orders.Get(Int32 id) in /src/Orders.cs:line 42',
+        'info: Microsoft.Hosting.Lifetime[0]',
+        '      Application is shutting down...',
+      ].map(at),
+    );
+    expect(summary.levels).toEqual({ fatal: 0, error: 1, warn: 0, info: 1, debug: 0 });
+    expect(summary.continuationLines).toBe(4);
+    expect(summary.errors[0]).toMatchObject({
+      template: 'An unhandled exception has occurred while executing the request.',
+      frame: 'at Api.Controllers.Orders.Get(Int32 id) in /src/Orders.cs:line 42',
+      firstTs: Date.UTC(2026, 11, 7, 10, 0, 1, 123),
+    });
+  });
+
   it('takes the scope lines of IncludeScopes as lines of the entry, and its message after them', () => {
     const summary = summarize([
       'info: Microsoft.AspNetCore.Hosting.Diagnostics[1]',
