@@ -107,24 +107,38 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     err: undefined,
     none: undefined,
   };
-  const parse = (input: LogRecord | string): ParsedRecord => {
-    const record: LogRecord = typeof input === 'string' ? { line: input } : input;
-    const line = stripAnsi(record.line);
+  // cheap first: most logs never have a header waiting
+  let isWaiting = false;
+  const settle = (): void => {
+    isWaiting = waiting.out !== undefined || waiting.err !== undefined || waiting.none !== undefined;
+  };
+  /** The record of a line of a stream whose .NET header waits for its message; undefined when none waits. */
+  const parseWaiting = (record: LogRecord): ParsedRecord | undefined => {
     const key = record.stream ?? 'none';
     const open = waiting[key];
-    if (open === undefined) return parseLine(record, line);
+    if (open === undefined) return undefined;
     waiting[key] = undefined;
+    settle();
+    const line = stripAnsi(record.line);
     const under = underHeader(open, record, line);
-    if (under !== undefined) {
-      if (under.awaitsMessage) waiting[key] = open;
-      else events.start(line, record.stream, open.header.level, eventMessageOf(line), true);
-      return under;
+    if (under === undefined) {
+      const parsed = parse(record);
+      parsed.orphan = orphanOf(open);
+      return parsed;
     }
-    const parsed = parseLine(record, line);
-    parsed.orphan = orphanOf(open);
-    return parsed;
+    if (under.awaitsMessage) {
+      waiting[key] = open;
+      isWaiting = true;
+    } else events.start(line, record.stream, open.header.level, eventMessageOf(line), true);
+    return under;
   };
-  const parseLine = (record: LogRecord, line: string): ParsedRecord => {
+  const parse = (input: LogRecord | string): ParsedRecord => {
+    const record: LogRecord = typeof input === 'string' ? { line: input } : input;
+    if (isWaiting) {
+      const parsed = parseWaiting(record);
+      if (parsed !== undefined) return parsed;
+    }
+    const line = stripAnsi(record.line);
     const stream = record.stream;
     const structured = parseStructuredLine(line);
     if (structured !== undefined) {
@@ -153,6 +167,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
       events.forget(stream);
       const ts = record.ts ?? leading?.ts;
       waiting[stream ?? 'none'] = { header: dotnet, ts, stream, line, message };
+      isWaiting = true;
       return {
         ts,
         stream,
@@ -210,10 +225,12 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
       waiting[key] = undefined;
       ended.push(orphanOf(open));
     }
+    isWaiting = false;
     return ended;
   };
   const forget = (stream?: 'out' | 'err'): void => {
     waiting[stream ?? 'none'] = undefined;
+    settle();
     events.forget(stream);
   };
   return Object.assign(parse, { forget, end });
