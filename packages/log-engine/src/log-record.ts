@@ -112,6 +112,29 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
   const settle = (): void => {
     isWaiting = waiting.out !== undefined || waiting.err !== undefined || waiting.none !== undefined;
   };
+  /** The record of a .NET header, which waits for its message: its event starts there, whatever came before. */
+  const openHeader = (
+    header: DotnetHeader,
+    ts: number | undefined,
+    stream: 'out' | 'err' | undefined,
+    line: string,
+    message: string,
+  ): ParsedRecord => {
+    events.forget(stream);
+    waiting[stream ?? 'none'] = { header, ts, stream, line, message };
+    isWaiting = true;
+    return {
+      ts,
+      stream,
+      line,
+      message,
+      level: header.level,
+      fields: fieldsOf(header),
+      isContinuation: true,
+      frame: undefined,
+      awaitsMessage: true,
+    };
+  };
   /** The record of a line of a stream whose .NET header waits for its message; undefined when none waits. */
   const parseWaiting = (record: LogRecord): ParsedRecord | undefined => {
     const key = record.stream ?? 'none';
@@ -126,11 +149,12 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
       parsed.orphan = orphanOf(open);
       return parsed;
     }
-    if (under.awaitsMessage) {
+    const { parsed, lead, judged } = under;
+    if (parsed.awaitsMessage) {
       waiting[key] = open;
       isWaiting = true;
-    } else events.start(line, record.stream, open.header.level, eventMessageOf(line), true);
-    return under;
+    } else events.start(lead, record.stream, open.header.level, judged, true);
+    return parsed;
   };
   const parse = (input: LogRecord | string): ParsedRecord => {
     const record: LogRecord = typeof input === 'string' ? { line: input } : input;
@@ -144,6 +168,8 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     if (structured !== undefined) {
       // a JSON line that wraps a stack frame (Velos's own JSON log format, a shipper's) continues an event
       const message = structured.message;
+      const dotnet = parseDotnetHeader(message);
+      if (dotnet !== undefined) return openHeader(dotnet, record.ts ?? structured.ts, stream, line, message);
       const isContinuation = message.length > 0 && events.judge(message, stream, structured.level);
       if (message.length === 0) events.start(message, stream, structured.level);
       return {
@@ -162,24 +188,7 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
     const message = leading === undefined ? body : body.slice(leading.end);
     const judged = leading === undefined ? message : indented(body, leading.end, message);
     const dotnet = parseDotnetHeader(message);
-    if (dotnet !== undefined) {
-      // its event starts at the message line, whatever came before: judged as its stream's first line
-      events.forget(stream);
-      const ts = record.ts ?? leading?.ts;
-      waiting[stream ?? 'none'] = { header: dotnet, ts, stream, line, message };
-      isWaiting = true;
-      return {
-        ts,
-        stream,
-        line,
-        message,
-        level: dotnet.level,
-        fields: fieldsOf(dotnet),
-        isContinuation: true,
-        frame: undefined,
-        awaitsMessage: true,
-      };
-    }
+    if (dotnet !== undefined) return openHeader(dotnet, record.ts ?? leading?.ts, stream, line, message);
     if (events.judge(line, stream, undefined, judged)) {
       return {
         ts: record.ts,
@@ -239,10 +248,16 @@ export function createRecordParser(options: ClassifierOptions = {}): RecordParse
 /**
  * The record of `line` when it goes with the .NET header `open` waiting in its stream: a scope line
  * (`awaitsMessage`), or the message, indented (behind a time the lines repeat, `kubectl logs
- * --timestamps`); undefined for any other line, which leaves the header an event of its own.
+ * --timestamps`, or in a JSON line's message); undefined for any other line, which leaves the header an
+ * event of its own. `lead` and `judged` start the line's event (`EventTracker.start`'s `text` and `message`).
  */
-function underHeader(open: WaitingHeader, record: LogRecord, line: string): ParsedRecord | undefined {
-  const text = eventMessageOf(line);
+function underHeader(
+  open: WaitingHeader,
+  record: LogRecord,
+  line: string,
+): { parsed: ParsedRecord; lead: string; judged: string } | undefined {
+  const structured = parseStructuredLine(line);
+  const text = structured === undefined ? eventMessageOf(line) : structured.message;
   const c = text.charCodeAt(0);
   if ((c !== 32 && c !== 9) || text.trim() === '') return undefined;
   const base = {
@@ -252,10 +267,14 @@ function underHeader(open: WaitingHeader, record: LogRecord, line: string): Pars
     fields: fieldsOf(open.header),
     frame: undefined,
   };
-  const ts = record.ts ?? leadingHeader(withoutPriority(line))?.ts ?? open.ts;
-  if (isDotnetScopeLine(text))
-    return { ...base, ts, message: line, isContinuation: true, awaitsMessage: true };
-  return { ...base, ts, message: text.trim(), isContinuation: false, header: open.line };
+  const ts =
+    record.ts ??
+    (structured === undefined ? leadingHeader(withoutPriority(line))?.ts : structured.ts) ??
+    open.ts;
+  const parsed: ParsedRecord = isDotnetScopeLine(text)
+    ? { ...base, ts, message: line, isContinuation: true, awaitsMessage: true }
+    : { ...base, ts, message: text.trim(), isContinuation: false, header: open.line };
+  return { parsed, lead: structured === undefined ? line : text, judged: text };
 }
 
 /** A .NET header whose message never came, as an event of its own. */

@@ -39,7 +39,9 @@ export class TemplateLines {
     done.length = 0;
     const held = this.#held;
     if (held !== undefined) {
-      const text = eventMessageOf(stripAnsi(line));
+      // indented: the line itself or a JSON line's message; behind a time, as `eventMessageOf` keeps it
+      const m = message.charCodeAt(0);
+      const text = m === 32 || m === 9 ? message : eventMessageOf(stripAnsi(line));
       const c = text.charCodeAt(0);
       if ((c === 32 || c === 9) && text.trim() !== '') {
         if (isDotnetScopeLine(text)) {

@@ -7,6 +7,8 @@ import { parseDotnetHeader } from '../src/dotnet-header.js';
 import { summarizeFile } from '../src/file-input.js';
 import { LogEngine } from '../src/log-engine.js';
 import { summarize } from '../src/summarize.js';
+import { TemplateLines } from '../src/template-lines.js';
+import { TemplateMiner } from '../src/template-miner.js';
 
 // What a `dotnet new webapi` app prints with the default console logger (SimpleConsole): each entry's
 // level and category on a line, its message indented on the next, an exception under the message
@@ -86,6 +88,36 @@ describe('.NET console logs (message on the line after the header)', () => {
       frame: 'at Api.Controllers.Orders.Get(Int32 id) in /src/Orders.cs:line 42',
       firstTs: Date.UTC(2026, 11, 7, 10, 0, 1, 123),
     });
+  });
+
+  it("reads an entry captured in Velos's JSON log format (a line a record) as the plain lines", () => {
+    // what the daemon writes for an app with log_format json: each line's own lvl, its text in msg
+    const json = (lvl: string, msg: string) =>
+      JSON.stringify({ ts: '2026-12-07T10:00:01.000Z', lvl, pid: 42, msg, src: 'out' });
+    const summary = summarize([
+      json('error', 'fail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware[1]'),
+      json('info', '      An unhandled exception has occurred while executing the request.'),
+      json('info', '      System.InvalidOperationException: boom'),
+      json('info', '         at Api.Controllers.Orders.Get(Int32 id) in /src/Orders.cs:line 42'),
+      json('warn', 'warn: Shop.Worker[2]'),
+    ]);
+    expect(summary.levels).toEqual({ fatal: 0, error: 1, warn: 1, info: 0, debug: 0 });
+    expect(summary.continuationLines).toBe(3);
+    expect(summary.errors[0]).toMatchObject({
+      template: 'An unhandled exception has occurred while executing the request.',
+      frame: 'at Api.Controllers.Orders.Get(Int32 id) in /src/Orders.cs:line 42',
+    });
+    expect(summary.top.map((pattern) => pattern.template)).toContain('warn: Shop.Worker[<num>]');
+    // velos-log templates: the header takes its message's template there too
+    const miner = new TemplateMiner();
+    const lines = new TemplateLines(miner);
+    const ids = [
+      json('info', 'info: Shop.Worker[1]'),
+      json('info', '      Queue 7 is slow'),
+      json('info', 'info: Shop.Worker[1]'),
+      json('info', '      Queue 9 is slow'),
+    ].flatMap((line) => [...lines.add(line)]);
+    expect(ids.map((id) => miner.template(id))).toEqual(Array(4).fill('Queue <num> is slow'));
   });
 
   it('takes the scope lines of IncludeScopes as lines of the entry, and its message after them', () => {
