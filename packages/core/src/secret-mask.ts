@@ -43,6 +43,16 @@ const SECRET_SUFFIX = /(TOKEN|SECRET|PASSWORD|PASSWD)$/;
  * runs to the last `@` before the host (an unencoded `@` in it, which Python's parser accepts).
  */
 const URL_PASSWORD = /(^|[\s,;=])([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/?#\s]+(@)/gi;
+/** A URL's user part without a password (`https://<token>@github.com/org/repo.git`), where it starts as `URL_PASSWORD`'s. */
+const URL_LONE_USER = /(^|[\s,;=])([a-z][a-z0-9+.-]*:\/\/)([^/:@\s?#]+)(@)/gi;
+/**
+ * A lone user part that is a credential: a token's prefix (GitHub's `ghp_`…`github_pat_`, GitLab's
+ * `glpat-`…, Slack's `xox?-`, npm's `npm_`) or a long random-looking string (20 or more letters, digits,
+ * `_` or `-` with a digit and a letter, a Sentry DSN's key). A user name (`git`, `postgres`, `alice`,
+ * `first.last`) is not one.
+ */
+const CREDENTIAL_USER =
+  /^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|soat)-|xox[abpres]-|npm_)|^(?=.*[0-9])(?=.*[A-Za-z])[\w-]{20,}$/;
 /**
  * One `name=value` pair of a connection string: at the value's start or after a `;`; a value in
  * quotes or braces may hold a `;` (`Password="a;b"`, ODBC's `Pwd={a;b}`).
@@ -141,9 +151,24 @@ function maskWebhookUrl(text: string): string {
   }
 }
 
-/** `text` with the passwords of URLs with credentials masked: `postgres://app:****@db/app`. */
+/**
+ * `text` with the passwords of URLs with credentials masked (`postgres://app:****@db/app`), and a user
+ * part alone when it is a token (`https://****@github.com/org/repo.git`, `CREDENTIAL_USER`).
+ */
 function maskUrlPassword(text: string): string {
-  return text.replace(URL_PASSWORD, `$1$2${MASK}$3`);
+  return text
+    .replace(URL_PASSWORD, `$1$2${MASK}$3`)
+    .replace(URL_LONE_USER, (whole, start: string, scheme: string, user: string, at: string) =>
+      CREDENTIAL_USER.test(decodeUser(user)) ? `${start}${scheme}${MASK}${at}` : whole,
+    );
+}
+
+function decodeUser(user: string): string {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
+  }
 }
 
 /**

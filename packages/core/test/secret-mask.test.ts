@@ -94,6 +94,33 @@ describe('maskSecrets', () => {
     });
   });
 
+  it("masks a URL's user part alone when it is a token, never a user name", () => {
+    const sentryKey = '0123456789abcdef0123456789abcdef';
+    const env = {
+      REPO: 'https://ghp_abc123XYZ@github.com/org/repo.git',
+      GITLAB_REPO: 'https://glpat-x1Yz_abcdefgh@gitlab.com/g/p.git',
+      FINE_GRAINED: 'git clone https://github_pat_11ABCD@github.com/o/r',
+      SENTRY: `https://${sentryKey}@o1.ingest.sentry.io/42`,
+      OPAQUE: 'https://Zk3vQ9xL2mN8pR4sT6uW@api.example.com/v1',
+      GIT_SSH: 'ssh://git@github.com/org/repo.git',
+      PG: 'postgres://postgres@localhost/db',
+      MAILTO_LIKE: 'https://alice@example.com',
+      DOTTED: 'ftp://first.last@files.example.com/',
+      LONG_NAME: 'https://deployment-user-for-builds@ci.example.com/',
+    };
+    expect(maskEnv(env)).toEqual({
+      ...env,
+      REPO: `https://${MASK}@github.com/org/repo.git`,
+      GITLAB_REPO: `https://${MASK}@gitlab.com/g/p.git`,
+      FINE_GRAINED: `git clone https://${MASK}@github.com/o/r`,
+      SENTRY: `https://${MASK}@o1.ingest.sentry.io/42`,
+      OPAQUE: `https://${MASK}@api.example.com/v1`,
+    });
+    expect(maskSecrets({ url: 'https://ghp_abc123XYZ@github.com/' })).toEqual({
+      url: `https://${MASK}@github.com/`,
+    });
+  });
+
   it("masks MYSQL_PWD-like keys and the secret pairs of a connection string's value, not PWD itself", () => {
     const env = {
       MYSQL_PWD: 'm1',
