@@ -53,6 +53,8 @@ const URL_LONE_USER = /(^|[\s,;=])([a-z][a-z0-9+.-]*:\/\/)([^/:@\s?#]+)(@)/gi;
  */
 const CREDENTIAL_USER =
   /^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|soat)-|xox[abpres]-|npm_)|^(?=.*[0-9])(?=.*[A-Za-z])[\w-]{20,}$/;
+/** One `name=value` parameter of a URL's query (`?sslmode=require&password=…`), the name in group 2. */
+const QUERY_PARAM = /([?&])([A-Za-z][\w.-]*)=([^&#\s]*)/g;
 /**
  * One `name=value` pair of a connection string: at the value's start or after a `;`; a value in
  * quotes or braces may hold a `;` (`Password="a;b"`, ODBC's `Pwd={a;b}`).
@@ -156,11 +158,22 @@ function maskWebhookUrl(text: string): string {
  * part alone when it is a token (`https://****@github.com/org/repo.git`, `CREDENTIAL_USER`).
  */
 function maskUrlPassword(text: string): string {
-  return text
+  const masked = text
     .replace(URL_PASSWORD, `$1$2${MASK}$3`)
     .replace(URL_LONE_USER, (whole, start: string, scheme: string, user: string, at: string) =>
       CREDENTIAL_USER.test(decodeUser(user)) ? `${start}${scheme}${MASK}${at}` : whole,
     );
+  return masked.includes('=') ? maskQuerySecrets(masked) : masked;
+}
+
+/**
+ * `text` with the values of its query parameters whose name `isSecretKey` takes masked, as libpq, JDBC
+ * and signed URLs carry them (`?sslmode=require&password=****`, `&access_token=****`, `X-Amz-Signature=****`).
+ */
+function maskQuerySecrets(text: string): string {
+  return text.replace(QUERY_PARAM, (pair, sign: string, name: string, value: string) =>
+    value !== '' && isSecretKey(name) ? `${sign}${name}=${MASK}` : pair,
+  );
 }
 
 function decodeUser(user: string): string {

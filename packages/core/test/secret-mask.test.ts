@@ -121,6 +121,27 @@ describe('maskSecrets', () => {
     });
   });
 
+  it("masks the secret parameters of a URL's query, not the others", () => {
+    const env = {
+      DATABASE_URL: 'postgresql://app@db:5432/app?sslmode=require&password=s3cr3t',
+      JDBC: 'jdbc:mysql://db/app?user=app&password=pw1#frag',
+      SIGNED:
+        'https://b.s3.amazonaws.com/f?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc123&X-Amz-Expires=60',
+      HOOK: 'https://api.example.com/cb?access_token=t0k&page=2',
+      SEARCH: 'https://example.com/search?q=velos&sort=desc',
+    };
+    expect(maskEnv(env)).toEqual({
+      DATABASE_URL: `postgresql://app@db:5432/app?sslmode=require&password=${MASK}`,
+      JDBC: `jdbc:mysql://db/app?user=app&password=${MASK}#frag`,
+      SIGNED: `https://b.s3.amazonaws.com/f?X-Amz-Credential=${MASK}&X-Amz-Signature=${MASK}&X-Amz-Expires=60`,
+      HOOK: `https://api.example.com/cb?access_token=${MASK}&page=2`,
+      SEARCH: 'https://example.com/search?q=velos&sort=desc',
+    });
+    expect(maskSecrets({ url: 'http://127.0.0.1/health?token=t1' })).toEqual({
+      url: `http://127.0.0.1/health?token=${MASK}`,
+    });
+  });
+
   it("masks MYSQL_PWD-like keys and the secret pairs of a connection string's value, not PWD itself", () => {
     const env = {
       MYSQL_PWD: 'm1',
