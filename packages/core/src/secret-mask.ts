@@ -60,6 +60,21 @@ const QUERY_PARAM = /([?&])([A-Za-z][\w.-]*)=([^&#\s]*)/g;
  * quotes or braces may hold a `;` (`Password="a;b"`, ODBC's `Pwd={a;b}`).
  */
 const CONNECTION_PAIR = /(^|;)(\s*[A-Za-z][A-Za-z0-9 _.-]*?)(\s*=\s*)(?:"[^"]*"|'[^']*'|\{[^}]*\}|[^;])+/g;
+/**
+ * Secrets known by their shape, whatever the variable's name: a JWT (its header and claims are base64
+ * JSON, `eyJ…`), a PEM private key (to its END line, or to the value's end when cut), a token with its
+ * issuer's prefix (GitHub, GitLab, Slack, Stripe's live keys, npm), an `Authorization:` header's
+ * credentials and a `Bearer` token.
+ */
+const SHAPED_SECRETS: readonly [RegExp, string][] = [
+  [/\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g, MASK],
+  [/-----BEGIN ([A-Z0-9 ]+ )?PRIVATE KEY-----[\s\S]*?(?:-----END ([A-Z0-9 ]+ )?PRIVATE KEY-----|$)/g, MASK],
+  [
+    /\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_\w{16,}|gl(?:pat|dt|ptt|rt)-[\w-]{16,}|xox[abpres]-[\w-]{10,}|[sr]k_live_\w{10,}|npm_[A-Za-z0-9]{30,})\b/g,
+    MASK,
+  ],
+  [/(\bAuthorization\s*[:=]\s*(?:[A-Za-z-]+\s+)?|\bBearer\s+)[\w.~+/-]{8,}=*/gi, `$1${MASK}`],
+];
 /** Keys whose value is a table of environment variables, or of a probe's HTTP headers. */
 const SECRET_TABLES = new Set(['env', 'ownEnv', 'headers']);
 /** Keys whose value is a URL: a probe's (`url` in a spec, `http` as a config file writes it). */
@@ -93,7 +108,7 @@ export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(env)) {
     if (isSecretKey(key)) out[key] = MASK;
-    else out[key] = typeof value === 'string' ? maskConnectionString(maskUrlPassword(value)) : value;
+    else out[key] = typeof value === 'string' ? maskSecretValue(value) : value;
   }
   return out;
 }
@@ -151,6 +166,13 @@ function maskWebhookUrl(text: string): string {
   } catch {
     return MASK;
   }
+}
+
+/** A value of a variable not named as a secret, with the secrets found in it masked. */
+function maskSecretValue(text: string): string {
+  let masked = maskConnectionString(maskUrlPassword(text));
+  for (const [shape, replacement] of SHAPED_SECRETS) masked = masked.replace(shape, replacement);
+  return masked;
 }
 
 /**

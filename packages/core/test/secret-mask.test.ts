@@ -142,6 +142,42 @@ describe('maskSecrets', () => {
     });
   });
 
+  it('masks secrets known by their shape in a variable of any name, and nothing else', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXNpZ24';
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1\n-----END RSA PRIVATE KEY-----';
+    const env = {
+      UPSTREAM: jwt,
+      CALLBACK: `https://app.example.com/cb#id_token=${jwt}`,
+      TLS: pem,
+      TLS_ESCAPED: '-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY-----\\n',
+      GH: 'ghp_0123456789abcdefABCDEF0123456789abcd',
+      SLACK_BOT: 'xoxb-1234-5678-abcdefgh',
+      STRIPE: 'sk_live_51Habcdefghijk',
+      EXTRA_HEADERS: 'Accept: text/plain\nAuthorization: Bearer abc.def-ghi_123',
+      CURL_OPTS: '-H "Authorization: Basic dXNlcjpwYXNzd29yZA=="',
+      PROXY_HEADER: 'Bearer 0123456789abcdef',
+      PUBLIC_CERT: '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----',
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      NODE_ENV: 'production',
+      NODE_OPTIONS: '--enable-source-maps --max-old-space-size=4096',
+      GREETING: 'Bearer of good news',
+      VERSION: 'v1.2.3-eyJ',
+    };
+    expect(maskEnv(env)).toEqual({
+      ...env,
+      UPSTREAM: MASK,
+      CALLBACK: `https://app.example.com/cb#id_token=${MASK}`,
+      TLS: MASK,
+      TLS_ESCAPED: `${MASK}\\n`,
+      GH: MASK,
+      SLACK_BOT: MASK,
+      STRIPE: MASK,
+      EXTRA_HEADERS: `Accept: text/plain\nAuthorization: Bearer ${MASK}`,
+      CURL_OPTS: `-H "Authorization: Basic ${MASK}"`,
+      PROXY_HEADER: `Bearer ${MASK}`,
+    });
+  });
+
   it("masks MYSQL_PWD-like keys and the secret pairs of a connection string's value, not PWD itself", () => {
     const env = {
       MYSQL_PWD: 'm1',
