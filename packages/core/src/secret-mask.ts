@@ -75,6 +75,11 @@ const SHAPED_SECRETS: readonly [RegExp, string][] = [
   ],
   [/(\bAuthorization\s*[:=]\s*(?:[A-Za-z-]+\s+)?|\bBearer\s+)[\w.~+/-]{8,}=*/gi, `$1${MASK}`],
 ];
+/** A webhook URL whose path is its secret (Slack, Discord, Microsoft Teams), to the path in group 1. */
+const WEBHOOK_URL =
+  /\b(https?:\/\/(?:hooks\.slack\.com|(?:[\w-]+\.)?discord(?:app)?\.com\/api\/webhooks|[\w-]+\.webhook\.office\.com|outlook\.office(?:365)?\.com))\/[^\s"',;]+/gi;
+/** Any http(s) URL with a path or query past its origin (group 1), for a variable named `*WEBHOOK*`. */
+const URL_PAST_ORIGIN = /\b(https?:\/\/[^/\s"',;?#]+)[/?#][^\s"',;]+/gi;
 /** Keys whose value is a table of environment variables, or of a probe's HTTP headers. */
 const SECRET_TABLES = new Set(['env', 'ownEnv', 'headers']);
 /** Keys whose value is a URL: a probe's (`url` in a spec, `http` as a config file writes it). */
@@ -108,7 +113,11 @@ export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(env)) {
     if (isSecretKey(key)) out[key] = MASK;
-    else out[key] = typeof value === 'string' ? maskSecretValue(value) : value;
+    else if (typeof value !== 'string') out[key] = value;
+    else
+      out[key] = isWebhookKey(key)
+        ? maskSecretValue(value).replace(URL_PAST_ORIGIN, `$1/${MASK}`)
+        : maskSecretValue(value);
   }
   return out;
 }
@@ -168,9 +177,14 @@ function maskWebhookUrl(text: string): string {
   }
 }
 
+/** A variable named as a webhook (`SLACK_WEBHOOK_URL`, `alertWebhook`): a webhook URL's path is its secret. */
+function isWebhookKey(key: string): boolean {
+  return /webhooks?(?![a-z])/i.test(key);
+}
+
 /** A value of a variable not named as a secret, with the secrets found in it masked. */
 function maskSecretValue(text: string): string {
-  let masked = maskConnectionString(maskUrlPassword(text));
+  let masked = maskConnectionString(maskUrlPassword(text)).replace(WEBHOOK_URL, `$1/${MASK}`);
   for (const [shape, replacement] of SHAPED_SECRETS) masked = masked.replace(shape, replacement);
   return masked;
 }

@@ -178,6 +178,27 @@ describe('maskSecrets', () => {
     });
   });
 
+  it("masks a webhook URL's path: a Slack, Discord or Teams one in any variable, any URL in a *WEBHOOK* one", () => {
+    const env = {
+      SLACK_URL: 'https://hooks.slack.com/services/T0001/B0002/XyZ123abc',
+      NOTIFY: 'https://discord.com/api/webhooks/123456/tok-EN_value',
+      TEAMS: 'https://acme.webhook.office.com/webhookb2/abc@def/IncomingWebhook/0123/xyz',
+      DEPLOY_WEBHOOK_URL: 'https://ci.example.com/hooks/0f1e2d3c4b5a',
+      alertWebhook: 'http://10.0.0.5:9000/notify?key=1',
+      SLACK_CHANNEL: '#ops',
+      DOCS_URL: 'https://example.com/docs/webhooks',
+      WEBHOOK_PORT: '9000',
+    };
+    expect(maskEnv(env)).toEqual({
+      ...env,
+      SLACK_URL: `https://hooks.slack.com/${MASK}`,
+      NOTIFY: `https://discord.com/api/webhooks/${MASK}`,
+      TEAMS: `https://acme.webhook.office.com/${MASK}`,
+      DEPLOY_WEBHOOK_URL: `https://ci.example.com/${MASK}`,
+      alertWebhook: `http://10.0.0.5:9000/${MASK}`,
+    });
+  });
+
   it("masks MYSQL_PWD-like keys and the secret pairs of a connection string's value, not PWD itself", () => {
     const env = {
       MYSQL_PWD: 'm1',
