@@ -84,6 +84,16 @@ const URL_PAST_ORIGIN = /\b(https?:\/\/[^/\s"',;?#]+)[/?#][^\s"',;]+/gi;
 const SECRET_TABLES = new Set(['env', 'ownEnv', 'headers']);
 /** Keys whose value is a URL: a probe's (`url` in a spec, `http` as a config file writes it). */
 const URL_KEYS = new Set(['url', 'http']);
+/** Keys whose value is a program's arguments (a spec's, a config file's, the resolved command's). */
+const ARGS_KEYS = new Set(['args', 'interpreterArgs', 'interpreter_args', 'node_args']);
+/** Keys whose value may be a command line (`script = "node app.js --token …"`). */
+const COMMAND_LINE_KEYS = new Set(['script']);
+/** An argument `--name=value` or `-Dname=value`. */
+const FLAG_WITH_VALUE = /^(--?[A-Za-z][\w.-]*=)([\s\S]*)$/;
+/** An argument `--name` or `-name` alone, whose value is the next argument. */
+const FLAG_ALONE = /^--?([A-Za-z][\w.-]*)$/;
+/** `--name value` or `--name=value` inside a command line, the value quoted or not. */
+const FLAG_IN_LINE = /(^|\s)(--?)([A-Za-z][\w.-]*)(=|\s+)("[^"]*"|'[^']*'|[^\s"'-][^\s"']*)/g;
 const MAX_DEPTH = 8;
 
 /** True when an environment variable (or a header) called `key` probably holds a secret: see `SECRET_WORDS`. */
@@ -231,12 +241,66 @@ function maskConnectionString(text: string): string {
   );
 }
 
+/**
+ * A program's arguments with the value of each secret-looking flag masked (`--password=****`,
+ * `--token ****`, `-Ddb.password=****`) and the secrets `maskEnv` finds in any value; a flag naming a
+ * file, a path or a folder (`--password-file`) or turning something off (`--no-auth`) keeps its value.
+ */
+function maskArgs(args: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg !== 'string') {
+      out.push(arg);
+      continue;
+    }
+    const withValue = FLAG_WITH_VALUE.exec(arg);
+    if (withValue && isSecretFlag(withValue[1]!.slice(0, -1))) {
+      out.push(withValue[2] === '' ? arg : `${withValue[1]}${MASK}`);
+      continue;
+    }
+    out.push(maskCommandLine(arg));
+    const next = args[i + 1];
+    const alone = FLAG_ALONE.exec(arg);
+    if (
+      alone &&
+      isSecretFlag(alone[1]!) &&
+      typeof next === 'string' &&
+      next !== '' &&
+      !next.startsWith('-')
+    ) {
+      out.push(MASK);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A command line (or one argument) with its secret flags' values and the secrets in it masked. */
+function maskCommandLine(text: string): string {
+  const flagsMasked = text.replace(
+    FLAG_IN_LINE,
+    (whole, start: string, dash: string, name: string, gap: string) =>
+      isSecretFlag(name) ? `${start}${dash}${name}${gap}${MASK}` : whole,
+  );
+  return maskSecretValue(flagsMasked);
+}
+
+/** A flag whose value is a secret: its name is secret-looking, and it names no file and turns nothing off. */
+function isSecretFlag(flag: string): boolean {
+  const name = flag.replace(/^-+/, '');
+  return isSecretKey(name) && !/^no[-_]/i.test(name) && !/[-_.](file|path|dir|files|length|len)$/i.test(name);
+}
+
 function walk(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (SECRET_TABLES.has(key) && isTable(item)) out[key] = maskEnv(item);
+    else if (ARGS_KEYS.has(key) && Array.isArray(item)) out[key] = maskArgs(item);
+    else if ((ARGS_KEYS.has(key) || COMMAND_LINE_KEYS.has(key)) && typeof item === 'string')
+      out[key] = maskCommandLine(item);
     else if (URL_KEYS.has(key) && typeof item === 'string') out[key] = maskUrlPassword(item);
     else out[key] = walk(item, depth + 1);
   }

@@ -225,6 +225,45 @@ describe('maskSecrets', () => {
     });
   });
 
+  it("masks the values of secret flags in an app's args, its command and a command-line script", () => {
+    const answer = {
+      spec: {
+        script: 'node server.js --db-password hunter22 --port 80',
+        args: ['--password=p1', '--token', 't2', '-Ddb.password=p3', '--api-key=', '--verbose', 'serve'],
+        interpreterArgs: ['--require', './trace.js'],
+      },
+      command: {
+        file: '/bin/sh',
+        args: ['-c', 'exec app --secret "a b" --url postgres://u:pw@db/x --log-level debug'],
+      },
+      config: {
+        args: '--auth-token=t4 --password-file /run/secrets/db --no-auth --key-length 2048 --keyboard us',
+      },
+    };
+    expect(maskSecrets(answer)).toEqual({
+      spec: {
+        script: `node server.js --db-password ${MASK} --port 80`,
+        args: [
+          '--password=****',
+          '--token',
+          MASK,
+          `-Ddb.password=${MASK}`,
+          '--api-key=',
+          '--verbose',
+          'serve',
+        ],
+        interpreterArgs: ['--require', './trace.js'],
+      },
+      command: {
+        file: '/bin/sh',
+        args: ['-c', `exec app --secret ${MASK} --url postgres://u:${MASK}@db/x --log-level debug`],
+      },
+      config: {
+        args: `--auth-token=${MASK} --password-file /run/secrets/db --no-auth --key-length 2048 --keyboard us`,
+      },
+    });
+  });
+
   it("masks a probe's secret headers and its URL's password, in a spec and as a config file writes it", () => {
     const answer = {
       livenessProbe: {
