@@ -4,6 +4,7 @@ import { formatMetricNumber, summarizeCustomMetrics } from './custom-metric-view
 import { isoTime } from './iso-time.js';
 import type { MemoryGrowth } from './memory-growth.js';
 import type { ProcessDetail } from './process-info.js';
+import { maskSecrets } from './secret-mask.js';
 import { formatBytes, formatDuration } from './units.js';
 
 /**
@@ -26,7 +27,8 @@ export function toAiDetail(d: ProcessDetail, growth?: MemoryGrowth | null): Reco
     ...(hasPeaks ? { mpk: formatBytes(d.memoryPeak) } : {}),
     ...(d.uptime > 0 ? { u: formatDuration(d.uptime) } : {}),
     r: d.restarts,
-    cmd: commandLine(d),
+    // masked here, so every --ai view of a detail (velos describe, MCP process_describe) hides its args' secrets
+    cmd: commandLine({ ...d, command: maskSecrets(d.command) }),
     cwd: d.spec.cwd,
     ...(d.lastExitReason === null
       ? {}

@@ -159,6 +159,17 @@ describe('--ai forms of a process not sampled yet, its exit and its dependencies
     });
     expect(toAiDetail(killed).exit).toEqual({ code: null, sig: 'SIGKILL', why: 'crash' });
   });
+
+  it("describe: the command's secret flags are masked, as the text view masks them", () => {
+    const detail = processDetail(processInfo('online', true));
+    detail.command = {
+      ...detail.command,
+      args: ['/srv/api.js', '--token', 't0k', '--password=pw', '--port', '80'],
+    };
+    expect(toAiDetail(detail).cmd).toBe(
+      "/usr/bin/node /srv/api.js --token '****' '--password=****' --port 80",
+    );
+  });
 });
 
 describe('toAiLogSummary', () => {
