@@ -204,6 +204,20 @@ describe('velos export systemd', () => {
     );
   });
 
+  it("carries umask over as UMask=, and writes none for an app that inherits the daemon's", async () => {
+    const config = join(scratch.dir(), 'umask.yaml');
+    writeFileSync(
+      config,
+      'apps:\n  - name: web\n    script: node\n    umask: "027"\n  - name: api\n    script: node\n',
+    );
+    const run = await runExport(scratch, 'systemd', config);
+    expect(run.code, run.stderr).toBe(0);
+    expect(unitSection(run.files.get('web.service') ?? '', 'Service')).toContain('UMask=0027');
+    expect(
+      unitSection(run.files.get('api.service') ?? '', 'Service').filter((line) => line.startsWith('UMask=')),
+    ).toEqual([]);
+  });
+
   it('escapes line breaks, $ and % so that systemd reads the values back as written', async () => {
     const dir = scratch.dir();
     const config = join(dir, 'odd.yaml');

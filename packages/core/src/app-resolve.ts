@@ -15,6 +15,7 @@ import { readEnvFiles } from './env-file.js';
 import { inheritedEnv } from './env-inherit.js';
 import { ErrorCodes, VelosError } from './errors.js';
 import { quoteValue } from './quote-value.js';
+import { parseUmask } from './umask.js';
 
 // Turning a validated config entry into an AppSpec, without zod: `velos start <script>` runs it from the
 // CLI's small entry (dist/velos.js) without loading the schema (issue 17); app-schema.ts re-exports it.
@@ -101,6 +102,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.log_file === true) spec.logFileInHome = true;
   else if (input.log_file !== undefined) spec.logFile = absolute(cwd, input.log_file);
   if (input.pid_file !== undefined) spec.pidFile = absolute(cwd, input.pid_file);
+  if (input.umask !== undefined) spec.umask = parseUmask(input.umask) ?? undefined;
   if (input.instance_var !== undefined) spec.instanceVar = input.instance_var;
   if (input.log_max_size !== undefined) spec.logMaxBytes = input.log_max_size;
   if (input.log_rotate_cron !== undefined) spec.logRotateCron = input.log_rotate_cron;
@@ -211,6 +213,11 @@ function checkKinds(spec: AppSpec, instances: number | 'max' | undefined): void 
     throw invalid(
       spec.uid !== undefined ? 'uid' : 'gid',
       'uid and gid are for fork mode: a cluster app runs as the daemon\'s user (use exec_mode = "fork")',
+    );
+  if (spec.execMode === 'cluster' && spec.umask !== undefined)
+    throw invalid(
+      'umask',
+      'umask is for fork mode: a cluster app\'s workers take the daemon\'s (use exec_mode = "fork")',
     );
   if (spec.dependsOn.some((dependency) => dependency.name === spec.name))
     throw invalid('depends_on', 'depends_on names the app itself');

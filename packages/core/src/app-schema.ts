@@ -10,6 +10,7 @@ import { logRulesSchema } from './log-rules-schema.js';
 import { probeHeaderNameProblem, probeHeaderValueProblem, probeUrlProblem } from './probe-request.js';
 import { quoteValue } from './quote-value.js';
 import { durationValue, failValue } from './schema-values.js';
+import { parseUmask, UMASK_EXPECTED } from './umask.js';
 import { parseSizeBytes } from './units.js';
 
 // zod/mini: `velos start` loads this schema on every run, and it costs ~2 ms here against ~40 ms for zod classic.
@@ -351,6 +352,11 @@ export const appConfigSchema = z.strictObject({
     z.union([nonEmpty, z.literal(true)], { error: 'expected a file path, or true for logs/<name>.log' }),
   ),
   pid_file: z.optional(nonEmpty),
+  umask: z.optional(
+    z
+      .union([z.string(), z.number()], { error: UMASK_EXPECTED })
+      .check(z.refine((value) => parseUmask(value) !== null, { error: UMASK_EXPECTED })),
+  ),
   log_max_size: z.optional(size(1024)),
   log_rotate_cron: z.optional(nonEmpty),
   log_retain: z.optional(integerUpTo(0, 1000, 'expected a whole number, 0 to 1000')),

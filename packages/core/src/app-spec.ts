@@ -168,6 +168,11 @@ export interface AppSpec {
   logFileInHome?: boolean;
   /** PM2's `pid_file`: the daemon writes each instance's pid here (`-<instance>` before the extension past one instance). */
   pidFile?: string;
+  /**
+   * The umask the app's process starts with (`umask = "022"`, `--umask 022`), as systemd's `UMask=` and
+   * supervisord's `umask`; absent, it inherits the daemon's.
+   */
+  umask?: number;
   /** PM2's `instance_var`: the variable holding the instance index (default `NODE_APP_INSTANCE`). */
   instanceVar?: string;
   /** Rotate a log file once it grows past this many bytes (`undefined` = no size rotation). */

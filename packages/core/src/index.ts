@@ -237,4 +237,5 @@ export {
   maskedSecretPlace,
   maskSecrets,
 } from './secret-mask.js';
+export { formatUmask, MAX_UMASK, parseUmask, UMASK_EXPECTED } from './umask.js';
 export { watchGlobBase } from './watch-glob.js';

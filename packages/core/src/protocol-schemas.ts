@@ -109,6 +109,7 @@ export const appSpecSchema = z.object({
   logFile: z.optional(absolutePath),
   logFileInHome: optionalBoolean,
   pidFile: z.optional(absolutePath),
+  umask: z.optional(z.int().check(z.gte(0), z.lte(0o777))),
   instanceVar: optionalEnvName,
   logMaxBytes: z.optional(z.int().check(z.gte(1024, 'expected at least 1024 bytes'))),
   logRotateCron: optionalNonEmpty,

@@ -1,4 +1,5 @@
 import type { AppSpec, ProbeSpec } from './app-spec.js';
+import { formatUmask } from './umask.js';
 
 /**
  * CFG-2: an `AppSpec` as a config file would write it (snake_case keys, durations like `"5s"`, sizes
@@ -40,6 +41,7 @@ export function specToConfig(spec: AppSpec): Record<string, unknown> {
     error_file: spec.errFile,
     log_file: spec.logFile ?? (spec.logFileInHome ? true : undefined),
     pid_file: spec.pidFile,
+    umask: spec.umask === undefined ? undefined : formatUmask(spec.umask),
     log_max_size: sizeText(spec.logMaxBytes),
     log_rotate_cron: spec.logRotateCron,
     log_retain: spec.logRetain,

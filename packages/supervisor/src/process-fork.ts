@@ -57,19 +57,39 @@ export function forkChild(record: ProcessRecord, hooks: ForkHooks): ForkedChild 
       if (spec.ownEnv?.[key] === undefined) env[key] = value;
     if (hooks.home !== undefined) env.VELOS_HOME = hooks.home;
     withUnbufferedPython(command, env);
-    const child = spawn(command.file, command.args, {
-      cwd: spec.cwd,
-      env,
-      stdio: hasIpc ? withIpc(stdio.stdio) : stdio.stdio,
-      detached: true,
-      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    });
+    const child = withUmask(spec.umask, () =>
+      spawn(command.file, command.args, {
+        cwd: spec.cwd,
+        env,
+        stdio: hasIpc ? withIpc(stdio.stdio) : stdio.stdio,
+        detached: true,
+        ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      }),
+    );
     return { child, command, runAs, stdio, hasIpc, runDir };
   } catch (error) {
     stdio.cancel();
     return { child: null, error: error instanceof Error ? error.message : String(error) };
   } finally {
     stdio.afterSpawn();
+  }
+}
+
+/**
+ * Runs `spawnChild` with the process umask set to an app's `umask`, then sets the daemon's back; with
+ * none, the child inherits the daemon's. Node has no spawn option for it and the daemon runs no launcher
+ * before exec, but the forked child takes the umask at fork(), inside the synchronous `spawn()` call:
+ * no other spawn or JavaScript of the daemon's one thread runs between the two `process.umask()` calls.
+ * Only libuv's pool threads may create a file in that instant (an async write begun earlier); the
+ * daemon's files pass their own modes (0600 to 0750), which an umask only narrows.
+ */
+function withUmask<T>(umask: number | undefined, spawnChild: () => T): T {
+  if (umask === undefined) return spawnChild();
+  const daemonUmask = process.umask(umask);
+  try {
+    return spawnChild();
+  } finally {
+    process.umask(daemonUmask);
   }
 }
 

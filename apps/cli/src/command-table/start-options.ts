@@ -110,6 +110,11 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     value: 'group',
     description: "run the app with this group (name or gid; default the user's group)",
   },
+  umask: {
+    type: 'string',
+    value: 'mask',
+    description: "the app's umask, e.g. 022 or 027 (default: the daemon's; fork mode)",
+  },
   interpreter: {
     type: 'string',
     value: 'cmd',

@@ -1,4 +1,4 @@
-import type { AppSpec } from '@velos/core';
+import { type AppSpec, formatUmask } from '@velos/core';
 import { environmentLine, escapeUnitName, execLine } from '../startup/systemd-escape.js';
 import { hostArgv, instanceEnvironment } from './app-command.js';
 import { type ExportFile, type ExportOptions, type FileSecrets, systemdSeconds } from './export-file.js';
@@ -119,6 +119,7 @@ function serviceUnit(
     ...(isJob && !isScheduled(spec) ? ['RemainAfterExit=yes'] : []),
     ...(spec.uid === undefined ? [] : [`User=${spec.uid}`]),
     ...(spec.gid === undefined ? [] : [`Group=${spec.gid}`]),
+    ...(spec.umask === undefined ? [] : [`UMask=${formatUmask(spec.umask)}`]),
     ...(paths.cwd === undefined ? [] : [`WorkingDirectory=${paths.cwd}`]),
     ...environment.map(([name, value]) => environmentLine(name, value)),
     // %E: /etc for the system manager, ~/.config for a user's (no `-`: a unit without its file fails to start);

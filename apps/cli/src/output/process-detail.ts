@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import {
   formatBytes,
   formatDuration,
+  formatUmask,
   type MemoryGrowth,
   type ProbeSpec,
   type ProcessDetail,
@@ -72,6 +73,7 @@ function renderOne(d: ProcessDetail, colors: Colors, now: number, growth: Memory
     ['script', spec.script],
     ['cwd', spec.cwd],
     ['interpreter', interpreterText(d)],
+    ...(spec.umask === undefined ? [] : ([['umask', formatUmask(spec.umask)]] as [string, string][])),
     ['instances', `${spec.instances} (this is instance ${d.instance})`],
     ['mode', d.execMode],
     ['autorestart', autorestart(d)],

@@ -80,6 +80,7 @@ export const SPEC_KEY_EFFECTS: { readonly [K in keyof Required<AppSpec>]: SpecKe
   instanceVar: 'spawn',
   incrementVar: 'spawn',
   pidFile: 'spawn',
+  umask: 'spawn',
   waitReady: 'spawn',
   shutdownWithMessage: 'spawn',
   // added or removed as `velos scale` does: the instances that stay keep running
