@@ -54,6 +54,13 @@ describe('an app umask', () => {
     expect(umaskOf(Number(readFileSync(join(home, 'velos.pid'), 'utf8')))).toBe('0000');
   });
 
+  it('velos health warns that the daemon runs under umask 0000', async () => {
+    const health = await velosOk(['health'], { home });
+    expect(health.stderr.trim()).toBe(
+      'velos: warning: the daemon runs under umask 0000: files its apps create are writable by every user unless the app sets umask (umask = "022"; docs/security.md), or start the daemon under umask 022',
+    );
+  });
+
   it('velos show names it; a wrong --umask is one line, exit 2 (a usage error, as --uid)', async () => {
     expect((await velosOk(['show', 'masked'], { home })).stdout).toMatch(/^\s+umask\s+0027$/m);
     expect((await velosOk(['show', 'inherits'], { home })).stdout).not.toMatch(/umask/);

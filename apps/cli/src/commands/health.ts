@@ -1,6 +1,7 @@
 import { type DaemonHealth, ErrorCodes, HEALTH_EXIT_CODES, isVelosError, VelosError } from '@velos/core';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, printWarnings } from '../context.js';
 import { renderHealth, toAiHealth } from '../output/daemon-health.js';
+import { daemonUmaskWarning } from './daemon-umask.js';
 
 /** Exit status of `velos health` when no daemon answers (none runs, or it did not answer in time). */
 export const NO_ANSWER_EXIT_CODE = 3;
@@ -28,6 +29,8 @@ export async function runHealth(ctx: CommandContext): Promise<void> {
   if (ctx.mode === 'json') ctx.printJson(health);
   else if (ctx.mode === 'ai') ctx.printJson(toAiHealth(health));
   else ctx.print(renderHealth(health, ctx.colors));
+  const umaskWarning = daemonUmaskWarning(ctx.home);
+  if (umaskWarning !== null) printWarnings([umaskWarning]);
   const exitCode = HEALTH_EXIT_CODES[health.status];
   if (exitCode !== 0) {
     const faulty = health.components.filter((component) => component.status === 'unhealthy');
