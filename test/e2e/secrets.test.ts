@@ -17,7 +17,7 @@ describe('secrets in output and state', () => {
     home = createHome();
     writeFileSync(
       join(home, 'apps.toml'),
-      `[[apps]]\nname = "inherits"\nscript = "${join(FIXTURES, 'server.js')}"\nenv = { GITHUB_TOKEN = "ghp-own-token" }\n\n` +
+      `[[apps]]\nname = "inherits"\nscript = "${join(FIXTURES, 'server.js')}"\nargs = ["--token", "arg-secret-value"]\nenv = { GITHUB_TOKEN = "ghp-own-token" }\n\n` +
         `[[apps]]\nname = "isolated"\nscript = "${join(FIXTURES, 'server.js')}"\ninherit_env = false\nenv = { PORT_X = "1" }\n`,
     );
     await velosOk(['start', join(home, 'apps.toml')], { home, env: CALLER });
@@ -59,19 +59,22 @@ describe('secrets in output and state', () => {
     expect(shown.env.AWS_SECRET_ACCESS_KEY).toBe('aws-secret-value');
   });
 
-  it('jlist, prettylist, config show and describe --json print no secret', async () => {
+  it('jlist, prettylist, config show and describe (text, --json, --ai) print no secret, of env or args', async () => {
     for (const args of [
       ['jlist'],
       ['prettylist'],
       ['config', 'show', 'inherits'],
       ['config', 'show', 'inherits', '--ai'],
       ['env', 'inherits', '--ai'],
+      ['describe', 'inherits'],
       ['describe', 'inherits', '--json'],
+      ['describe', 'inherits', '--ai'],
     ]) {
       const out = (await velosOk(args, { home })).stdout;
       expect(out, args.join(' ')).not.toContain('aws-secret-value');
       expect(out, args.join(' ')).not.toContain('ghp-own-token');
       expect(out, args.join(' ')).not.toContain('db-password');
+      expect(out, args.join(' ')).not.toContain('arg-secret-value');
     }
     const jlist = JSON.parse((await velosOk(['jlist'], { home })).stdout) as {
       name: string;
