@@ -94,6 +94,21 @@ const FLAG_WITH_VALUE = /^(--?[A-Za-z][\w.-]*=)([\s\S]*)$/;
 const FLAG_ALONE = /^--?([A-Za-z][\w.-]*)$/;
 /** `--name value` or `--name=value` inside a command line, the value quoted or not. */
 const FLAG_IN_LINE = /(^|\s)(--?)([A-Za-z][\w.-]*)(=|\s+)("[^"]*"|'[^']*'|[^\s"'-][^\s"']*)/g;
+/** The last word of a flag that names where or what a secret is, not the secret (`--password-file`, `-Djavax.net.ssl.keyStore`). */
+const NOT_SECRET_FLAG_WORDS = new Set([
+  'FILE',
+  'FILES',
+  'PATH',
+  'DIR',
+  'STORE',
+  'TYPE',
+  'LENGTH',
+  'LEN',
+  'SIZE',
+  'ALIAS',
+  'ALGORITHM',
+  'ID',
+]);
 const MAX_DEPTH = 8;
 
 /** True when an environment variable (or a header) called `key` probably holds a secret: see `SECRET_WORDS`. */
@@ -124,10 +139,11 @@ export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(env)) {
     if (isSecretKey(key)) out[key] = MASK;
     else if (typeof value !== 'string') out[key] = value;
+    // a value may hold flags too: JAVA_OPTS="-Dspring.datasource.password=…", NODE_OPTIONS
     else
       out[key] = isWebhookKey(key)
-        ? maskSecretValue(value).replace(URL_PAST_ORIGIN, `$1/${MASK}`)
-        : maskSecretValue(value);
+        ? maskCommandLine(value).replace(URL_PAST_ORIGIN, `$1/${MASK}`)
+        : maskCommandLine(value);
   }
   return out;
 }
@@ -289,7 +305,12 @@ function maskCommandLine(text: string): string {
 /** A flag whose value is a secret: its name is secret-looking, and it names no file and turns nothing off. */
 function isSecretFlag(flag: string): boolean {
   const name = flag.replace(/^-+/, '');
-  return isSecretKey(name) && !/^no[-_]/i.test(name) && !/[-_.](file|path|dir|files|length|len)$/i.test(name);
+  const last = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .at(-1)!;
+  return isSecretKey(name) && !/^no[-_]/i.test(name) && !NOT_SECRET_FLAG_WORDS.has(last);
 }
 
 function walk(value: unknown, depth: number): unknown {

@@ -199,6 +199,21 @@ describe('maskSecrets', () => {
     });
   });
 
+  it('masks the values of secret flags in a variable of options (JAVA_OPTS), not of the others', () => {
+    const env = {
+      JAVA_OPTS:
+        '-Xmx1g -Dspring.datasource.password=s3cret -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.keyStore=/etc/ks.jks',
+      EXTRA_ARGS: '--api-key abc123 --port 8080',
+      NODE_OPTIONS: '--max-old-space-size=4096 --require ./tracing.js',
+      RUNNER_FLAGS: '--password-file /run/secrets/pw --key-id 42',
+    };
+    expect(maskEnv(env)).toEqual({
+      ...env,
+      JAVA_OPTS: `-Xmx1g -Dspring.datasource.password=${MASK} -Djavax.net.ssl.trustStorePassword=${MASK} -Djavax.net.ssl.keyStore=/etc/ks.jks`,
+      EXTRA_ARGS: `--api-key ${MASK} --port 8080`,
+    });
+  });
+
   it("masks MYSQL_PWD-like keys and the secret pairs of a connection string's value, not PWD itself", () => {
     const env = {
       MYSQL_PWD: 'm1',
