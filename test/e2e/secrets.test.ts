@@ -59,7 +59,7 @@ describe('secrets in output and state', () => {
     expect(shown.env.AWS_SECRET_ACCESS_KEY).toBe('aws-secret-value');
   });
 
-  it('jlist, prettylist, config show and describe (text, --json, --ai) print no secret, of env or args', async () => {
+  it('jlist, prettylist, config show, describe (text, --json, --ai) and start --dry-run print no secret, of env or args', async () => {
     for (const args of [
       ['jlist'],
       ['prettylist'],
@@ -69,6 +69,7 @@ describe('secrets in output and state', () => {
       ['describe', 'inherits'],
       ['describe', 'inherits', '--json'],
       ['describe', 'inherits', '--ai'],
+      ['start', join(home, 'apps.toml'), '--dry-run'],
     ]) {
       const out = (await velosOk(args, { home })).stdout;
       expect(out, args.join(' ')).not.toContain('aws-secret-value');

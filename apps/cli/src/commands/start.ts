@@ -4,6 +4,7 @@ import {
   type AlertRule,
   type AppSpec,
   dateFormatTokensProblem,
+  maskSecrets,
   type ProcessInfo,
   startWithFileAlerts,
   TARGET_MAX_CHARS,
@@ -88,7 +89,10 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   // a dry run refuses what the start would
   await checkAppCommands(specs, target.kind === 'config' ? target.path : undefined);
   if (input.options['dry-run']) {
-    ctx.printJson(specs.map(({ env, ownEnv: _own, ...spec }) => ({ ...spec, envKeys: Object.keys(env) })));
+    // env's names only, and the secret flags of args, a command-line script, a probe's headers masked
+    ctx.printJson(
+      specs.map(({ env, ownEnv: _own, ...spec }) => maskSecrets({ ...spec, envKeys: Object.keys(env) })),
+    );
     return;
   }
   // --wait (as docker compose up --wait): a bad --wait-timeout is refused before anything starts
