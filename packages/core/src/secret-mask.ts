@@ -11,8 +11,11 @@ const SECRET_TABLES = new Set(['env', 'ownEnv', 'headers']);
 const URL_KEYS = new Set(['url', 'http']);
 /** Keys whose value is a program's arguments (a spec's, a config file's, the resolved command's). */
 const ARGS_KEYS = new Set(['args', 'interpreterArgs', 'interpreter_args', 'node_args']);
-/** Keys whose value may be a command line (`script = "node app.js --token …"`). */
-const COMMAND_LINE_KEYS = new Set(['script']);
+/**
+ * Keys whose value may be a command line: a script (`script = "node app.js --token …"`), an exec
+ * probe's command (`command` in a spec, `exec` as a config file writes it).
+ */
+const COMMAND_LINE_KEYS = new Set(['script', 'command', 'exec']);
 const MAX_DEPTH = 8;
 
 /**

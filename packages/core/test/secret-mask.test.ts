@@ -279,6 +279,25 @@ describe('maskSecrets', () => {
     });
   });
 
+  it("masks the secrets of an exec probe's command, in a spec and as a config file writes it", () => {
+    const answer = {
+      livenessProbe: {
+        kind: 'exec',
+        command: "curl -fsS -H 'Authorization: Bearer abcdef123456' http://127.0.0.1/h",
+      },
+      readiness_probe: { exec: 'pg_isready -d postgres://app:pw1@db/app', interval: '5s' },
+      startup: { exec: 'test -f /tmp/ready' },
+    };
+    expect(maskSecrets(answer)).toEqual({
+      livenessProbe: {
+        kind: 'exec',
+        command: `curl -fsS -H 'Authorization: Bearer ${MASK}' http://127.0.0.1/h`,
+      },
+      readiness_probe: { exec: `pg_isready -d postgres://app:${MASK}@db/app`, interval: '5s' },
+      startup: { exec: 'test -f /tmp/ready' },
+    });
+  });
+
   it("masks a probe's secret headers and its URL's password, in a spec and as a config file writes it", () => {
     const answer = {
       livenessProbe: {
