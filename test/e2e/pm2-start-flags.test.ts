@@ -158,6 +158,16 @@ describe('PM2 start flags', () => {
       logFile: join(dir, 'a2.log'),
       pidFile: join(dir, 'p2.pid'),
     });
+    // PM2's NULL is no file (not a file named NULL); a pid file at /dev/null is none, as the daemon
+    // removes an app's pid file when its run ends (it removed the device)
+    const nowhere = await dryRun(dir, home, ['-o', 'NULL', '-e', 'NULL', '-l', 'NULL', '--pid', 'NULL']);
+    expect([nowhere.outFile, nowhere.errFile, nowhere.logFile, nowhere.pidFile]).toEqual([
+      '/dev/null',
+      '/dev/null',
+      '/dev/null',
+      undefined,
+    ]);
+    expect((await dryRun(dir, home, ['--pid', '/dev/null'])).pidFile).toBeUndefined();
   });
 
   it('refuse a bad cron expression naming the flag as typed, before a daemon starts', async () => {

@@ -230,8 +230,10 @@ export function normaliseApps(
         if (coerced) {
           warnings.push(`${options.label}: apps[${i}]${appLabel(app)}.${raw}: ${coerced.note}`);
           entry[name] = coerced.value;
-        } else if (options.dialect === 'pm2' && HOME_PATHS.has(name)) entry[name] = homePath(value);
-        else if (options.dialect === 'pm2' && ARG_LISTS.has(name)) entry[name] = argTexts(value);
+        } else if (options.dialect === 'pm2' && HOME_PATHS.has(name)) {
+          const path = pm2Path(name, value);
+          if (path !== undefined) entry[name] = path;
+        } else if (options.dialect === 'pm2' && ARG_LISTS.has(name)) entry[name] = argTexts(value);
         else entry[name] = name === 'env' ? envOf(name, value) : normaliseValue(name, value);
         continue;
       }
@@ -430,6 +432,18 @@ function portText(value: unknown, where: string): string {
 function homePath(value: unknown): unknown {
   if (typeof value !== 'string' || !/^~(\/|$)/.test(value)) return value;
   return join(homedir(), value.slice(1));
+}
+
+/**
+ * A path of a PM2 app: `~` is the home directory; PM2's `NULL` (no file, on any platform) is /dev/null
+ * for a log file, and a pid file at NULL or /dev/null is none: the daemon removes an app's pid file
+ * when its run ends, and would remove the device.
+ */
+function pm2Path(key: string, value: unknown): unknown {
+  const isNull = value === 'NULL' || value === NULL_DEVICE;
+  if (key === 'pid_file' && isNull) return undefined;
+  if (key !== 'cwd' && value === 'NULL') return NULL_DEVICE;
+  return homePath(value);
 }
 
 /** PM2's value of `cron_restart` (and `--cron-restart`) that disables it: 0 or "0". */

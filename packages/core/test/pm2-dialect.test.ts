@@ -204,6 +204,32 @@ describe('PM2 dialect (issue #14)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it("reads PM2's NULL as /dev/null for a log file, and a pid file at NULL or /dev/null as none", () => {
+    const warnings: string[] = [];
+    const [word, device] = pm2(
+      {
+        apps: [
+          {
+            name: 'word',
+            script: 'a.js',
+            out_file: 'NULL',
+            error: 'NULL',
+            log_file: 'NULL',
+            pid_file: 'NULL',
+          },
+          { name: 'device', script: 'a.js', output: '/dev/null', error_file: '/dev/null', pid: '/dev/null' },
+        ],
+      },
+      warnings,
+    );
+    // PM2 writes no file for NULL (a file named NULL in the app's directory, before)
+    expect(word).toMatchObject({ outFile: '/dev/null', errFile: '/dev/null', logFile: '/dev/null' });
+    expect(device).toMatchObject({ outFile: '/dev/null', errFile: '/dev/null' });
+    // the daemon removes a pid file when the run ends: at /dev/null, it removed the device
+    expect([word?.pidFile, device?.pidFile]).toEqual([undefined, undefined]);
+    expect(warnings).toEqual([]);
+  });
+
   it('warns about unknown keys (with a suggestion) and ignored PM2 options, once, and starts anyway', () => {
     const warnings: string[] = [];
     const specs = pm2(

@@ -330,16 +330,18 @@ export function specsFromFlags(
   if (o['no-log-engine']) entry.log_engine = false;
   // read here (relative to the shell's cwd, as --output is), not by the daemon: a bad file is refused now
   if (text('env-file') !== undefined) entry.env_file = resolve(where.cwd, text('env-file')!);
-  if (text('output') !== undefined) entry.out_file = resolve(where.cwd, text('output')!);
-  if (text('error') !== undefined) entry.error_file = resolve(where.cwd, text('error')!);
-  if (text('pid') !== undefined) entry.pid_file = resolve(where.cwd, text('pid')!);
-  if (text('log') !== undefined) entry.log_file = resolve(where.cwd, text('log')!);
+  if (text('output') !== undefined) entry.out_file = flagPath(where.cwd, text('output')!);
+  if (text('error') !== undefined) entry.error_file = flagPath(where.cwd, text('error')!);
+  const pidFile = text('pid') === undefined ? undefined : flagPath(where.cwd, text('pid')!);
+  // a pid file at /dev/null is none: the daemon removes an app's pid file when its run ends
+  if (pidFile !== undefined && pidFile !== NULL_DEVICE) entry.pid_file = pidFile;
+  if (text('log') !== undefined) entry.log_file = flagPath(where.cwd, text('log')!);
   // PM2's `-l` without a path: the combined file logs/<name>.log in the daemon's home
   else if (o.log === true) entry.log_file = true;
   // PM2's --disable-logs, as its disable_logs key: the output goes to no file, whatever files are named
   if (o['disable-logs']) {
-    entry.out_file = '/dev/null';
-    entry.error_file = '/dev/null';
+    entry.out_file = NULL_DEVICE;
+    entry.error_file = NULL_DEVICE;
     delete entry.log_file;
   }
   if (input.rest.length > 0) entry.args = input.rest;
@@ -437,6 +439,13 @@ export async function checkCronFlags(input: CommandInput, config: ConfigModule):
       `${flagAsTyped(input, flag)}: expected a cron expression like "0 3 * * *", got ${JSON.stringify(value)} (${reason})`,
     );
   }
+}
+
+const NULL_DEVICE = '/dev/null';
+
+/** A log or pid path of a start flag, from the shell's directory; PM2's `NULL` (no file) is /dev/null. */
+function flagPath(cwd: string, value: string): string {
+  return value === 'NULL' ? NULL_DEVICE : resolve(cwd, value);
 }
 
 /** PM2's value of `--cron-restart` (`--cron`, `-c`) that turns the cron restart off: 0. */
