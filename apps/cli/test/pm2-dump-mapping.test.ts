@@ -169,6 +169,31 @@ describe('mapPm2Dump (issue #14)', () => {
     expect(combined!.app.log_file).toBe(true);
   });
 
+  it('keeps an out_file or error_file of /dev/null (PM2 wrote that stream nowhere), split or not', () => {
+    const base = { pm_exec_path: '/srv/a.js', pm_cwd: '/srv', exec_interpreter: 'node', status: 'online' };
+    // as pm2 save wrote it for out_file: '/dev/null' (or 'NULL') in a cluster app: no -<pm_id> on it
+    const [quiet, errs] = mapPm2Dump(
+      [
+        {
+          ...base,
+          name: 'quiet',
+          exec_mode: 'cluster_mode',
+          pm_out_log_path: '/dev/null',
+          pm_err_log_path: '/var/log/quiet-err-3.log',
+          pm_log_path: '/dev/null',
+          pm_pid_path: '/dev/null',
+        },
+        { ...base, name: 'errs', merge_logs: true, pm_err_log_path: '/dev/null' },
+      ],
+      DUMP,
+    );
+    // the output was written to Velos's logs/quiet-out.log: a chatty app PM2 kept off the disk filled it
+    expect(quiet!.app).toMatchObject({ out_file: '/dev/null', error_file: '/var/log/quiet-err.log' });
+    expect(quiet!.mapped.pm_out_log_path).toBe('/dev/null');
+    expect([quiet!.app.log_file, quiet!.app.pid_file]).toEqual([undefined, undefined]);
+    expect(errs!.app.error_file).toBe('/dev/null');
+  });
+
   it('keeps a non-node interpreter, reports options without an equivalent and stopped apps', () => {
     const [job] = mapPm2Dump(
       [

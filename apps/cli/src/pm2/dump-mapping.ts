@@ -36,6 +36,9 @@ const SAME = [
 /** The `log_date_format` PM2 gives an app with `time: true` (`--time`), whatever format it had. */
 const PM2_TIME_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
 
+/** Where PM2 writes a stream it drops (its `/dev/null` and `NULL` alike). */
+const NULL_DEVICE = '/dev/null';
+
 // PM2 options with no Velos equivalent: reported when the dump sets them (append_env_to_name: the
 // dump's name already has the profile).
 const NO_EQUIVALENT = new Set([
@@ -176,10 +179,13 @@ function mapApp(name: string, group: Record<string, unknown>[], pm2Homes: string
     const path = first[from];
     // PM2 names a pid file by pm_id always, a log file only per instance; Velos adds its own ids
     const isSplit = perInstance || from === 'pm_pid_path';
-    if (typeof path === 'string' && isOwnPath(path, pm2Homes))
+    // PM2 wrote the stream nowhere (the app's out_file or error_file: '/dev/null' or 'NULL'): nor does Velos
+    if (path === NULL_DEVICE && (from === 'pm_out_log_path' || from === 'pm_err_log_path'))
+      set(to, NULL_DEVICE, from);
+    else if (typeof path === 'string' && isOwnPath(path, pm2Homes))
       set(to, isSplit ? withoutIdSuffix(path, first.pm_id) : path, from);
     // a combined log in PM2's log directory (`-l` without a path) stays one, in Velos's
-    else if (from === 'pm_log_path' && typeof path === 'string' && path !== '/dev/null') set(to, true, from);
+    else if (from === 'pm_log_path' && typeof path === 'string' && path !== NULL_DEVICE) set(to, true, from);
   }
   // PM2 ran the app as this user and group (numbers in a dump): as root, Velos does too
   if (isAccount(first.uid)) set('uid', first.uid);
@@ -220,7 +226,7 @@ function ownEnv(value: unknown, name: string): Record<string, string> {
 
 /** A file the user chose: not PM2's default under one of its homes, not /dev/null. */
 function isOwnPath(path: string, pm2Homes: readonly string[]): boolean {
-  if (!isAbsolute(path) || path === '/dev/null') return false;
+  if (!isAbsolute(path) || path === NULL_DEVICE) return false;
   return pm2Homes.every((home) => {
     const inside = relative(home, path);
     return inside.startsWith('..') || isAbsolute(inside);
