@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupHomes, createHome, listJson, listState, velos, waitFor } from './helpers.js';
@@ -138,6 +138,10 @@ describe('velos import pm2', () => {
       const batch = rows.find((r) => r.name === 'batch');
       return online.join() === 'api,web,web' && batch?.status === 'stopped';
     });
+    // batch, which PM2 had stopped, was added stopped: its script never ran (it was started, then stopped)
+    const daemonLog = readFileSync(join(home, 'daemon.log'), 'utf8');
+    expect(daemonLog).toContain('added batch stopped');
+    expect(daemonLog).not.toContain('starting batch');
 
     // a second import skips the names Velos has
     const again = await velosIn(project, home, ['import', 'pm2', dump, '--json']);

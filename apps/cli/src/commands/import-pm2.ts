@@ -13,7 +13,7 @@ import { spawnFailure } from './start-failures.js';
 
 /**
  * `velos import pm2 [dump file]`: reads a PM2 dump (`$PM2_HOME/dump.pm2`, default `~/.pm2/dump.pm2`),
- * starts the same apps in Velos (apps PM2 had stopped are left stopped; names Velos already has are
+ * starts the same apps in Velos (apps PM2 had stopped are added stopped, never run; names Velos already has are
  * skipped), and prints what each app's PM2 fields became and which PM2 options were left out. An app
  * the daemon cannot spawn (its script, interpreter or cwd gone) stays listed errored and the command
  * exits 1 naming it with the reason, as `velos start` does. A dump of no apps imports nothing, exit 0.
@@ -58,15 +58,19 @@ export async function runImport(ctx: CommandContext, input: CommandInput): Promi
   }
   const client = await ctx.client();
   const known = new Set((await client.list()).map((p) => p.name));
-  const fresh = specs.filter((spec: AppSpec) => !known.has(spec.name));
+  // an app PM2 had stopped is added stopped, never run (it ran until the stop came): PM2's resurrect
+  // does not run it either, and it may be a one-off script (a migration, a mailing) stopped on purpose
+  const stopped = new Set(imported.filter((entry) => entry.wasStopped).map((entry) => entry.name));
+  const fresh = specs
+    .filter((spec: AppSpec) => !known.has(spec.name))
+    .map((spec): AppSpec => (stopped.has(spec.name) ? { ...spec, autostart: false as const } : spec));
   const skipped = specs.filter((spec) => known.has(spec.name)).map((spec) => spec.name);
   ensureLogDirs(fresh);
   if (fresh.length > 0) await client.start(fresh);
   for (const entry of imported) {
-    if (known.has(entry.name)) continue;
-    if (entry.wasStopped) await client.stop(entry.name);
+    if (known.has(entry.name) || entry.wasStopped) continue;
     // autostart: false added it stopped; PM2 ran it (started by name since), so it runs here too
-    else if (entry.app.autostart === false) await client.restart(entry.name);
+    if (entry.app.autostart === false) await client.restart(entry.name);
   }
   const listed = await client.list();
   const failure = await spawnFailure(client, listed, new Set(fresh.map((spec) => spec.name)));
