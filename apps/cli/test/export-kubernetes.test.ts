@@ -83,6 +83,13 @@ function expectedProbe(probe: ProbeSpec, isLiveness: boolean): Record<string, un
   return { httpGet: { path: url.pathname, port: Number(url.port), scheme: 'HTTP' }, ...timing };
 }
 
+/** A command word or env value as Kubernetes reads it: `$$` is `$`, `$(NAME)` a variable (`<NAME>` here). */
+function asKubernetesReads(text: string): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match, name?: string) =>
+    match === '$$' ? '$' : `<${name}>`,
+  );
+}
+
 function expectContainer(spec: AppSpec, container: Container, image: string): void {
   expect(container.name).toBe(spec.name);
   expect(container.image).toBe(image);
@@ -210,6 +217,27 @@ describe('velos export kubernetes', () => {
         name: 'STRIPE_SECRET_KEY',
         valueFrom: { secretKeyRef: { name: 'web-api-env', key: 'STRIPE_SECRET_KEY' } },
       },
+    ]);
+  });
+
+  it('writes every $ of a command and an env value as $$, which Kubernetes reads back as one $', async () => {
+    const config = join(scratch.dir(), 'dollars.toml');
+    writeFileSync(
+      config,
+      "[[apps]]\nname = \"web\"\nscript = \"node\"\nargs = ['$(HOME)', 'a$$b', '$x']\nenv = { A = 'x$(B)y', B = 'v', C = 'p$$q' }\n",
+    );
+    const run = await runExport(scratch, 'kubernetes', config, ['--image', 'web:1']);
+    expect(run.code, run.stderr).toBe(0);
+    const [deployment] = parseAllDocuments(run.files.get('kubernetes.yaml') ?? '').map(
+      (doc) => doc.toJS() as Manifest & { spec: DeploymentSpec },
+    );
+    const container = deployment!.spec.template.spec.containers[0]!;
+    // Kubernetes expanded $(B) and read $$ as $: A ran as xvy and C as p$q (a password changed)
+    expect(container.command.slice(1).map(asKubernetesReads)).toEqual(['$(HOME)', 'a$$b', '$x']);
+    expect(container.env.map(({ name, value }) => [name, asKubernetesReads(value)])).toEqual([
+      ['A', 'x$(B)y'],
+      ['B', 'v'],
+      ['C', 'p$$q'],
     ]);
   });
 

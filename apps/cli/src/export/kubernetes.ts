@@ -308,7 +308,10 @@ function noteStopped(spec: AppSpec, report: LossyReport): void {
   );
 }
 
-/** A string Kubernetes takes as it is: `$(NAME)` in env values and commands would expand a variable. */
+/**
+ * A string Kubernetes takes as it is: in env values and commands `$(NAME)` expands a variable and `$$`
+ * is one `$`, so a `$` before `(` or `$` is written `$$` (`$$$$` here, as a replacement reads `$$` as `$`).
+ */
 export function literal(value: string): string {
-  return value.replaceAll('$(', '$$(');
+  return value.replace(/\$(?=[$(])/g, '$$$$');
 }
