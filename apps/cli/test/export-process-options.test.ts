@@ -252,6 +252,42 @@ describe('velos export: a program found on PATH', () => {
   });
 });
 
+describe('velos export systemd: a program outside systemd PATH', () => {
+  it("puts its directory first on the unit's PATH (npm of nvm runs #!/usr/bin/env node)", async () => {
+    const bin = scratch.dir();
+    writeFileSync(join(bin, 'mytool'), '#!/usr/bin/env node\n', { mode: 0o755 });
+    const shellPath = process.env.PATH;
+    // found on the PATH of the shell that exports, as nvm's npm is, not on systemd's
+    process.env.PATH = `${bin}:${shellPath ?? ''}`;
+    try {
+      const [own, set] = await specsOf(
+        '  - name: tool',
+        '    script: mytool',
+        '    args: start',
+        '  - name: set',
+        '    script: mytool',
+        '    env:',
+        '      PATH: /opt/x/bin:/usr/bin',
+      );
+      const [unit, other] = exportSystemd([own!, set!], new LossyReport('systemd', false), {
+        source: 'velos.yaml',
+      });
+      const service = unitSection(unit?.text ?? '', 'Service');
+      expect(service).toContain(`ExecStart=${join(bin, 'mytool')} start`);
+      // systemd's own PATH lacks the directory: node (beside npm under nvm) was not found, exit 127
+      expect(service.filter((line) => line.startsWith('Environment=PATH='))).toEqual([
+        `Environment=PATH=${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      ]);
+      // an app that sets PATH keeps its own
+      expect(
+        unitSection(other?.text ?? '', 'Service').filter((line) => line.startsWith('Environment=PATH=')),
+      ).toEqual(['Environment=PATH=/opt/x/bin:/usr/bin']);
+    } finally {
+      process.env.PATH = shellPath;
+    }
+  });
+});
+
 describe('velos export compose: the port of an app', () => {
   it('exposes it to the other services and notes that the host no longer reaches it', async () => {
     const specs = await specsOf('  - name: web', '    script: node', '    env:', '      PORT: "3000"');

@@ -1,3 +1,4 @@
+import { dirname, isAbsolute } from 'node:path';
 import { type AppSpec, formatUmask } from '@velos/core';
 import { environmentLine, escapeUnitName, execLine } from '../startup/systemd-escape.js';
 import { hostArgv, instanceEnvironment } from './app-command.js';
@@ -113,6 +114,8 @@ function serviceUnit(
   const environment = Object.entries(instanceEnvironment(spec, instance)).filter(
     ([name]) => !Object.hasOwn(env.moved, name),
   );
+  const argv = hostArgv(spec);
+  const path = Object.hasOwn(spec.env, 'PATH') ? undefined : programPath(argv[0] ?? '');
   const service = [
     `Type=${isJob ? 'oneshot' : 'simple'}`,
     // a one-shot job stays "active" once it exited 0, so that units that require it may start
@@ -122,10 +125,11 @@ function serviceUnit(
     ...(spec.umask === undefined ? [] : [`UMask=${formatUmask(spec.umask)}`]),
     ...(paths.cwd === undefined ? [] : [`WorkingDirectory=${paths.cwd}`]),
     ...environment.map(([name, value]) => environmentLine(name, value)),
+    ...(path === undefined ? [] : [environmentLine('PATH', path)]),
     // %E: /etc for the system manager, ~/.config for a user's (no `-`: a unit without its file fails to start);
     // systemd does not unquote this path, and the escaped unit name holds no `%`: written as it is
     ...(envFile === undefined ? [] : [`EnvironmentFile=%E/velos/${envFile}`]),
-    `ExecStart=${execLine(hostArgv(spec))}`,
+    `ExecStart=${execLine(argv)}`,
     ...restartLines(spec),
     `KillSignal=${spec.stopSignal}`,
     `TimeoutStopSec=${systemdSeconds(spec.killTimeoutMs)}`,
@@ -149,6 +153,20 @@ function serviceUnit(
     ...(isScheduled(spec) ? [] : installLines(spec, 'multi-user.target')),
     '',
   ].join('\n');
+}
+
+/** The PATH systemd gives the services it runs (no /sbin and /bin of their own on a merged /usr). */
+const SYSTEMD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * PATH for a unit whose program lies outside systemd's PATH (node and npm of nvm, a pyenv shim): its
+ * directory first, as the daemon runs it with the PATH it was found on, so that its `#!/usr/bin/env
+ * node` and the programs it runs by name are found; none for a program on systemd's PATH.
+ */
+function programPath(program: string): string | undefined {
+  if (!isAbsolute(program)) return undefined;
+  const dir = dirname(program);
+  return SYSTEMD_PATH.split(':').includes(dir) ? undefined : `${dir}:${SYSTEMD_PATH}`;
 }
 
 /** The env file of an app's values that look secret, kept out of its units (EnvironmentFile=). */
