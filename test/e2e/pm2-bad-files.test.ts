@@ -46,6 +46,11 @@ describe('bad PM2 process files', () => {
         /^velos: ecosystem\.config\.mjs: exports no apps \(expected module\.exports = \{ apps: \[\.\.\.\] \} or export default \{ apps: \[\.\.\.\] \}\), got nothing$/,
       ],
       [
+        'bad-function',
+        'ecosystem.config.cjs',
+        /^velos: ecosystem\.config\.cjs: exports no apps \(expected module\.exports = \{ apps: \[\.\.\.\] \} or export default \{ apps: \[\.\.\.\] \}\), got a function \(the exported value is read as it is, never called\)$/,
+      ],
+      [
         'bad-types',
         'ecosystem.json',
         /^velos: ecosystem\.json: apps\[1\] \(broken\)\.instances: expected a whole number, "max", 0 \(one per CPU\) or -n \(CPUs minus n\), got "many" \(line 4\)$/,

@@ -198,5 +198,7 @@ function syntaxErrorLine(error: Error, file: string): string {
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
+  // PM2 reads the exported value as it is: a function returning the apps is not called
+  if (typeof value === 'function') return 'a function (the exported value is read as it is, never called)';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
