@@ -178,6 +178,30 @@ describe('velos export compose', () => {
 });
 
 describe('velos export of a Python app', () => {
+  it('writes a value with a tab quoted, which docker-compose 1 (PyYAML) reads back as it is', async () => {
+    const config = join(scratch.dir(), 'velos.toml');
+    writeFileSync(
+      config,
+      '[[apps]]\nname = "tsv"\nscript = "node"\nargs = ["a\\tb"]\nenv = { SEP = "\\t", ROW = "x\\ty" }\n',
+    );
+    const run = await runExport(scratch, 'compose', config, ['--lossy']);
+    expect(run.code, run.stderr).toBe(0);
+    const text = run.files.get('compose.yaml') ?? '';
+    expect(text).toContain('"a\\tb"');
+    // a tab in a plain scalar: "found character '\t' that cannot start any token", exit 1
+    const checked = await runTool(
+      scratch,
+      'docker-compose',
+      ['-f', 'compose.yaml', 'config'],
+      run.dir,
+      'docker-compose',
+    );
+    expect([checked.code, checked.stderr]).toEqual([0, '']);
+    const { services } = parse(checked.stdout) as { services: Record<string, Service> };
+    expect(services.tsv?.command.at(-1)).toBe('a\tb');
+    expect(services.tsv?.environment).toEqual({ SEP: '\t', ROW: 'x\ty' });
+  });
+
   it('gives it PYTHONUNBUFFERED=1 as the daemon does, unless its env sets it', async () => {
     const dir = scratch.dir('velos-export-py-');
     writeFileSync(join(dir, 'worker.py'), 'print("hi")\n');
