@@ -7,6 +7,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -163,6 +164,33 @@ describe('velos export: bad input', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(parse(run.stdout).services.web.environment).toEqual({ MODE: 'prod', KEEP: '1' });
+  });
+
+  it('notes the apps whose count is one per CPU of the machine that exports, in a file or a PM2 script', async () => {
+    const dir = scratch.dir();
+    const toml = join(dir, 'velos.toml');
+    writeFileSync(
+      toml,
+      '[[apps]]\nname = "web"\nscript = "node"\ninstances = "max"\n\n[[apps]]\nname = "two"\nscript = "node"\ninstances = 2\n',
+    );
+    const script = join(dir, 'ecosystem.config.js');
+    writeFileSync(
+      script,
+      "module.exports = { apps: [{ name: 'api', script: 'node', instances: 0, exec_mode: 'fork' }, { name: 'one', script: 'node' }] };\n",
+    );
+    const cpus = availableParallelism();
+    for (const [config, app] of [
+      [toml, 'web'],
+      [script, 'api'],
+    ] as const) {
+      const run = await scratch.run(BIN, ['export', 'compose', config, '--image', 'x:1'], EXPORT_ENV);
+      expect(run.code, run.stderr).toBe(0);
+      // a laptop's 16 CPUs made 16 units or replicas for a server of 2, and nothing said so
+      const notes = run.stderr.split('\n').filter((line) => line.includes(': instances: one per CPU'));
+      expect(notes).toEqual([
+        `velos export: note: ${app}: instances: one per CPU ("max", 0 or -n) is ${cpus} here, the CPUs of the machine that exports, whatever the target has; instead: set the count the target needs (instances = 4), or export on a machine like it`,
+      ]);
+    }
   });
 
   it.each([

@@ -21,11 +21,22 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
     throw usageError(`unknown export target "${targetArg}" (expected ${TARGETS.join(', ')})`, 'export');
   }
   const options = exportOptions(target, input, configArg);
-  const specs = await loadSpecs(resolve(configArg), stringOption(input, 'env'));
+  const perCpu: string[] = [];
+  const specs = await loadSpecs(resolve(configArg), stringOption(input, 'env'), (names) =>
+    perCpu.push(...names),
+  );
   const { checkTargetNames } = await import('../export/target-names.js');
   checkTargetNames(specs, target);
   // every app is translated before an error, so that it names all the lossy options at once
   const report = new LossyReport(target, input.options.lossy === true, true);
+  for (const spec of specs.filter((s) => perCpu.includes(s.name))) {
+    report.note(
+      spec.name,
+      'instances',
+      `one per CPU ("max", 0 or -n) is ${spec.instances} here, the CPUs of the machine that exports, whatever the target has`,
+      'set the count the target needs (instances = 4), or export on a machine like it',
+    );
+  }
   (await import('../export/missing-apps.js')).reportMissingApps(specs, report);
   const rendered = await render(target, specs, report, options);
   report.throwIfLossy();
@@ -90,18 +101,29 @@ function secretLines(files: ExportFile[], target: ExportTarget): string[] {
  * ecosystem.config.js) runs here, in the CLI, with the same loader; the warnings of a PM2 file
  * (unknown or ignored options) go to stderr as `start` prints them. Only each app's own env counts.
  */
-async function loadSpecs(path: string, profile: string | undefined): Promise<AppSpec[]> {
+async function loadSpecs(
+  path: string,
+  profile: string | undefined,
+  perCpu: (names: string[]) => void,
+): Promise<AppSpec[]> {
   const config = await import('@velos/core/config');
-  const { isScriptConfig, loadEcosystemScript } = await import('../pm2/ecosystem-file.js');
+  const { isScriptConfig, loadEcosystemScript, perCpuNames } = await import('../pm2/ecosystem-file.js');
   const options = {
     baseEnv: {},
     cpuCount: availableParallelism(),
     ...(profile === undefined ? {} : { envProfile: profile }),
     onWarning: (message: string) => printWarnings([message]),
   };
-  return isScriptConfig(path)
-    ? loadEcosystemScript(path, options, config)
-    : config.loadConfigFile(path, options);
+  if (isScriptConfig(path)) return loadEcosystemScript(path, options, config, perCpu);
+  const specs = await config.loadConfigFile(path, options);
+  // read again with 16 CPUs more (a file, no code run): the apps whose count follows the CPUs differ
+  const again = await config.loadConfigFile(path, {
+    ...options,
+    cpuCount: options.cpuCount + 16,
+    onWarning: () => {},
+  });
+  perCpu(perCpuNames(specs, again));
+  return specs;
 }
 
 async function render(

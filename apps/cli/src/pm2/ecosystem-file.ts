@@ -32,6 +32,7 @@ export async function loadEcosystemScript(
   file: string,
   options: LoadConfigOptions,
   config: ConfigModule,
+  perCpu?: (names: string[]) => void,
 ): Promise<AppSpec[]> {
   const label = basename(file);
   // a missing file is one line, as a missing script is, not the import's error about a module
@@ -72,6 +73,17 @@ export async function loadEcosystemScript(
       baseDir: dirname(file),
     });
     await config.checkConfigCrons(specs, label);
+    // the apps whose count follows the CPUs ("max", 0, -n): read again with 16 CPUs more, it differs
+    if (perCpu) {
+      const again = config.validateConfig(exported, label, {
+        ...options,
+        dialect: 'pm2',
+        baseDir: dirname(file),
+        cpuCount: options.cpuCount + 16,
+        onWarning: () => {},
+      });
+      perCpu(perCpuNames(specs, again));
+    }
     return specs;
   } catch (error) {
     // the line of the key, found in the file's source text (`name: 'api'` … `instances: …`)
@@ -193,6 +205,12 @@ function syntaxErrorLine(error: Error, file: string): string {
     at = where(check.stderr ?? '');
   }
   return at && resolve(decodeURIComponent(at[1]!)) === resolve(file) ? ` (line ${at[2]})` : '';
+}
+
+/** The names of the apps whose instance count differs between two reads of one file with other CPU counts. */
+export function perCpuNames(specs: readonly AppSpec[], again: readonly AppSpec[]): string[] {
+  const counts = new Map(again.map((spec) => [spec.name, spec.instances]));
+  return specs.filter((spec) => counts.get(spec.name) !== spec.instances).map((spec) => spec.name);
 }
 
 function describe(value: unknown): string {
