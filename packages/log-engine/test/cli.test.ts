@@ -75,7 +75,7 @@ describe('velos-log', () => {
   });
 
   it('templates: a .NET console header gets the template of the message under it, in batch and --stream', () => {
-    const fixture = readFileSync(join(packageDir, 'test', 'fixtures', 'dotnet-console.log'), 'utf8');
+    const fixture = readFileSync(join(packageDir, 'test', 'fixtures', 'dotnet-console.txt'), 'utf8');
     const input = `${fixture}info: Shop.Worker[1]\n`;
     const lines = input.trimEnd().split('\n');
     for (const args of [['templates'], ['templates', '--stream']]) {

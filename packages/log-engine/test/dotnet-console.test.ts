@@ -12,7 +12,7 @@ import { TemplateMiner } from '../src/template-miner.js';
 
 // What a `dotnet new webapi` app prints with the default console logger (SimpleConsole): each entry's
 // level and category on a line, its message indented on the next, an exception under the message
-const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'dotnet-console.log');
+const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'dotnet-console.txt');
 const LINES = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
 
 describe('.NET console logs (message on the line after the header)', () => {
