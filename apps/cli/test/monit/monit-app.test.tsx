@@ -422,6 +422,14 @@ describe('velos monit (ink)', () => {
     await m.press(PAGE_UP, '20 newer lines below');
     await m.press('j', '── logs worker#0');
     await m.press('k', '── logs api#0');
+    // api's new follow is asked for after its title is drawn: push to it, not to worker's
+    await vi.waitFor(
+      () => {
+        expect(m.logSubs.length).toBeGreaterThanOrEqual(3);
+        expect(m.logSubs.at(-1)?.request.target).toBe('0');
+      },
+      { timeout: 3000 },
+    );
     m.logSubs.at(-1)?.sub.push(range(100, 160).map((n) => logLine(0, `line ${n}`)));
     await m.until('line 159');
     expect(m.frame()).not.toContain('newer line');
