@@ -3,6 +3,7 @@ import {
   formatBytes,
   formatDuration,
   formatUmask,
+  type JobRun,
   type MemoryGrowth,
   type ProbeSpec,
   type ProcessDetail,
@@ -210,7 +211,7 @@ function jobRows(d: ProcessDetail, now: number): [string, string][] {
           : last.outcome === 'running'
             ? 'running'
             : 'end unknown';
-      const exit = last.exitCode === null ? (last.signal ?? '-') : `exit ${last.exitCode}`;
+      const exit = last.exitCode === null ? (last.signal ?? endedUnknown(last)) : `exit ${last.exitCode}`;
       rows.push([
         'last run',
         `#${last.seq} ${last.outcome} (${exit}, ${took}, started ${isoLocal(last.startedAt)})`,
@@ -218,6 +219,14 @@ function jobRows(d: ProcessDetail, now: number): [string, string][] {
     }
   }
   return rows;
+}
+
+/**
+ * The exit of a run that ended without code or signal: `exit unknown` for one a new daemon took over
+ * and saw end (outcome `unknown`), `-` for one that has none (running, interrupted, skipped).
+ */
+function endedUnknown(run: JobRun): string {
+  return run.outcome === 'unknown' ? 'exit unknown' : '-';
 }
 
 /** Lines captured since the process started (flushed and rotated ones included), not the file's line count. */
