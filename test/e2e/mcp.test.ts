@@ -180,6 +180,14 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
     expect(names.filter((name) => name.startsWith('mcp-rx-'))).toEqual([]);
   });
 
+  it("leaves out the CLI's flags that make a job, which no job tool takes, from job_runs' refusal of a service", async () => {
+    // it said `(start one with type: job, --schedule, --every or --timeout)`
+    expect(await call(stdioClient, 'job_runs', { target: 'tick' })).toEqual({
+      isError: true,
+      text: "INVALID_ARGUMENT: 'tick' is not a job (start one with type: job)",
+    });
+  });
+
   it('names the top templates of a known log mix in log_summary', async () => {
     const summary = await ok<{ n: number; h: number; top: { t: string; c: number }[]; err?: { m: string } }>(
       stdioClient,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_DEFAULTS, type AppSpec } from '@velos/core';
@@ -384,6 +384,48 @@ describe('REST routes over a real daemon', () => {
     await waitFor(ended(2), 'the run of POST /jobs/job/trigger');
     expect((await request('POST', '/api/v1/processes/job/trigger')).status).toBe(200);
     await waitFor(ended(3), 'the run of POST /processes/job/trigger');
+  });
+
+  it("names the options of the daemon's refusals of runs as REST takes them: ?limit=, an app entry's keys", async () => {
+    await request('POST', '/api/v1/processes', { body: { apps: [spec('svc-notjob')] } });
+    const notJob = await request('GET', '/api/v1/jobs/svc-notjob/runs');
+    expect([notJob.status, notJob.body.error]).toEqual([
+      400,
+      {
+        code: 'INVALID_ARGUMENT',
+        message:
+          '\'svc-notjob\' is not a job (start one with type: job, schedule: "<cron>", interval: "<duration>" or timeout: "<duration>")',
+      },
+    ]);
+    // a history of 26,000 runs whose name takes 192 bytes: about 9 MB of runs, more than one answer holds
+    const name = `big-${'é'.repeat(96)}`;
+    const since = Date.now() - 26_000 * 60_000;
+    const run = (i: number) =>
+      `{"seq":${i + 1},"pid":${100_000 + i},"startedAt":${since + i * 60_000},"endedAt":${since + i * 60_000 + 1234},"exitCode":0,"signal":null,"outcome":"ok","trigger":"schedule"}\n`;
+    mkdirSync(join(daemon.home, 'jobs'), { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(daemon.home, 'jobs', `${name}.jsonl`),
+      Array.from({ length: 26_000 }, (_, i) => run(i)).join(''),
+      {
+        mode: 0o600,
+      },
+    );
+    const job = spec(name, {
+      script: 'job-counter.js',
+      type: 'job',
+      schedule: '0 3 * * *',
+      jobHistory: 30_000,
+    });
+    expect((await request('POST', '/api/v1/processes', { body: { apps: [job] } })).status).toBe(200);
+    const tooMany = await request('GET', `/api/v1/jobs/${encodeURIComponent(name)}/runs`);
+    expect(tooMany.status).toBe(400);
+    // it said `(--limit N)`, a flag no REST client can send
+    expect(tooMany.body.error.message).toMatch(
+      /^runs: the newest 26000 runs come to 8\.\d MiB, more than one answer holds \(8 MiB\): ask for at most (\d+) \(\?limit=\1\), or read the history file /,
+    );
+    for (const target of [encodeURIComponent(name), 'svc-notjob']) {
+      expect((await request('DELETE', `/api/v1/processes/${target}`)).status).toBe(200);
+    }
   });
 
   it('reads, searches, analyzes and flushes logs', async () => {

@@ -176,9 +176,18 @@ describe('jobs (SUP-8)', () => {
     const runs = await supervisor.runs('long');
     expect(runs.map((run: Run) => [run.seq, run.outcome])).toEqual([[1, 'running']]);
     await expect(supervisor.trigger('api')).rejects.toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT });
+    // in the CLI's words, the options also in data for REST and MCP to name their own way
     await expect(supervisor.runs('api')).rejects.toMatchObject({
       code: ErrorCodes.INVALID_ARGUMENT,
-      message: expect.stringContaining("'api' is not a job"),
+      message: "'api' is not a job (start one with type: job, --schedule, --every or --timeout)",
+      data: {
+        target: 'api',
+        options: [
+          { option: 'schedule', value: '<cron>', text: '--schedule', lead: ', ' },
+          { option: 'interval', value: '<duration>', text: '--every', lead: ', ' },
+          { option: 'timeout', value: '<duration>', text: '--timeout', lead: ' or ' },
+        ],
+      },
     });
     // a namespace (or all) of services selects no job: it said "'front' is not a job"
     await expect(supervisor.runs('front')).rejects.toMatchObject({

@@ -1,5 +1,13 @@
 import { dirname } from 'node:path';
-import { ErrorCodes, type JobRun, type ProcessInfo, VelosError } from '@velos/core';
+import {
+  ErrorCodes,
+  type JobRun,
+  type OptionHint,
+  optionHint,
+  optionMessage,
+  type ProcessInfo,
+  VelosError,
+} from '@velos/core';
 import type { CronSchedule } from '../cron-schedule.js';
 import type { LongTimer } from '../long-timer.js';
 import type { ProcessRecord } from '../process-record.js';
@@ -63,13 +71,19 @@ function isOneApp(records: ProcessRecord[]): boolean {
 export function selectJobs(records: ProcessRecord[], target: string): ProcessRecord[] {
   const jobs = records.filter((record) => record.app.spec.type === 'job');
   if (jobs.length === 0) {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `'${target}' ${isOneApp(records) ? 'is not a job' : 'selects no job'} (start one with type: job, --schedule, --every or --timeout)`,
-      { data: { target } },
-    );
+    const { message, options } =
+      optionMessage`'${target}' ${isOneApp(records) ? 'is not a job' : 'selects no job'} (start one with type: job${jobOption('schedule', '<cron>', ', ')}${jobOption('interval', '<duration>', ', ', '--every')}${jobOption('timeout', '<duration>', ' or ')})`;
+    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { data: { target, options } });
   }
   return jobs;
+}
+
+/**
+ * An app entry's key that makes a job, worded as the CLI's bare flag (`--every`) and, for a surface
+ * that names it as a key (REST's `interval: "<duration>"`), with the kind of value it takes.
+ */
+function jobOption(option: string, value: string, lead: string, flag = `--${option}`): OptionHint {
+  return { ...optionHint(option, value, { lead }), text: flag };
 }
 
 /**
@@ -118,11 +132,10 @@ function checkAnswerBytes(records: ProcessRecord[], runs: JobRun[], maxBytes: nu
   const files = records.map((record) => record.job?.history.path).filter((path) => path !== undefined);
   const read =
     files.length === 1 ? `the history file ${files[0]}` : `the history files in ${dirname(files[0]!)}`;
-  throw new VelosError(
-    ErrorCodes.INVALID_ARGUMENT,
-    `runs: the newest ${runs.length} runs come to ${mebibytes(bytes)}, more than one answer holds (${mebibytes(maxBytes)}): ask for at most ${fit} (--limit ${fit}), or read ${read}`,
-    { data: { limit: fit } },
-  );
+  // the limit as each surface takes it: the CLI's --limit, REST's ?limit=, MCP's limit
+  const { message, options } =
+    optionMessage`runs: the newest ${runs.length} runs come to ${mebibytes(bytes)}, more than one answer holds (${mebibytes(maxBytes)}): ask for at most ${fit} (${optionHint('limit', fit)}), or read ${read}`;
+  throw new VelosError(ErrorCodes.INVALID_ARGUMENT, message, { data: { limit: fit, options } });
 }
 
 /** `bytes` in MiB with one decimal, a whole number without it: `8.4 MiB`, `8 MiB`. */
