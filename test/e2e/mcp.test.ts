@@ -188,6 +188,49 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
     });
   });
 
+  it('runs a job whose dependency is down with job_trigger force, the run marked forced in job_runs', async () => {
+    const file = join(home, 'forced-job.toml');
+    writeFileSync(
+      file,
+      [
+        `[[apps]]\nname = "mcp-fdb"\nscript = "${join(FIXTURES, 'silent.js')}"`,
+        `[[apps]]\nname = "mcp-fjob"\nscript = "${join(FIXTURES, 'job-counter.js')}"\ntype = "job"`,
+        `depends_on = ["mcp-fdb"]\nenv = { COUNTER_FILE = "${join(home, 'forced-counter')}" }\n`,
+      ].join('\n'),
+    );
+    await ok(stdioClient, 'process_start', { config: file });
+    type Run = { q: number; o: string; tr: string; forced?: true };
+    const latest = async () => (await ok<Run[]>(stdioClient, 'job_runs', { target: 'mcp-fjob' }))[0];
+    await waitFor(async () => (await latest())?.o === 'ok', { message: 'the first run of mcp-fjob' });
+    await ok(stdioClient, 'process_stop', { target: 'mcp-fdb' });
+    expect(await call(stdioClient, 'job_trigger', { target: 'mcp-fjob' })).toEqual({
+      isError: true,
+      text: "INVALID_ARGUMENT: mcp-fjob: dependency 'mcp-fdb' is stopped; not triggered",
+    });
+    // the tool had no force argument: `force: unknown argument (expected target)`
+    expect(await call(stdioClient, 'job_trigger', { target: 'mcp-fjob', force: 'yes' })).toEqual({
+      isError: true,
+      text: 'INVALID_ARGUMENT: force: expected true or false, got "yes"',
+    });
+    const [triggered] = await ok<{ n: string; tg: string }[]>(stdioClient, 'job_trigger', {
+      target: 'mcp-fjob',
+      force: true,
+    });
+    expect(triggered).toMatchObject({
+      n: 'mcp-fjob',
+      tg: expect.stringMatching(/^run 2 started \(pid \d+\)$/),
+    });
+    const forced = await waitFor(
+      async () => {
+        const run = await latest();
+        return run?.q === 2 && run.o !== 'running' ? run : undefined;
+      },
+      { message: 'the forced run of mcp-fjob' },
+    );
+    expect(forced).toMatchObject({ q: 2, o: 'ok', tr: 'user', forced: true });
+    await ok(stdioClient, 'process_delete', { target: '/^mcp-f(db|job)$/' });
+  });
+
   it('names the top templates of a known log mix in log_summary', async () => {
     const summary = await ok<{ n: number; h: number; top: { t: string; c: number }[]; err?: { m: string } }>(
       stdioClient,

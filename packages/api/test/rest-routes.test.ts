@@ -386,6 +386,44 @@ describe('REST routes over a real daemon', () => {
     await waitFor(ended(3), 'the run of POST /processes/job/trigger');
   });
 
+  it('triggers a job whose dependency is down with force: true, the run marked forced', async () => {
+    const counter = join(scratch, 'forced-counter');
+    writeFileSync(counter, '0');
+    const job = spec('fjob', {
+      script: 'job-counter.js',
+      type: 'job',
+      env: { COUNTER_FILE: counter },
+      dependsOn: [{ name: 'fdb', condition: 'started' }],
+    });
+    await request('POST', '/api/v1/processes', { body: { apps: [spec('fdb'), job] } });
+    type Run = { trigger: string; outcome: string; forced?: boolean };
+    const runsOf = async () => (await request<{ runs: Run[] }>('GET', '/api/v1/jobs/fjob/runs')).body.runs;
+    await waitFor(async () => (await runsOf())[0]?.outcome === 'ok', 'the first run of fjob');
+    await request('POST', '/api/v1/processes/fdb/stop');
+    const refused = await request('POST', '/api/v1/jobs/fjob/trigger');
+    expect([refused.status, refused.body.error.message]).toEqual([
+      400,
+      "fjob: dependency 'fdb' is stopped; not triggered",
+    ]);
+    // the route took no body: `force` was refused as one
+    const notBoolean = await request('POST', '/api/v1/jobs/fjob/trigger', { body: { force: 'yes' } });
+    expect(notBoolean.status).toBe(400);
+    expect(notBoolean.body.error.message).toBe('force: expected true or false, got "yes"');
+    expect((await request('POST', '/api/v1/jobs/fjob/trigger', { body: { force: true } })).status).toBe(200);
+    const forced = await waitFor(async () => {
+      const [latest] = await runsOf();
+      return latest?.trigger === 'user' && latest.outcome !== 'running' ? latest : undefined;
+    }, 'the forced run of fjob');
+    expect(forced).toMatchObject({ trigger: 'user', outcome: 'ok', forced: true });
+    const onProcesses = await request('POST', '/api/v1/processes/fjob/trigger', { body: { force: true } });
+    expect(onProcesses.status).toBe(200);
+    await waitFor(
+      async () => (await runsOf()).filter((run) => run.forced === true).length === 2,
+      'a second forced run',
+    );
+    for (const name of ['fjob', 'fdb']) await request('DELETE', `/api/v1/processes/${name}`);
+  });
+
   it("names the options of the daemon's refusals of runs as REST takes them: ?limit=, an app entry's keys", async () => {
     await request('POST', '/api/v1/processes', { body: { apps: [spec('svc-notjob')] } });
     const notJob = await request('GET', '/api/v1/jobs/svc-notjob/runs');

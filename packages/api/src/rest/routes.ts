@@ -103,6 +103,17 @@ function analyze(view: 'summary' | 'patterns' | 'dedupe' | 'anomalies'): Command
 const RESTART_ENV =
   "With env, the API server's environment with those variables over it becomes what the apps inherit (velos restart --update-env); a variable of the app's own env is changed with PUT /config/{target}.";
 
+/** The payload of a trigger: the target, and `force` (a job whose dependency is down runs all the same). */
+const triggerPayload = ({ params, body }: RequestParts) => ({
+  target: params.target,
+  ...pick(body, ['force']),
+});
+const TRIGGER: Options<CommandRoute> = {
+  summary:
+    "Runs the target's jobs now (velos trigger); a job whose depends_on is stopped, errored or gone is refused unless {force: true}, which runs it, the run marked forced.",
+  body: ['force'],
+};
+
 /** The body of `POST /metrics/:target`: a custom metric report as an app writes it, and its instance. */
 const METRIC_REPORT_FIELDS = ['velos_metric', 'type', 'value', 'op', 'labels', 'help', 'buckets', 'instance'];
 
@@ -150,7 +161,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ({ params, body }) => ({ name: params.target, instances: scaleInstances(body.instances) }),
     { body: ['instances'], fields: { name: 'target' } },
   ),
-  command('POST', '/processes/:target/trigger', 'processes', 'trigger', target),
+  command('POST', '/processes/:target/trigger', 'processes', 'trigger', triggerPayload, TRIGGER),
   command(
     'POST',
     '/processes/:target/signal',
@@ -261,7 +272,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       query: { limit: 'int' },
     },
   ),
-  command('POST', '/jobs/:target/trigger', 'jobs', 'trigger', target),
+  command('POST', '/jobs/:target/trigger', 'jobs', 'trigger', triggerPayload, TRIGGER),
 
   command('GET', '/alerts', 'alerts', 'alerts', none, {
     // admin sees the rules as they are, so that a rule read here can be posted back

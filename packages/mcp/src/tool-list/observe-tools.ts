@@ -164,7 +164,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'job_runs',
     title: 'Job run history',
     description:
-      "The run history of the target's jobs, newest first. Answer: newest first [{q run number, n job (unless the target names one job), t start, d duration ms, x exit code or signal, o outcome, tr trigger}].",
+      "The run history of the target's jobs, newest first. Answer: newest first [{q run number, n job (unless the target names one job), t start, d duration ms, x exit code or signal, o outcome, tr trigger, forced true for a run triggered although its depends_on was not met}]; a skipped run (o skipped: it fell due and did not start) has no d, and why its reason, k the due times in a row it stands for.",
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -203,6 +203,11 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
           minLength: 1,
           maxLength: 200,
           description: 'A process name, an id, a namespace, "all", or a /regex/ of app names',
+        },
+        force: {
+          description:
+            'Run a job whose depends_on is stopped, errored or gone all the same, the run marked forced (default: refused)',
+          type: 'boolean',
         },
       },
       required: ['target'],

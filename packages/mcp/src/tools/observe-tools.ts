@@ -170,7 +170,7 @@ export const OBSERVE_TOOLS = [
     title: 'Job run history',
     command: 'runs',
     answer:
-      'Answer: newest first [{q run number, n job (unless the target names one job), t start, d duration ms, x exit code or signal, o outcome, tr trigger}].',
+      'Answer: newest first [{q run number, n job (unless the target names one job), t start, d duration ms, x exit code or signal, o outcome, tr trigger, forced true for a run triggered although its depends_on was not met}]; a skipped run (o skipped: it fell due and did not start) has no d, and why its reason, k the due times in a row it stands for.',
     input: {
       target: targetField,
       limit: z.number().int().min(1).max(500).optional().describe('At most N runs (default 10)'),
@@ -183,10 +183,18 @@ export const OBSERVE_TOOLS = [
     command: 'trigger',
     answer:
       'Answer: the jobs, compact (see process_list), each with tg what the call did to it ("run 3 started (pid 4242)", "run 2 is still going (pid 4100); not triggered", "run 3 failed to start …"); BUSY when it started no run. Follow the run with job_runs.',
-    input: { target: targetField },
-    run: async ({ target }, { control }) => {
+    input: {
+      target: targetField,
+      force: z
+        .boolean()
+        .optional()
+        .describe(
+          'Run a job whose depends_on is stopped, errored or gone all the same, the run marked forced (default: refused)',
+        ),
+    },
+    run: async ({ target, force }, { control }) => {
       const runsBefore = new Map((await control.list()).map((p) => [p.id, p.job?.runs ?? 0]));
-      const triggered = await control.trigger(target);
+      const triggered = await (force === true ? control.trigger(target, { force }) : control.trigger(target));
       // the answer of a job left alone looked like one of a run started: say what was done, as the CLI
       const { jobs, lines, hasStarted } = describeTriggered(triggered, runsBefore);
       if (!hasStarted && jobs.length > 0) throw new VelosError(ErrorCodes.BUSY, lines.join('; '));
