@@ -387,6 +387,32 @@ describe('velos start (SUP-2)', () => {
     }
   });
 
+  it("refuses a /regex/ target the daemon refuses, in the daemon's words, and expands the others as before", async () => {
+    const home = await clearedHome();
+    await startApps(
+      home,
+      ['api-a', 'api-b', 'web'].map((name) => ({ script: 'fixtures/silent.js', name })),
+    );
+    const statuses = async (): Promise<string> =>
+      (await listState(home))
+        .sort((x, y) => x.name.localeCompare(y.name))
+        .map((row) => `${row.name}:${row.status}`)
+        .join(' ');
+    // the CLI ran a lookaround (`/(?=web)/` stopped web) and a backreference, which REST and MCP are
+    // refused, and expanded a pattern longer than a target can be
+    for (const target of ['/(?=web)/', '/(w)\\1*eb/', `/${'w'.repeat(199)}|web/`]) {
+      const daemonSays = await withClient(home, (client) => client.stop(target)).then(
+        () => 'stopped',
+        (error: Error) => error.message,
+      );
+      const cli = await velos(['stop', target], { home });
+      expect([target, cli.code, cli.stderr.trim()]).toEqual([target, 1, `velos: ${daemonSays}`]);
+    }
+    expect(await statuses()).toBe('api-a:online api-b:online web:online');
+    await velosOk(['stop', '/api-.*/'], { home });
+    expect(await statuses()).toBe('api-a:stopped api-b:stopped web:online');
+  });
+
   it('targets an app whose name starts with "-" after -- (issue #8: an app named -rf)', async () => {
     const home = await clearedHome();
     await velosOk(['start', 'fixtures/silent.js', '--name', '-rf'], { home });

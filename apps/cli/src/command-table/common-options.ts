@@ -26,6 +26,6 @@ export const TARGETS = 'A target is a process name, an id, a namespace, or "all"
 export const TARGETS_OR_REGEX =
   'A target is a process name, an id, a namespace, "all", or a /regex/ of names (the apps it matches).';
 
-/** Help text: commands that take several targets also take PM2's /regex/ of names (run in the CLI, never in the daemon). */
+/** Help text: commands that take several targets also take PM2's /regex/ of names (the daemon's rule: `regex-targets.ts`). */
 export const MANY_TARGETS =
   "Each target is a process name, an id, a namespace, \"all\", or a /regex/ of names\n(PM2's form: velos restart '/^api-/'). The targets are matched first, then each process is\nacted on once (velos delete api 0: 0 is one of api's processes).";

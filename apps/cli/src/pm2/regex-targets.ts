@@ -1,11 +1,12 @@
-import { ErrorCodes, normalizeAppName, type ProcessInfo, VelosError } from '@velos/core';
+import { ErrorCodes, normalizeAppName, type ProcessInfo, TARGET_MAX_CHARS, VelosError } from '@velos/core';
 import { usageError } from '../parse-argv.js';
 
 /**
  * Expands PM2's `/regex/` targets into the names of the apps they match (in id order), keeping every
- * other target as it is; the list is read once, only when a regex is given. The regex runs here, in
- * the CLI, never in the daemon, so a slow pattern cannot stall it. A regex that matches nothing is
- * TARGET_NOT_FOUND, like any target.
+ * other target as it is; the list is read once, only when a regex is given. The daemon resolves a
+ * `/regex/` target the same way for REST and MCP; the CLI expands it itself for the commands that
+ * act name by name (describe, env, scale, one line per target), and refuses what the daemon refuses
+ * (`checkAsDaemon`). A regex that matches nothing is TARGET_NOT_FOUND, like any target.
  */
 export async function expandRegexTargets(
   targets: string[],
@@ -50,12 +51,39 @@ export function isRegexTarget(target: string): boolean {
   return target.length > 2 && target.startsWith('/') && target.endsWith('/');
 }
 
+// The daemon's rule for a /regex/ target (supervisor's targets.ts and grep-pattern.ts): V8's
+// linear-time fallback cannot run backreferences and lookarounds, so the daemon refuses them.
+const UNSAFE = /\\[1-9]|\\k<|\(\?<?[=!]/;
+
 function compile(target: string, command: string): RegExp {
+  // in the spelling names have (NFC), so that `/café/` typed with a combining accent matches
+  const source = normalizeAppName(target.slice(1, -1));
+  checkAsDaemon(target, source, command);
   try {
-    // in the spelling names have (NFC), so that `/café/` typed with a combining accent matches
-    return new RegExp(normalizeAppName(target.slice(1, -1)));
+    return new RegExp(source);
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : '';
     throw usageError(`${target} is not a valid regular expression: ${why}`, command);
+  }
+}
+
+/**
+ * Refuses a `/regex/` the daemon refuses, in the daemon's words: one over a target's 200 characters,
+ * one with a backreference or lookaround (the CLI ran `/(?=api)/` and `/(a)\1/`, which REST and MCP
+ * are refused; `/(a)\1/` then matched no name).
+ */
+function checkAsDaemon(target: string, source: string, command: string): void {
+  if (target.length > TARGET_MAX_CHARS) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${command}: target: expected at most ${TARGET_MAX_CHARS} characters, got ${target.length}`,
+      { data: { field: 'target' } },
+    );
+  }
+  if (UNSAFE.test(source)) {
+    throw new VelosError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `target ${target}: backreferences (\\1, \\k<name>) and lookarounds ((?=, (?!, (?<=, (?<!) are not supported, got ${JSON.stringify(source)}`,
+    );
   }
 }
