@@ -226,7 +226,7 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
     const trigger = await velos(['trigger', 'sjob'], { home });
     expect([trigger.code, trigger.stderr.trimEnd()]).toEqual([
       1,
-      "velos: sjob: dependency 'sdb' is stopped; not triggered",
+      "velos: sjob: dependency 'sdb' is stopped; not triggered (--force runs it anyway)",
     ]);
     const skips = () =>
       readLines(join(home, 'daemon.log')).filter((line) =>

@@ -205,7 +205,7 @@ describe('velos mcp over stdio (the SDK client against the real binary and daemo
     await ok(stdioClient, 'process_stop', { target: 'mcp-fdb' });
     expect(await call(stdioClient, 'job_trigger', { target: 'mcp-fjob' })).toEqual({
       isError: true,
-      text: "INVALID_ARGUMENT: mcp-fjob: dependency 'mcp-fdb' is stopped; not triggered",
+      text: "INVALID_ARGUMENT: mcp-fjob: dependency 'mcp-fdb' is stopped; not triggered (force: true runs it anyway)",
     });
     // the tool had no force argument: `force: unknown argument (expected target)`
     expect(await call(stdioClient, 'job_trigger', { target: 'mcp-fjob', force: 'yes' })).toEqual({

@@ -403,7 +403,7 @@ describe('REST routes over a real daemon', () => {
     const refused = await request('POST', '/api/v1/jobs/fjob/trigger');
     expect([refused.status, refused.body.error.message]).toEqual([
       400,
-      "fjob: dependency 'fdb' is stopped; not triggered",
+      "fjob: dependency 'fdb' is stopped; not triggered (force: true runs it anyway)",
     ]);
     // the route took no body: `force` was refused as one
     const notBoolean = await request('POST', '/api/v1/jobs/fjob/trigger', { body: { force: 'yes' } });

@@ -29,4 +29,24 @@ describe('checkTriggerable (SUP-8, SUP-12)', () => {
     );
     expect(refuse([a])).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_ARGUMENT }));
   });
+
+  it('hints at --force where every refused job only has a dependency down since (a waiting one cannot be forced)', () => {
+    const [a, b] = [job('a'), job('b')];
+    const down = (r: ProcessRecord) => (r === a ? "dependency 'db' is stopped" : null);
+    let refused: unknown;
+    try {
+      checkTriggerable([a], () => null, down);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({
+      message: "a: dependency 'db' is stopped; not triggered (--force runs it anyway)",
+      data: { waiting: ['a'], options: [{ option: 'force', text: '--force' }] },
+    });
+    // b still waits for its first start: no hint, for either
+    const waits = (r: ProcessRecord) => (r === b ? [db] : null);
+    expect(() => checkTriggerable([a, b], waits, down)).toThrow(
+      "a: dependency 'db' is stopped; b waits for db (healthy); not triggered",
+    );
+  });
 });
