@@ -416,6 +416,41 @@ describe('config hot reload (CFG-2)', () => {
     expect((await onlinePids(home, ['web'])).web).toBe(set.web);
   });
 
+  it('config set refuses the **** config show gives for a secret, sent back in its place, nothing changed', async () => {
+    const home = shared();
+    const env = 'env = { DB_PASSWORD = "hunter2", DATABASE_URL = "postgres://u:pw1@db/x", MODE = "x" }';
+    await velosOk(['start', writeConfig(home, app('vault', SILENT, env))], { home });
+    const before = await onlinePids(home, ['vault']);
+    const shown = (await velosOk(['config', 'show', 'vault'], { home })).stdout;
+    expect(shown).toContain('DB_PASSWORD = "****"');
+    // one variable, and the table config show gave, sent back with one variable added
+    const masked =
+      'env={DB_PASSWORD = "****", DATABASE_URL = "postgres://u:****@db/x", MODE = "x", NEW = "1"}';
+    const [one, table] = await Promise.all([
+      velos(['config', 'set', 'vault', 'env.DB_PASSWORD=****'], { home }),
+      velos(['config', 'set', 'vault', masked], { home }),
+    ]);
+    const wayOut =
+      'not the secret, so nothing changed; set only the variables that change (env.KEY), which keeps the others, or give the real';
+    expect([one.code, one.stderr]).toEqual([
+      2,
+      `velos: vault: env.DB_PASSWORD: its value holds the **** shown in place of a secret (config show, config_get, GET /config), ${wayOut} value (velos config show --show-secrets prints it)\n`,
+    ]);
+    expect([table.code, table.stderr]).toEqual([
+      2,
+      `velos: vault: env.DB_PASSWORD, env.DATABASE_URL: their values hold the **** shown in place of a secret (config show, config_get, GET /config), ${wayOut} values (velos config show --show-secrets prints them)\n`,
+    ]);
+    expect(await onlinePids(home, ['vault'])).toEqual(before);
+    expect((await specOf(home, 'vault')).ownEnv).toEqual({
+      DB_PASSWORD: 'hunter2',
+      DATABASE_URL: 'postgres://u:pw1@db/x',
+      MODE: 'x',
+    });
+    // a **** in a variable no read masks was written on purpose
+    await velosOk(['config', 'set', 'vault', 'env.MODE=a****b'], { home });
+    expect((await specOf(home, 'vault')).ownEnv?.MODE).toBe('a****b');
+  });
+
   it('config unset removes an option (cron_restart=0 too, as in PM2), kept over reloads and saved; name and script stay', async () => {
     const home = shared();
     const file = writeConfig(home, app('cron', SILENT, 'cron_restart = "0 3 * * *"\nenv = { MODE = "x" }'));

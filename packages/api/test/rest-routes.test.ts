@@ -244,6 +244,23 @@ describe('REST routes over a real daemon', () => {
     });
     const reset = await request('POST', '/api/v1/processes/plain/reset');
     expect(reset.body.processes.every((p: { restarts: number }) => p.restarts === 0)).toBe(true);
+    // the env GET /config gave, secrets as ****, sent back with one variable added: refused by the daemon
+    const shown = (await request('GET', '/api/v1/config/web')).body.spec.ownEnv;
+    const masked = await request('PUT', '/api/v1/config/web', {
+      body: { changes: { env: { ...shown, NEW: '1' } } },
+    });
+    expect(masked.status).toBe(400);
+    expect(masked.body.error).toEqual({
+      code: 'INVALID_ARGUMENT',
+      field: 'changes.env.API_TOKEN',
+      message:
+        'web: env.API_TOKEN, env.DATABASE_URL: their values hold the **** shown in place of a secret (config show, config_get, GET /config), not the secret, so nothing changed; set only the variables that change (env.KEY), which keeps the others, or give the real values (velos config show --show-secrets prints them)',
+    });
+    expect((await daemon.client.configGet('web')).ownEnv).toEqual({
+      API_TOKEN: 's3cret',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://app:pw@db/app',
+    });
     const changed = await request('PUT', '/api/v1/config/web', { body: { changes: { max_restarts: 3 } } });
     expect(changed.status).toBe(200);
     expect(changed.body.spec).toMatchObject({ maxRestarts: 3, env: { API_TOKEN: '****' } });

@@ -1,12 +1,4 @@
-import {
-  type AppSpec,
-  CONFIG_SET_APPLIED_WORDS,
-  MASK,
-  maskEnv,
-  maskSecrets,
-  TARGET_MAX_CHARS,
-  type VelosControl,
-} from '@velos/core';
+import { type AppSpec, CONFIG_SET_APPLIED_WORDS, maskSecrets, TARGET_MAX_CHARS } from '@velos/core';
 import * as z from 'zod';
 import { defineTool, detailField, invalidArgument } from '../tool-kit.js';
 
@@ -35,7 +27,7 @@ export const CONFIG_TOOLS = [
     title: 'Change app config',
     command: 'config.set',
     answer:
-      'Answer: {set: the keys changed, unset: the keys removed (set to null), each only when it has keys, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected; so does an env value holding the **** config_get shows in place of a secret (set other variables one at a time, env.KEY, to keep it).',
+      'Answer: {set: the keys changed, unset: the keys removed (set to null), each only when it has keys, applied: how the app took them ("restarted": its processes were restarted, or a cluster app reloaded; "in place": no restart, the running processes follow them already; "scaled": instances added or removed, the others kept running; "not running": no process of it runs, its next start takes them), cfg: the new config without defaults}. A bad key or value changes nothing and names what was expected; so does an env value holding the **** config_get shows in place of a secret, as in velos config set and REST (set only the variables that change, env.KEY, which keeps the others).',
     input: {
       target: appField,
       changes: z
@@ -47,7 +39,6 @@ export const CONFIG_TOOLS = [
     run: async ({ target, changes }, { control }) => {
       if (Object.keys(changes).length === 0)
         throw invalidArgument('changes: expected at least one config key');
-      await refuseMaskedSecrets(control, target, changes);
       const { spec, applied } = await control.configSetResult(target, changes);
       const { specToCompactConfig } = await import('@velos/core/config');
       // null unsets its key, as velos config unset sends it: the answer names them apart, as its --ai does
@@ -63,38 +54,6 @@ export const CONFIG_TOOLS = [
     },
   }),
 ];
-
-/**
- * Refuses an env value holding `****` for a variable whose value config_get masks, as copied from its
- * view (`****`, `postgres://u:****@db`): the daemon would run the app with the mask as its secret
- * (`{"env": {…}}` sent back with one variable added replaced every password with `****`).
- */
-async function refuseMaskedSecrets(
-  control: VelosControl,
-  target: string,
-  changes: Record<string, unknown>,
-): Promise<void> {
-  const given: [string, unknown][] = [];
-  for (const [key, value] of Object.entries(changes)) {
-    if (key === 'env' && value !== null && typeof value === 'object') given.push(...Object.entries(value));
-    else if (key.startsWith('env.')) given.push([key.slice('env.'.length), value]);
-  }
-  const copied = given.filter(([, value]) => typeof value === 'string' && value.includes(MASK));
-  if (copied.length === 0) return;
-  // an unknown app is the daemon's to say (TARGET_NOT_FOUND, with its names)
-  const spec = await control.configGet(target).catch(() => null);
-  const own = spec?.ownEnv ?? spec?.env ?? {};
-  for (const [name, value] of copied) {
-    const current = own[name];
-    if (current === undefined) continue;
-    const masked = maskEnv({ [name]: current })[name];
-    // config_get shows no secret of it: a **** there was written on purpose
-    if (masked === current) continue;
-    throw invalidArgument(
-      `changes: env.${name}: ${JSON.stringify(value)} holds the ${MASK} config_get shows in place of its secret, not the secret; set the other variables one at a time ({"env.KEY": "value"}), which keeps it, or give its whole real value`,
-    );
-  }
-}
 
 async function toToml(spec: AppSpec, isFull: boolean): Promise<string> {
   const { formatConfigToml, specToCompactConfig, specToConfig } = await import('@velos/core/config');

@@ -229,6 +229,8 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
         const { applySpecChanges } = await import('./spec-changes.js');
         let after: AppSpec;
         try {
+          // the **** a read shows for a secret, sent back, would become the secret: refused first
+          (await import('./masked-env.js')).checkMaskedEnv(before, changes);
           after = await applySpecChanges(before, changes);
           // a new script, cwd or interpreter that is not there is refused as a start refuses it: the
           // running app would be restarted straight into errored (an unrelated key leaves it alone)
