@@ -2,7 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
   APP_DEFAULTS,
+  type DaemonHealth,
   type LogLine,
+  type LogsAnalyzeResult,
   type LogsResult,
   type LogsSearchResult,
   type MetricsHistory,
@@ -12,7 +14,7 @@ import {
   type VelosEvent,
 } from '@velos/core';
 import { describe, expect, it } from 'vitest';
-import { ANSWER_BYTES_MAX, firstThatFit, newestThatFit } from '../src/answer-budget.js';
+import { ANSWER_BYTES_MAX, firstThatFit, fitLists, newestThatFit } from '../src/answer-budget.js';
 import { createVelosMcpServer } from '../src/server.js';
 import { fakeProcess } from './fake-process.js';
 
@@ -237,5 +239,123 @@ describe('answers of many processes', () => {
     const control = { describe: async () => details.slice(0, 3), metricsHistory: async () => [] };
     const answer = JSON.parse(await call(control, 'process_info', { target: 'all', detail: 'full' }));
     expect(answer).toHaveLength(3);
+  });
+});
+
+describe('fitLists', () => {
+  it('fills the lists in order with what fits, adding what it left out to the omitted it had', () => {
+    const answer = {
+      a: ['x'.repeat(40), 'y'.repeat(40)],
+      t: { b: ['z'.repeat(40), 'w'.repeat(40)] },
+      omitted: 2,
+    };
+    expect(fitLists(answer, [['a'], ['t', 'b']], 'ask less', 1000)).toBe(answer);
+    // 203 bytes whole: t.b comes first and fits, a does not beside it
+    expect(fitLists(answer, [['t', 'b'], ['a']], 'ask less', 200)).toEqual({
+      a: [],
+      t: answer.t,
+      omitted: 4,
+      hint: 'the answer holds 0.1953125 KB: ask less',
+    });
+  });
+});
+
+describe('answers in full of a large fleet', () => {
+  it('health_check in full keeps the daemon components, then the first processes and reported components that fit', async () => {
+    const processes = Array.from({ length: 2000 }, (_, id) =>
+      fakeProcess({ id, name: `app-${id}`, status: id % 10 === 0 ? 'errored' : 'online', restarts: id % 7 }),
+    );
+    const reported = Array.from({ length: 400 }, (_, n) => ({
+      name: `queue-${n}`,
+      status: 'healthy' as const,
+      intervalMs: 30_000,
+      lastReportAt: AT,
+      isStale: false,
+      since: AT,
+      reports: 1,
+    }));
+    const daemon = {
+      status: 'healthy',
+      components: [{ name: 'ipc', status: 'healthy' }],
+      at: AT,
+      reported,
+    } as unknown as DaemonHealth;
+    const control = {
+      health: async () => daemon,
+      list: async () => processes,
+      metricsHistory: async () => [],
+    };
+    const text = await call(control, 'health_check', { detail: 'full' });
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(ANSWER_BYTES_MAX);
+    const answer = JSON.parse(text) as {
+      score: number;
+      processes: { id: number }[];
+      daemon: { reported?: unknown[]; components: unknown[] };
+      omitted: number;
+      hint: string;
+    };
+    expect(answer.processes[0]!.id).toBe(0);
+    // the processes alone are past the budget: the reported components are left out too
+    expect(answer.omitted).toBe(2000 - answer.processes.length + 400);
+    expect(answer.daemon.reported).toEqual([]);
+    expect(answer.daemon.components).toEqual([{ name: 'ipc', status: 'healthy' }]);
+    expect(answer.hint).toBe(
+      'the answer holds 48 KB: detail brief (the default) names every process with issues and the apps that are ok',
+    );
+    const few = {
+      health: async () => ({ ...daemon, reported: reported.slice(0, 10) }),
+      list: async () => processes.slice(0, 3),
+      metricsHistory: async () => [],
+    };
+    const whole = JSON.parse(await call(few, 'health_check', { detail: 'full' }));
+    expect(whole.processes).toHaveLength(3);
+    expect(whole.daemon.reported).toHaveLength(10);
+    expect(whole.omitted).toBe(undefined);
+  });
+
+  it('log_summary in full over many apps keeps the first apps that fit and its summary whole', async () => {
+    const pattern = (id: number) => ({
+      id,
+      template: `GET /items/<*> took <*>ms ${id}`,
+      count: 10,
+      level: 'info',
+    });
+    const result = {
+      app: 'all',
+      view: 'summary',
+      scanned: { lines: 90_000, files: ['/logs/a.log'] },
+      analyzedLines: 90_000,
+      sampleRate: 1,
+      summary: {
+        lines: 90_000,
+        levels: { info: 90_000 },
+        health: 100,
+        templates: 10,
+        top: Array.from({ length: 10 }, (_, id) => pattern(id)),
+        anomalies: [],
+      },
+      apps: Array.from({ length: 1500 }, (_, n) => ({
+        name: `app-${n}`,
+        lines: 60,
+        levels: { info: 60 },
+        health: 100,
+      })),
+      text: 'a summary for people',
+    } as unknown as LogsAnalyzeResult;
+    const control = { analyzeLogs: async () => result };
+    const text = await call(control, 'log_summary', { target: 'all', detail: 'full' });
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(ANSWER_BYTES_MAX);
+    const answer = JSON.parse(text) as {
+      apps: { name: string }[];
+      summary: { top: unknown[] };
+      omitted: number;
+      hint: string;
+    };
+    expect(answer.apps[0]!.name).toBe('app-0');
+    expect(answer.omitted).toBe(1500 - answer.apps.length);
+    expect(answer.summary.top).toHaveLength(10);
+    expect(answer.hint).toBe(
+      'the answer holds 48 KB: detail brief (the default), or a target of one app for the others',
+    );
   });
 });

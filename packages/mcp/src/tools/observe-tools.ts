@@ -23,7 +23,7 @@ import {
   toAiRuns,
 } from '@velos/core/ai';
 import * as z from 'zod';
-import { ANSWER_BYTES_MAX, firstThatFit, fitRows, newestThatFit } from '../answer-budget.js';
+import { ANSWER_BYTES_MAX, firstThatFit, fitLists, fitRows, newestThatFit } from '../answer-budget.js';
 import { scoreHealth } from '../health-score.js';
 import { findGrowingMemory } from '../memory-growths.js';
 import {
@@ -38,14 +38,16 @@ import {
 
 const isoSeconds = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** What health_check in full says of the processes and components it left out. */
+const HEALTH_HINT = 'detail brief (the default) names every process with issues and the apps that are ok';
+
 /** health_check, metrics_snapshot, metrics_history, events_list, alerts_list, job_runs, job_trigger. */
 export const OBSERVE_TOOLS = [
   defineTool({
     name: 'health_check',
     title: 'Check health',
     command: 'health',
-    answer:
-      'Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, a app, m message, iv interval, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component.',
+    answer: `Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, a app, m message, iv interval, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component; past ${ANSWER_BYTES_MAX / 1024} KB of JSON, the daemon's components, then the first processes and reported components that fit, omitted: how many more, and hint.`,
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
@@ -54,7 +56,11 @@ export const OBSERVE_TOOLS = [
         findGrowingMemory(control, processes),
       ]);
       const report = scoreHealth(daemon, processes, waits, growths);
-      if (detail === 'full') return withoutEmpty({ ...report, daemon: { ...daemon, at: undefined } });
+      if (detail === 'full') {
+        const full = withoutEmpty({ ...report, daemon: { ...daemon, at: undefined } }) as object;
+        // the daemon's few components, then the processes by id, then the reported components, as many as fit
+        return fitLists(full, [['daemon', 'components'], ['processes'], ['daemon', 'reported']], HEALTH_HINT);
+      }
       const unhealthy = daemon.components.filter((c) => c.status !== 'healthy');
       const bad = report.processes.filter((p) => p.issues.length > 0);
       // an app with one bad instance is not ok, also when its other instances are
