@@ -10,6 +10,7 @@ import {
   velos,
   velosOk,
   waitFor,
+  waitForStatus,
   withClient,
 } from './helpers.js';
 
@@ -60,6 +61,25 @@ describe('velos describe --history (OBS-7)', () => {
     expect(Object.keys(ai).sort()).toEqual(Object.keys(mcp!).sort());
     expect(ai.cpu.s.length).toBe(mcp!.cpu!.s.length);
     expect(ai.mem.mb.length).toBeLessThanOrEqual(AI_HISTORY_POINTS);
+
+    // a crash loop over before a sample saw it run (or all of it): its restarts are in the window all the same
+    const loop = [
+      'start',
+      join(FIXTURES, 'crash-after.js'),
+      '--name',
+      'loop',
+      '--max-restarts',
+      '3',
+      '--',
+      '30',
+    ];
+    await velosOk(loop, { home });
+    const errored = await waitForStatus(home, 'loop', 'errored');
+    expect(errored.restarts).toBe(3);
+    const [looped] = JSON.parse((await velosOk(['describe', 'loop', '--history', '--ai'], { home })).stdout);
+    expect(looped.r).toBe(3);
+    const loopText = await velosOk(['describe', 'loop', '--history'], { home });
+    expect(loopText.stdout).toMatch(/^ {2}restarts {2}3 in the window/m);
 
     const bad = await velos(['describe', 'chat', '--history', '--since', '2d'], { home });
     expect(bad.code).not.toBe(0);

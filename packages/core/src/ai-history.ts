@@ -58,7 +58,12 @@ export function toAiHistory(history: MetricsHistory): AiHistory {
           },
         }
       : {}),
-    ...(first === undefined || last === undefined ? {} : { r: last - first }),
+    // the daemon's count from the window's start: the points alone miss restarts before the first one
+    ...(history.restartsInWindow !== undefined
+      ? { r: history.restartsInWindow }
+      : first === undefined || last === undefined
+        ? {}
+        : { r: last - first }),
   };
 }
 

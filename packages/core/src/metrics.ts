@@ -177,6 +177,12 @@ export interface MetricsHistory extends ProcessLabels {
   restarts: (number | null)[];
   /** Log lines per second over the point's span. */
   logRate: (number | null)[];
+  /**
+   * Restarts in the window: the count now less the count at the window's start (the last point before
+   * it; 0 for a process added within it), so restarts before its first point count too (a crash loop
+   * over before the first sample). Absent when unknown: no point before it or in it of an older process.
+   */
+  restartsInWindow?: number;
   /** Set when the answer's size limit downsampled this series more than asked: its points and those merged away. */
   cut?: { maxPoints: number; omittedPoints: number };
 }

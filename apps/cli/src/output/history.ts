@@ -46,8 +46,12 @@ export function statsOf(values: readonly (number | null)[]): ColumnStats | null 
   return last === null ? null : { min, max, last };
 }
 
-/** Restarts within the window: the last count less the first (null without a running point). */
+/**
+ * Restarts within the window: the daemon's count from the window's start (a daemon from before it: the
+ * last count less the first); null when unknown.
+ */
 export function restartsIn(history: MetricsHistory): number | null {
+  if (history.restartsInWindow !== undefined) return history.restartsInWindow;
   const counts = history.restarts.filter((count): count is number => count !== null);
   return counts.length === 0 ? null : counts.at(-1)! - counts[0]!;
 }
@@ -62,7 +66,10 @@ export function renderHistory(histories: MetricsHistory[], windowMs: number, col
       const title = `${colors.bold(history.name)} ${colors.dim(`(id ${history.id}, ${history.namespace})`)}`;
       // a process started a moment ago has no sample yet: "not running" would be wrong for it
       if (history.t.length === 0) {
-        return `${title}\n  no samples in the last ${window} (a running process is sampled every 2 s)`;
+        const none = `${title}\n  no samples in the last ${window} (a running process is sampled every 2 s)`;
+        // a crash loop over before its first sample still restarted
+        const restarts = restartsIn(history);
+        return restarts ? `${none}\n  restarts  ${restarts} in the window` : none;
       }
       const since = formatDuration(Date.now() - history.t[0]!);
       const rows = [

@@ -108,17 +108,12 @@ export function createHistoryControl(deps: {
         name: record.app.spec.name,
         instance: record.instance,
         namespace: record.app.spec.namespace,
+        // the restarts before the window's first point (or before any) count from these
+        createdAt: record.createdAt,
+        restarts: deps.restartsOf(record),
       }));
-      if (!store)
-        return processes.map((labels) => ({
-          ...labels,
-          t: [],
-          cpu: [],
-          memory: [],
-          restarts: [],
-          logRate: [],
-        }));
-      return store.query(processes, request);
+      // a question before the first sample loads the store, empty: its answer still counts restarts
+      return (await storeOf()).query(processes, request);
     },
     close() {
       if (isClosed) return;

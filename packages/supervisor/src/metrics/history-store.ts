@@ -6,6 +6,7 @@ import {
   MAX_HISTORY_ANSWER_POINTS,
   toColumns,
 } from './history-query.js';
+import { type ProcessCounts, restartsInWindow } from './history-restarts.js';
 import { GAP, HISTORY_SPAN_MS, HistorySeries } from './history-series.js';
 
 /** What one monitor sample says of one process. */
@@ -89,23 +90,30 @@ export class HistoryStore {
    * 1-minute means, downsampled to `points`, and within `MAX_HISTORY_ANSWER_POINTS` over all of them.
    */
   query(
-    processes: ProcessLabels[],
+    processes: (ProcessLabels & ProcessCounts)[],
     request: Pick<MetricsHistoryRequest, 'sinceMs' | 'points'>,
     now = Date.now(),
   ): MetricsHistory[] {
     const since = now - Math.min(request.sinceMs ?? HISTORY_SPAN_MS, HISTORY_SPAN_MS);
     const share = Math.max(1, Math.floor(MAX_HISTORY_ANSWER_POINTS / Math.max(1, processes.length)));
     const asked = request.points ?? Number.POSITIVE_INFINITY;
-    return processes.map((labels) => {
-      const series = this.series.get(labels.id);
-      if (!series || series.name !== labels.name) return { ...labels, ...emptyColumns() };
-      const points = collectPoints(series, since);
+    return processes.map(({ createdAt, restarts, ...labels }) => {
+      const counts = {
+        ...(createdAt === undefined ? {} : { createdAt }),
+        ...(restarts === undefined ? {} : { restarts }),
+      };
+      const found = this.series.get(labels.id);
+      const series = found?.name === labels.name ? found : undefined;
+      const points = series ? collectPoints(series, since) : null;
+      const inWindow = restartsInWindow(series, points, since, counts);
+      const restartsKey = inWindow === undefined ? {} : { restartsInWindow: inWindow };
+      if (!series || !points) return { ...labels, ...emptyColumns(), ...restartsKey };
       const all = points.t.length;
       const kept = Math.min(asked, share);
       const columns = toColumns(downsamplePoints(points, kept, now));
       const cut =
         share < asked && all > share ? { cut: { maxPoints: share, omittedPoints: all - share } } : {};
-      return { ...labels, ...columns, ...cut };
+      return { ...labels, ...columns, ...restartsKey, ...cut };
     });
   }
 }

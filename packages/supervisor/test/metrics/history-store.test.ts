@@ -76,6 +76,52 @@ describe('HistoryStore', () => {
     expect(history!.restarts).toEqual([5, null, 5, 6, 7]);
   });
 
+  it('counts the restarts of the window from its start: a crash loop over before the first sample counts', () => {
+    const store = new HistoryStore(INTERVAL_MS);
+    // added at T0, restarted 3 times before its first sample at T0 + 2 s
+    for (let n = 1; n <= 5; n += 1) store.add(0, 'app0', T0 + n * 2000, running(1, 0, 3));
+    const added = { ...labels(0), createdAt: T0, restarts: 3 };
+    const [history] = store.query([added], { sinceMs: 60_000 }, T0 + 11_000);
+    expect(history!.restarts).toEqual([3, 3, 3, 3, 3]);
+    expect(history!.restartsInWindow).toBe(3);
+    // added before the window: from its last point before the window (5), not its first in it (8)
+    const old = new HistoryStore(INTERVAL_MS);
+    for (let n = 0; n <= 30; n += 1) old.add(0, 'app0', T0 + n * 2000, running(1, 0, 5));
+    for (let n = 31; n <= 35; n += 1) old.add(0, 'app0', T0 + n * 2000, running(1, 0, 8));
+    const older = { ...labels(0), createdAt: T0, restarts: 8 };
+    const [recent] = old.query([older], { sinceMs: 9_000 }, T0 + 70_000);
+    expect(recent!.restarts).toEqual([8, 8, 8, 8, 8]);
+    expect(recent!.restartsInWindow).toBe(3);
+    // a restart the table counted since the last sample counts too
+    expect(old.query([{ ...older, restarts: 9 }], { sinceMs: 9_000 }, T0 + 70_000)[0]!.restartsInWindow).toBe(
+      4,
+    );
+  });
+
+  it('counts the restarts of a process that never ran in the window, when it was added in it', () => {
+    const store = new HistoryStore(INTERVAL_MS);
+    // a crash loop that errored before any sample saw it running: no series, the table's count
+    const [looped, before] = store.query(
+      [
+        { ...labels(0), createdAt: T0, restarts: 4 },
+        { ...labels(1), createdAt: T0 - 7_200_000, restarts: 4 },
+      ],
+      { sinceMs: 60_000 },
+      T0 + 5000,
+    );
+    expect(looped).toEqual({
+      ...labels(0),
+      t: [],
+      cpu: [],
+      memory: [],
+      restarts: [],
+      logRate: [],
+      restartsInWindow: 4,
+    });
+    // added before the window with no point: when its restarts came is unknown
+    expect(before!.restartsInWindow).toBe(undefined);
+  });
+
   it('keeps the last hour at full resolution and the 23 hours before as 1-minute means', () => {
     const store = new HistoryStore(INTERVAL_MS);
     const end = fill(store, 24 * 60);
