@@ -1,8 +1,8 @@
 import type { ProcessInfo } from '@velos/core';
-import { printProcesses } from './commands/print-processes.js';
+import { type ActedOn, printProcesses } from './commands/print-processes.js';
 import { type CommandContext, type OutputMode, terminalColumns } from './context.js';
 import type { Colors } from './output/colors.js';
-import { isStdoutTTY, writeStdout } from './quick-stdout.js';
+import { isStdoutTTY, switchToStreams, writeStdout } from './quick-stdout.js';
 
 /**
  * How the quick paths print (issue 17), loaded by them with `import()` once their request is on its way
@@ -10,9 +10,16 @@ import { isStdoutTTY, writeStdout } from './quick-stdout.js';
  */
 
 /** Prints a process list in `mode`, as `printProcesses` does with the full CLI's context. */
-export async function printProcessList(mode: OutputMode, processes: ProcessInfo[]): Promise<void> {
+export async function printProcessList(
+  mode: OutputMode,
+  processes: ProcessInfo[],
+  acted?: ActedOn,
+): Promise<void> {
   const isTTY = isStdoutTTY();
-  printProcesses(printingContext(mode, isTTY, mode === 'text' ? await textColors(isTTY) : null), processes);
+  // `--ai` of a command's answer may say `others: N` on stderr: the exit then waits for it
+  if (mode === 'ai' && acted !== undefined) switchToStreams();
+  const colors = mode === 'text' ? await textColors(isTTY) : null;
+  printProcesses(printingContext(mode, isTTY, colors), processes, acted);
 }
 
 /**

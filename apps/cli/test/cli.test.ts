@@ -339,8 +339,29 @@ describe('against a daemon', () => {
     expectOneErrorLine(ghost, 'no process matches "ghost"', 1);
     expect(ghost.stdout).toBe('');
     const mixed = await velos(['restart', 'api', 'ghost', '--ai'], home);
-    expectOneErrorLine(mixed, 'TARGET_NOT_FOUND: no process matches "ghost"', 1);
-    expect(JSON.parse(mixed.stdout)).toHaveLength(2);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toBe(
+      'velos: others: 1 (velos list --ai lists them)\nvelos: TARGET_NOT_FOUND: no process matches "ghost"\n',
+    );
+    expect(JSON.parse(mixed.stdout).map((p: { n: string }) => p.n)).toEqual(['api']);
+  });
+
+  it('answers an action with --ai by the processes it acted on (as MCP), the table and --json with the list', async () => {
+    const home = newHome();
+    await startFakeDaemon(home);
+    const ai = await velos(['stop', 'worker', '--ai'], home);
+    expect(ai).toEqual({
+      code: 0,
+      stdout: '[{"i":1,"n":"worker","s":"stopped","r":1}]\n',
+      stderr: 'velos: others: 1 (velos list --ai lists them)\n',
+    });
+    const all = await velos(['restart', 'all', '--ai'], home);
+    expect(all.stderr).toBe('');
+    expect(JSON.parse(all.stdout).map((p: { n: string }) => p.n)).toEqual(['api', 'worker']);
+    const json = await velos(['stop', 'worker', '--json'], home);
+    expect(JSON.parse(json.stdout).map((p: { name: string }) => p.name)).toEqual(['api', 'worker']);
+    const table = await velos(['stop', 'worker'], home);
+    expect(table.stdout.trimEnd().split('\n')).toHaveLength(3);
   });
 
   it('logs prints "<name> | line", raw lines, or JSON lines, filtered by stream', async () => {

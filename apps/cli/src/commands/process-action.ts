@@ -78,7 +78,7 @@ export async function runProcessAction(
     : await forEachTarget(named, list, action, actOn);
   printForgotten(ctx, forgotten);
   const listed = done > 0 ? await client.list() : [];
-  if (done > 0) printProcesses(ctx, listed);
+  if (done > 0) printProcesses(ctx, listed, { processes: acted });
   const failure = action === 'restart' ? await spawnFailureOf(client, listed, acted) : null;
   reportNotFound([...notFound, ...(failure ? [failure] : [])]);
 }

@@ -40,7 +40,7 @@ export async function runReload(
     { allNeedsOne: true },
   );
   const listed = done > 0 ? await client.list() : [];
-  if (done > 0) printProcesses(ctx, listed);
+  if (done > 0) printProcesses(ctx, listed, { processes: acted });
   const failure = await spawnFailureOf(client, listed, acted);
   reportNotFound([...notFound, ...(failure ? [failure] : [])]);
 }

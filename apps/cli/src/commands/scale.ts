@@ -35,7 +35,7 @@ export async function runScale(ctx: CommandContext, name: string, count: string)
   const client = await ctx.client();
   const app = isRegexTarget(name) ? await oneAppOf(name, () => client.list()) : name;
   await client.scale(app, count).catch(asCountError);
-  printProcesses(ctx, await client.list());
+  printProcesses(ctx, await client.list(), { names: new Set([app]) });
 }
 
 /**

@@ -114,7 +114,7 @@ export async function runQuickStart(connection: Connection, mode: OutputMode, sp
   // the printing code loads while the daemon starts the app
   const [output] = await Promise.all([loadOutput(), startOrForce(control, [spec], false)]);
   const listed = await processes('list', {});
-  await output.printProcessList(mode, listed);
+  await output.printProcessList(mode, listed, { names: new Set([spec.name]) });
   const failure = await spawnFailure(control, listed, new Set([spec.name]));
   if (failure) throw failure;
 }

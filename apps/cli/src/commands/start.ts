@@ -122,7 +122,7 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
     const { listed, timeout } = isWaiting
       ? await waitForStart(client, names, waitMs)
       : { listed: await client.list(), timeout: null };
-    printProcesses(ctx, listed);
+    printProcesses(ctx, listed, { names });
     if (target.kind !== 'config')
       for (const warning of forkFallbackWarnings(specs, listed)) where.warn?.(warning);
     // an app whose dependency failed while the start went on ended errored: the start failed (exit 1)
@@ -221,9 +221,10 @@ export async function runStartOr(
   if (alerts === null) await act();
   else await startWithFileAlerts(client, resolve(target.path), alerts, act);
   const listed = await client.list();
-  printProcesses(ctx, listed);
+  const names = new Set(specs.map((spec) => spec.name));
+  printProcesses(ctx, listed, { names });
   // an app that could not be spawned (its script or cwd gone since it started) fails the command, as at velos start
-  const failure = await spawnFailure(client, listed, new Set(specs.map((spec) => spec.name)), startedAt);
+  const failure = await spawnFailure(client, listed, names, startedAt);
   if (failure) throw failure;
 }
 
@@ -297,7 +298,7 @@ async function startExisting(
   if (done === 0 && (word === 'all' || isRegexTarget(word))) reportNotFound(notFound);
   if (done === 0) return false;
   const listed = await client.list();
-  printProcesses(ctx, listed);
+  printProcesses(ctx, listed, { processes: acted });
   // an app whose script or working directory is gone is errored now: the command fails, as restart does
   const failure = await spawnFailureOf(client, listed, acted);
   if (failure) throw failure;
