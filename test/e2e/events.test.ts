@@ -273,7 +273,7 @@ describe('velos events (OBS-2)', () => {
       const ai = await velosOk(['events', 'crashy', '--kind', 'errored', '--ai'], { home });
       expect(JSON.parse(ai.stdout)).toEqual([
         {
-          t: expect.stringMatching(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d$/),
+          t: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
           k: 'process.errored',
           a: 'crashy',
           i: crashyId,

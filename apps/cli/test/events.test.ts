@@ -63,9 +63,9 @@ describe('event lines', () => {
     expect(eventTime(NOW - 86_400_000, NOW)).toBe('2026-11-30 10:05:01');
   });
 
-  it('gives --ai short keys, severity only when not info', () => {
-    expect(toAiEvent(exited, NOW)).toEqual({
-      t: '10:05:01',
+  it('gives --ai short keys, severity only when not info, the time in ISO UTC as log lines', () => {
+    expect(toAiEvent({ ...exited, at: Date.UTC(2026, 11, 7, 23, 40, 5, 120) })).toEqual({
+      t: '2026-12-07T23:40:05.120Z',
       k: 'process.exited',
       a: 'api',
       i: 0,
@@ -73,10 +73,8 @@ describe('event lines', () => {
       s: 'warning',
       f: { code: 1, signal: null, reason: 'crash' },
     });
-    expect(
-      toAiEvent({ seq: 1, at: NOW, kind: 'daemon.started', severity: 'info', message: 'up' }, NOW),
-    ).toEqual({
-      t: '10:05:01',
+    expect(toAiEvent({ seq: 1, at: NOW, kind: 'daemon.started', severity: 'info', message: 'up' })).toEqual({
+      t: new Date(NOW).toISOString(),
       k: 'daemon.started',
       m: 'up',
     });

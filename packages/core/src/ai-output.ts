@@ -177,7 +177,7 @@ export function toAiRuns(runs: NamedRun[], target?: string): AiRun[] {
   }));
 }
 
-/** The `--ai` form of one event, its time written by `formatTime` (the CLI: local clock time). */
+/** The `--ai` form of one event, its time written by `formatTime` (the CLI: `isoTime`; MCP: ISO to the second). */
 export function toAiEvent(event: VelosEvent, formatTime: (epochMs: number) => string): AiEvent {
   return {
     t: formatTime(event.at),

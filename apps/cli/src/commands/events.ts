@@ -47,7 +47,7 @@ export async function runEvents(ctx: CommandContext, input: CommandInput): Promi
       ctx.mode === 'json'
         ? JSON.stringify(event)
         : ctx.mode === 'ai'
-          ? JSON.stringify(toAiEvent(event, now))
+          ? JSON.stringify(toAiEvent(event))
           : formatEventLine(event, ctx.colors, now),
     );
     return writeStdout(`${lines.join('\n')}\n`);

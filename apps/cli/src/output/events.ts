@@ -1,4 +1,4 @@
-import type { EventFieldValue, EventSeverity, VelosEvent } from '@velos/core';
+import { type EventFieldValue, type EventSeverity, isoTime, type VelosEvent } from '@velos/core';
 import { type AiEvent, toAiEvent as toAiEventOf } from '@velos/core/ai';
 
 export type { AiEvent };
@@ -27,9 +27,9 @@ export function formatEventLine(event: VelosEvent, colors: Colors, now = Date.no
   ].join('  ');
 }
 
-/** The `--ai` form of one event (its time as `eventTime` writes it). */
-export function toAiEvent(event: VelosEvent, now = Date.now()): AiEvent {
-  return toAiEventOf(event, (at) => eventTime(at, now));
+/** The `--ai` form of one event, its time in ISO UTC as the log lines of `logs --ai` (and MCP's events_list). */
+export function toAiEvent(event: VelosEvent): AiEvent {
+  return toAiEventOf(event, isoTime);
 }
 
 /** The paint of a severity: dim info, yellow warning, red error, bold red critical. */
