@@ -120,6 +120,17 @@ describe('list with probes, jobs, cluster and watch (SUP-5, 7, 8, 11)', () => {
     expect(cells(backup)).toContain('3 runs, last ok, next in 4m');
   });
 
+  it("gives a job's next run in --ai as the time of it (ISO), as describe --ai does", () => {
+    const now = 1_700_000_100_000;
+    const job = { runs: 3, skipped: 0, nextRunAt: now + 240_000, lastRun: null };
+    const backup = processInfo({ id: 1, name: 'backup', type: 'job', pid: null, status: 'scheduled', job });
+    const next = new Date(now + 240_000).toISOString();
+    expect(toAiProcess(backup).j).toEqual({ n: 3, next });
+    expect(toAiDetail(processDetail({ type: 'job', status: 'scheduled', pid: null, job })).j).toMatchObject({
+      next,
+    });
+  });
+
   it('shows the watch flag of an app with watch mode whatever its status (its watcher closes when stopped)', () => {
     const stopped = { pid: null, status: 'stopped', uptime: 0 } as const;
     const table = renderProcessTable(

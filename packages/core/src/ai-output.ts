@@ -24,7 +24,7 @@ export interface AiProcess {
   rdy?: 0;
   /** `cluster` for cluster mode (fork is left out). */
   x?: 'cluster';
-  /** A job: runs so far, the latest run's outcome, time until the next run. */
+  /** A job: runs so far, the latest run's outcome, the time of the next run (ISO, as `describe --ai` has it). */
   j?: { n: number; last?: string; next?: string };
   /** 1 when the app has watch mode, whatever its status. */
   w?: 1;
@@ -131,7 +131,7 @@ export function hasWatchMode(p: Pick<ProcessInfo, 'hasWatch' | 'watching'>): boo
 }
 
 /** The `--ai` form of one process; keys in the order i, n, ns, s, p, c, m, u, r, then the optional ones. */
-export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
+export function toAiProcess(p: ProcessInfo): AiProcess {
   return {
     i: p.id,
     n: p.name,
@@ -144,7 +144,7 @@ export function toAiProcess(p: ProcessInfo, now = Date.now()): AiProcess {
     ...(p.health ? { h: p.health.state } : {}),
     ...(p.health && !p.health.ready ? { rdy: 0 as const } : {}),
     ...(p.execMode === 'cluster' ? { x: 'cluster' as const } : {}),
-    ...(p.job ? { j: aiJob(p.job, now) } : {}),
+    ...(p.job ? { j: aiJob(p.job) } : {}),
     ...(hasWatchMode(p) ? { w: 1 as const } : {}),
     ...(p.watchError === undefined ? {} : { wf: p.watchError }),
     ...(p.adopted ? { ad: 1 as const } : {}),
@@ -230,10 +230,10 @@ export function cutAiMessage(text: string): string {
   return `${text.slice(0, end)}… (${text.length - end} more characters)`;
 }
 
-function aiJob(job: NonNullable<ProcessInfo['job']>, now: number): NonNullable<AiProcess['j']> {
+function aiJob(job: NonNullable<ProcessInfo['job']>): NonNullable<AiProcess['j']> {
   return {
     n: job.runs,
     ...(job.lastRun ? { last: job.lastRun.outcome } : {}),
-    ...(job.nextRunAt === null ? {} : { next: formatDuration(Math.max(0, job.nextRunAt - now)) }),
+    ...(job.nextRunAt === null ? {} : { next: isoTime(job.nextRunAt) }),
   };
 }

@@ -139,8 +139,8 @@ function fitNote(note: string, width: number): string {
 }
 
 /** The `--ai` form of a process list. */
-export function toAiProcessList(processes: ProcessInfo[], now = Date.now()): AiProcess[] {
-  return processes.map((p) => toAiProcess(p, now));
+export function toAiProcessList(processes: ProcessInfo[]): AiProcess[] {
+  return processes.map((p) => toAiProcess(p));
 }
 
 /** The paint of a status word: green online, red errored, yellow in between, dim stopped or scheduled. */
