@@ -48,7 +48,10 @@ export interface Pattern {
   errorCount?: number;
   firstTs: number | undefined;
   lastTs: number | undefined;
-  /** Average lines per minute over the engine's period (at least one minute); undefined without timestamps. */
+  /**
+   * Average lines per minute over the engine's period (its first to its last timestamp); undefined
+   * without timestamps or when they span less than a second (`MIN_RATE_SPAN_MS`).
+   */
   perMinute: number | undefined;
   /** Older versus recent half of the last `windowMinutes` minutes. */
   trend: Trend;
@@ -94,6 +97,8 @@ interface OpenEvent {
 }
 
 const MAX_ANOMALIES = 100;
+/** The least span of time over which a pattern's rate per minute is given (a rate over less is noise). */
+const MIN_RATE_SPAN_MS = 1000;
 
 /**
  * Streaming log engine: push records one by one, read patterns, anomalies and a summary at any time.
@@ -275,10 +280,9 @@ export class LogEngine {
   /** Recurring templates, most frequent first. */
   patterns(limit = Number.POSITIVE_INFINITY): Pattern[] {
     const from = Math.max(this.firstMinute, this.head - this.window + 1);
-    const periodMinutes =
-      this.firstTs === undefined || this.lastTs === undefined
-        ? 1
-        : Math.max(1, (this.lastTs - this.firstTs) / MINUTE_MS);
+    // the rate over the time the lines really cover; none over less than a second (two lines 1 ms apart)
+    const spanMs = this.firstTs === undefined || this.lastTs === undefined ? 0 : this.lastTs - this.firstTs;
+    const periodMinutes = spanMs >= MIN_RATE_SPAN_MS ? spanMs / MINUTE_MS : undefined;
     const list: Pattern[] = [];
     for (const [id, s] of this.stats) {
       const timed = !Number.isNaN(this.head) && s.lastTs !== undefined;
@@ -290,7 +294,7 @@ export class LogEngine {
         ...(s.errors > 0 && s.errors < s.count ? { errorCount: s.errors } : {}),
         firstTs: s.firstTs,
         lastTs: s.lastTs,
-        perMinute: timed ? s.count / periodMinutes : undefined,
+        perMinute: timed && periodMinutes !== undefined ? s.count / periodMinutes : undefined,
         trend: timed ? trendOf(s.minutes, from, this.head) : 'stable',
         sample: s.sample,
         ...(s.frame === undefined ? {} : { frame: s.frame }),

@@ -63,6 +63,19 @@ describe('LogEngine.patterns', () => {
     expect(engine.patterns(1)).toHaveLength(1);
   });
 
+  it('gives the rate over the span the lines cover, none under a second', () => {
+    // 95 lines over 10 s: 570 a minute, not 95 (a period under a minute counted as one)
+    const engine = new LogEngine();
+    for (let i = 0; i < 95; i++)
+      engine.push({ ts: T0 + Math.round((i * 10_000) / 94), line: `GET /a/${i} 200` });
+    expect(engine.patterns()[0]!.perMinute).toBeCloseTo(570, 5);
+    // two lines 1 ms apart: no rate (120,000 a minute would be noise), the count alone
+    const instant = new LogEngine();
+    instant.push({ ts: T0, line: 'GET /a/1 200' });
+    instant.push({ ts: T0 + 1, line: 'GET /a/2 200' });
+    expect(instant.patterns()[0]).toMatchObject({ count: 2, perMinute: undefined });
+  });
+
   it('merges the counts of templates the miner merges', () => {
     const engine = new LogEngine();
     const ids = ['alice', 'bob', 'carol', 'dave'].map(
