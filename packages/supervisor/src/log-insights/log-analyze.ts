@@ -131,10 +131,10 @@ export async function analyzeLogs(
     maxTemplates: MAX_TEMPLATES,
     ...(only === undefined ? {} : userRulesOf(only)),
   });
-  // over several apps, each app's own parser: its rules, and its events never continued by another app's lines
+  // each app's own parser: its rules, its events never continued by another app's lines, and its .NET
+  // headers still waiting for their message ended at the end of each part read (`end`)
   const parsers: (RecordParser | undefined)[] = apps.map(() => undefined);
-  const parserOf = (app: number): ((record: LogRecord) => ParsedRecord) => {
-    if (!isMulti) return (record) => engine.parseRecord(record);
+  const parserOf = (app: number): RecordParser => {
     parsers[app] ??= createRecordParser(userRulesOf(apps[app]!));
     return parsers[app]!;
   };
@@ -191,6 +191,8 @@ export async function analyzeLogs(
     let order = Number.NEGATIVE_INFINITY;
     // the line before was an error counted exactly, or a line of its trace: the next one is read too
     let isInTrace = false;
+    // the line before was a .NET header (or scope line) the sample read: its entry's weight
+    let entryWeight: number | undefined;
     read.add(source);
     const stream = source.stream;
     const lineOf = (text: string): string => (unprefix === undefined ? text : unprefix(text).line);
@@ -206,12 +208,44 @@ export async function analyzeLogs(
       gaps.parsed(data, start, end, offset);
       return parsed;
     };
+    // the .NET console headers (and scope lines) of each stream waiting for their message line: they
+    // go with it, or as an event of their own when another line or the end of the part comes first
+    const waiting = new Map<string, Held[]>();
+    /** The lines of a .NET entry held, its header as `orphan` when its message never came. */
+    const release = (held: Held[], orphan: ParsedRecord | undefined): void => {
+      for (const [i, { parsed, weight }] of held.entries())
+        countOne(i === 0 && orphan !== undefined ? orphan : parsed, weight);
+    };
+    /** Counts a record, holding a .NET header until its message line or another line comes. */
+    const countRecord = (parsed: ParsedRecord, lineWeight: number): void => {
+      const key = parsed.stream ?? 'none';
+      let record = parsed;
+      if (parsed.orphan !== undefined) {
+        const { orphan, ...rest } = parsed;
+        record = rest;
+        // a header left out (a sample's gap, --grep) was not counted: neither is its orphan
+        const held = waiting.get(key);
+        waiting.delete(key);
+        if (held !== undefined) release(held, orphan);
+      }
+      const held = waiting.size === 0 ? undefined : waiting.get(key);
+      if (record.awaitsMessage) {
+        if (held === undefined) waiting.set(key, [{ parsed: record, weight: lineWeight }]);
+        else held.push({ parsed: record, weight: lineWeight });
+        return;
+      }
+      if (held !== undefined) {
+        waiting.delete(key);
+        release(held, undefined);
+      }
+      countOne(record, lineWeight);
+    };
     /**
      * Counts a record (its level possibly raised by the exit context) and gives it to the engine as
      * `lineWeight` lines: the sample's weight, 1 for a line read with an error counted exactly, 0 for a
      * line the sample passed over (visited for an error hint, or to judge the lines after it).
      */
-    const countRecord = (parsed: ParsedRecord, lineWeight: number): void => {
+    const countOne = (parsed: ParsedRecord, lineWeight: number): void => {
       const isPassedOver = lineWeight === 0;
       if (parsed.ts !== undefined) order = parsed.ts;
       const level = parsed.level;
@@ -275,6 +309,25 @@ export async function analyzeLogs(
         context.push(parsed, isPassedOver ? 0 : 1);
         return skip;
       }
+      // a .NET console entry is sampled whole: its header picks the weight of its scope and message
+      // lines, read after it (an error's message is then counted exactly, as any error)
+      if (entryWeight !== undefined && (parsed.header !== undefined || isScopeLine(parsed))) {
+        const lineWeight = entryWeight;
+        if (parsed.header !== undefined) entryWeight = undefined;
+        isInTrace =
+          parsed.header !== undefined &&
+          (parsed.level === 'error' || parsed.level === 'fatal') &&
+          exactErrors < ANALYZE_EXACT_ERRORS;
+        context.push(parsed, lineWeight);
+        return parsed.header === undefined || isInTrace ? VISIT_NEXT : skip;
+      }
+      entryWeight = undefined;
+      if (parsed.awaitsMessage) {
+        entryWeight = isPassedOver ? 0 : !isInTrace || Math.random() < rate ? weight : 0;
+        isInTrace = false;
+        context.push(parsed, entryWeight);
+        return VISIT_NEXT;
+      }
       // a sample reads an error it counts exactly with its whole trace, each line once and none sampled:
       // its top frame is its own, not a deeper one the sample happened to keep
       if (isInTrace && parsed.isContinuation) {
@@ -296,6 +349,16 @@ export async function analyzeLogs(
       resumeAt,
     } = await scanSource(source, { ...range, deadline, ...keepOf[app] }, visit, watch, part, buffers);
     context.flush();
+    // the part's end ends the .NET entries whose message did not come in it: the next part is read
+    // from elsewhere in the files
+    for (const orphan of parseWith.end()) {
+      const key = orphan.stream ?? 'none';
+      const held = waiting.get(key);
+      waiting.delete(key);
+      if (held !== undefined) release(held, orphan);
+    }
+    for (const held of waiting.values()) release(held, undefined);
+    waiting.clear();
     lines += count;
     linesOf[app] = (linesOf[app] ?? 0) + count;
     if (isDedupe) {
@@ -443,6 +506,17 @@ interface Pending {
   order: number;
   rank: number;
   seq: number;
+}
+
+/** A line of a .NET console entry held until its message comes, with its weight. */
+interface Held {
+  parsed: ParsedRecord;
+  weight: number;
+}
+
+/** A scope line under a .NET header (`      => RequestPath:/orders`), read with the header's entry. */
+function isScopeLine(parsed: ParsedRecord): boolean {
+  return parsed.awaitsMessage === true && parsed.orphan === undefined && parsed.header === undefined;
 }
 
 /** A line kept for dedupe, with the index of its app, its part's rank and its place as read. */
