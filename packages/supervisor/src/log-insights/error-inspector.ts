@@ -1,11 +1,20 @@
 import type { LogRuleSpec } from '@velos/core';
-import { compileUserRules, createRecordParser, TemplateMiner } from '@velos/log-engine';
+import { compileUserRules, createRecordParser, type ParsedRecord, TemplateMiner } from '@velos/log-engine';
 
 /** Error templates the live miner of one app keeps (least recently seen dropped first). */
 export const LIVE_MAX_TEMPLATES = 200;
 
 const MAX_KNOWN_TEMPLATES = 1000;
 const MAX_SAMPLE_CHARS = 500;
+
+/** What `inspect` found: its error events, whether one's template is new to the app, and the lines it read. */
+export interface Inspection {
+  /** 0 or 1, or 2 when the line also ended a .NET console header of error level whose message never came. */
+  errors: number;
+  isNew: boolean;
+  /** 1, or the lines of a .NET console entry read whole (its header, scope lines and message). */
+  lines: number;
+}
 
 /** The last error line of an app: its template and its message, both cut to 500 characters. */
 export interface LastError {
@@ -31,26 +40,63 @@ export class ErrorInspector {
   last: LastError | undefined;
 
   /**
-   * Inspects one line: `undefined` when it is not an error or fatal line, else whether its template is
-   * new to this app (the line becomes `last`). Lines of a stream come in order; `isAlone` for a line
-   * picked out of its batch (a sample): it is judged without the lines before it.
+   * Inspects one line: its error events (a .NET console header whose message never came, ended by this
+   * line, is one), whether one's template is new to this app (the last becomes `last`). Lines of a
+   * stream come in order; `isAlone` for a line picked out of its batch (a sample): it is judged without
+   * the lines before it, and when it is a .NET console header (`info: Category[14]`) its entry is read
+   * whole with the lines `next` gives (scope lines and the message; without the message, the header is
+   * judged alone by its own level).
    */
-  inspect(line: string, stream: 'out' | 'err', isAlone = false): { isNew: boolean } | undefined {
+  inspect(line: string, stream: 'out' | 'err', isAlone = false, next?: () => string | undefined): Inspection {
+    const found: Inspection = { errors: 0, isNew: false, lines: 1 };
     if (isAlone) this.parse.forget(stream);
     // the time is not needed: given one, the parser looks for none in the line
-    const parsed = this.parse({ ts: 0, stream, line });
-    if (parsed.isContinuation) return undefined;
+    let parsed = this.parse({ ts: 0, stream, line });
+    if (parsed.orphan !== undefined) this.judge(parsed.orphan, found);
+    if (!isAlone || !parsed.awaitsMessage) {
+      this.judge(parsed, found);
+      return found;
+    }
+    const header = parsed;
+    for (let more = next?.(); more !== undefined; more = next?.()) {
+      parsed = this.parse({ ts: 0, stream, line: more });
+      // another line than the entry's: not read here
+      if (parsed.orphan !== undefined) break;
+      found.lines += 1;
+      if (!parsed.awaitsMessage) {
+        this.judge(parsed, found);
+        this.parse.forget(stream);
+        return found;
+      }
+    }
+    this.parse.forget(stream);
+    this.judge({ ...header, isContinuation: false }, found);
+    return found;
+  }
+
+  /** True when `line`, judged alone, is the header of a .NET console entry (its message on the lines after it). */
+  isEntryHeader(line: string, stream: 'out' | 'err'): boolean {
+    this.parse.forget(stream);
+    const isHeader = this.parse({ ts: 0, stream, line }).awaitsMessage === true;
+    this.parse.forget(stream);
+    return isHeader;
+  }
+
+  /** Counts `parsed` in `found` when it is an error or fatal event, mining its template. */
+  private judge(parsed: ParsedRecord, found: Inspection): void {
+    if (parsed.isContinuation) return;
     const level = parsed.level;
-    if (level !== 'error' && level !== 'fatal') return undefined;
+    if (level !== 'error' && level !== 'fatal') return;
+    found.errors += 1;
     const full = parsed.message;
     this.miner ??= new TemplateMiner({ maxTemplates: LIVE_MAX_TEMPLATES });
     const id = this.miner.add(full);
     const template = this.miner.template(id) ?? full;
     this.last = { id, template: cut(template), message: cut(full, '…') };
-    if (this.known.has(id)) return { isNew: false };
+    if (this.known.has(id)) return;
     if (this.known.size >= MAX_KNOWN_TEMPLATES) this.known.clear();
     this.known.add(id);
-    return { isNew: true };
+    found.isNew = true;
   }
 
   /** Classifies the next lines with `rules` tried first (undefined: the built-in rules alone). */

@@ -1,7 +1,7 @@
 import { type EventInput, isoTime, type LogRuleSpec } from '@velos/core';
 import { type LineBatch, lineStrings } from '../logs/line-batch.js';
 import { ERROR_BURST_WINDOW_MS, ErrorHistory, type RateAnomaly } from './error-history.js';
-import { ErrorInspector } from './error-inspector.js';
+import { ErrorInspector, type Inspection } from './error-inspector.js';
 import { LiveBudget } from './live-budget.js';
 
 export {
@@ -99,10 +99,19 @@ export function createLiveEngine(
     });
   };
 
-  /** Inspects one line; an error line with a template new after the learning minute is announced. True for an error line. */
-  const inspect = (line: string, stream: 'out' | 'err', ts: number, id: number, isAlone = false): boolean => {
-    const found = inspector.inspect(line, stream, isAlone);
-    if (found === undefined) return false;
+  /**
+   * Inspects one line (a sample's pick: with its .NET entry's lines after it, see `ErrorInspector.inspect`);
+   * an error with a template new after the learning minute is announced.
+   */
+  const inspect = (
+    line: string,
+    stream: 'out' | 'err',
+    ts: number,
+    id: number,
+    isAlone = false,
+    next?: () => string | undefined,
+  ): Inspection => {
+    const found = inspector.inspect(line, stream, isAlone, next);
     if (found.isNew && ts - firstTs >= NEW_TEMPLATE_LEARNING_MS) {
       emit('template', ts, {
         kind: 'log.anomaly',
@@ -113,7 +122,7 @@ export function createLiveEngine(
         fields: { metric: 'newTemplate', ...inspector.fields() },
       });
     }
-    return true;
+    return found;
   };
 
   /**
@@ -122,7 +131,8 @@ export function createLiveEngine(
    * is then picked in proportion to its length, so each error line picked counts for the bytes per
    * pick over its length: the error estimate stays unbiased when error lines are longer (stack traces).
    * A picked line is judged without the lines before it (an exception line under a logged error then
-   * counts as an error of its own).
+   * counts as an error of its own), but for a .NET console entry (`fail: Category[7]`, its message
+   * indented under it), picked by any of its lines: it is read whole and counts as one line of its bytes.
    */
   const classifyBatch = (batch: LineBatch, id: number): { classified: number; errors: number } => {
     const rate = Math.min(1, share / Math.max(1, history.previousSecondLines, history.secondLines));
@@ -140,20 +150,43 @@ export function createLiveEngine(
     }
     let errors = 0;
     if (want >= batch.lines) {
-      for (const line of lineStrings(batch.data)) if (inspect(line, batch.stream, batch.ts, id)) errors += 1;
+      for (const line of lineStrings(batch.data)) errors += inspect(line, batch.stream, batch.ts, id).errors;
       representedLines += batch.lines;
       representedErrors += errors;
       return { classified: batch.lines, errors };
     }
     const { data } = batch;
     const stretch = data.length / want;
+    const { stream, ts } = batch;
+    /** Inspects the line at `start` alone, with the lines after it for a .NET entry: its errors and its span. */
+    const inspectFrom = (start: number) => {
+      let end = endOf(data, start);
+      const next = (): string | undefined => {
+        if (end + 1 >= data.length) return undefined;
+        const from = end + 1;
+        end = endOf(data, from);
+        return lineAt(data, from);
+      };
+      const found = inspect(lineAt(data, start), stream, ts, id, true, next);
+      // the last line `next` gave may not be the entry's: the span is the lines it read as its own
+      return { errors: found.errors, start, end: nthEnd(data, start, found.lines) };
+    };
     for (let j = 0; j < want; j += 1) {
       const at = Math.floor((j + Math.random()) * stretch);
       const start = at === 0 ? 0 : data.lastIndexOf(10, at - 1) + 1;
-      const newline = data.indexOf(10, at);
-      const end = newline === -1 ? data.length : newline;
-      const line = data.toString('utf8', start, end > start && data[end - 1] === 13 ? end - 1 : end);
-      if (inspect(line, batch.stream, batch.ts, id, true)) errors += stretch / (end + 1 - start);
+      // an indented line may be a scope or message line of a .NET entry: its header is read with it
+      const header = isIndented(data, start) ? headerAbove(data, start) : undefined;
+      let unit: { errors: number; start: number; end: number } | undefined;
+      if (
+        header !== undefined &&
+        endsWithBracket(data, header) &&
+        inspector.isEntryHeader(lineAt(data, header), stream)
+      ) {
+        unit = inspectFrom(header);
+        if (unit.end < start) unit = undefined;
+      }
+      unit ??= inspectFrom(start);
+      if (unit.errors > 0) errors += (unit.errors * stretch) / (unit.end + 1 - unit.start);
     }
     representedLines += batch.lines;
     representedErrors += errors;
@@ -227,6 +260,55 @@ export function createLiveEngine(
       },
     });
   }
+}
+
+/** Lines walked back at most from an indented line to the header of its .NET console entry. */
+const MAX_ENTRY_LINES = 8;
+
+/** The index of the newline that ends the line starting at `start` (the end of `data` without one). */
+function endOf(data: Buffer, start: number): number {
+  const newline = data.indexOf(10, start);
+  return newline === -1 ? data.length : newline;
+}
+
+/** The end (as `endOf`) of the `count`-th line from the one at `start`. */
+function nthEnd(data: Buffer, start: number, count: number): number {
+  let end = endOf(data, start);
+  for (let i = 1; i < count && end < data.length; i += 1) end = endOf(data, end + 1);
+  return end;
+}
+
+/** The text of the line starting at `start`, without its newline and a carriage return. */
+function lineAt(data: Buffer, start: number): string {
+  const end = endOf(data, start);
+  return data.toString('utf8', start, end > start && data[end - 1] === 13 ? end - 1 : end);
+}
+
+/** True when the line at `start` starts with a space or a tab. */
+function isIndented(data: Buffer, start: number): boolean {
+  return data[start] === 32 || data[start] === 9;
+}
+
+/**
+ * True when the line at `start` ends with `]` (trailing white space aside), as a .NET console header
+ * does (`fail: Orders.Worker[7]`): a cheap check before the parser's, so that the frames of other
+ * stack traces picked by a sample cost no second parse.
+ */
+function endsWithBracket(data: Buffer, start: number): boolean {
+  let at = endOf(data, start) - 1;
+  while (at > start && (data[at] === 32 || data[at] === 13 || data[at] === 9)) at -= 1;
+  return data[at] === 93;
+}
+
+/** The start of the first line above the indented lines over `start` (at most `MAX_ENTRY_LINES` up), if any. */
+function headerAbove(data: Buffer, start: number): number | undefined {
+  let at = start;
+  for (let i = 0; i < MAX_ENTRY_LINES && at > 0; i += 1) {
+    const above = at === 1 ? 0 : data.lastIndexOf(10, at - 2) + 1;
+    if (!isIndented(data, above)) return above;
+    at = above;
+  }
+  return undefined;
 }
 
 function percent(x: number): string {

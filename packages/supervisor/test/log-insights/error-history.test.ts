@@ -183,29 +183,41 @@ describe('ErrorHistory', () => {
 describe('ErrorInspector', () => {
   it('tells error lines apart, mines their template and says when the template is new', () => {
     const inspector = new ErrorInspector();
-    expect(inspector.inspect('GET /health 200', 'out')).toBeUndefined();
-    expect(inspector.inspect('ERROR connection to db-1 refused', 'out')).toEqual({ isNew: true });
-    expect(inspector.inspect('ERROR connection to db-2 refused', 'out')).toEqual({ isNew: false });
+    expect(inspector.inspect('GET /health 200', 'out').errors).toBe(0);
+    expect(inspector.inspect('ERROR connection to db-1 refused', 'out')).toMatchObject({
+      errors: 1,
+      isNew: true,
+    });
+    expect(inspector.inspect('ERROR connection to db-2 refused', 'out')).toMatchObject({
+      errors: 1,
+      isNew: false,
+    });
     expect(inspector.fields()).toEqual({
       template: 'ERROR connection to db-<num> refused',
       sample: 'ERROR connection to db-2 refused',
     });
-    expect(inspector.inspect('{"level":"error","msg":"disk full"}', 'out')).toEqual({ isNew: true });
+    expect(inspector.inspect('{"level":"error","msg":"disk full"}', 'out')).toMatchObject({
+      errors: 1,
+      isNew: true,
+    });
     expect(inspector.last?.message).toBe('disk full');
   });
 
   it('takes the exception logged under an error line as part of it, not a second error', () => {
     const inspector = new ErrorInspector();
-    expect(inspector.inspect('ERROR:root:payment failed', 'err')).toEqual({ isNew: true });
-    expect(inspector.inspect('GET /health 200', 'out')).toBeUndefined();
-    expect(inspector.inspect('Traceback (most recent call last):', 'err')).toBeUndefined();
-    expect(inspector.inspect('  File "/app/pay.py", line 10, in charge', 'err')).toBeUndefined();
-    expect(inspector.inspect('ValueError: bad card', 'err')).toBeUndefined();
+    expect(inspector.inspect('ERROR:root:payment failed', 'err')).toMatchObject({ errors: 1, isNew: true });
+    expect(inspector.inspect('GET /health 200', 'out').errors).toBe(0);
+    expect(inspector.inspect('Traceback (most recent call last):', 'err').errors).toBe(0);
+    expect(inspector.inspect('  File "/app/pay.py", line 10, in charge', 'err').errors).toBe(0);
+    expect(inspector.inspect('ValueError: bad card', 'err').errors).toBe(0);
     expect(inspector.last?.message).toBe('ERROR:root:payment failed');
     // alone (an uncaught error), or picked out of its batch by a sample, it is an error
-    expect(inspector.inspect('Error: boom', 'err')).toEqual({ isNew: true });
-    expect(inspector.inspect('ERROR payment failed', 'out')).toEqual({ isNew: true });
-    expect(inspector.inspect('java.lang.IllegalStateException: boom', 'out', true)).toEqual({ isNew: true });
+    expect(inspector.inspect('Error: boom', 'err')).toMatchObject({ errors: 1, isNew: true });
+    expect(inspector.inspect('ERROR payment failed', 'out')).toMatchObject({ errors: 1, isNew: true });
+    expect(inspector.inspect('java.lang.IllegalStateException: boom', 'out', true)).toMatchObject({
+      errors: 1,
+      isNew: true,
+    });
   });
 
   it('judges lines behind a leading timestamp as the log engine does: no frame or info line counts', () => {
@@ -223,7 +235,7 @@ describe('ErrorInspector', () => {
     ];
     const inspector = new ErrorInspector();
     const parse = createRecordParser();
-    const live = lines.filter(([line, stream]) => inspector.inspect(line, stream) !== undefined);
+    const live = lines.filter(([line, stream]) => inspector.inspect(line, stream).errors > 0);
     const engine = lines.filter(([line, stream]) => {
       const parsed = parse({ line, stream });
       return !parsed.isContinuation && (parsed.level === 'error' || parsed.level === 'fatal');

@@ -132,4 +132,24 @@ describe('the live engines sharing a budget', () => {
     }
     expect(engines[0]!.errorsPerMinute().reduce((a, b) => a + b, 0)).toBeCloseTo(errors[0]!, 5);
   });
+
+  it('classify a sampled .NET console flood by its entries: a fail: header and its message count as one error', () => {
+    const engine = createLiveEngine('dotnet', () => {}, 0, new LiveBudget(1000));
+    // 100 entries a batch, one in ten a fail: entry, its message indented on the line under its header
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      i % 10 === 0
+        ? ['fail: Orders.Worker[7]', `      Payment ${i} declined by the gateway`]
+        : ['info: Orders.Api[1]', `      Request ${i} served in ${i % 89} ms`],
+    ).flat();
+    const errors = [0, 0, 0];
+    // 50 batches a second: 10,000 lines, 500 error entries, past the 1,000 lines a second classified;
+    // from the second second on, each batch is sampled (a tenth of its lines)
+    for (let tick = 0; tick < 150; tick += 1) {
+      errors[Math.floor(tick / 50)]! += engine.push(batchOf(lines, SECOND + tick * 20), 0);
+    }
+    for (const count of errors.slice(1)) {
+      expect(count).toBeGreaterThan(350);
+      expect(count).toBeLessThan(650);
+    }
+  });
 });

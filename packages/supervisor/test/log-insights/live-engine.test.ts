@@ -183,3 +183,18 @@ describe('createLiveEngine: log.error_burst', () => {
     expect(later.bursts()).toHaveLength(1);
   });
 });
+
+describe('createLiveEngine: .NET console entries', () => {
+  it('counts a fail: header whose message never came as an error, and a fail: entry once', () => {
+    const engine = createLiveEngine('app', () => {});
+    const lines = [
+      'fail: Orders.Worker[7]',
+      'info: Orders.Api[1]',
+      '      Request 1 served in 3 ms',
+      'fail: Orders.Worker[7]',
+      '      Payment 2 declined by the gateway',
+    ];
+    const data = Buffer.from(lines.map((line) => `${line}\n`).join(''));
+    expect(engine.push({ data, lines: lines.length, ts: T0, stream: 'out', pid: 1 }, 0)).toBe(2);
+  });
+});
