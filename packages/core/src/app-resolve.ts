@@ -101,7 +101,9 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.error_file !== undefined) spec.errFile = absolute(cwd, input.error_file);
   if (input.log_file === true) spec.logFileInHome = true;
   else if (input.log_file !== undefined) spec.logFile = absolute(cwd, input.log_file);
-  if (input.pid_file !== undefined) spec.pidFile = absolute(cwd, input.pid_file);
+  // a pid file at /dev/null is none, as in PM2's dialect: its removal at the end of a run took the device
+  if (input.pid_file !== undefined && absolute(cwd, input.pid_file) !== '/dev/null')
+    spec.pidFile = absolute(cwd, input.pid_file);
   if (input.umask !== undefined) spec.umask = parseUmask(input.umask) ?? undefined;
   if (input.instance_var !== undefined) spec.instanceVar = input.instance_var;
   if (input.log_max_size !== undefined) spec.logMaxBytes = input.log_max_size;

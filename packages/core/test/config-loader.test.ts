@@ -281,6 +281,13 @@ time = true
     });
   });
 
+  it('reads a pid_file at /dev/null as no pid file (the removal at the end of a run took the device)', async () => {
+    const toml = write('null-pid.toml', '[[apps]]\nname = "p"\nscript = "app.js"\npid_file = "/dev/null"\n');
+    const [spec] = await loadConfigFile(toml, ctx);
+    expect(spec?.name).toBe('p');
+    expect(spec?.pidFile).toBeUndefined();
+  });
+
   it('resolves YAML merge keys and ignores top-level x- extension keys, as docker-compose files write them', async () => {
     const yaml = write(
       'compose-like.yaml',

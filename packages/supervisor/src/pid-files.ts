@@ -1,7 +1,7 @@
-import { constants } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { constants, lstatSync, type Stats } from 'node:fs';
+import { lstat, mkdir, open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { instancePidFile, noFollowError } from '@velos/core';
+import { type AppSpec, ErrorCodes, instancePidFile, noFollowError, VelosError } from '@velos/core';
 import type { ProcessRecord } from './process-record.js';
 
 /**
@@ -13,6 +13,29 @@ export function pidFilePath(record: ProcessRecord): string | null {
   if (path === undefined) return null;
   const hasSeveral = record.app.spec.instances > 1 || record.app.ids.length > 1;
   return instancePidFile(path, record.instance, hasSeveral);
+}
+
+/**
+ * Why an app's pid files cannot be used: one of its instances' paths holds something other than a
+ * regular file (a device such as /dev/null, a FIFO, a directory, a socket, a symbolic link), which the
+ * daemon would write into or remove at the end of the run; null when each is a regular file or absent.
+ * @example pidFileProblem({ pidFile: '/dev/zero', instances: 1 }) // 'pid_file /dev/zero is a character device, …'
+ */
+export function pidFileProblem(spec: Pick<AppSpec, 'pidFile' | 'instances'>): string | null {
+  if (spec.pidFile === undefined) return null;
+  const hasSeveral = spec.instances > 1;
+  for (let instance = 0; instance < (hasSeveral ? spec.instances : 1); instance += 1) {
+    const path = instancePidFile(spec.pidFile, instance, hasSeveral);
+    let stats: Stats;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      continue; // absent (or not looked at): the write makes it, or says why it cannot
+    }
+    if (!stats.isFile())
+      return `pid_file ${path} is ${kindOf(stats)}, not a regular file (name another path, or leave pid_file out for none)`;
+  }
+  return null;
 }
 
 /**
@@ -42,27 +65,61 @@ export function writePidFile(record: ProcessRecord, log: (message: string) => vo
   });
 }
 
-/** Removes the pid file of a process whose run ended (a missing file is fine). */
+/**
+ * Removes the pid file of a process whose run ended (a missing file is fine); only a regular file is
+ * removed: a device, FIFO or link found at the path is left (the daemon may be root: /dev/null itself).
+ */
 export function removePidFile(record: ProcessRecord): Promise<void> {
   const path = pidFilePath(record);
   if (path === null) return Promise.resolve();
-  return inOrder(path, () => rm(path, { force: true }).catch(() => undefined));
+  return inOrder(path, async () => {
+    try {
+      if ((await lstat(path)).isFile()) await unlink(path);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  });
 }
 
 /**
- * Flags that truncate or create a pid file and refuse a symbolic link in its place (ELOOP); a FIFO
- * planted there fails (ENXIO) instead of blocking the open for ever.
+ * Flags that create a pid file and refuse a symbolic link in its place (ELOOP); a FIFO planted there
+ * fails (ENXIO) instead of blocking the open for ever, and a terminal does not become the daemon's.
+ * No O_TRUNC: the file is truncated once it is known to be a regular one.
  */
 const WRITE_NO_FOLLOW =
-  constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 async function writePidText(path: string, text: string): Promise<void> {
+  // a device is never opened (opening one can act: a watchdog, a tape), nor written once open
+  const before = await lstat(path).catch(() => null);
+  if (before !== null && !before.isFile()) throw notRegular(path, before);
   const file = await open(path, WRITE_NO_FOLLOW, PID_FILE_MODE);
   try {
+    const stats = await file.stat();
+    if (!stats.isFile()) throw notRegular(path, stats);
+    await file.truncate(0);
     await file.writeFile(text);
   } finally {
     await file.close();
   }
+}
+
+function notRegular(path: string, stats: Stats): VelosError {
+  return new VelosError(
+    ErrorCodes.IO_ERROR,
+    `refusing to write ${path}: it is ${kindOf(stats)}, not a regular file; remove it or name another path`,
+  );
+}
+
+/** What a path that is not a regular file is, in words. */
+function kindOf(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  return 'an unknown kind of file';
 }
 
 /** The last write or removal queued on each pid file path. */

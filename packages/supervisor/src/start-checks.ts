@@ -1,12 +1,14 @@
 import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
 import { checkCommands } from './command-check.js';
 import { metricsUrlProblem } from './metrics/instance-metrics-url.js';
+import { pidFileProblem } from './pid-files.js';
 import { isActive } from './process-record.js';
 import type { ProcessTable } from './process-table.js';
 import { resolveRunAs } from './run-as.js';
 
 /**
- * Rejects a start before anything changes: a name twice, bad instances, a running name, then every app
+ * Rejects a start before anything changes: a name twice, bad instances, a running name, a pid_file
+ * path holding no regular file (a device, FIFO, directory), then every app
  * whose script file or interpreter is not there, named together (`checkCommands`).
  */
 export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace = false): void {
@@ -30,6 +32,9 @@ export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace 
     resolveRunAs(spec);
     const problem = incrementVarProblem(spec) ?? metricsUrlProblem(spec);
     if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
+    const pidProblem = pidFileProblem(spec);
+    if (pidProblem)
+      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name} cannot start: ${pidProblem}`);
   }
   checkCommands(specs);
 }
