@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +21,7 @@ afterEach(cleanupHomes);
 
 const WAIT_READY = join(FIXTURES, 'wait-ready.js');
 const SHUTDOWN = join(FIXTURES, 'shutdown-message.js');
+const SIGINT_ONLY = join(FIXTURES, 'sigint-only.js');
 
 /** `velos jlist`: PM2's process descriptions (the fields these tests read). */
 async function jlistOf(home: string): Promise<{ name: string; pid: number; pm2_env: { status: string } }[]> {
@@ -84,6 +85,36 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     await waitForStatus(home, 'late', 'online');
     expect(daemonLog(home)).toMatch(/sent no 'ready' within listen_timeout 800 ms: online anyway/);
     await deleteApps(home, ['late']);
+  });
+
+  it('a PM2 file stops its apps with SIGINT, as PM2 does, unless it sets kill_signal; a Velos file with SIGTERM', async () => {
+    const home = shared();
+    const marker = (name: string) => join(home, `${name}.marker`);
+    const app = (name: string, extra = '') =>
+      `{ name: '${name}', script: ${JSON.stringify(SIGINT_ONLY)}, env: { MARKER_FILE: ${JSON.stringify(marker(name))} }${extra} }`;
+    const file = join(home, 'ecosystem.config.js');
+    writeFileSync(
+      file,
+      `module.exports = { apps: [${app('si')}, ${app('st', ", kill_signal: 'SIGTERM'")}] };\n`,
+    );
+    const toml = join(home, 'velos.toml');
+    writeFileSync(toml, `[[apps]]\nname = "vt"\nscript = ${JSON.stringify(SIGINT_ONLY)}\n`);
+    for (const config of [file, toml]) {
+      const started = await velos(['start', config], { home });
+      expect(started.code, started.stderr).toBe(0);
+    }
+    const shown = await velos(['show', 'si'], { home });
+    expect(shown.stdout).toMatch(/stop\s+SIGINT, then SIGKILL after/);
+    const units = await velos(['export', 'systemd', file], { home });
+    const signals = units.stdout.split('\n').filter((line) => line.startsWith('KillSignal='));
+    expect(signals, units.stderr).toEqual(['KillSignal=SIGINT', 'KillSignal=SIGTERM']);
+    await Promise.all(['si', 'st', 'vt'].map((name) => waitForStatus(home, name, 'online')));
+    const stopped = await velos(['stop', 'si', 'st', 'vt'], { home });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    // the SIGINT handler ran: PM2's graceful shutdown kept; the file's own kill_signal and Velos's file: SIGTERM
+    expect(readFileSync(marker('si'), 'utf8')).toBe('clean exit\n');
+    expect([existsSync(marker('st')), existsSync(marker('vt'))]).toEqual([false, false]);
+    await deleteApps(home, ['si', 'st', 'vt']);
   });
 
   it("shutdown_with_message: stop sends 'shutdown' instead of the stop signal (ecosystem file)", async () => {

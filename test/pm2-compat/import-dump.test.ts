@@ -73,6 +73,8 @@ describe('velos import pm2 of a real PM2 dump', () => {
       maxMemoryBytes: 209_715_200,
       interpreterArgs: ['--max-old-space-size=256'],
       killTimeoutMs: 3000,
+      // PM2 stops its apps with SIGINT: an imported app keeps its graceful shutdown
+      stopSignal: 'SIGINT',
       listenTimeoutMs: 5000,
       shutdownWithMessage: true,
       incrementVar: 'PORT',

@@ -35,6 +35,7 @@ import {
   type ConfigWarning,
   dialectOf,
   normaliseDocument,
+  PM2_APP_DEFAULTS,
   tellAppWarnings,
   withAppName,
 } from './pm2-dialect.js';
@@ -242,7 +243,9 @@ function resolveApps(
   const split = splitProfiles(Array.isArray(apps) ? { apps } : apps, label);
   const { profiles } = split;
   const ownApps = (split.doc as { apps?: unknown } | null)?.apps;
-  const doc = withDefaults(split.doc, [ctx.defaults, taken.defaults]);
+  // a PM2 file's apps stop with PM2's SIGINT unless a layer above says otherwise
+  const dialectDefaults = ctx.dialect === 'pm2' ? { ...PM2_APP_DEFAULTS } : undefined;
+  const doc = withDefaults(split.doc, [dialectDefaults, ctx.defaults, taken.defaults]);
   // an issue of a key the app takes from the file's [defaults] is found there
   const located = (issue: ConfigIssue): ConfigIssue => {
     const keyPath = sourceKeyPath(issue.keyPath, ownApps, taken.defaults);

@@ -22,6 +22,13 @@ export function dialectOf(file: string): ConfigDialect {
   return PM2_FILE.test(name) || /\.[cm]?js$/i.test(name) ? 'pm2' : 'velos';
 }
 
+/**
+ * What an app of a PM2 file takes where it sets nothing, under `[defaults]` of config.toml and its own
+ * keys: PM2 stops its apps with SIGINT (its daemon's PM2_KILL_SIGNAL, SIGINT unless set), and its
+ * graceful-shutdown guide has apps handle SIGINT alone; Velos's own files keep SIGTERM.
+ */
+export const PM2_APP_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({ kill_signal: 'SIGINT' });
+
 /** PM2 spellings (after camelCase becomes snake_case) of keys Velos names otherwise, in both dialects. */
 const ALIASES: Readonly<Record<string, string>> = {
   max_memory_restart: 'max_memory',

@@ -204,6 +204,21 @@ describe('PM2 dialect (issue #14)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it("stops a PM2 file's apps with PM2's SIGINT unless the app or config.toml's [defaults] sets kill_signal", () => {
+    const apps = [
+      { name: 'plain', script: 'a.js' },
+      { name: 'own', script: 'a.js', kill_signal: 'SIGTERM' },
+    ];
+    expect(pm2({ apps }).map((spec) => spec.stopSignal)).toEqual(['SIGINT', 'SIGTERM']);
+    const defaults = { kill_signal: 'SIGUSR2' };
+    const withDefaults = validateConfig({ apps }, 'ecosystem.json', { ...ctx, dialect: 'pm2', defaults });
+    expect(withDefaults.map((spec) => spec.stopSignal)).toEqual(['SIGUSR2', 'SIGTERM']);
+    // Velos's own files keep SIGTERM
+    expect(validateConfig({ apps: [apps[0]] }, 'velos.json', ctx).map((spec) => spec.stopSignal)).toEqual([
+      'SIGTERM',
+    ]);
+  });
+
   it("reads PM2's NULL as /dev/null for a log file, and a pid file at NULL or /dev/null as none", () => {
     const warnings: string[] = [];
     const [word, device] = pm2(
