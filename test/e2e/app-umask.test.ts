@@ -54,6 +54,16 @@ describe('an app umask', () => {
     expect(umaskOf(Number(readFileSync(join(home, 'velos.pid'), 'utf8')))).toBe('0000');
   });
 
+  it('the daemon says once in daemon.log, at its start, that it runs under umask 0000', () => {
+    const lines = readFileSync(join(home, 'daemon.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('umask'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /warning: the daemon runs under umask 0000: files its apps create are writable by every user unless the app sets umask \(umask = "022" in its config, --umask 022; docs\/security\.md\), or start the daemon under umask 022$/,
+    );
+  });
+
   it('velos health warns that the daemon runs under umask 0000', async () => {
     const health = await velosOk(['health'], { home });
     expect(health.stderr.trim()).toBe(

@@ -6,6 +6,7 @@ import { createDispatcher } from './command-handlers.js';
 import { createExtensionRunner, type DaemonExtension, type ExtensionChange } from './daemon-extensions.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { createDaemonLog, type DaemonLog } from './daemon-log.js';
+import { currentUmask, daemonUmaskNote } from './daemon-umask.js';
 import { healthIntervalFromEnv } from './health/health-control.js';
 import { ipcHealthCheck } from './health/ipc-health.js';
 import { ipcLimitsFromEnv } from './ipc-limits.js';
@@ -168,6 +169,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
 
   log(`daemon ${VELOS_VERSION} starting, pid ${process.pid}, home ${home}`);
+  // apps inherit the daemon's umask: one under 000 makes their files world-writable (Windows has none)
+  const umaskNote = process.platform === 'win32' ? null : daemonUmaskNote(currentUmask());
+  if (umaskNote !== null) log(`warning: ${umaskNote}`);
   const idleCollection = createIdleCollection();
   try {
     server = await startIpcServer({
