@@ -184,5 +184,12 @@ describe('pid files: only a regular file is written or removed', () => {
       message: `api cannot start: pid_file ${fifo} is a FIFO, not a regular file (name another path, or leave pid_file out for none)`,
     });
     expect(await supervisor.list()).toEqual([]);
+    // config set of such a path is refused the same way, and the app keeps the spec it had
+    await supervisor.start([appSpec(home, { name: 'web' })]);
+    await expect(supervisor.configSet('web', { pid_file: fifo })).rejects.toMatchObject({
+      code: ErrorCodes.INVALID_ARGUMENT,
+      message: `web cannot start: pid_file ${fifo} is a FIFO, not a regular file (name another path, or leave pid_file out for none)`,
+    });
+    expect((await supervisor.configGet('web')).pidFile).toBeUndefined();
   });
 });
