@@ -48,7 +48,13 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], typed = spec
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const option = spec.options[name];
       if (!option) {
-        const meant = suggestKey(name, Object.keys(spec.options)) ?? synonymOf(name, spec);
+        // a flag the command knows by name (PM2's --write, --parallel) is told what to use instead,
+        // before a look-alike option (--write is not --wait)
+        const own = spec.dashHint?.(args, arg) ?? null;
+        const meant =
+          own === null || own === ''
+            ? (suggestKey(name, Object.keys(spec.options)) ?? synonymOf(name, spec))
+            : null;
         const hint =
           meant === null ? dashHint(spec, args, arg, typed, argv[i + 1]) : `; did you mean --${meant}?`;
         throw usageError(`unknown option --${name} for velos ${typed}${hint}`, typed);
