@@ -288,8 +288,9 @@ env = { COUNTER_FILE = "${join(home, 'broken.count')}", EXIT_CODES = "4" }
   it('a start whose app ends errored, its dependency failed, exits 1 naming it (as docker compose up)', async () => {
     const home = shared();
     await clearApps(home);
+    // the config file's scripts are relative to its folder; the CLI's to the test's cwd
     const silent = fixture(home, 'silent.js');
-    await velosOk(['start', silent, '--name', 'xdb'], { home });
+    await velosOk(['start', join(FIXTURES, 'silent.js'), '--name', 'xdb'], { home });
     await velosOk(['stop', 'xdb'], { home });
     const config = writeConfig(
       home,
