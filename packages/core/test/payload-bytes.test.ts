@@ -87,7 +87,10 @@ describe('payloadBytesBreach', () => {
 });
 
 describe('FrameDecoder with a payload bound per command', () => {
-  it('answers a 4.9 MB list of 122 maps × 4 096 keys with a RefusedRequest under its id, undecoded, and goes on', () => {
+  // building the 4.9 MB payload alone took over 5 s at load 20: the bound under test is the push's
+  it('answers a 4.9 MB list of 122 maps × 4 096 keys with a RefusedRequest under its id, undecoded, and goes on', {
+    timeout: 30_000,
+  }, () => {
     const payload = arrayOf(Array.from({ length: 122 }, (_, m) => mapOf(4096, `k${m}_`)));
     const decoder = daemonDecoder();
     const started = Date.now();
