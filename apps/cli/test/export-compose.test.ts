@@ -175,6 +175,24 @@ describe('velos export compose', () => {
     });
     expect(services.db?.healthcheck).toBeUndefined();
   });
+
+  it('notes restart_delay as a delay Docker cannot take, and offers restart: on-failure for max_restarts only', async () => {
+    const config = join(scratch.dir(), 'velos.yaml');
+    writeFileSync(
+      config,
+      'apps:\n  - name: slow\n    script: node\n    restart_delay: 2s\n  - name: capped\n    script: node\n    max_restarts: 3\n',
+    );
+    const run = await runExport(scratch, 'compose', config);
+    expect(run.code, run.stderr).toBe(0);
+    const notes = run.stderr
+      .split('\n')
+      .filter((line) => /: (restart_delay|max_restarts): /.test(line))
+      .sort();
+    expect(notes).toEqual([
+      'velos export: note: capped: max_restarts: Docker restarts without a limit, with its own growing delay; instead: restart: on-failure:<n> caps failed restarts',
+      "velos export: note: slow: restart_delay: Docker waits its own delay before a restart (100ms, doubled at each restart in a row), not 2s; instead: nothing to set: Docker's delay cannot be chosen; an app that must not start again at once waits at its start (sleep in its entrypoint)",
+    ]);
+  });
 });
 
 describe('velos export of a Python app', () => {

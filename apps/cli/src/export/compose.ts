@@ -184,12 +184,20 @@ function restartPolicy(spec: AppSpec, report: LossyReport): string {
       'exit with 0 and use restart: on-failure',
     );
   }
-  if (spec.maxRestarts !== APP_DEFAULTS.maxRestarts || spec.restartDelayMs > 0) {
+  if (spec.maxRestarts !== APP_DEFAULTS.maxRestarts) {
     report.note(
       app,
-      spec.restartDelayMs > 0 ? 'restart_delay' : 'max_restarts',
+      'max_restarts',
       'Docker restarts without a limit, with its own growing delay',
       'restart: on-failure:<n> caps failed restarts',
+    );
+  }
+  if (spec.restartDelayMs > 0) {
+    report.note(
+      app,
+      'restart_delay',
+      `Docker waits its own delay before a restart (100ms, doubled at each restart in a row), not ${composeDuration(spec.restartDelayMs)}`,
+      "nothing to set: Docker's delay cannot be chosen; an app that must not start again at once waits at its start (sleep in its entrypoint)",
     );
   }
   return 'unless-stopped';
