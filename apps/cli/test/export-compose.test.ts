@@ -195,6 +195,28 @@ describe('velos export compose', () => {
   });
 });
 
+describe('velos export compose of an app with a umask', () => {
+  it('refuses it without --lossy (Compose has no umask), and with --lossy says where to set it', async () => {
+    const config = join(scratch.dir(), 'umask.yaml');
+    writeFileSync(
+      config,
+      'apps:\n  - name: web\n    script: node\n    umask: "027"\n  - name: api\n    script: node\n',
+    );
+    const refused = await runExport(scratch, 'compose', config);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      "velos: web: umask: compose cannot express it (umask 027 is not carried: the container's processes get the image's (022 by default)); set it in the image's entrypoint (umask 027 before exec), or pass --lossy to export without it",
+    );
+    expect([...refused.files.keys()]).toEqual([]);
+    const run = await runExport(scratch, 'compose', config, ['--lossy']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(warnings(run.stderr)).toEqual(['web: umask']);
+    expect(run.files.get('compose.yaml')).toContain(
+      "# - web: umask: umask 027 is not carried: the container's processes get the image's (022 by default); instead: set it in the image's entrypoint (umask 027 before exec)",
+    );
+  });
+});
+
 describe('velos export of a Python app', () => {
   it('writes a value with a tab quoted, which docker-compose 1 (PyYAML) reads back as it is', async () => {
     const config = join(scratch.dir(), 'velos.toml');

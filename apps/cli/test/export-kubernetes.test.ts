@@ -252,6 +252,17 @@ describe('velos export kubernetes', () => {
     ).toThrow(/replicas/);
   });
 
+  it('reports a umask as lossy (a pod has none) and says where to set it', async () => {
+    const config = join(scratch.dir(), 'umask.yaml');
+    writeFileSync(config, 'apps:\n  - name: web\n    script: node\n    umask: "0077"\n');
+    const run = await runExport(scratch, 'kubernetes', config, ['--lossy']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(warnings(run.stderr)).toEqual(['web: umask']);
+    expect(run.stderr).toContain(
+      "velos export: warning: web: umask: umask 077 is not carried: the pod's processes get the image's (022 by default); instead: set it in the image's entrypoint (umask 077 before exec)",
+    );
+  });
+
   it('without --image, runs an image named after the app and says so', async () => {
     const config = FIXTURE_CONFIGS.find((file) => file.endsWith('sboxmgr-update.toml')) ?? '';
     const run = await runExport(scratch, 'kubernetes', config);

@@ -1,4 +1,4 @@
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, formatUmask, VelosError } from '@velos/core';
 import { noteProcessFiles } from './process-files.js';
 
 /** The targets `velos export` writes. */
@@ -185,6 +185,15 @@ export function noteVelosOnly(report: LossyReport, spec: AppSpec): void {
       'instances',
       `the replicas get no instance index (VELOS_INSTANCE, ${spec.instanceVar ?? 'NODE_APP_INSTANCE'})`,
       'an app that runs a task on instance 0 only needs a job or a lock',
+    );
+  }
+  if (report.target !== 'systemd' && spec.umask !== undefined) {
+    const mask = formatUmask(spec.umask).replace(/^0(?=\d{3})/, '');
+    report.lossy(
+      app,
+      'umask',
+      `umask ${mask} is not carried: the ${report.target === 'compose' ? 'container' : 'pod'}'s processes get the image's (022 by default)`,
+      `set it in the image's entrypoint (umask ${mask} before exec)`,
     );
   }
   if (spec.waitReady) {
