@@ -288,6 +288,49 @@ describe('velos export systemd: a program outside systemd PATH', () => {
   });
 });
 
+describe('velos export systemd: a command line', () => {
+  it('gets the PATH it runs with (npm of npm start is found as under the daemon)', async () => {
+    const bin = scratch.dir();
+    const shellPath = process.env.PATH;
+    process.env.PATH = `${bin}:/usr/bin:/bin`;
+    try {
+      const specs = await specsOf(
+        '  - name: line',
+        '    script: npm start',
+        '  - name: shell',
+        '    script: /bin/sh',
+        '    args: ["-c", "npm start"]',
+        '  - name: own',
+        '    script: npm start',
+        '    env:',
+        '      PATH: /opt/x/bin:/usr/bin',
+      );
+      // an app the daemon runs: its env holds the PATH it inherited, its own env does not
+      const running = {
+        ...specs[0]!,
+        name: 'running',
+        env: { PATH: '/home/u/.nvm/bin:/usr/bin' },
+        ownEnv: {},
+      };
+      const units = exportSystemd([...specs, running], new LossyReport('systemd', false), {
+        source: 'velos.yaml',
+      });
+      const paths = units.map((unit) => [
+        unit.name,
+        unitSection(unit.text, 'Service').filter((line) => line.startsWith('Environment=PATH=')),
+      ]);
+      expect(paths).toEqual([
+        ['line.service', [`Environment=PATH=${bin}:/usr/bin:/bin`]],
+        ['shell.service', [`Environment=PATH=${bin}:/usr/bin:/bin`]],
+        ['own.service', ['Environment=PATH=/opt/x/bin:/usr/bin']],
+        ['running.service', ['Environment=PATH=/home/u/.nvm/bin:/usr/bin']],
+      ]);
+    } finally {
+      process.env.PATH = shellPath;
+    }
+  });
+});
+
 describe('velos export compose: the port of an app', () => {
   it('exposes it to the other services and notes that the host no longer reaches it', async () => {
     const specs = await specsOf('  - name: web', '    script: node', '    env:', '      PORT: "3000"');

@@ -1,7 +1,7 @@
-import { dirname, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
 import { type AppSpec, formatUmask } from '@velos/core';
 import { environmentLine, escapeUnitName, execLine } from '../startup/systemd-escape.js';
-import { hostArgv, instanceEnvironment } from './app-command.js';
+import { type Argv, hostArgv, instanceEnvironment } from './app-command.js';
 import { type ExportFile, type ExportOptions, type FileSecrets, systemdSeconds } from './export-file.js';
 import { type LossyReport, noteVelosOnly } from './lossy-report.js';
 import { envFileText, exportedEnv, type SplitEnv, splitSecretEnv } from './secret-env.js';
@@ -115,7 +115,7 @@ function serviceUnit(
     ([name]) => !Object.hasOwn(env.moved, name),
   );
   const argv = hostArgv(spec);
-  const path = Object.hasOwn(spec.env, 'PATH') ? undefined : programPath(argv[0] ?? '');
+  const path = unitPath(spec, argv);
   const service = [
     `Type=${isJob ? 'oneshot' : 'simple'}`,
     // a one-shot job stays "active" once it exited 0, so that units that require it may start
@@ -157,6 +157,26 @@ function serviceUnit(
 
 /** The PATH systemd gives the services it runs (no /sbin and /bin of their own on a merged /usr). */
 const SYSTEMD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The shells whose `-c` runs a command line (`/bin/sh -c "npm start"`, a `script` that is a command line). */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh']);
+
+/**
+ * The unit's `Environment=PATH=`: none when the app's own env sets PATH (written with the rest); for a
+ * command line, whose programs are unknown, the PATH the app runs with (its env's, else this shell's)
+ * unless it is systemd's; else `programPath`.
+ */
+function unitPath(spec: AppSpec, argv: Argv): string | undefined {
+  if (Object.hasOwn(spec.ownEnv ?? spec.env, 'PATH')) return undefined;
+  if (!isCommandLine(argv)) return programPath(argv[0] ?? '');
+  const ranWith = spec.env.PATH ?? process.env.PATH;
+  return ranWith === undefined || ranWith === '' || ranWith === SYSTEMD_PATH ? undefined : ranWith;
+}
+
+/** True for `sh -c <line>` (also `bash -lc`, `-ec`): the argv of a command line. */
+function isCommandLine([program = '', flags = '']: Argv): boolean {
+  return SHELLS.has(basename(program)) && /^-[a-z]*c$/.test(flags);
+}
 
 /**
  * PATH for a unit whose program lies outside systemd's PATH (node and npm of nvm, a pyenv shim): its
