@@ -44,15 +44,17 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'export',
-    argsUsage: '<systemd|compose|kubernetes> <config>',
+    argsUsage: '<systemd|compose|kubernetes> <config>|--running',
     completes: [['systemd', 'compose', 'kubernetes'], 'file'],
-    shortArgsUsage: '<target> <config>',
-    minArgs: 2,
+    shortArgsUsage: '<target> <config>|--running',
+    minArgs: 1,
     maxArgs: 2,
     summary: 'translate a config file into systemd units, a Compose file or Kubernetes manifests',
     details: [
       "No daemon is needed: the config (.toml, .yaml, .json, or PM2's ecosystem.config.js, run here as",
       "`velos start` runs it) is read and translated; a PM2 file's unknown options are warnings on stderr.",
+      'With --running instead of a config, the apps the daemon runs are exported as it runs them',
+      '(started by hand, by velos import pm2…); no daemon running is an error, none is started.',
       'Without --out the files are printed (several behind `### <file>` lines); with --out they are',
       'written to that dir, replacing files of the same names.',
       'systemd: <app>.service (<app>-<i>.service per instance, grouped by <app>.target), a .timer for a',
@@ -69,6 +71,7 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
     ].join('\n'),
     options: {
       out: { type: 'string', value: 'dir', description: 'write the files into dir instead of printing them' },
+      running: { type: 'boolean', description: 'export the apps the daemon runs, not a config file' },
       lossy: {
         type: 'boolean',
         description: 'export what the target cannot express as warnings, not errors',

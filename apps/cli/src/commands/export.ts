@@ -11,8 +11,9 @@ const TARGETS: readonly ExportTarget[] = ['systemd', 'compose', 'kubernetes'];
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
- * `velos export systemd|compose|kubernetes <config>`: translates a config file into the target's
- * files, with what did not carry over in their header and on stderr; `--out dir` writes them.
+ * `velos export systemd|compose|kubernetes <config>`: translates a config file (or, `--running`, the
+ * apps the daemon runs) into the target's files, with what did not carry over in their header and on
+ * stderr; `--out dir` writes them.
  */
 export async function runExport(ctx: CommandContext, input: CommandInput): Promise<void> {
   const [targetArg = '', configArg = ''] = input.args;
@@ -20,11 +21,12 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   if (target === undefined) {
     throw usageError(`unknown export target "${targetArg}" (expected ${TARGETS.join(', ')})`, 'export');
   }
-  const options = exportOptions(target, input, configArg);
+  const isRunning = input.options.running === true;
+  const options = exportOptions(target, input, configArg, isRunning);
   const perCpu: string[] = [];
-  const specs = await loadSpecs(resolve(configArg), stringOption(input, 'env'), (names) =>
-    perCpu.push(...names),
-  );
+  const specs = isRunning
+    ? await (await import('../export/running-specs.js')).loadRunningSpecs(ctx)
+    : await loadSpecs(resolve(configArg), stringOption(input, 'env'), (names) => perCpu.push(...names));
   const { checkTargetNames } = await import('../export/target-names.js');
   checkTargetNames(specs, target);
   // every app is translated before an error, so that it names all the lossy options at once
@@ -139,7 +141,21 @@ async function render(
   return (await import('../export/kubernetes.js')).exportKubernetes(specs, report, options);
 }
 
-function exportOptions(target: ExportTarget, input: CommandInput, config: string): ExportOptions {
+function exportOptions(
+  target: ExportTarget,
+  input: CommandInput,
+  config: string,
+  isRunning: boolean,
+): ExportOptions {
+  if (isRunning && config !== '') throw usageError('give a config file or --running, not both', 'export');
+  if (!isRunning && config === '') {
+    throw usageError(
+      'velos export needs <systemd|compose|kubernetes> <config>, or --running for the apps the daemon runs',
+      'export',
+    );
+  }
+  if (isRunning && stringOption(input, 'env') !== undefined)
+    throw usageError("--env selects a config file's env profile: not with --running", 'export');
   const image = stringOption(input, 'image');
   const build = stringOption(input, 'build');
   const namespace = stringOption(input, 'namespace');
@@ -157,7 +173,8 @@ function exportOptions(target: ExportTarget, input: CommandInput, config: string
     );
   }
   return {
-    source: basename(config),
+    source: isRunning ? '--running' : basename(config),
+    ...(isRunning ? { origin: 'the apps the daemon runs' } : {}),
     ...(image === undefined ? {} : { image }),
     ...(build === undefined ? {} : { build: resolve(build) }),
     ...(namespace === undefined ? {} : { namespace }),
@@ -172,7 +189,7 @@ function withHeader(
   options: ExportOptions,
 ): ExportFile[] {
   const header = [
-    `# Exported from ${options.source} by \`velos export ${target}\` (docs/beyond-one-machine.md).`,
+    `# Exported from ${options.origin ?? options.source} by \`velos export ${target}\` (docs/beyond-one-machine.md).`,
     "# Only each app's own env is exported, not the environment `velos start` would inherit.",
   ];
   return files.map((file) => {

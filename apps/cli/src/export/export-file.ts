@@ -20,8 +20,10 @@ export interface FileSecrets {
 
 /** What every target gets besides the apps: the config it came from and the user's flags. */
 export interface ExportOptions {
-  /** The config file's name, for the headers. */
+  /** The config file's name (`--running` for the daemon's apps), for the headers. */
   source: string;
+  /** What the apps were read from, in words, when not the file `source` names. */
+  origin?: string;
   /** compose/kubernetes: the image every app runs in (`--image`); `{name}` stands for the app's name. */
   image?: string;
   /** compose: build every app's image from this context (`--build`); default: the app's directory. */
