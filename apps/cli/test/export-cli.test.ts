@@ -260,6 +260,31 @@ describe('velos export: bad input', () => {
     });
   });
 
+  it.each([
+    ['systemd', 'web.service', 'plain.service'],
+    ['compose', 'compose.yaml', undefined],
+  ])(
+    '%s: a secret in a command is written where it must be, mode 0600, with a warning',
+    async (target, file, other) => {
+      const config = join(scratch.dir(), 'args.yaml');
+      writeFileSync(
+        config,
+        'apps:\n  - name: web\n    script: node\n    args: ["server.js", "--token", "tok-0123456789"]\n    readiness_probe: { http: "http://u:probe-pw@127.0.0.1:3000/health" }\n  - name: plain\n    script: node\n',
+      );
+      // systemd runs no probe (lossy): its units hold only the args
+      const isUnit = target === 'systemd';
+      const run = await runExport(scratch, target, config, isUnit ? ['--lossy'] : ['--image', 'app:1']);
+      expect(run.code, run.stderr).toBe(0);
+      const advice = isUnit ? 'an EnvironmentFile= of mode 0600' : 'an env_file or Compose secrets';
+      expect(run.stderr.split('\n').filter((line) => line.includes('secret'))).toEqual([
+        `velos export: warning: web: ${isUnit ? 'args' : 'args, readiness_probe'}: a value looks secret (a secret flag's value, a token, a URL's password) and is written into the files as it is (mode 0600 with --out); give it to the app in env instead, which goes to ${advice}`,
+      ]);
+      expect(run.files.get(file)).toContain('tok-0123456789');
+      expect(statSync(join(run.dir, file)).mode & 0o777).toBe(0o600);
+      if (other !== undefined) expect(statSync(join(run.dir, other)).mode & 0o777).toBe(0o644);
+    },
+  );
+
   it('replaces what --out held (a link too) rather than writing through it', async () => {
     const dir = scratch.dir();
     const config = join(dir, 'secrets.toml');

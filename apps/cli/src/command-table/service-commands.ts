@@ -66,7 +66,8 @@ export const SERVICE_COMMANDS: CommandSpec[] = [
       'what the app does and has no equivalent is an error naming each app and option, unless --lossy.',
       'Env values that look secret (API_KEY, …_TOKEN, a URL with a password) go to a file of their own,',
       'mode 0600 with --out: <app>.env (systemd EnvironmentFile=%E/velos/<app>.env, Compose env_file) or',
-      'kubernetes-secrets.yaml (a Secret per app); a value with a quote or line break stays, with a warning.',
+      'kubernetes-secrets.yaml (a Secret per app); a value with a quote or line break stays, with a warning,',
+      'as does a secret in a command or probe (--token <value>), its file then mode 0600 too.',
       'See docs/beyond-one-machine.md.',
     ].join('\n'),
     options: {

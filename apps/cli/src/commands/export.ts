@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { AppSpec } from '@velos/core';
 import type { CommandInput } from '../command-spec.js';
 import { type CommandContext, printWarnings } from '../context.js';
-import type { ExportFile, ExportOptions } from '../export/export-file.js';
+import type { ExportFile, ExportOptions, FileSecrets } from '../export/export-file.js';
 import { type ExportTarget, LossyReport } from '../export/lossy-report.js';
 import { argumentError, usageError } from '../parse-argv.js';
 
@@ -42,7 +42,12 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   (await import('../export/missing-apps.js')).reportMissingApps(specs, report);
   const rendered = await render(target, specs, report, options);
   report.throwIfLossy();
-  const files = withHeader(rendered, report, target, options);
+  const { commandSecretOptions } = await import('../export/secret-env.js');
+  const inCommands = specs.flatMap((spec) => {
+    const keys = commandSecretOptions(spec, target);
+    return keys.length === 0 ? [] : [{ app: spec.name, keys, isMoved: false, isCommand: true }];
+  });
+  const files = withHeader(withCommandSecrets(rendered, inCommands), report, target, options);
   const out = stringOption(input, 'out');
   // written before the notes are printed: an --out that cannot be written is the one line printed
   // (a file that holds a value that looks secret is its owner's only, also when it was there before)
@@ -56,6 +61,20 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
     return;
   }
   for (const path of written) ctx.print(`wrote ${path}`);
+}
+
+/**
+ * Marks the files that write the commands of apps whose command or probes hold a value that looks
+ * secret (a unit of the app; compose.yaml, kubernetes.yaml), so that `--out` makes them 0600 and a
+ * warning names the options. An env file or the Secrets, which hold no command, are left as they are.
+ */
+function withCommandSecrets(files: ExportFile[], inCommands: FileSecrets[]): ExportFile[] {
+  if (inCommands.length === 0) return files;
+  return files.map((file) => {
+    if (file.secrets?.some((secret) => secret.isMoved)) return file;
+    const own = inCommands.filter((secret) => file.app === undefined || file.app === secret.app);
+    return own.length === 0 ? file : { ...file, secrets: [...(file.secrets ?? []), ...own] };
+  });
 }
 
 /** Where each target keeps a secret out of its files, for the warning. */
@@ -81,9 +100,15 @@ function secretLines(files: ExportFile[], target: ExportTarget): string[] {
   const lines: string[] = [];
   const warned = new Set<string>();
   for (const file of files) {
-    for (const { app, keys, isMoved } of file.secrets ?? []) {
+    for (const { app, keys, isMoved, isCommand } of file.secrets ?? []) {
       const values = keys.length > 1 ? 'values look' : 'value looks';
-      if (isMoved) {
+      if (isCommand) {
+        if (warned.has(`${app}\0command`)) continue;
+        warned.add(`${app}\0command`);
+        lines.push(
+          `velos export: warning: ${app}: ${keys.join(', ')}: a value looks secret (a secret flag's value, a token, a URL's password) and is written into the files as it is (mode 0600 with --out); give it to the app in env instead, which goes to ${SECRET_ADVICE[target]}`,
+        );
+      } else if (isMoved) {
         lines.push(
           `velos export: note: ${app}: env ${keys.join(', ')}: the ${values} secret: written to ${file.name} (mode 0600 with --out), not beside the rest; keep it out of version control`,
         );

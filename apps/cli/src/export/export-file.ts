@@ -13,7 +13,10 @@ export interface ExportFile {
 /** The variables of one app whose values look secret and that a file holds. */
 export interface FileSecrets {
   app: string;
+  /** Env variable names; with `isCommand`, the options of the command or probes (`args`). */
   keys: string[];
+  /** True: values in the app's command or probes, which only the command can carry (never moved). */
+  isCommand?: boolean;
   /** True: the file is where they were moved to; false: the target's file could not leave them out. */
   isMoved: boolean;
 }

@@ -1,5 +1,6 @@
-import { type AppSpec, maskEnv } from '@velos/core';
+import { type AppSpec, maskEnv, maskSecrets } from '@velos/core';
 import { resolveCommand, runsPython } from '@velos/supervisor/spec-tools';
+import type { ExportTarget } from './lossy-report.js';
 
 /** An app's env split into the values that go to a file of their own (they look secret) and the rest. */
 export interface SplitEnv {
@@ -65,4 +66,25 @@ export function envFileText(comments: string[], env: Record<string, string>): st
     ...Object.entries(env).map(([key, value]) => `${key}='${value}'`),
     '',
   ].join('\n');
+}
+
+/**
+ * The options of an app's command and probes that hold a value that looks secret, by the rule of
+ * `velos show`'s masking (`--token <value>`, a URL's password, an `Authorization:` header), of those
+ * `target` writes: its files hold them as they are, since no env file can carry a word of a command.
+ */
+export function commandSecretOptions(spec: AppSpec, target: ExportTarget): string[] {
+  const options: Record<string, unknown> = {
+    script: spec.script,
+    args: spec.args,
+    interpreter_args: spec.interpreterArgs,
+  };
+  // the probes a target writes: none in a unit, one healthcheck on Compose (readiness first), both in a pod
+  if (target === 'kubernetes' || (target === 'compose' && spec.readinessProbe === undefined))
+    options.liveness_probe = spec.livenessProbe;
+  if (target !== 'systemd') options.readiness_probe = spec.readinessProbe;
+  const masked = maskSecrets(options);
+  return Object.keys(options).filter(
+    (option) => JSON.stringify(masked[option]) !== JSON.stringify(options[option]),
+  );
 }
