@@ -74,6 +74,28 @@ describe('velos export: options of the daemon the targets lack', () => {
   });
 });
 
+describe('velos export: restart options a container runtime lacks', () => {
+  it.each(['compose', 'kubernetes'] as const)(
+    '%s: notes each under the option the app sets',
+    async (target) => {
+      const specs = await specsOf(
+        '  - name: slow',
+        '    script: node',
+        '    restart_delay: 2s',
+        '  - name: capped',
+        '    script: node',
+        '    max_restarts: 3',
+      );
+      const report = new LossyReport(target, false);
+      render(target, specs, report);
+      expect(losses(report).filter((loss) => /restart/.test(loss))).toEqual([
+        'slow: restart_delay (note)',
+        'capped: max_restarts (note)',
+      ]);
+    },
+  );
+});
+
 describe('velos export: replicas', () => {
   it.each(['compose', 'kubernetes'] as const)(
     '%s: notes that replicas get no instance index',

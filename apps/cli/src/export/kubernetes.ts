@@ -272,7 +272,12 @@ function noteKubernetesLosses(spec: AppSpec, report: LossyReport): void {
   ) {
     report.note(
       app,
-      'max_restarts',
+      // the option the app sets, named as it is written (an app with only a restart_delay has no max_restarts)
+      spec.maxRestarts !== APP_DEFAULTS.maxRestarts
+        ? 'max_restarts'
+        : spec.restartDelayMs > 0
+          ? 'restart_delay'
+          : 'exp_backoff_restart_delay',
       'the kubelet restarts without a limit, with a backoff from 10s to 5m',
       'nothing to set: watch for CrashLoopBackOff',
     );
