@@ -100,15 +100,16 @@ describe.skipIf(libfaketime === null)('a wall-clock jump (libfaketime)', () => {
     const clockFile = join(home, 'faketime');
     const counter = join(home, 'backup.count');
     const env = { ...fakeClockEnv(clockFile), COUNTER_FILE: counter, TZ: 'UTC' };
-    // a fixed time (no * or step in its seconds, minutes and hours) 3 s from now
-    const due = new Date(Date.now() + 3000);
+    // a fixed time (no * or step in its seconds, minutes and hours) 8 s from now: a due time already gone
+    // when the daemon schedules it is tomorrow's (3 s was passed by the start alone at load 20)
+    const due = new Date(Date.now() + 8000);
     const schedule = `${due.getUTCSeconds()} ${due.getUTCMinutes()} ${due.getUTCHours()} * * *`;
     await velosOk(['start', `${FIXTURE_DIR}/job-counter.js`, '--name', 'backup', '--schedule', schedule], {
       home,
       env,
     });
     const count = (): number => Number(existsSync(counter) ? readFileSync(counter, 'utf8').trim() : 0);
-    await waitFor(() => count() >= 1, { message: 'the run at its time' });
+    await waitFor(() => count() >= 1, { timeoutMs: 30_000, message: 'the run at its time' });
     // croner looks at the clock again within 30 s: it then finds the due time 1 s ahead once more
     writeFileSync(clockFile, '-31s\n');
     const said = 'ran already (the clock was set back): not run again';
