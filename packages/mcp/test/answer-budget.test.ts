@@ -358,4 +358,85 @@ describe('answers in full of a large fleet', () => {
       'the answer holds 48 KB: detail brief (the default), or a target of one app for the others',
     );
   });
+
+  it('health_check brief keeps the first bad processes and ok apps that fit, and says how many it left out', async () => {
+    // every process has an issue (errored or restarted): 2,000 entries of bad, then 1,000 ok apps
+    const processes = [
+      ...Array.from({ length: 2000 }, (_, id) =>
+        fakeProcess({ id, name: `app-${id}`, status: 'errored', restarts: 3 }),
+      ),
+      ...Array.from({ length: 1000 }, (_, n) => fakeProcess({ id: 2000 + n, name: `ok-${n}` })),
+    ];
+    const daemon = {
+      status: 'healthy',
+      components: [{ name: 'ipc', status: 'healthy' }],
+      at: AT,
+    } as unknown as DaemonHealth;
+    const control = {
+      health: async () => daemon,
+      list: async () => processes,
+      metricsHistory: async () => [],
+    };
+    const text = await call(control, 'health_check', {});
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(ANSWER_BYTES_MAX);
+    const answer = JSON.parse(text) as { bad: { n: string }[]; ok: string[]; omitted: number; hint: string };
+    expect(answer.bad[0]!.n).toBe('app-0');
+    // the bad processes alone are past the budget: at most a few ok apps fit in what they leave
+    expect(answer.bad.length).toBeLessThan(2000);
+    expect(answer.ok.length).toBeLessThan(10);
+    expect(answer.omitted).toBe(2000 - answer.bad.length + 1000 - answer.ok.length);
+    expect(answer.hint).toBe(
+      'the answer holds 48 KB: process_info with a target (an app or a namespace) gives the others',
+    );
+    const few = { ...control, list: async () => [...processes.slice(0, 2), ...processes.slice(2000, 2003)] };
+    const whole = JSON.parse(await call(few, 'health_check', {}));
+    expect(whole.bad.map((p: { n: string }) => p.n)).toEqual(['app-0', 'app-1']);
+    expect(whole.ok).toEqual(['ok-0', 'ok-1', 'ok-2']);
+    expect(whole.omitted).toBe(undefined);
+  });
+
+  it('log_summary brief over many apps keeps its templates and the first apps that fit', async () => {
+    const result = {
+      app: 'all',
+      view: 'summary',
+      scanned: { lines: 90_000, files: ['/logs/a.log'] },
+      analyzedLines: 90_000,
+      sampleRate: 1,
+      summary: {
+        lines: 90_000,
+        levels: { info: 90_000 },
+        health: 100,
+        templates: 10,
+        top: Array.from({ length: 10 }, (_, id) => ({
+          id,
+          template: `GET /items/<*> ${id}`,
+          count: 10,
+          level: 'info',
+        })),
+        anomalies: [],
+      },
+      apps: Array.from({ length: 1500 }, (_, n) => ({
+        name: `app-with-a-long-name-${n}`,
+        lines: 60,
+        levels: { info: 60 },
+        health: 100,
+      })),
+    } as unknown as LogsAnalyzeResult;
+    const text = await call({ analyzeLogs: async () => result }, 'log_summary', { target: 'all' });
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(ANSWER_BYTES_MAX);
+    const answer = JSON.parse(text) as {
+      apps: { a: string }[];
+      top: unknown[];
+      omitted: number;
+      hint: string;
+    };
+    expect(answer.top).toHaveLength(10);
+    expect(answer.apps[0]!.a).toBe('app-with-a-long-name-0');
+    expect(answer.omitted).toBe(1500 - answer.apps.length);
+    expect(answer.hint).toBe('the answer holds 48 KB: a target of one app or namespace for the others');
+    const few = { analyzeLogs: async () => ({ ...result, apps: result.apps!.slice(0, 3) }) };
+    const whole = JSON.parse(await call(few, 'log_summary', { target: 'all' }));
+    expect(whole.apps).toHaveLength(3);
+    expect(whole.omitted).toBe(undefined);
+  });
 });

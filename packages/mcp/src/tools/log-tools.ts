@@ -39,6 +39,9 @@ const SUMMARY_LISTS = [
   ['apps'],
 ];
 
+/** The lists of log_summary brief (toAiLogSummary's keys), filled in this order with what fits its answer. */
+const BRIEF_SUMMARY_LISTS = [['top'], ['errs'], ['an'], ['missing'], ['apps']];
+
 /** log_read, log_search, log_summary: the daemon's captured logs and its log engine. */
 export const LOG_TOOLS = [
   defineTool({
@@ -130,7 +133,7 @@ export const LOG_TOOLS = [
     command: 'logs.analyze',
     description:
       'Runs the log engine on the captured logs of the last period of an app, or of several ("all", a namespace, a /regex/ of names) merged by time: what they log most, their errors, anomalies, last restart.',
-    answer: `Answer: app (the target), shared? (${SHARED}; never for JSON Lines files, whose records name their pid: the summary is then of the target's processes only), per the period used, in its largest whole unit (300s is 5m), h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app's share; missing the log files gone when read (removed while the app ran: their lines not read). detail=full gives the engine answer as is; past ${BUDGET} of JSON, the entries of its lists that fit, in this order: summary.top, summary.errors, summary.anomalies, missingFiles, apps; omitted: how many were left out, and hint.`,
+    answer: `Answer: app (the target), shared? (${SHARED}; never for JSON Lines files, whose records name their pid: the summary is then of the target's processes only), per the period used, in its largest whole unit (300s is 5m), h health 0-100, n lines, lv events by level (stack frames and blank lines continue an event: in n, not in lv), top templates {t template, c count, l level, ec its error lines when not all are errors, tr trend when not stable, pm per minute, fr top stack frame of an error, a its apps when several}, errs error and fatal templates not in top (fatal first) {t, c, l, ec, fr, a}, err last error {m, ago}, an anomalies {at, k metric, v, mean, z, sev}, rst last restart {ago, why}, ex exits of the period {n, cr crashes (each lowers h), rs restarts, last {ago, code, sig, why}}, tpl distinct templates; over several apps, apps [{a app, h, n, lv}] each app's share; missing the log files gone when read (removed while the app ran: their lines not read). detail=full gives the engine answer as is. Past ${BUDGET} of JSON, the entries of its lists that fit, in this order: brief top, errs, an, missing, apps; full summary.top, summary.errors, summary.anomalies, missingFiles, apps; omitted: how many were left out, and hint.`,
     input: {
       target: logTargetField,
       period: z.string().optional().describe('The last 30m, 1h (default), 1d …'),
@@ -148,7 +151,12 @@ export const LOG_TOOLS = [
           'detail brief (the default), or a target of one app for the others',
         );
       }
-      return toAiLogSummary(result, periodMs);
+      // the brief lists in the order of the full ones: over a fleet the apps' shares are what weighs
+      return fitLists(
+        toAiLogSummary(result, periodMs),
+        BRIEF_SUMMARY_LISTS,
+        'a target of one app or namespace for the others',
+      );
     },
   }),
 ];

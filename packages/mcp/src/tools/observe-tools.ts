@@ -41,13 +41,16 @@ const isoSeconds = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$
 /** What health_check in full says of the processes and components it left out. */
 const HEALTH_HINT = 'detail brief (the default) names every process with issues and the apps that are ok';
 
+/** What health_check brief says of the processes, components and apps it left out. */
+const HEALTH_BRIEF_HINT = 'process_info with a target (an app or a namespace) gives the others';
+
 /** health_check, metrics_snapshot, metrics_history, events_list, alerts_list, job_runs, job_trigger. */
 export const OBSERVE_TOOLS = [
   defineTool({
     name: 'health_check',
     title: 'Check health',
     command: 'health',
-    answer: `Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, a app, m message, iv interval, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component; past ${ANSWER_BYTES_MAX / 1024} KB of JSON, the daemon's components, then the first processes and reported components that fit, omitted: how many more, and hint.`,
+    answer: `Combined with every process (status, restarts, probe health, readiness, depends_on waits, memory that grows steadily without max_memory, last job run) into score 0-100 and s status (healthy, degraded, unhealthy). Answer: {score, s, daemon (status, or its components that are not healthy), bad [{n, i, ns namespace when not default, score, issues}], ok [names of the apps none of whose processes is bad], rep: outside components (components.report) that are stale or not healthy [{n, s, stale, a app, m message, iv interval, ago last report}], apart from the score}. detail=full lists every process, daemon component and reported component. Past ${ANSWER_BYTES_MAX / 1024} KB of JSON, the first entries that fit, in this order: brief daemon.bad, bad, rep, ok; full daemon's components, processes, reported components; omitted: how many more, and hint.`,
     input: { detail: detailField },
     run: async ({ detail }, { control }) => {
       const [daemon, processes] = await Promise.all([control.health(), control.list()]);
@@ -71,7 +74,7 @@ export const OBSERVE_TOOLS = [
         const ns = namespaces.get(id);
         return ns === undefined || ns === 'default' ? {} : { ns };
       };
-      return {
+      const brief = {
         score: report.score,
         s: report.status,
         daemon:
@@ -86,6 +89,8 @@ export const OBSERVE_TOOLS = [
         ...(ok.length === 0 ? {} : { ok: [...new Set(ok.map((p) => p.name))] }),
         ...reportedIssues(daemon),
       };
+      // the daemon's components at fault, then the bad processes, the bad reported components, the ok apps
+      return fitLists(brief, [['daemon', 'bad'], ['bad'], ['rep'], ['ok']], HEALTH_BRIEF_HINT);
     },
   }),
   defineTool({
