@@ -212,6 +212,21 @@ describe('config_set', () => {
     expect(env.NEW).toBeUndefined();
   });
 
+  it('process_restart and process_reload refuse the **** shown for a secret the app inherits, changing nothing', async () => {
+    // given by a restart's env, API_TOKEN is inherited, not the app's own: a read shows it as ****
+    await ok('process_restart', { target: 'web', env: { API_TOKEN: 'tok-1' } });
+    const shown = JSON.parse((await velosOk(['env', 'web', '--json'], { home })).stdout);
+    expect(shown.API_TOKEN).toBe('****');
+    for (const tool of ['process_restart', 'process_reload']) {
+      expect(await call(tool, { target: 'web', env: { API_TOKEN: '****' } }), tool).toEqual({
+        isError: true,
+        text: 'INVALID_ARGUMENT: web: env.API_TOKEN: its value holds the **** shown in place of a secret (config show, config_get, GET /config), not the secret, so nothing changed; set only the variables that change (env.KEY), which keeps the others, or give the real value (velos config show --show-secrets prints it)',
+      });
+    }
+    const env = JSON.parse((await velosOk(['env', 'web', '--show-secrets', '--json'], { home })).stdout);
+    expect(env.API_TOKEN).toBe('tok-1');
+  });
+
   it('refuses a script that is not there as a start does, leaving the running app alone', async () => {
     const [before] = await ok<{ p: number }[]>('process_info', { target: 'api' });
     const refused = await call('config_set', { target: 'api', changes: { script: 'missing.js' } });

@@ -947,7 +947,7 @@ describe('REST routes over a real daemon', () => {
     expect(known).toMatchObject({ status: 404, body: { error: { code: 'TARGET_NOT_FOUND' } } });
   });
 
-  it("restarts and reloads with env over the server's environment, refusing a variable the app's own env sets", async () => {
+  it("restarts and reloads with env over the server's environment, refusing a variable the app's own env sets and the **** of a secret", async () => {
     const config =
       '[[apps]]\nname = "envs"\nscript = "echo-env.js"\nenv = { SHOW_ENV = "PATH,HOME,EXTRA,MODE", MODE = "own" }\n';
     expect(
@@ -991,6 +991,28 @@ describe('REST routes over a real daemon', () => {
       'env.MODE: envs sets it in its own env, which wins over a restart\'s: change it with PUT /api/v1/config/envs {"changes":{"env.MODE":"other"}}',
     );
     expect((await request('GET', '/api/v1/processes/envs')).body.processes[0].pid).toBe(running.pid);
+    // a secret the app inherits, which GET /config shows as ****, sent back: refused by the daemon
+    const given = await request('POST', '/api/v1/processes/envs/restart', {
+      body: { env: { API_TOKEN: 's3cret' } },
+    });
+    expect(given.status).toBe(200);
+    expect((await request('GET', '/api/v1/config/envs')).body.spec.env.API_TOKEN).toBe('****');
+    for (const path of ['restart', 'reload']) {
+      const masked = await request('POST', `/api/v1/processes/envs/${path}`, {
+        body: { env: { API_TOKEN: '****', EXTRA: 'x' } },
+      });
+      expect(masked.status, path).toBe(400);
+      expect(masked.body.error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        field: 'env.API_TOKEN',
+        message:
+          'envs: env.API_TOKEN: its value holds the **** shown in place of a secret (config show, config_get, GET /config), not the secret, so nothing changed; set only the variables that change (env.KEY), which keeps the others, or give the real value (velos config show --show-secrets prints it)',
+      });
+    }
+    expect((await daemon.client.configGet('envs')).env.API_TOKEN).toBe('s3cret');
+    expect((await request('GET', '/api/v1/processes/envs')).body.processes[0].pid).toBe(
+      given.body.processes[0].pid,
+    );
     await request('DELETE', '/api/v1/processes/envs');
   });
 

@@ -4,6 +4,7 @@ import {
   type AppSpec,
   ErrorCodes,
   isVelosError,
+  MASK,
   type PingResult,
   type ProcessInfo,
   VELOS_VERSION,
@@ -712,6 +713,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async restart(target, restartOptions) {
       const targets = table.select(target);
+      await checkMaskedUpdate(targets, restartOptions?.env);
       updateEnv(targets, restartOptions);
       // SUP-12: the stopped and errored ones start as a start does (`velos start all`, `restart all` of
       // a stopped stack): an app after the apps it depends on, once their conditions are met
@@ -732,6 +734,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
     async reload(target, reloadOptions) {
       const targets = table.select(target);
+      await checkMaskedUpdate(targets, reloadOptions?.env);
       const undoEnv = updateEnv(targets, reloadOptions);
       const reloaded = new Set<ProcessRecord>();
       // one that ran when the reload began and that `velos stop` stopped before its turn stays stopped
@@ -1008,4 +1011,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
   };
   return supervisor;
+}
+
+/**
+ * A restart's or reload's `env` holding the `****` a read shows in place of a secret of one of the apps
+ * of `targets`, the app's own or inherited, is refused before any of them restarts (masked-env.ts, loaded
+ * only when a value holds the mask).
+ */
+async function checkMaskedUpdate(
+  targets: readonly ProcessRecord[],
+  env: Record<string, string> | undefined,
+): Promise<void> {
+  if (env === undefined || !Object.values(env).some((value) => value.includes(MASK))) return;
+  const specs = new Set(targets.map((record) => record.app.spec));
+  (await import('./config/masked-env.js')).checkMaskedUpdateEnv(specs, env);
 }

@@ -18,6 +18,27 @@ export function checkMaskedEnv(spec: AppSpec, changes: Record<string, unknown>):
       if (isMasked(spec, name, value)) copied.push({ name, path: ['changes', key] });
     }
   }
+  refuseCopied(spec, copied);
+}
+
+/**
+ * A restart's or reload's `env` (REST `POST /processes/{target}/restart` with `env`, MCP `process_restart`,
+ * `velos restart --update-env`): refused as `checkMaskedEnv` refuses a `config set`, for each app of
+ * `specs`, when a variable holds the `****` a read shows in place of the app's secret, also one the app
+ * inherits (sent back, the mask would become what it inherits at its next run). Checked for every app
+ * before any is restarted.
+ */
+export function checkMaskedUpdateEnv(specs: Iterable<AppSpec>, env: Record<string, string>): void {
+  for (const spec of specs) {
+    const copied = Object.entries(env)
+      .filter(([name, value]) => isMasked(spec, name, value))
+      .map(([name]) => ({ name, path: ['env', name] }));
+    refuseCopied(spec, copied);
+  }
+}
+
+/** Refuses the variables of `spec` in `copied`, naming them all; nothing when there are none. */
+function refuseCopied(spec: AppSpec, copied: readonly { name: string; path: string[] }[]): void {
   if (copied.length === 0) return;
   const names = copied.map(({ name }) => `env.${name}`).join(', ');
   const [hold, value, them] =
