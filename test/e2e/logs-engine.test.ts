@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { createClient } from '@velos/client';
 import type { LogsAnalyzeResult, VelosEvent } from '@velos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupHomes, createHome, describeState, velos, velosOk, waitFor } from './helpers.js';
+import {
+  cleanupHomes,
+  createHome,
+  describeState,
+  velos,
+  velosOk,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
 
 /** The shares (per 100 lines) fixtures/log-mix.js writes, as the engine's templates. */
 const MIX = [
@@ -292,5 +300,40 @@ describe('the log engine in the daemon (velos logs <app> --summary …)', () => 
     expect(names).toContain('mix');
     expect(names).toContain('shop');
     expect(result.apps!.reduce((sum, app) => sum + app.lines, 0)).toBe(result.summary!.lines);
+  });
+
+  it('calls an errored app errored, h 0 and s err, however quiet its logs were over the period', async () => {
+    // crashes at once, twice: errored (restarts gave up), its one crash and lines older than the period
+    await velosOk(['start', 'fixtures/crash-after.js', '--name', 'down', '--max-restarts', '1'], {
+      home,
+      env: { CRASH_AFTER_MS: '10' },
+    });
+    await waitForStatus(home, 'down', 'errored');
+    const ai = await json<{ h: number; s?: string }>([
+      'logs',
+      'down',
+      '--summary',
+      '--period',
+      '10s',
+      '--ai',
+    ]);
+    expect([ai.h, ai.s]).toEqual([0, 'err']);
+    const text = (await velosOk(['logs', 'down', '--summary', '--period', '10s'], { home })).stdout;
+    expect(text).toContain(
+      'status: its process is errored (restarts gave up): health is 0, whatever the logs say',
+    );
+    // over several apps: its share says so, the others' health is theirs
+    const all = await json<{ s?: string; apps: { a: string; h: number; s?: string }[] }>([
+      'logs',
+      'all',
+      '--summary',
+      '--period',
+      '10s',
+      '--ai',
+    ]);
+    expect(all.apps.find((app) => app.a === 'down')).toMatchObject({ h: 0, s: 'err' });
+    expect(all.apps.find((app) => app.a === 'mix')?.s).toBe(undefined);
+    expect(all.s).toMatch(/^err \d+\/\d+$/);
+    await velosOk(['delete', 'down'], { home });
   });
 });

@@ -1,13 +1,13 @@
 import { cutAiMessage } from './ai-output.js';
 import { formatSpanMs } from './alert-rule.js';
-import type { LogAnomalyInfo, LogPatternInfo, LogsAnalyzeResult } from './log-analysis.js';
+import type { LogAnomalyInfo, LogErroredInfo, LogPatternInfo, LogsAnalyzeResult } from './log-analysis.js';
 import { formatDuration } from './units.js';
 
 /**
  * The log engine's summary in short keys, as `log_summary` and `velos logs <app> --summary --ai` give
- * it: health, lines and events by level, the top templates, the error templates the top leaves out,
- * the last error, anomalies, the last restart and the exits of the period (`ex`); empty parts left
- * out. `periodMs` is the window used (`per`), written as `formatSpanMs` writes it: `300s` and `5m`
+ * it: health (and `s`, the status, when processes are errored), lines and events by level, the top
+ * templates, the error templates the top leaves out, the last error, anomalies, the last restart and
+ * the exits of the period (`ex`); empty parts left out. `periodMs` is the window used (`per`), written as `formatSpanMs` writes it: `300s` and `5m`
  * are both `5m`; `'all'` when every captured line was read (the CLI's default, while `log_summary`'s
  * is `1h`: each answer says which, so that the two are not compared as alike); left out for a
  * `--since`/`--until` range. Over several apps, each template names its apps (`a`) and `apps` gives
@@ -31,6 +31,7 @@ export function toAiLogSummary(
     ...shared,
     ...per,
     h: s.health,
+    ...erroredKey(s.errored),
     n: s.lines,
     ...(Object.keys(s.levels).length > 0 ? { lv: s.levels } : {}),
     tpl: s.templates,
@@ -96,6 +97,7 @@ export function toAiLogSummary(
           apps: result.apps.map((app) => ({
             a: app.name,
             h: app.health,
+            ...erroredKey(app.errored),
             n: app.lines,
             ...(Object.keys(app.levels).length > 0 ? { lv: app.levels } : {}),
             ...(app.isPartial ? { partial: true } : {}),
@@ -177,6 +179,15 @@ export function toAiAnomaly(a: LogAnomalyInfo): Record<string, unknown> {
 /** `per`, the window read: a span as `formatSpanMs` writes it, `all`, or none for a `--since`/`--until` range. */
 function windowKey(periodMs: number | 'all' | undefined): { per?: string } {
   return periodMs === undefined ? {} : { per: periodMs === 'all' ? 'all' : formatSpanMs(periodMs) };
+}
+
+/**
+ * `s` of a summary whose processes are errored (the supervisor gave up restarting them): `err` when all
+ * of them are (`h` is 0), `err 1/3` when some are (`h` at most 50); none when none is.
+ */
+function erroredKey(errored: LogErroredInfo | undefined): { s?: string } {
+  if (errored === undefined || errored.count === 0) return {};
+  return { s: errored.count >= errored.of ? 'err' : `err ${errored.count}/${errored.of}` };
 }
 
 /**

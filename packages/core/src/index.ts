@@ -117,6 +117,7 @@ export type {
   LogAnomalyInfo,
   LogAppSummaryInfo,
   LogDedupeInfo,
+  LogErroredInfo,
   LogExitsInfo,
   LogLevelName,
   LogPatternInfo,

@@ -152,11 +152,22 @@ export interface LogSummaryInfo {
   lastError?: { at?: number; level: LogLevelName; message: string };
   lastRestart?: { at: number; reason?: string };
   /**
+   * Set when processes of the app (of the apps) are `errored` (the supervisor gave up restarting them):
+   * how many, of how many. `health` is then 0 when all are, at most 50 when some are, whatever the lines.
+   */
+  errored?: LogErroredInfo;
+  /**
    * The app's exits in the period, from the daemon's event store: `crashes` (failures nobody asked
    * for: a crash, a memory or health-check kill) lower `health`; `restarts` were followed by a new run;
    * `last` is the newest exit (code or signal, and why).
    */
   exits?: LogExitsInfo;
+}
+
+/** The processes of a summary's app (or apps) that are `errored`, of all of them (`of`). */
+export interface LogErroredInfo {
+  count: number;
+  of: number;
 }
 
 /** The exits of an app in a summary's period (ENG-6). */
@@ -174,8 +185,13 @@ export interface LogAppSummaryInfo {
   lines: number;
   /** Its events by level (error and fatal counts exact). */
   levels: Partial<Record<LogLevelName, number>>;
-  /** 0–100, the summary's score over its lines alone (its anomalies are the merged stream's, not counted). */
+  /**
+   * 0–100, the summary's score over its lines alone (its anomalies are the merged stream's, not counted),
+   * 0 when its processes are all errored, at most 50 when some are.
+   */
   health: number;
+  /** Set when processes of the app are `errored`: how many, of how many. */
+  errored?: LogErroredInfo;
   /** True when the time budget (each app gets an equal share of what is left) stopped before its oldest lines. */
   isPartial?: true;
   /** With `isPartial` (epoch ms): every line of the app from this time on was read, older ones not all. */

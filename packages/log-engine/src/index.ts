@@ -25,7 +25,13 @@ export {
 } from './exit-context.js';
 export { countExits, type ExitFact, type ExitStats, isCrashExit } from './exit-facts.js';
 export { readLogRecords, summarizeFile } from './file-input.js';
-export { type HealthInputs, healthScore } from './health-score.js';
+export {
+  type ErroredShare,
+  erroredHealth,
+  type HealthInputs,
+  healthScore,
+  SOME_ERRORED_HEALTH_MAX,
+} from './health-score.js';
 export { accessLogLevel, httpStatusLevel } from './http-status.js';
 export { parseKlogHeader } from './klog-header.js';
 export { isAtLeast, LEVELS, type Level, levelSeverity, parseLevel } from './levels.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { healthScore } from '../src/health-score.js';
+import { erroredHealth, healthScore } from '../src/health-score.js';
 
 const levels = (l: Partial<Record<'fatal' | 'error' | 'warn' | 'info' | 'debug', number>>) => ({
   fatal: 0,
@@ -53,5 +53,16 @@ describe('healthScore', () => {
         hasRisingErrors: true,
       }),
     ).toBe(0);
+  });
+
+  it('scores an app its supervisor gave up on 0, or at most 50 when only some of its processes are errored', () => {
+    // no line and no crash in the period: 100 for a running app, not for an errored one
+    expect(healthScore({ levels: levels({}), ...calm })).toBe(100);
+    expect(healthScore({ levels: levels({}), ...calm, errored: 'all' })).toBe(0);
+    expect(healthScore({ levels: levels({ info: 100 }), ...calm, errored: 'some' })).toBe(50);
+    expect(
+      healthScore({ levels: levels({ error: 100 }), ...calm, criticalAnomalies: 2, errored: 'some' }),
+    ).toBe(40);
+    expect(erroredHealth(90, undefined)).toBe(90);
   });
 });

@@ -1,5 +1,10 @@
-import type { LogAppSummaryInfo, LogLevelName, LogPatternInfo } from '@velos/core';
-import { healthScore, type Level } from '@velos/log-engine';
+import type { LogAppSummaryInfo, LogErroredInfo, LogLevelName, LogPatternInfo } from '@velos/core';
+import { type ErroredShare, healthScore, type Level } from '@velos/log-engine';
+
+/** Whether all the processes `errored` counts are errored, or some. */
+export function shareOf(errored: LogErroredInfo): ErroredShare {
+  return errored.count >= errored.of ? 'all' : 'some';
+}
 
 /** Template ids counted before their counts are folded into the live ids (bounds the map). */
 const FOLD_AT_IDS = 4000;
@@ -58,12 +63,13 @@ export class AppShares {
   /**
    * Each app's lines, events and health over its own lines: its error rate, warning rate, fatal
    * events, and the rising error patterns among `patterns` (all of them, not the top only) it has
-   * lines in, and its crashes (`crashes`, by app, when known); the merged stream's anomalies are not any
-   * one app's.
+   * lines in, its crashes (`crashes`, by app, when known) and its errored processes (`errored`, by app:
+   * 0 when all are, at most 50 when some are); the merged stream's anomalies are not any one app's.
    */
   breakdown(
     patterns: readonly Pick<LogPatternInfo, 'id' | 'level' | 'trend'>[],
     crashes: readonly number[] = [],
+    errored: readonly (LogErroredInfo | undefined)[] = [],
   ): LogAppSummaryInfo[] {
     const rising = patterns.filter(
       (p) => (p.level === 'error' || p.level === 'fatal') && p.trend === 'rising',
@@ -83,8 +89,9 @@ export class AppShares {
         warningAnomalies: 0,
         hasRisingErrors: risingApps.has(name),
         crashes: crashes[app] ?? 0,
+        ...(errored[app] === undefined ? {} : { errored: shareOf(errored[app]) }),
       });
-      return { name, lines, levels: counted, health };
+      return { name, lines, levels: counted, health, ...(errored[app] ? { errored: errored[app] } : {}) };
     });
   }
 

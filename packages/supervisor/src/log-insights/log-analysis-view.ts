@@ -231,7 +231,19 @@ function summaryText(info: LogSummaryInfo): string {
       },
     },
   };
-  return formatSummary(summary);
+  const text = formatSummary(summary);
+  return info.errored === undefined ? text : `${text}\n${erroredText(info.errored)}`;
+}
+
+/** What a summary says of its errored processes, whose status its health follows. */
+function erroredText({ count, of }: { count: number; of: number }): string {
+  const which =
+    count >= of
+      ? of === 1
+        ? 'its process is'
+        : `all ${of} processes are`
+      : `${count} of ${of} processes are`;
+  return `status: ${which} errored (restarts gave up): health ${count >= of ? 'is 0' : 'at most 50'}, whatever the logs say`;
 }
 
 function toPattern(p: LogPatternInfo): Pattern {
@@ -278,6 +290,7 @@ function appsText(apps: LogAppSummaryInfo[]): string {
         if (count !== undefined) parts.push(`${count.toLocaleString('en-US')} ${level}`);
       }
       parts.push(`health ${app.health}/100`);
+      if (app.errored !== undefined) parts.push(`${app.errored.count} of ${app.errored.of} errored`);
       if (app.isPartial) {
         parts.push(
           app.readFrom === undefined

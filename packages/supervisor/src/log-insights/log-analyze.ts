@@ -1,10 +1,11 @@
-import type { LogDedupeInfo, LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
+import type { LogDedupeInfo, LogErroredInfo, LogsAnalyzeRequest, LogsAnalyzeResult } from '@velos/core';
 import {
   countExits,
   createRecordParser,
   dedupe,
   ExitContext,
   type ExitFact,
+  erroredHealth,
   isAtLeast,
   LEVELS,
   type Level,
@@ -16,7 +17,7 @@ import {
 } from '@velos/log-engine';
 import { createLineDecoder } from '../logs/line-format.js';
 import { createErrorWatches, estimateLines, firstTimeOf, nextSkip, windowFor } from './analyze-sampling.js';
-import { AppShares } from './app-shares.js';
+import { AppShares, shareOf } from './app-shares.js';
 import { isDaemonNote } from './daemon-note.js';
 import { fitEstimates } from './fit-estimates.js';
 import { grepMatches } from './grep-match.js';
@@ -444,8 +445,11 @@ export async function analyzeLogs(
     if (isCounted) summary.lines = lines;
     if (isCounted && rate < 1) fitSampledCounts(summary, result.errorsSampled === true);
     const info = toSummaryInfo(summary, scale, lastError);
+    // an app the supervisor gave up on is not healthy, however quiet its logs (erroredHealth)
+    const errored = erroredOf(apps);
     result.summary = {
       ...info,
+      ...(errored === undefined ? {} : { health: erroredHealth(info.health, shareOf(errored)), errored }),
       top: info.top.map(withApps),
       ...(info.errors ? { errors: info.errors.map(withApps) } : {}),
     };
@@ -455,6 +459,7 @@ export async function analyzeLogs(
         .breakdown(
           all,
           exitsOf.map((exits) => countExits(exits).crashes),
+          apps.map((target) => erroredOf([target])),
         )
         .map((share, app) => {
           if (isCounted) share.lines = linesOf[app]!;
@@ -559,6 +564,17 @@ function filesOldestFirst(sources: LogSource[]): string[] {
 }
 
 /** The newest of the apps' last restarts. */
+/** The errored processes of `apps`, of all their processes; none when none is errored (or unknown). */
+function erroredOf(apps: readonly LogQueryTarget[]): LogErroredInfo | undefined {
+  let count = 0;
+  let of = 0;
+  for (const target of apps) {
+    count += target.errored?.count ?? 0;
+    of += target.errored?.of ?? 0;
+  }
+  return count === 0 ? undefined : { count, of };
+}
+
 function newestRestart(apps: LogQueryTarget[]): LogQueryTarget['lastRestart'] {
   let newest: LogQueryTarget['lastRestart'];
   for (const target of apps) {

@@ -1,4 +1,4 @@
-import type { LogFormat, LogRuleSpec } from '@velos/core';
+import type { LogErroredInfo, LogFormat, LogRuleSpec } from '@velos/core';
 import type { ExitFact } from '@velos/log-engine';
 import { instanceLogPaths } from '../instance-log-paths.js';
 import type { ProcessRecord } from '../process-record.js';
@@ -52,6 +52,8 @@ export interface LogQueryTarget {
   logRules?: readonly LogRuleSpec[];
   /** The latest restart of one of its processes, for the summary. */
   lastRestart?: { ts: number; reason?: string };
+  /** How many of its selected processes are `errored` now, of how many (the summary's health); absent: unknown. */
+  errored?: LogErroredInfo;
   /** The app's exits in a time range (either end open), from the daemon's event store; absent: unknown. */
   exits?(range: { since?: number; until?: number }): Promise<ExitFact[]>;
   /** Writes the time index entries still in memory, so the files say everything captured. */
@@ -127,6 +129,8 @@ function toTarget(
   const ids = (isOwnFiles || isByPid) && isSome ? [...selected] : undefined;
   let lastRestart: LogQueryTarget['lastRestart'];
   const { homeLogsDir } = mine[0]!.pipeline;
+  // the supervisor gave up on them: the app's health is its status's, not its quiet logs'
+  const errored = mine.filter((record) => record.status === 'errored').length;
   for (const record of mine) {
     // a stopped or errored process has no current run: its latest run's start is kept (process-history.ts)
     const startedAt = record.startedAt ?? record.lastStartedAt;
@@ -157,6 +161,7 @@ function toTarget(
     hasLiveEngine: app.spec.logEngine !== false,
     ...(app.spec.logRules === undefined ? {} : { logRules: app.spec.logRules }),
     ...(lastRestart ? { lastRestart } : {}),
+    errored: { count: errored, of: mine.length },
     ...(readExits === undefined ? {} : { exits: (range) => readExits(app.spec.name, range, ids) }),
     flushTimeIndex: () => {
       for (const record of mine) record.pipeline.flushTimeIndex();
