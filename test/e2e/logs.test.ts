@@ -489,4 +489,24 @@ describe('velos logs and flush (LOG-3, LOG-4)', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^velos: /);
   });
+
+  it('logs of a deleted app names the log files it left, which the daemon no longer reads', async () => {
+    const home = shared();
+    await velosOk(['start', 'fixtures/chatty.js', '--name', 'left', '--no-autorestart'], {
+      home,
+      env: { COUNT: '3', RATE: '0' },
+    });
+    await waitExited(home, 'left');
+    await waitFor(() => readLines(outLog(home, 'left')).length === 3, { message: '3 lines' });
+    await velosOk(['delete', 'left'], { home });
+    const result = await velos(['logs', 'left'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `velos: no process matches 'left'; log files by that name remain (a deleted app's?): ${outLog(home, 'left')}, ${errLog(home, 'left')}\n`,
+    );
+    // a search fails the same way; a name that never had files keeps the plain error
+    const search = await velos(['logs', 'left', '--grep', 'line'], { home });
+    expect(search.stderr).toContain(`remain (a deleted app's?): ${outLog(home, 'left')}`);
+    expect((await velos(['logs', 'lef'], { home })).stderr).toBe("velos: no process matches 'lef'\n");
+  });
 });

@@ -18,6 +18,7 @@ import { NO_PROCESSES } from '../output/process-list.js';
 import { writeStdout } from '../output/stdout-drain.js';
 import { argumentError, usageError } from '../parse-argv.js';
 import { formatKeyValueLine } from '../pm2/log-format.js';
+import { withLeftLogFiles } from './logs-deleted.js';
 
 /** Lines `velos logs` shows when `--lines` is not given. */
 export const DEFAULT_LOG_LINES = 15;
@@ -33,6 +34,14 @@ export const DEFAULT_TIMESTAMP_FORMAT = 'YYYY-MM-DD-HH:mm:ss';
  * `--nostream` changes nothing (Velos follows only with `--follow`; PM2 unless told `--nostream`).
  */
 export async function runLogs(ctx: CommandContext, input: CommandInput): Promise<void> {
+  try {
+    await runLogsOf(ctx, input);
+  } catch (error) {
+    throw withLeftLogFiles(error, ctx.home, input.args[0]);
+  }
+}
+
+async function runLogsOf(ctx: CommandContext, input: CommandInput): Promise<void> {
   const engine = await import('./logs-engine.js');
   if (engine.usesLogEngine(input)) return engine.runLogsEngine(ctx, input);
   const request = logsRequest(input);
