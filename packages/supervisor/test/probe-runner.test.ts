@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NESTED_DEFAULTS, type ProbeSpec } from '@velos/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ProbeHandle, STARTING_CHECK_MS, startProbe } from '../src/probes/probe-runner.js';
 import { waitFor } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
@@ -82,5 +83,21 @@ describe('startProbe while its process starts', () => {
     expect(results.every((result) => !result.passed)).toBe(true);
     const gaps = results.slice(1).map((result, i) => result.at - results[i]!.at);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(intervalMs - 100);
+  });
+
+  it('reports failures per interval when the wall clock is stepped back while its process starts', async () => {
+    const dir = tempDir();
+    const intervalMs = 500;
+    const { results } = run(flagProbe(dir, { intervalMs, failureThreshold: 3 }), dir);
+    await waitFor(() => (results.length === 1 ? true : null), { what: 'the first check' });
+    // NTP steps the clock back an hour (a machine that booted with its clock ahead): the probe's pace
+    // is time passed, not the time of day, so its failures still count once per interval
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000);
+    await waitFor(() => (results.length >= 3 ? true : null), {
+      what: 'two more failures reported after the step',
+      timeoutMs: 6000,
+    });
+    expect(results.map((result) => result.passed)).toEqual([false, false, false]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ProbeSpec } from '@velos/core';
 import { type LongTimer, setLongTimeout } from '../long-timer.js';
+import { monotonicMs } from '../monotonic-ms.js';
 import type { ExecContext } from './exec-check.js';
 import { runCheck } from './run-check.js';
 
@@ -38,7 +39,9 @@ export function startProbe(
   };
   const tick = async () => {
     timer = null;
-    const startedAt = Date.now();
+    // the monotonic clock: a wall clock stepped back (NTP at boot) kept a starting probe's failures
+    // unreported, and its next check unscheduled, for as long as the step
+    const startedAt = monotonicMs();
     if (reportedAt === Number.NEGATIVE_INFINITY)
       startingUntil = startedAt + spec.intervalMs * spec.failureThreshold;
     const reason = await runCheck(spec, spec.timeoutMs, context, stop.signal);
@@ -53,7 +56,7 @@ export function startProbe(
     if (stop.signal.aborted) return;
     const interval =
       reason !== null && isStarting ? Math.min(spec.intervalMs, STARTING_CHECK_MS) : spec.intervalMs;
-    schedule(interval - (Date.now() - startedAt));
+    schedule(interval - (monotonicMs() - startedAt));
   };
   schedule(spec.initialDelayMs);
   return {
