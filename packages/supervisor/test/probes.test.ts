@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type AppSpec,
   NESTED_DEFAULTS,
@@ -13,7 +15,7 @@ import { type RunnerHooks, spawnRecord, stopRecordTree } from '../src/process-ru
 import { ProcessTable } from '../src/process-table.js';
 import { createSupervisor, type Supervisor } from '../src/supervisor.js';
 import { freePort, freePorts } from './free-port.js';
-import { appSpec, Harness, killTree, waitFor } from './helpers.js';
+import { appSpec, FIXTURES, Harness, killTree, waitFor } from './helpers.js';
 
 const harness = new Harness();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -323,6 +325,37 @@ describe('liveness and readiness probes in the supervisor (SUP-11)', () => {
     });
     expect(rows.map((p) => p.health?.state)).toEqual(['healthy', 'healthy']);
   });
+
+  // switching users needs a daemon running as root (as in CI's container)
+  it.skipIf(process.getuid?.() !== 0)(
+    'runs the exec probe of an app with uid as that user, with its HOME, not as the daemon (root)',
+    async () => {
+      const home = harness.home();
+      const supervisor = withSupervisor(home, []);
+      // a cwd the app's user can enter and write: what the probe writes there tells who ran it
+      const cwd = mkdtempSync(join(tmpdir(), 'velos-probe-as-'));
+      cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+      chmodSync(cwd, 0o777);
+      const nobody = /^nobody:[^:]*:(\d+):(\d+):[^:]*:([^:]*):/m.exec(readFileSync('/etc/passwd', 'utf8'))!;
+      await supervisor.start([
+        appSpec(home, {
+          name: 'asnobody',
+          script: join(FIXTURES, 'silent.js'),
+          cwd,
+          uid: 'nobody',
+          readinessProbe: probe({ kind: 'exec', command: 'echo "$(id -u) $(id -g) $HOME" > who' }),
+        }),
+      ]);
+      const who = await waitFor(() => {
+        try {
+          return readFileSync(join(cwd, 'who'), 'utf8').trim() || null;
+        } catch {
+          return null;
+        }
+      });
+      expect(who).toBe(`${nobody[1]} ${nobody[2]} ${nobody[3]}`);
+    },
+  );
 
   it("probes each instance's own port when an http or tcp probe names the increment_var base port", async () => {
     const home = harness.home();

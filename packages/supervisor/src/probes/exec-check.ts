@@ -11,10 +11,12 @@ import {
 
 type ExecCheck = Extract<ProbeCheck, { kind: 'exec' }>;
 
-/** Where an exec probe runs: the app's working directory and environment. */
+/** Where an exec probe runs: the app's working directory and environment, and its user (`uid`/`gid`). */
 export interface ExecContext {
   cwd: string;
   env: Record<string, string>;
+  uid?: number;
+  gid?: number;
 }
 
 const STDERR_KEPT = 200;
@@ -39,6 +41,7 @@ export function checkExec(
       env: { ...context.env, [PROBE_MARKER]: marker },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true,
+      ...(context.uid === undefined ? {} : { uid: context.uid, gid: context.gid }),
     });
     const mark: ProbeRunMark | null = child.pid === undefined ? null : markProbeRun(child.pid, marker);
     let stderr = '';

@@ -9,6 +9,8 @@ import {
 import type { PublishEvent } from '../events/event-bus.js';
 import { setLongTimeout } from '../long-timer.js';
 import { isActive, type ProcessRecord, type ProcessRun } from '../process-record.js';
+import { resolveRunAs } from '../run-as.js';
+import type { ExecContext } from './exec-check.js';
 import { instanceProbe } from './instance-probe.js';
 import type { ProbeHandle } from './probe-runner.js';
 import { computeHealth, initialProbeState, nextProbeState, type ProbeState } from './probe-state.js';
@@ -144,8 +146,7 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
     runnerModule
       .then(({ startProbe }) => {
         if (attachment.isStopped) return;
-        // the instance's own environment: `increment_var`'s port, VELOS_ID, NODE_APP_INSTANCE
-        const context = { cwd: spec.cwd, env: instanceEnv(spec, record) };
+        const context = execContext(record, probes);
         for (const [name, probe] of probes) {
           // an http or tcp check of the base port of `increment_var` checks this instance's port
           const check = instanceProbe(probe, spec, record.instance);
@@ -209,6 +210,22 @@ export function createProbeManager(options: ProbeManagerOptions): ProbeManager {
       for (const record of [...waiters.keys()]) settle(record, false);
     },
   };
+}
+
+/**
+ * Where an app's exec probe runs: its cwd, its instance's environment (`increment_var`'s port, VELOS_ID,
+ * NODE_APP_INSTANCE) and, for an app with `uid`/`gid`, that user and its HOME, USER… as the app gets
+ * them. The command ran as the daemon's user (root): a script in a cwd the app can write was a way to root.
+ */
+function execContext(record: ProcessRecord, probes: [ProbeName, ProbeSpec][]): ExecContext {
+  const spec = record.app.spec;
+  const env = instanceEnv(spec, record);
+  // only an exec check runs as the user: an http or tcp one needs no account look-up
+  const runAs = probes.some(([, probe]) => probe.kind === 'exec') ? resolveRunAs(spec) : undefined;
+  if (!runAs) return { cwd: spec.cwd, env };
+  for (const [key, value] of Object.entries(runAs.env))
+    if (spec.ownEnv?.[key] === undefined) env[key] = value;
+  return { cwd: spec.cwd, env, uid: runAs.uid, gid: runAs.gid };
 }
 
 /** The probes an app declares, liveness first. */
