@@ -216,6 +216,37 @@ describe('watch mode (SUP-7)', () => {
     await waitFor(() => fsWatchHandles() === before, { what: 'the handles to close on delete' });
   });
 
+  it('starts again on a change a service whose run ended by itself (autorestart false), as nodemon does', async () => {
+    // crash-after.js exits 0 at once: a script run once, then rerun at each edit
+    const { project, supervisor, watchLines } = await startWatched({
+      name: 'once',
+      script: join(FIXTURES, 'crash-after.js'),
+      args: ['0'],
+      env: { EXIT_CODE: '0' },
+      autorestart: false,
+    });
+    await waitFor(async () => (await supervisor.list())[0]?.status === 'stopped', { what: 'the run to end' });
+    writeFileSync(join(project, 'src', 'main.js'), '// v2\n');
+    await waitFor(async () => watchLines().length === 1, { what: 'a watch start' });
+    expect(watchLines()[0]).toContain(`${join(project, 'src', 'main.js')} changed (1 change): restarting 1`);
+    const [row] = await waitFor(
+      async () => {
+        const rows = await supervisor.list();
+        return rows[0]?.status === 'stopped' && rows[0].lastExitReason === 'exit' ? rows : null;
+      },
+      { what: 'the second run to end' },
+    );
+    expect(row!.watching).toBe(true);
+    // Negative control: `velos stop` ends watching, so a change starts nothing
+    await supervisor.stop('once');
+    const [stopped] = await supervisor.list();
+    expect([stopped!.status, stopped!.lastExitReason, stopped!.watching]).toEqual([
+      'stopped',
+      'user',
+      undefined,
+    ]);
+  });
+
   it('turns watch mode off and on in place (config set watch): same process, no restart', async () => {
     const before = fsWatchHandles();
     // ownEnv as a start from the CLI gives it (config set resolves it so): only watch changes

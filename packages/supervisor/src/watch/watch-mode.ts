@@ -53,6 +53,23 @@ export interface WatchModeOptions {
 
 /** Statuses in which a change restarts a process; an `errored` app restarts once its files are fixed. */
 const RESTARTED: ReadonlySet<ProcessStatus> = new Set(['online', 'starting', 'waiting-restart', 'errored']);
+/** How a stopped service's run ended by itself (not `velos stop`): a change starts it again. */
+const ENDED_BY_ITSELF: ReadonlySet<string> = new Set(['exit', 'crash', 'unknown', 'primary-exit']);
+
+/**
+ * True when a change restarts the process: a running or errored one, and a service whose run ended by
+ * itself (`autorestart: false`, a `stop_exit_codes` exit), as nodemon and PM2 do; one the user stopped
+ * stays stopped. A job runs on its schedule, not on a change.
+ */
+function isRestartedOnChange(record: ProcessRecord): boolean {
+  if (RESTARTED.has(record.status)) return true;
+  return (
+    record.status === 'stopped' &&
+    record.app.spec.type !== 'job' &&
+    record.lastExitReason !== null &&
+    ENDED_BY_ITSELF.has(record.lastExitReason)
+  );
+}
 
 interface Watched {
   entry: AppEntry;
@@ -130,7 +147,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
   const onChanges = (entry: AppEntry, paths: string[]): void => {
     const name = entry.spec.name;
     if (options.apps.get(name) !== entry || watched.get(name)?.entry !== entry) return;
-    const targets = processesOf(entry).filter((record) => RESTARTED.has(record.status));
+    const targets = processesOf(entry).filter(isRestartedOnChange);
     if (targets.length === 0) return;
     const count = paths.length === 1 ? '1 change' : `${paths.length} changes`;
     // a cluster's online workers are replaced one by one (zero downtime); the others restart at once
@@ -212,7 +229,7 @@ export function createWatchMode(options: WatchModeOptions): WatchMode {
   };
 
   const isWanted = (entry: AppEntry): boolean =>
-    entry.spec.watch !== undefined && processesOf(entry).some((record) => RESTARTED.has(record.status));
+    entry.spec.watch !== undefined && processesOf(entry).some(isRestartedOnChange);
 
   return {
     sync() {
