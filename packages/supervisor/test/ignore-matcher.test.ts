@@ -54,6 +54,21 @@ describe('createIgnoreMatcher', () => {
     expect(isVelos('/users/me/app.cjs')).toBe(false);
   });
 
+  it("ignores editors' scratch files written before a save (Emacs auto-save and lock, vim and Kate swap), whatever the globs", () => {
+    const none = createIgnoreMatcher({ globs: [], cwd, roots: [cwd], ownLogFiles: [] });
+    expect(
+      ['#main.js#', '.#main.js', '.main.js.swo', '.main.js.swa', 'main.js.kate-swp'].map((name) =>
+        none(`${cwd}/src/${name}`),
+      ),
+    ).toEqual([true, true, true, true, true]);
+    // what a save writes, and files that only look alike, are changes
+    expect(
+      ['main.js', '#notes', 'a#b#', '.env.sql', 'main.swo', '.main.js.swz'].map((name) =>
+        none(`${cwd}/src/${name}`),
+      ),
+    ).toEqual([false, false, false, false, false, false]);
+  });
+
   it('still watches a path that lies inside the Velos home, not the rest of the home', () => {
     const isInHome = createIgnoreMatcher({
       globs: [],

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { rotationFileMatcher } from '../logs/log-rotation.js';
 
@@ -33,7 +33,8 @@ export interface IgnoreOptions {
  * ignores `node_modules/x.js`). The app's log files and what their rotation writes are always ignored,
  * and so is what Velos writes: its home directory (state, sockets, every app's logs, events.jsonl),
  * seen through a symlinked watched path as well, but for a watched path inside it, and the files
- * `isVelosFile` names (every app's logs and pid files, wherever they are). A watched path that a glob
+ * `isVelosFile` names (every app's logs and pid files, wherever they are), and editors' scratch files
+ * (`#main.js#`, `.main.js.swo`): they come before a save. A watched path that a glob
  * ignores itself (`node_modules/mylib` under `**\/node_modules/**`) is watched: the globs apply below it.
  */
 export function createIgnoreMatcher(options: IgnoreOptions): IgnoreMatcher {
@@ -83,8 +84,21 @@ export function createIgnoreMatcher(options: IgnoreOptions): IgnoreMatcher {
   return (path) =>
     isInVelosDir(path) ||
     isOwnLog.some((matches) => matches(path)) ||
+    (isEditorScratch(path) && !options.roots.includes(path)) ||
     isIgnoredByGlobs(path) ||
     isVelosFile(path);
+}
+
+/**
+ * What editors write beside a file while it is edited, before and without a save: Emacs' auto-save
+ * (`#main.js#`, every 30 s of idle edits) and lock (`.#main.js`), vim's swap files past `.swp`/`.swx`
+ * (`.main.js.swo` when a second vim has it open; chokidar skips the first two), Kate's `.kate-swp`.
+ */
+const EDITOR_SCRATCH_RE = /^(#.+#|\.#.+|\..+\.sw[a-p]|.+\.kate-swp)$/;
+
+/** True for an editor's scratch file: never a change, whatever `ignore_watch` says. */
+function isEditorScratch(path: string): boolean {
+  return EDITOR_SCRATCH_RE.test(basename(path));
 }
 
 /** Where a glob is matched against a path below a watched path it would ignore (`**` globs only reach it). */
