@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type AlertRule, describeRuleCondition, type EventSeverity } from '@velos/core';
+import { type AlertRule, describeRuleCondition, type EventSeverity, maskEnv } from '@velos/core';
 
 /** One notification of a rule: it fired (again), resolved, or a test. */
 export interface AlertNotification {
@@ -48,7 +48,7 @@ export function payloadOf(n: AlertNotification): AlertPayload {
     rule: n.rule.name,
     severity: n.severity,
     app,
-    message: n.message,
+    message: maskedText(n.message),
     condition: describeRuleCondition(n.rule),
     since: n.since,
     at: n.at,
@@ -60,13 +60,24 @@ export function payloadOf(n: AlertNotification): AlertPayload {
   };
 }
 
+/**
+ * `text` with the secrets `velos show` masks in a value masked (a URL's password, `password=…`, a
+ * `--token` flag's value, a token's shape): a message may quote an app's log line or its own event, and a
+ * notification leaves the host (a chat service, a pager). `maskEnv` masks a variable not named as a
+ * secret that way; `MESSAGE` is such a name.
+ */
+function maskedText(text: string): string {
+  return String(maskEnv({ MESSAGE: text }).MESSAGE);
+}
+
 /** ` api: restarted 5 times (repeat 2)`: what a notification's text says after its rule and severity. */
 function aboutOf(n: AlertNotification): string {
   const app = n.key === '*' ? null : n.key;
   const repeat = n.status === 'firing' && n.repeat > 0 ? ` (repeat ${n.repeat})` : '';
   const about = app === null ? '' : ` ${app}:`;
+  const message = maskedText(n.message);
   // the log engine's events begin with the app (`api: 300 error lines…`): the text names it once
-  const said = app !== null && n.message.startsWith(`${app}: `) ? n.message.slice(app.length + 2) : n.message;
+  const said = app !== null && message.startsWith(`${app}: `) ? message.slice(app.length + 2) : message;
   return `${about} ${said}${repeat}`;
 }
 

@@ -59,6 +59,26 @@ describe('payloadOf', () => {
     expect(payloadOf(notification('*', 'api: x')).text).toBe('[FIRING] burst (warning) api: x');
   });
 
+  it("masks the secrets a message quotes from an app's log line or event: a notification leaves the host", () => {
+    const line =
+      'api: 60 error lines in 10 s (usually 0): ERROR connect postgres://admin:hunter2@db:5432/app failed, api_key=sk_live_abcdef1234567890abcd';
+    const payload = payloadOf(notification('api', line));
+    const masked =
+      '60 error lines in 10 s (usually 0): ERROR connect postgres://admin:****@db:5432/app failed, api_key=****';
+    expect(payload.message).toBe(`api: ${masked}`);
+    expect(payload.text).toBe(`[FIRING] burst (warning) api: ${masked}`);
+    // a command channel's variables and a group's lines come from the same payload
+    expect(alertEnv(payload).VELOS_ALERT_MESSAGE).toBe(`api: ${masked}`);
+    const group = batchPayloadOf([
+      notification('api', line),
+      notification('worker', 'worker: deploy failed with --token ghp_abcdefghijklmnopqrstuvwxyz0123456789'),
+    ]) as GroupPayload;
+    expect(group.text).toBe(
+      `[FIRING] burst (warning) 2 alerts\n• api: ${masked}\n• worker: deploy failed with --token ****`,
+    );
+    expect(JSON.stringify(group)).not.toMatch(/hunter2|sk_live|ghp_/);
+  });
+
   it("gives the rule's whole condition, its `for` included", () => {
     const held = {
       ...notification('api', 'api (id 1) is unhealthy'),
