@@ -64,4 +64,63 @@ command = { run = ["sh", "-c", "sleep 30 & echo $! > ${pidFile}; echo queued >&2
       expect([result.code, result.stderr]).toEqual([0, '']);
     }
   });
+  it('refuses a rule whose command the daemon cannot run (a typo would page no one), from alerts add and a config file alike', async () => {
+    const home = createHome();
+    const missing = await velos(
+      ['alerts', 'add', 'pager', '--when', 'errored', '--command', 'page-oncal --team web'],
+      {
+        home,
+      },
+    );
+    expect([missing.code, missing.stderr.trim()]).toEqual([
+      1,
+      "velos: alert rule 'pager': command: program not found: page-oncal (not on the daemon's PATH), so no notification could be sent",
+    ]);
+    const escalation = await velos(
+      [
+        'alerts',
+        'add',
+        'esc',
+        '--when',
+        'errored',
+        '--escalate-after',
+        '1h',
+        '--escalate-command',
+        join(home, 'page'),
+      ],
+      { home },
+    );
+    expect([escalation.code, escalation.stderr.trim()]).toEqual([
+      1,
+      `velos: alert rule 'esc': escalate.command: program not found: ${join(home, 'page')}, so no notification could be sent`,
+    ]);
+    // a config file with such a rule starts nothing, as a bad rule does
+    const file = join(home, 'app.toml');
+    writeFileSync(
+      file,
+      `[[apps]]
+name = "api"
+script = "${join(FIXTURES, 'silent.js')}"
+
+[[alerts]]
+name = "api-errored"
+app = "api"
+when = "errored"
+command = ["${home}"]
+`,
+    );
+    const start = await velos(['start', file], { home });
+    expect([start.code, start.stderr.trim()]).toEqual([
+      1,
+      `velos: ${file}: alerts[0] (api-errored): command: not a file: ${home}, so no notification could be sent`,
+    ]);
+    const state = await velosOk(['alerts', '--json'], { home });
+    expect(JSON.parse(state.stdout)).toEqual([]);
+    expect((await velosOk(['list', '--json'], { home })).stdout.trim()).toBe('[]');
+    // a program on the daemon's PATH is found
+    expect(
+      (await velos(['alerts', 'add', 'logged', '--when', 'errored', '--command', 'sh -c true'], { home }))
+        .code,
+    ).toBe(0);
+  });
 });

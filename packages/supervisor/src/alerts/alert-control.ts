@@ -12,6 +12,7 @@ import {
 } from '@velos/core';
 import type { AlertEngine, AlertEngineHost } from './alert-engine.js';
 import { ALERT_STATE_FILE, ALERTS_FILE } from './alert-files.js';
+import { checkAlertPrograms } from './alert-programs.js';
 import type { ComponentHealth } from './delivery-health.js';
 
 /** The supervisor's alert methods, plus what the daemon wires to other parts (config.toml, health). */
@@ -103,6 +104,7 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
           { data: { field: `rule.${masked}` } },
         );
       }
+      checkAlertPrograms([rule]);
       return (await load()).add({ ...rule, source: RUNTIME_ALERT_SOURCE });
     },
     async removeAlert(name) {
@@ -111,9 +113,14 @@ export function createAlertControl(host: AlertEngineHost): AlertControl {
     async testAlert(name) {
       return (await existing(name)).test(name);
     },
-    setAlerts: (source, rules) => setRules(source, rules),
+    // a config file's rules (velos start, MCP, REST): a command that cannot run starts nothing
+    async setAlerts(source, rules) {
+      checkAlertPrograms(rules, source);
+      return setRules(source, rules);
+    },
     setRulesFromSource: (source, rules, options) => setRules(source, rules, options?.isPersistent ?? true),
     async checkRulesFromSource(source, rules) {
+      checkAlertPrograms(rules, source);
       // no engine and no saved rules: there is no rule to clash with
       if (rules.length === 0 || (!engine && !existsSync(join(host.home, ALERTS_FILE)))) return;
       const existingRules = (await load()).list().map((status) => status.rule);
