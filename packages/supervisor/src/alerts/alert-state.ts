@@ -33,6 +33,7 @@ export function step(
 ): Transition {
   const isActive = message !== null;
   if (message !== null) instance.message = message;
+  untilNow(instance, now);
   switch (instance.phase) {
     case 'ok':
     case 'resolved':
@@ -79,6 +80,18 @@ export function step(
       return null;
     }
   }
+}
+
+/**
+ * After the clock stepped back (NTP correcting a fast clock, a VM resumed from a snapshot), a time of
+ * `instance` later than now is taken as now: it would hold a repeat, a `for` or an escalation until the
+ * clock came back to it, hours later.
+ */
+function untilNow(instance: InstanceState, now: number): void {
+  if (instance.lastSentAt > now) instance.lastSentAt = now;
+  if (instance.activeSince > now) instance.activeSince = now;
+  if (instance.since > now) instance.since = now;
+  if (instance.firingSince > now) instance.firingSince = now;
 }
 
 /** A new alert of `key`, not holding. */

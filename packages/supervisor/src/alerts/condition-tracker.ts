@@ -104,6 +104,9 @@ export function createTracker(
         evaluate(now) {
           const active: ActiveKeys = new Map();
           for (const [key, hit] of last) {
+            // an event of a time later than now (the clock stepped back) came now: it resolves
+            // resolve_after from now, not once the clock is back to it
+            if (hit.at > now) hit.at = now;
             if (now - hit.at < rule.resolveAfterMs) active.set(key, hit.message);
             else last.delete(key);
           }
@@ -142,6 +145,10 @@ export function createTracker(
         evaluate(now) {
           const active: ActiveKeys = new Map();
           for (const [key, list] of times) {
+            // restarts of a time later than now (the clock stepped back) came now: they leave the window
+            // one window from now, not once the clock is back to them (the list stays in order)
+            for (let i = list.length - 1; i >= 0 && list[i]! > now; i -= 1) list[i] = now;
+            if ((cutUntil.get(key) ?? 0) > now) cutUntil.set(key, now);
             while (list.length > 0 && now - list[0]! >= when.windowMs) list.shift();
             // a crash loop of hours keeps at most `kept` times per app; past that, the count is a floor
             // until the times dropped leave the window
@@ -160,6 +167,7 @@ export function createTracker(
             }
           }
           for (const [key, hold] of held) {
+            hold.until = Math.min(hold.until, now + when.windowMs);
             if (now >= hold.until) held.delete(key);
             else if (!active.has(key)) active.set(key, hold.message);
           }

@@ -57,6 +57,24 @@ describe('the state machine of one alert', () => {
     expect(instance).toMatchObject({ phase: 'resolved', since: 4500, firingSince: 100 });
   });
 
+  it('repeats and waits out `for` from now after the clock stepped back, not once the clock is back', () => {
+    const hour = 3_600_000;
+    const firing = newInstance('api', 10 * hour);
+    step(rule, firing, 'api errored', 10 * hour);
+    expect(step(rule, firing, 'api errored', 10 * hour + 100)).toMatchObject({ type: 'firing', repeat: 0 });
+    // the clock steps back an hour: the repeat is due one repeat interval later, not an hour and one later
+    expect(step(rule, firing, 'api errored', 9 * hour)).toBeNull();
+    expect(step(rule, firing, 'api errored', 9 * hour + 1000)).toMatchObject({ type: 'firing', repeat: 1 });
+    expect(firing.since).toBe(9 * hour);
+    const pending = newInstance('worker', 10 * hour);
+    step(rule, pending, 'worker errored', 10 * hour);
+    expect(step(rule, pending, 'worker errored', 9 * hour)).toBeNull();
+    expect(step(rule, pending, 'worker errored', 9 * hour + 100)).toMatchObject({
+      type: 'firing',
+      repeat: 0,
+    });
+  });
+
   it('a condition that ends while pending sends nothing', () => {
     const instance = newInstance('api', 0);
     step(rule, instance, 'x', 0);

@@ -30,6 +30,30 @@ function primaryExit(workers: number): VelosEvent[] {
   ];
 }
 
+describe('a clock that steps back', () => {
+  const hour = 3_600_000;
+  const at = (e: VelosEvent, time: number): VelosEvent => ({ ...e, at: time });
+
+  it('resolves an event condition resolve_after from now, not once the clock is back to its event', () => {
+    const tracker = createTracker(rule({ kind: 'event', kinds: ['app.deploy.failed'] }), () => true);
+    tracker.onEvent(at(event('app.deploy.failed', {}), 10 * hour));
+    expect([...tracker.evaluate(10 * hour, () => []).keys()]).toEqual(['api']);
+    expect([...tracker.evaluate(9 * hour, () => []).keys()]).toEqual(['api']);
+    expect([...tracker.evaluate(9 * hour + 60_000, () => []).keys()]).toEqual([]);
+  });
+
+  it('lets restarts leave the window one window from now', () => {
+    const tracker = createTracker(rule({ kind: 'restarts', count: 2, windowMs: 60_000 }), () => true);
+    for (let i = 0; i < 2; i += 1)
+      tracker.onEvent(
+        at(event('process.restarting', { delay_ms: 0, restarts: i, reason: 'crash' }, 0), 10 * hour + i),
+      );
+    expect([...tracker.evaluate(10 * hour + 1, () => []).keys()]).toEqual(['api']);
+    expect([...tracker.evaluate(9 * hour, () => []).keys()]).toEqual(['api']);
+    expect([...tracker.evaluate(9 * hour + 60_000, () => []).keys()]).toEqual([]);
+  });
+});
+
 describe('the restarts condition', () => {
   it('counts a cluster primary exit once, not once per worker it took down (SUP-5)', () => {
     const tracker = createTracker(rule({ kind: 'restarts', count: 2, windowMs: 60_000 }), () => true);
