@@ -28,6 +28,9 @@ const DURATION = '(\\d+(?:\\.\\d+)?\\s*(?:ms|s|m|h|d)?)';
 const FOR_SUFFIX = new RegExp(`^(.*?)\\s+for\\s+${DURATION}$`, 'i');
 const EVENT_KIND = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$/;
 
+/** The least threshold of a `memory > SIZE` rule: 1 MiB (less is under any process's RSS). */
+const MIN_MEMORY_BYTES = 1024 ** 2;
+
 /**
  * Parses the words of a rule's `when` (`restarts >= 5 within 1m`, `memory > 300M for 2m`,
  * `event app.deploy.failed for 10s`, `job failed 2 times in a row`…); a string error says what was
@@ -76,6 +79,9 @@ function parseBody(body: string, cpuCount: number): AlertCondition | string {
     const aboveBytes = parseSizeBytes(memory[1]);
     if (aboveBytes === null || aboveBytes < 1)
       return `memory > SIZE: expected a size like "300M", got "${memory[1]}"`;
+    // a bare `memory > 300` is 300 bytes, which every process passes: the rule would fire for all at once
+    if (aboveBytes < MIN_MEMORY_BYTES)
+      return `memory > SIZE: ${memory[1]} is ${aboveBytes} bytes, less than any process uses (at least 1M); give a unit, as "${memory[1]}M"`;
     return { kind: 'memory', aboveBytes };
   }
   const cpu = /^cpu ?> ?(\d+(?:\.\d+)?) ?%?$/i.exec(body);

@@ -36,6 +36,12 @@ describe('alert conditions (OBS-3)', () => {
       /^expected one of "event <kind>.*got "restarts > lots"$/,
     );
     expect(parseCondition('memory > huge')).toBe('memory > SIZE: expected a size like "300M", got "huge"');
+    // a bare number is bytes: every process passes 300 bytes, so the rule would fire for every app at once
+    expect(parseCondition('memory > 300')).toBe(
+      'memory > SIZE: 300 is 300 bytes, less than any process uses (at least 1M); give a unit, as "300M"',
+    );
+    expect(parseCondition('memory > 512K')).toMatch(/^memory > SIZE: 512K is 524288 bytes, less than/);
+    expect(parseCondition('memory > 1M')).toEqual({ when: { kind: 'memory', aboveBytes: 1024 ** 2 } });
   });
 
   it('takes "for D" after an event condition too, as --for', () => {
