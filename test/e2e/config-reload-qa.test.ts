@@ -6,6 +6,7 @@ import {
   clearApps,
   createHome,
   FIXTURES,
+  isAlive,
   killDaemon,
   readLines,
   sharedHome,
@@ -148,6 +149,39 @@ describe('--watch-config and env_file', () => {
     expect(readLines(join(home, 'daemon.log'))).toContainEqual(
       expect.stringContaining(`config ${file}: its env_file ${join(dir, '.env')} changed`),
     );
+    await clearApps(home);
+  });
+});
+
+describe('config reload during a velos stop', () => {
+  it('leaves the app stopped: the stop under way stands, the app only takes the new spec', async () => {
+    const home = shared();
+    await clearApps(home);
+    const dir = join(home, 'project');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'app.toml');
+    // it ignores SIGTERM: a stop takes its whole kill_timeout
+    const write = (value: string) =>
+      writeFileSync(
+        file,
+        `[[apps]]\nname = "slow"\nscript = "${join(FIXTURES, 'ignore-sigterm.js')}"\nkill_timeout = "1500ms"\nenv = { V = "${value}" }\n`,
+      );
+    write('1');
+    await velosOk(['start', file], { home });
+    const [first] = await withClient(home, (client) => client.list());
+    const stopping = withClient(home, (client) => client.stop('slow'));
+    await waitFor(async () => (await withClient(home, (client) => client.list()))[0]?.status === 'stopping', {
+      message: 'slow to be stopping',
+    });
+    write('2');
+    // the defect: the reload took the stopping app for a running one and started it again with V=2
+    const reloaded = await withClient(home, (client) => client.configReload(file));
+    await stopping;
+    expect(reloaded.files.find((f) => f.file === file)?.changed).toEqual(['slow']);
+    const rows = await withClient(home, (client) => client.list());
+    expect(rows.map((p) => [p.name, p.status, p.pid ?? null])).toEqual([['slow', 'stopped', null]]);
+    expect(isAlive(first!.pid!)).toBe(false);
+    expect(await envValue(home, 'slow', 'V')).toBe('2');
     await clearApps(home);
   });
 });

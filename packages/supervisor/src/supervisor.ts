@@ -353,6 +353,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     specOf: (target) => appOf(target, 'config').spec,
     isRunning: (name) =>
       table.apps.get(name)?.ids.some((id) => isActive(table.records.get(id)!.status)) ?? false,
+    settled: async (name) => {
+      const records = (table.apps.get(name)?.ids ?? []).map((id) => table.records.get(id)!);
+      await Promise.all(records.map((record) => runOp(record, async () => undefined)));
+    },
     setSpec: (name, spec) => {
       const entry = table.apps.get(name);
       if (entry) respec(entry, spec);

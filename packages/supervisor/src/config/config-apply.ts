@@ -12,6 +12,8 @@ export interface ApplyDeps {
   control: Pick<VelosControl, 'start' | 'stop' | 'delete' | 'reload' | 'list'>;
   /** True when a process of the app runs (or is about to). */
   isRunning(name: string): boolean;
+  /** Resolves once the stops, restarts and deletes already queued on the app's processes have ended. */
+  settled(name: string): Promise<void>;
   /** Gives the app its new spec in place: no process restarts; probes, watchdog and cron_restart follow it. */
   setSpec(name: string, spec: AppSpec): void;
   /**
@@ -46,6 +48,8 @@ export async function replaceSpec(
 ): Promise<ReplaceOutcome> {
   const name = after.name;
   const effect = changeEffect(before, after);
+  // a `velos stop` still waiting for its process to exit leaves the app stopped: it only takes the spec
+  await deps.settled(name);
   if (!deps.isRunning(name) && options.isStartWanted) {
     // a rollback: the app ran before the change, it runs its previous spec again (errored or not)
     await deps.control.start([after]);

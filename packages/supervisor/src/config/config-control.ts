@@ -40,6 +40,8 @@ export interface ConfigControlDeps {
   /** The spec of the app `target` names (a name, an id or a namespace of one app); throws TARGET_NOT_FOUND. */
   specOf(target: string): AppSpec;
   isRunning(name: string): boolean;
+  /** Resolves once the stops, restarts and deletes already queued on the app's processes have ended. */
+  settled(name: string): Promise<void>;
   setSpec(name: string, spec: AppSpec): void;
   /** Sets an app's instance count as the file's (not as a run-time `velos scale`). */
   scale(name: string, instances: number): Promise<void>;
@@ -94,6 +96,7 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
     control: deps.control(),
     specs: deps.specs,
     isRunning: deps.isRunning,
+    settled: deps.settled,
     setSpec: deps.setSpec,
     scale: deps.scale,
     defaults: () => current?.defaults,
@@ -258,7 +261,9 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           };
         }
         const { replaceSpec } = await import('./config-apply.js');
-        // an app none of whose processes ran only took the spec, whatever replaceSpec says of it
+        // an app none of whose processes ran only took the spec, whatever replaceSpec says of it (a stop
+        // under way ends first)
+        await deps.settled(before.name);
         const wasRunning = deps.isRunning(before.name);
         const outcome = await replaceSpec(reloadDeps(), before, after);
         const applied: ConfigSetApplied = wasRunning ? outcome : 'stored';

@@ -26,6 +26,7 @@ export async function applyReloadSteps(
 ): Promise<void> {
   const done: Done[] = [];
   for (const step of steps) {
+    if (step.kind !== 'add') await deps.settled(namesOf(step)[0]!);
     done.push({ step, wasRunning: step.kind !== 'add' && deps.isRunning(namesOf(step)[0]!) });
     try {
       await runStep(deps, step);

@@ -40,6 +40,7 @@ function recordingDeps(isRunning: boolean, status = 'stopped'): ApplyDeps & { ca
     calls,
     control,
     isRunning: () => isRunning,
+    settled: async () => undefined,
     setSpec: (_name, next) => {
       calls.push(`setSpec ${next.instances}`);
     },
