@@ -185,3 +185,41 @@ describe('config reload during a velos stop', () => {
     await clearApps(home);
   });
 });
+
+describe('config reload of an app a start refuses', () => {
+  it('is rejected before any step: the running app is not stopped, nothing changes', async () => {
+    const home = shared();
+    await clearApps(home);
+    const dir = join(home, 'project');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'app.toml');
+    const write = (env: string) =>
+      writeFileSync(
+        file,
+        `[[apps]]\nname = "inc"\nscript = "${join(FIXTURES, 'silent.js')}"\ninstances = 2\nincrement_var = "PORT"\nenv = { ${env} }\n`,
+      );
+    write('PORT = "3000", V = "1"');
+    await velosOk(['start', file], { home });
+    const pids = (await withClient(home, (client) => client.list())).map((p) => p.pid);
+    // PORT gone: increment_var has no whole number to raise, which a start refuses
+    write('V = "2"');
+    const refusal = await withClient(home, (client) => client.configReload(file)).catch(
+      (error: Error) => error,
+    );
+    // the defect: both instances were stopped and started again (the start refused, the reload rolled back)
+    expect(String(refusal)).toContain(
+      "inc: increment_var PORT: expected PORT in the app's env to be a whole number, got nothing",
+    );
+    const rows = await withClient(home, (client) => client.list());
+    expect(rows.map((p) => [p.status, p.pid, p.restarts])).toEqual(pids.map((pid) => ['online', pid, 0]));
+    expect(await envValue(home, 'inc', 'V')).toBe('1');
+    // so is velos config set: it stopped both instances and left them stopped
+    const setRefusal = await withClient(home, (client) =>
+      client.configSet('inc', { 'env.PORT': 'abc' }),
+    ).catch((error: Error) => error);
+    expect(String(setRefusal)).toContain('expected PORT in the app\'s env to be a whole number, got "abc"');
+    const after = await withClient(home, (client) => client.list());
+    expect(after.map((p) => [p.status, p.pid, p.restarts])).toEqual(pids.map((pid) => ['online', pid, 0]));
+    await clearApps(home);
+  });
+});

@@ -238,6 +238,8 @@ export function createConfigControl(deps: ConfigControlDeps): ConfigControl {
           // a new script, cwd or interpreter that is not there is refused as a start refuses it: the
           // running app would be restarted straight into errored (an unrelated key leaves it alone)
           if (hasCommandChanged(before, after)) checkCommands([after]);
+          // so is one a start refuses (increment_var on no number…): the app was stopped, then not started
+          (await import('./start-problems.js')).checkStartProblems([after]);
           (await import('./reload-plan.js')).checkChangedApp(after, deps.specs());
         } catch (error) {
           const { code, message } = toErrorPayload(error);

@@ -19,6 +19,7 @@ import { withRunTimeScale } from './run-time-scale.js';
 import { applySpecChanges, loadConfigModule } from './spec-changes.js';
 import { diffSpecs, type SpecDiff } from './spec-diff.js';
 import { changeEffect, isInPlace } from './spec-keys.js';
+import { checkStartProblems } from './start-problems.js';
 
 /** A JavaScript config file (PM2's `ecosystem.config.js`): only the CLI loads it, so no app is linked to it. */
 const JS_CONFIG = /\.[cm]?js$/i;
@@ -75,11 +76,14 @@ export async function reloadConfigFile(deps: ReloadDeps, file: string): Promise<
     diff = diffSpecs(linked, next);
     const others = deps.specs().filter((spec) => spec.source?.file !== file);
     steps = planReload(file, diff, next, others);
-    // the apps the reload starts whose script or interpreter is not there refuse it whole, before any step
-    checkCommands([
+    // the apps the reload starts whose script or interpreter is not there, or whose spec a start refuses,
+    // refuse it whole, before any step
+    const starting = [
       ...diff.added,
       ...diff.changed.filter((c) => kindOf(c) === 'changed').map((c) => c.after),
-    ]);
+    ];
+    checkCommands(starting);
+    checkStartProblems(starting);
   } catch (error) {
     rejectFile(deps, file, error);
     throw error;
