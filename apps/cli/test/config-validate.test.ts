@@ -183,6 +183,36 @@ describe('velos config validate (CLI-1)', () => {
     });
   });
 
+  it('refuses an increment_var whose variable is no whole number in the env, as velos start refuses it', async () => {
+    const file = write(
+      'increment.toml',
+      [
+        '[[apps]]\nname = "fine"\nscript = "a.js"\ninstances = 2\nincrement_var = "VELOS_TEST_BASE"\nenv = { VELOS_TEST_BASE = "3000" }',
+        '[[apps]]\nname = "none"\nscript = "a.js"\ninstances = 2\nincrement_var = "VELOS_TEST_BASE"',
+        '[[apps]]\nname = "word"\nscript = "a.js"\nincrement_var = "VELOS_TEST_BASE"\nenv = { VELOS_TEST_BASE = "abc" }\n',
+      ].join('\n'),
+    );
+    const problem = (name: string, got: string) =>
+      `increment.toml: ${name}: increment_var VELOS_TEST_BASE: expected VELOS_TEST_BASE in the app's env to be a whole number, got ${got}`;
+    // the defect: valid, exit 0, where velos start of the file is refused
+    const text = await validate(file);
+    expect(text).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `velos: ${problem('none', 'nothing')}\nvelos: ${problem('word', '"abc"')}\n`,
+    });
+    const json = await validate(file, '--json');
+    expect(JSON.parse(json.stdout)).toEqual({
+      valid: false,
+      code: 'INVALID_CONFIG',
+      file: join(dir, 'increment.toml'),
+      issues: [
+        { message: problem('none', 'nothing'), keyPath: ['apps', 1, 'increment_var'] },
+        { message: problem('word', '"abc"'), keyPath: ['apps', 2, 'increment_var'] },
+      ],
+    });
+  });
+
   it('merges an env profile, and refuses a profile no app has', async () => {
     const file = write(
       'profiles.toml',

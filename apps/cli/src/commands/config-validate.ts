@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
 import { type CommandContext, printWarnings } from '../context.js';
 import { isScriptConfig } from '../pm2/ecosystem-file.js';
 import { startEnvironment } from './start.js';
@@ -74,6 +74,7 @@ async function validate(
     const specs = await specsFromConfigFile(path, input, where, config);
     const alerts = isScriptConfig(path) ? null : await config.loadConfigAlerts(path);
     await checkCommandsOf(specs, path);
+    checkIncrementVars(specs, path);
     const { ordered, external } = await checkDependencies(specs).catch((error: unknown) => {
       // the daemon's cycle error names the apps; here it also names the file
       if (error instanceof VelosError)
@@ -136,6 +137,22 @@ async function checkCommandsOf(specs: AppSpec[], path: string): Promise<void> {
       data: { file: path, issues, namedTogether: issues.length },
     });
   }
+}
+
+/**
+ * Refuses the file as `velos start` would when an app's `increment_var` names no whole number in its
+ * env (the env it starts with: the file's, its env files' and this shell's), one issue per app.
+ */
+function checkIncrementVars(specs: AppSpec[], path: string): void {
+  const label = basename(path);
+  const issues = specs.flatMap((spec, i) => {
+    const problem = incrementVarProblem(spec);
+    return problem === null
+      ? []
+      : [{ message: `${label}: ${problem}`, keyPath: ['apps', i, 'increment_var'] }];
+  });
+  if (issues.length === 0) return;
+  throw new VelosError(ErrorCodes.INVALID_CONFIG, issues[0]!.message, { data: { file: path, issues } });
 }
 
 /** What `--json` prints for an invalid file (on stdout; the first problem is on stderr too). */
