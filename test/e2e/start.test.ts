@@ -408,6 +408,14 @@ describe('velos start (SUP-2)', () => {
       const cli = await velos(['stop', target], { home });
       expect([target, cli.code, cli.stderr.trim()]).toEqual([target, 1, `velos: ${daemonSays}`]);
     }
+    // a regex of invalid syntax: the daemon's words too, with the exit code of a usage error
+    const daemonSays = await withClient(home, (client) => client.stop('/(/')).then(
+      () => 'stopped',
+      (error: Error) => error.message,
+    );
+    expect(daemonSays).toMatch(/^target \/\(\/: invalid regular expression "\(": /);
+    const cli = await velos(['stop', '/(/'], { home });
+    expect([cli.code, cli.stderr.trim()]).toEqual([2, `velos: ${daemonSays}`]);
     expect(await statuses()).toBe('api-a:online api-b:online web:online');
     await velosOk(['stop', '/api-.*/'], { home });
     expect(await statuses()).toBe('api-a:stopped api-b:stopped web:online');

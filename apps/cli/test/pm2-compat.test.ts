@@ -175,7 +175,13 @@ describe('PM2 targets, signals and global flags', () => {
     await expect(expandRegexTargets(['/^nope/'], list, 'stop')).rejects.toMatchObject({
       code: 'TARGET_NOT_FOUND',
     });
-    await expect(expandRegexTargets(['/(/'], list, 'stop')).rejects.toThrow(/not a valid regular expression/);
+    // the daemon's words (`target /(/: invalid regular expression …`), a usage error's exit code
+    await expect(expandRegexTargets(['/(/'], list, 'stop')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message:
+        'target /(/: invalid regular expression "(": Invalid regular expression: /(/: Unterminated group',
+      data: { exitCode: 2 },
+    });
   });
 
   it('matches names of any script, a pattern spelled decomposed too (NFC)', async () => {

@@ -204,6 +204,7 @@ export {
   type StreamCommandName,
 } from './protocol-commands.js';
 export { MAX_QUOTED_CHARS, quoteValue } from './quote-value.js';
+export { checkRegexSource, compileRegexSource, isRegexTarget, regexTargetError } from './regex-rule.js';
 export { type CommandTransport, createRemoteControl, mapSubscription } from './remote-control.js';
 export { describeSchemaIssue, type SchemaIssue } from './schema-issue.js';
 export { namesScriptFile } from './script-word.js';

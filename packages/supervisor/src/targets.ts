@@ -1,8 +1,9 @@
 import {
   ErrorCodes,
-  fieldErrorData,
+  isRegexTarget,
   matchTarget,
   normalizeAppName,
+  regexTargetError,
   suggestKey,
   VelosError,
 } from '@velos/core';
@@ -55,11 +56,6 @@ export function targetNotFound(target: string, records: Iterable<ProcessRecord>,
   });
 }
 
-/** True for `/…/`, PM2's regex target: at least one character between the slashes. */
-export function isRegexTarget(target: string): boolean {
-  return target.length > 2 && target.startsWith('/') && target.endsWith('/');
-}
-
 /**
  * The regex of a `/regex/` target (in the spelling names have, NFC), undefined for any other target.
  * It is compiled as a grep pattern is (`compileGrep`): at most as long as a target (200 characters),
@@ -71,7 +67,6 @@ export function namePatternOf(target: string | undefined): RegExp | undefined {
   try {
     return compileGrep(normalizeAppName(target.slice(1, -1)));
   } catch (error) {
-    const detail = fieldErrorData(error)?.detail ?? String(error);
-    throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `target ${target}: ${detail}`);
+    throw regexTargetError(target, error);
   }
 }

@@ -1,12 +1,24 @@
-import { ErrorCodes, normalizeAppName, type ProcessInfo, TARGET_MAX_CHARS, VelosError } from '@velos/core';
-import { usageError } from '../parse-argv.js';
+import {
+  checkRegexSource,
+  compileRegexSource,
+  ErrorCodes,
+  isRegexTarget,
+  normalizeAppName,
+  type ProcessInfo,
+  regexTargetError,
+  TARGET_MAX_CHARS,
+  VelosError,
+} from '@velos/core';
+import { USAGE_EXIT_CODE } from '../parse-argv.js';
+
+export { isRegexTarget };
 
 /**
  * Expands PM2's `/regex/` targets into the names of the apps they match (in id order), keeping every
  * other target as it is; the list is read once, only when a regex is given. The daemon resolves a
  * `/regex/` target the same way for REST and MCP; the CLI expands it itself for the commands that
  * act name by name (describe, env, scale, one line per target), and refuses what the daemon refuses
- * (`checkAsDaemon`). A regex that matches nothing is TARGET_NOT_FOUND, like any target.
+ * (core's `checkRegexSource`). A regex that matches nothing is TARGET_NOT_FOUND, like any target.
  */
 export async function expandRegexTargets(
   targets: string[],
@@ -46,44 +58,29 @@ export function targetsOf(
   return expandRegexTargets([target], list, command);
 }
 
-/** True for `/…/` (PM2's regex target): at least one character between the slashes. */
-export function isRegexTarget(target: string): boolean {
-  return target.length > 2 && target.startsWith('/') && target.endsWith('/');
-}
-
-// The daemon's rule for a /regex/ target (supervisor's targets.ts and grep-pattern.ts): V8's
-// linear-time fallback cannot run backreferences and lookarounds, so the daemon refuses them.
-const UNSAFE = /\\[1-9]|\\k<|\(\?<?[=!]/;
-
 function compile(target: string, command: string): RegExp {
-  // in the spelling names have (NFC), so that `/café/` typed with a combining accent matches
-  const source = normalizeAppName(target.slice(1, -1));
-  checkAsDaemon(target, source, command);
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    const why = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : '';
-    throw usageError(`${target} is not a valid regular expression: ${why}`, command);
-  }
-}
-
-/**
- * Refuses a `/regex/` the daemon refuses, in the daemon's words: one over a target's 200 characters,
- * one with a backreference or lookaround (the CLI ran `/(?=api)/` and `/(a)\1/`, which REST and MCP
- * are refused; `/(a)\1/` then matched no name).
- */
-function checkAsDaemon(target: string, source: string, command: string): void {
   if (target.length > TARGET_MAX_CHARS) {
+    // the protocol's schema refuses it before the daemon reads it as a regex, in these words
     throw new VelosError(
       ErrorCodes.INVALID_ARGUMENT,
       `${command}: target: expected at most ${TARGET_MAX_CHARS} characters, got ${target.length}`,
       { data: { field: 'target' } },
     );
   }
-  if (UNSAFE.test(source)) {
-    throw new VelosError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `target ${target}: backreferences (\\1, \\k<name>) and lookarounds ((?=, (?!, (?<=, (?<!) are not supported, got ${JSON.stringify(source)}`,
-    );
+  // in the spelling names have (NFC), so that `/café/` typed with a combining accent matches
+  const source = normalizeAppName(target.slice(1, -1));
+  try {
+    // the daemon's rule (core's regex-rule.ts): no backreference or lookaround, which REST and MCP
+    // are refused (the CLI ran `/(?=api)/` and `/(a)\1/`)
+    checkRegexSource('target', source, TARGET_MAX_CHARS);
+  } catch (error) {
+    throw regexTargetError(target, error);
+  }
+  try {
+    return compileRegexSource('target', source);
+  } catch (error) {
+    // the daemon's words, with the exit code of a usage error, as before
+    const refused = regexTargetError(target, error);
+    throw new VelosError(refused.code, refused.message, { data: { exitCode: USAGE_EXIT_CODE } });
   }
 }

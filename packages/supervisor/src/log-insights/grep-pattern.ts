@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
-import { fieldError } from '@velos/core';
+import { checkRegexSource, compileRegexSource } from '@velos/core';
 
 /** Longest grep pattern accepted. */
 export const MAX_GREP_LENGTH = 1000;
-
-// Backreferences and lookarounds are what V8's linear-time engine cannot run, so only they can
-// still backtrack without bound once the fallback below is on.
-const UNSAFE = /\\[1-9]|\\k<|\(\?<?[=!]/;
 
 /** Backtracks after which V8 reruns a regexp on its linear-time engine. */
 const BACKTRACKS_BEFORE_FALLBACK = 1000;
@@ -19,18 +15,11 @@ let isFallbackOn = false;
  * on its linear-time engine (`--enable-experimental-regexp-engine-on-excessive-backtracks`, set on
  * the first grep, not at daemon start), so `(a+)+$` costs a fraction of a millisecond a line, not
  * the event loop; the scan's deadline (checked every 1024 lines) bounds the whole query. A bad
- * pattern is an `INVALID_ARGUMENT` naming it, made by `fieldError` with field `grep`: each surface
- * names the field its own way (the CLI `--grep`, REST and MCP `pattern`).
+ * pattern is an `INVALID_ARGUMENT` naming it, by core's one rule (`checkRegexSource`), with field
+ * `grep`: each surface names the field its own way (the CLI `--grep`, REST and MCP `pattern`).
  */
 export function compileGrep(source: string, ignoreCase = false): RegExp {
-  if (source.length > MAX_GREP_LENGTH) {
-    throw invalid(`expected at most ${MAX_GREP_LENGTH} characters, got ${source.length}`);
-  }
-  if (UNSAFE.test(source)) {
-    throw invalid(
-      `backreferences (\\1, \\k<name>) and lookarounds ((?=, (?!, (?<=, (?<!) are not supported, got ${JSON.stringify(source)}`,
-    );
-  }
+  checkRegexSource('grep', source, MAX_GREP_LENGTH);
   if (!isFallbackOn) {
     // node:v8 is loaded here, not with the module: the daemon imports this one for /regex/ log targets
     const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
@@ -39,13 +28,5 @@ export function compileGrep(source: string, ignoreCase = false): RegExp {
     setFlagsFromString(`--regexp-backtracks-before-fallback=${BACKTRACKS_BEFORE_FALLBACK}`);
     isFallbackOn = true;
   }
-  try {
-    return new RegExp(source, ignoreCase ? 'i' : '');
-  } catch (error) {
-    throw invalid(`invalid regular expression ${JSON.stringify(source)}: ${(error as Error).message}`);
-  }
-}
-
-function invalid(detail: string) {
-  return fieldError('grep', detail);
+  return compileRegexSource('grep', source, ignoreCase ? 'i' : '');
 }
