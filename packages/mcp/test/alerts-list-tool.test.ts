@@ -1,8 +1,9 @@
-import type { AlertStatus, VelosControl } from '@velos/core';
+import type { AlertStatus, VelosControl, VelosEvent } from '@velos/core';
 import { describe, expect, it } from 'vitest';
 import { callTool } from './call-tool.js';
 
-const AT = 1_800_000_000_000;
+// a time with milliseconds: the tools give them, as velos events --ai and alerts --ai do
+const AT = 1_800_000_000_250;
 
 const storm: AlertStatus = {
   rule: {
@@ -40,10 +41,28 @@ describe('alerts_list', () => {
         a: 'api',
         sev: 'warning',
         st: 'firing',
-        t: '2027-01-15T07:59:00Z',
+        t: '2027-01-15T07:59:00.250Z',
         f: ['api'],
-        d: 'failed: HTTP 500 (webhook https://hooks.slack.com/…, 2027-01-15T08:00:00Z)',
+        d: 'failed: HTTP 500 (webhook https://hooks.slack.com/…, 2027-01-15T08:00:00.250Z)',
       },
     ]);
+  });
+});
+
+describe('events_list', () => {
+  it('gives t in ISO UTC with milliseconds, as velos events --ai and log lines do', async () => {
+    const event: VelosEvent = {
+      seq: 1,
+      at: AT,
+      kind: 'app.deploy',
+      severity: 'info',
+      app: 'api',
+      message: 'm',
+    };
+    const control = { events: async () => ({ events: [event], hasMore: false }) } as unknown as VelosControl;
+    const answer = await callTool(control, 'events_list', {});
+    expect(JSON.parse(answer.content[0]!.text)).toMatchObject({
+      ev: [{ t: '2027-01-15T08:00:00.250Z', k: 'app.deploy' }],
+    });
   });
 });

@@ -3,6 +3,7 @@ import {
   type Dependency,
   describeTriggered,
   ErrorCodes,
+  isoTime,
   matchTarget,
   type ProcessDetail,
   type ProcessInfo,
@@ -35,8 +36,6 @@ import {
   timeOf,
   withoutEmpty,
 } from '../tool-kit.js';
-
-const isoSeconds = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** What health_check in full says of the processes and components it left out. */
 const HEALTH_HINT = 'detail brief (the default) names every process with issues and the apps that are ok';
@@ -160,7 +159,7 @@ export const OBSERVE_TOOLS = [
         ...(since === undefined ? {} : { since: timeOf('since', since) }),
         ...(until === undefined ? {} : { until: timeOf('until', until) }),
       });
-      const { kept, dropped } = newestThatFit(result.events.map((event) => toAiEvent(event, isoSeconds)));
+      const { kept, dropped } = newestThatFit(result.events.map((event) => toAiEvent(event, isoTime)));
       return {
         ev: kept,
         ...(result.hasMore || dropped > 0 ? { more: true } : {}),
@@ -174,7 +173,7 @@ export const OBSERVE_TOOLS = [
     answer:
       'Answer: [{n name, w condition, a app, sev severity, st state, t since, f firing keys, d last delivery: "ok (<channel>, <ISO time>)" or "failed: <error> (<channel>, <ISO time>)"}].',
     input: {},
-    run: async (_args, { control }) => toAiAlerts(await control.alerts(), isoSeconds),
+    run: async (_args, { control }) => toAiAlerts(await control.alerts()),
   }),
   defineTool({
     name: 'job_runs',
