@@ -147,7 +147,7 @@ export const PROTOCOL_COMMANDS = {
   trigger: requestCommand({
     method: 'trigger',
     description:
-      "Runs the target's jobs now; a job already running is left alone, one still waiting for its depends_on is refused.",
+      "Runs the target's jobs now; a job already running is left alone, one still waiting for its depends_on is refused (force runs it anyway when a dependency went down after its first start).",
     isReadOnly: false,
     isIdempotent: false,
     isDestructive: false,

@@ -26,6 +26,12 @@ describe('tool definitions', () => {
         if (new RegExp(`\\b${option}\\b`).test(description))
           expect(tool.input, `${tool.name}: ${option}`).toHaveProperty(option);
     }
+    // and the other way round: a tool that takes force says what it does in its description (job_trigger
+    // named it in the argument only)
+    for (const tool of VELOS_TOOLS)
+      if (tool.input !== undefined && 'force' in tool.input)
+        expect(toolMeta(tool).description, tool.name).toMatch(/\bforce\b/);
+    expect(meta('job_trigger')).toContain('force runs it anyway');
     expect(meta('log_summary')).not.toMatch(/patterns|dedupe/);
     // metrics.history's log rate is REST's: metrics_history answers mem, cpu and r
     expect(meta('metrics_history')).not.toMatch(/log rate/);

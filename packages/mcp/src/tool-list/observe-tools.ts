@@ -193,7 +193,7 @@ export const OBSERVE_TOOL_LIST: readonly Record<string, unknown>[] = [
     name: 'job_trigger',
     title: 'Run a job now',
     description:
-      'Runs the target\'s jobs now; a job already running is left alone, one still waiting for its depends_on is refused. Answer: the jobs, compact (see process_list), each with tg what the call did to it ("run 3 started (pid 4242)", "run 2 is still going (pid 4100); not triggered", "run 3 failed to start …"); BUSY when it started no run. Follow the run with job_runs.',
+      'Runs the target\'s jobs now; a job already running is left alone, one still waiting for its depends_on is refused (force runs it anyway when a dependency went down after its first start). Answer: the jobs, compact (see process_list), each with tg what the call did to it ("run 3 started (pid 4242)", "run 2 is still going (pid 4100); not triggered", "run 3 failed to start …"); BUSY when it started no run. Follow the run with job_runs.',
     inputSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
