@@ -101,4 +101,27 @@ describe('POST /api/v1/processes with config app entries', () => {
     expect(names).not.toContain('fine');
     expect(names).not.toContain('nowhere');
   });
+
+  it('takes a pid file at /dev/null as none in a complete AppSpec, as in an app entry', async () => {
+    // the AppSpec was refused ("pid_file /dev/null is a character device") where the entry's was none
+    const answer = await start([
+      { ...APP_DEFAULTS, name: 'nullpid', script: 'silent.js', cwd: FIXTURES, env: {}, pidFile: '/dev/null' },
+      {
+        ...APP_DEFAULTS,
+        name: 'nullpid2',
+        script: 'silent.js',
+        cwd: FIXTURES,
+        env: {},
+        pidFile: '//dev/./null',
+      },
+      { name: 'nullpid3', script: SILENT, pid_file: '/dev/null' },
+    ]);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const specs = await Promise.all(['nullpid', 'nullpid2', 'nullpid3'].map(specOf));
+    expect(specs.map((spec) => [spec.name, spec.pidFile ?? 'none'])).toEqual([
+      ['nullpid', 'none'],
+      ['nullpid2', 'none'],
+      ['nullpid3', 'none'],
+    ]);
+  });
 });

@@ -14,6 +14,7 @@ import {
 import { readEnvFiles } from './env-file.js';
 import { inheritedEnv } from './env-inherit.js';
 import { ErrorCodes, VelosError } from './errors.js';
+import { isNullPidFile } from './instance-pid-file.js';
 import { quoteValue } from './quote-value.js';
 import { parseUmask } from './umask.js';
 
@@ -102,7 +103,7 @@ export function resolveAppSpec(input: z.output<typeof appConfigSchema>, ctx: Res
   if (input.log_file === true) spec.logFileInHome = true;
   else if (input.log_file !== undefined) spec.logFile = absolute(cwd, input.log_file);
   // a pid file at /dev/null is none, as in PM2's dialect: its removal at the end of a run took the device
-  if (input.pid_file !== undefined && absolute(cwd, input.pid_file) !== '/dev/null')
+  if (input.pid_file !== undefined && !isNullPidFile(absolute(cwd, input.pid_file)))
     spec.pidFile = absolute(cwd, input.pid_file);
   if (input.umask !== undefined) spec.umask = parseUmask(input.umask) ?? undefined;
   if (input.instance_var !== undefined) spec.instanceVar = input.instance_var;

@@ -9,6 +9,7 @@ import type { AppSpec } from './app-spec.js';
 import { COMPONENT_LIMITS, COMPONENT_NAME } from './component-report.js';
 import { envEntryProblem } from './env-entry.js';
 import { APP_EVENT_NAME, unknownEventKindReason } from './events.js';
+import { isNullPidFile } from './instance-pid-file.js';
 import { isoTime } from './iso-time.js';
 import { logRulesSchema } from './log-rules-schema.js';
 import { PAYLOAD_LIMITS } from './payload-limits.js';
@@ -73,95 +74,107 @@ const probeSpec = z.union([
   z.object({ kind: z.literal('exec'), command: nonEmpty, ...probeTiming }),
 ]);
 
-/** Wire schema of an `AppSpec` (camelCase, resolved); the daemon validates `start` payloads with it. */
-export const appSpecSchema = z.object({
-  name: appNameSchema,
-  script: nonEmpty,
-  args: strings,
-  cwd: absolutePath,
-  env: envRecord,
-  ownEnv: z.optional(envRecord),
-  inheritEnv: z.optional(z.literal(false)),
-  autostart: z.optional(z.literal(false)),
-  filterEnv: z.optional(z.array(nonEmpty)),
-  uid: z.optional(z.union([nonEmpty, nonNegativeInt])),
-  gid: z.optional(z.union([nonEmpty, nonNegativeInt])),
-  interpreter: optionalNonEmpty,
-  interpreterArgs: strings,
-  instances: z.int().check(z.gte(1), z.lte(1024)),
-  namespace: nonEmpty,
-  autorestart: z.boolean(),
-  maxRestarts: nonNegativeInt,
-  minUptimeMs: durationMs,
-  restartDelayMs: durationMs,
-  expBackoffRestartDelayMs: durationMs,
-  maxBackoffDelayMs: durationMs,
-  stopExitCodes: z.array(z.int()),
-  killTimeoutMs: durationMs,
-  stopSignal: z.enum(SIGNALS),
-  logFormat: z.enum(['plain', 'json']),
-  logDateFormat: optionalNonEmpty,
-  mergeLogs: z.boolean(),
-  logPerInstance: optionalBoolean,
-  outFile: z.optional(absolutePath),
-  errFile: z.optional(absolutePath),
-  // issue #14: PM2's log_file, pid_file and instance_var
-  logFile: z.optional(absolutePath),
-  logFileInHome: optionalBoolean,
-  pidFile: z.optional(absolutePath),
-  umask: z.optional(z.int().check(z.gte(0), z.lte(0o777))),
-  instanceVar: optionalEnvName,
-  logMaxBytes: z.optional(z.int().check(z.gte(1024, 'expected at least 1024 bytes'))),
-  logRotateCron: optionalNonEmpty,
-  logRetain: z.int().check(z.gte(0), z.lte(1000)),
-  logCompress: z.boolean(),
-  logEngine: optionalBoolean,
-  logRules: z.optional(logRulesSchema),
-  metricsUrl: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s]+$/), z.maxLength(2048))),
-  maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
-  cronRestart: optionalNonEmpty,
-  execMode: z.enum(['fork', 'cluster']),
-  incrementVar: optionalEnvName,
-  waitReady: z.boolean(),
-  listenTimeoutMs: durationMs,
-  shutdownWithMessage: optionalBoolean,
-  watch: z.optional(z.array(absolutePath).check(z.minLength(1))),
-  ignoreWatch: strings,
-  watchDelayMs: durationMs,
-  type: z.enum(['service', 'job']),
-  schedule: optionalNonEmpty,
-  intervalMs: z.optional(positiveDurationMs),
-  jobTimeoutMs: z.optional(positiveDurationMs),
-  jobHistory: z.int().check(z.gte(1), z.lte(100_000)),
-  watchdog: z.optional(
-    z.object({
-      timeoutMs: positiveDurationMs,
-      intervalMs: positiveDurationMs,
-      logFile: z.optional(absolutePath),
-    }),
-  ),
-  livenessProbe: z.optional(probeSpec),
-  readinessProbe: z.optional(probeSpec),
-  dependsOn: z.array(
-    z.object({
-      name: appNameText(),
-      condition: z.enum(['started', 'healthy', 'completed_successfully']),
-    }),
-  ),
-  source: z.optional(
-    z.object({
-      file: absolutePath,
-      envProfile: optionalNonEmpty,
-      appendsEnvToName: z.optional(z.literal(true)),
-      isWatched: optionalBoolean,
-      overrides: z.optional(z.record(z.string(), z.unknown())),
-      only: z.optional(
-        z.array(appNameSchema).check(z.minLength(1), z.maxLength(PAYLOAD_LIMITS.maxAppsPerStart)),
-      ),
-      fileInstances: z.optional(z.int().check(z.gte(1), z.lte(1024))),
-    }),
-  ),
-}) satisfies z.ZodMiniType<AppSpec>;
+/**
+ * Wire schema of an `AppSpec` (camelCase, resolved); the daemon validates `start` payloads with it. A
+ * `pidFile` of /dev/null is dropped (none), as a config file's `pid_file` is.
+ */
+export const appSpecSchema = z
+  .object({
+    name: appNameSchema,
+    script: nonEmpty,
+    args: strings,
+    cwd: absolutePath,
+    env: envRecord,
+    ownEnv: z.optional(envRecord),
+    inheritEnv: z.optional(z.literal(false)),
+    autostart: z.optional(z.literal(false)),
+    filterEnv: z.optional(z.array(nonEmpty)),
+    uid: z.optional(z.union([nonEmpty, nonNegativeInt])),
+    gid: z.optional(z.union([nonEmpty, nonNegativeInt])),
+    interpreter: optionalNonEmpty,
+    interpreterArgs: strings,
+    instances: z.int().check(z.gte(1), z.lte(1024)),
+    namespace: nonEmpty,
+    autorestart: z.boolean(),
+    maxRestarts: nonNegativeInt,
+    minUptimeMs: durationMs,
+    restartDelayMs: durationMs,
+    expBackoffRestartDelayMs: durationMs,
+    maxBackoffDelayMs: durationMs,
+    stopExitCodes: z.array(z.int()),
+    killTimeoutMs: durationMs,
+    stopSignal: z.enum(SIGNALS),
+    logFormat: z.enum(['plain', 'json']),
+    logDateFormat: optionalNonEmpty,
+    mergeLogs: z.boolean(),
+    logPerInstance: optionalBoolean,
+    outFile: z.optional(absolutePath),
+    errFile: z.optional(absolutePath),
+    // issue #14: PM2's log_file, pid_file and instance_var
+    logFile: z.optional(absolutePath),
+    logFileInHome: optionalBoolean,
+    pidFile: z.optional(absolutePath),
+    umask: z.optional(z.int().check(z.gte(0), z.lte(0o777))),
+    instanceVar: optionalEnvName,
+    logMaxBytes: z.optional(z.int().check(z.gte(1024, 'expected at least 1024 bytes'))),
+    logRotateCron: optionalNonEmpty,
+    logRetain: z.int().check(z.gte(0), z.lte(1000)),
+    logCompress: z.boolean(),
+    logEngine: optionalBoolean,
+    logRules: z.optional(logRulesSchema),
+    metricsUrl: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s]+$/), z.maxLength(2048))),
+    maxMemoryBytes: z.optional(z.int().check(z.gte(1024 * 1024, 'expected at least 1M'))),
+    cronRestart: optionalNonEmpty,
+    execMode: z.enum(['fork', 'cluster']),
+    incrementVar: optionalEnvName,
+    waitReady: z.boolean(),
+    listenTimeoutMs: durationMs,
+    shutdownWithMessage: optionalBoolean,
+    watch: z.optional(z.array(absolutePath).check(z.minLength(1))),
+    ignoreWatch: strings,
+    watchDelayMs: durationMs,
+    type: z.enum(['service', 'job']),
+    schedule: optionalNonEmpty,
+    intervalMs: z.optional(positiveDurationMs),
+    jobTimeoutMs: z.optional(positiveDurationMs),
+    jobHistory: z.int().check(z.gte(1), z.lte(100_000)),
+    watchdog: z.optional(
+      z.object({
+        timeoutMs: positiveDurationMs,
+        intervalMs: positiveDurationMs,
+        logFile: z.optional(absolutePath),
+      }),
+    ),
+    livenessProbe: z.optional(probeSpec),
+    readinessProbe: z.optional(probeSpec),
+    dependsOn: z.array(
+      z.object({
+        name: appNameText(),
+        condition: z.enum(['started', 'healthy', 'completed_successfully']),
+      }),
+    ),
+    source: z.optional(
+      z.object({
+        file: absolutePath,
+        envProfile: optionalNonEmpty,
+        appendsEnvToName: z.optional(z.literal(true)),
+        isWatched: optionalBoolean,
+        overrides: z.optional(z.record(z.string(), z.unknown())),
+        only: z.optional(
+          z.array(appNameSchema).check(z.minLength(1), z.maxLength(PAYLOAD_LIMITS.maxAppsPerStart)),
+        ),
+        fileInstances: z.optional(z.int().check(z.gte(1), z.lte(1024))),
+      }),
+    ),
+  })
+  .check(z.overwrite(withoutNullPidFile)) satisfies z.ZodMiniType<AppSpec>;
+
+// a spec sent whole (REST's POST /processes, the socket) was refused as a character device
+function withoutNullPidFile<T extends { pidFile?: string | undefined }>(spec: T): T {
+  if (spec.pidFile === undefined || !isNullPidFile(spec.pidFile)) return spec;
+  const { pidFile: _none, ...rest } = spec;
+  return rest as T;
+}
 
 /** Issues reported for one invalid item of a list; the rest are left out. */
 const MAX_ITEM_ISSUES = 10;
