@@ -117,6 +117,30 @@ describe('PM2 wait_ready and shutdown_with_message in fork mode', () => {
     await deleteApps(home, ['si', 'st', 'vt']);
   });
 
+  it('velos start --kill-signal sets the stop signal of a script started without a file, checked as kill_signal is', async () => {
+    const home = shared();
+    const marker = join(home, 'ks.marker');
+    // an app that handles only SIGINT needed a config file: start had no flag for kill_signal
+    const started = await velos(['start', SIGINT_ONLY, '--name', 'ks', '--kill-signal', 'SIGINT'], {
+      home,
+      env: { MARKER_FILE: marker },
+    });
+    expect(started.code, started.stderr).toBe(0);
+    const shown = await velos(['show', 'ks'], { home });
+    expect(shown.stdout).toMatch(/stop\s+SIGINT, then SIGKILL after/);
+    await waitForStatus(home, 'ks', 'online');
+    const stopped = await velos(['stop', 'ks'], { home });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('clean exit\n');
+    const refused = await velos(['start', SIGINT_ONLY, '--name', 'kb', '--kill-signal', 'INT'], { home });
+    expect([refused.code, refused.stderr.trim()]).toEqual([
+      2,
+      'velos: --kill-signal: expected one of "SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGKILL", got "INT"',
+    ]);
+    expect(await rowsNamed(home, 'kb')).toEqual([]);
+    await deleteApps(home, ['ks']);
+  });
+
   it("shutdown_with_message: stop sends 'shutdown' instead of the stop signal (ecosystem file)", async () => {
     const home = shared();
     const file = join(home, 'sm.config.js');

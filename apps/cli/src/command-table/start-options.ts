@@ -77,6 +77,11 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
     value: 'ms',
     description: 'SIGKILL this long after the stop signal (default 5s)',
   },
+  'kill-signal': {
+    type: 'string',
+    value: 'SIG',
+    description: 'signal that stops the app, e.g. SIGINT for an app that handles only it (default SIGTERM)',
+  },
   'stop-exit-codes': {
     type: 'string',
     value: 'codes',
