@@ -54,6 +54,26 @@ describe('velos export --running', () => {
     expect(verified.stderr).toBe('');
   });
 
+  it('exports an app stopped in the daemon as autostart = false, with a note naming it', async () => {
+    // it was exported as if it ran: enabled at boot (a systemd [Install], a Deployment's replicas)
+    await velosOk(['stop', 'nap'], { home });
+    try {
+      const out = join(home, 'stopped-units');
+      const run = await velosOk(['export', 'systemd', '--running', '--out', out], { home });
+      expect(run.stderr).toContain(
+        'velos export: note: nap: status: stopped in the daemon: exported as autostart = false, as for an app added stopped',
+      );
+      expect(run.stderr).not.toMatch(/note: api: status/);
+      const installOf = (name: string) =>
+        readFileSync(join(out, name), 'utf8').includes('\n[Install]\nWantedBy=multi-user.target\n');
+      expect([installOf('api.service'), installOf('nap.service')]).toEqual([true, false]);
+      const k8s = await velosOk(['export', 'kubernetes', '--running'], { home });
+      expect(k8s.stdout.match(/^ {2}replicas: \d+$/gm)).toEqual(['  replicas: 1', '  replicas: 0']);
+    } finally {
+      await velosOk(['start', 'nap'], { home });
+    }
+  });
+
   it('says in one line that no daemon runs, and starts none', async () => {
     const empty = createHome();
     const run = await velos(['export', 'compose', '--running'], { home: empty });

@@ -24,9 +24,10 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
   const isRunning = input.options.running === true;
   const options = exportOptions(target, input, configArg, isRunning);
   const perCpu: string[] = [];
-  const specs = isRunning
-    ? await (await import('../export/running-specs.js')).loadRunningSpecs(ctx)
-    : await loadSpecs(resolve(configArg), stringOption(input, 'env'), (names) => perCpu.push(...names));
+  const running = isRunning ? await (await import('../export/running-specs.js')).loadRunningSpecs(ctx) : null;
+  const specs =
+    running?.specs ??
+    (await loadSpecs(resolve(configArg), stringOption(input, 'env'), (names) => perCpu.push(...names)));
   const { checkTargetNames } = await import('../export/target-names.js');
   checkTargetNames(specs, target);
   // every app is translated before an error, so that it names all the lossy options at once
@@ -37,6 +38,14 @@ export async function runExport(ctx: CommandContext, input: CommandInput): Promi
       'instances',
       `one per CPU ("max", 0 or -n) is ${spec.instances} here, the CPUs of the machine that exports, whatever the target has`,
       'set the count the target needs (instances = 4), or export on a machine like it',
+    );
+  }
+  for (const app of running?.stopped ?? []) {
+    report.note(
+      app,
+      'status',
+      'stopped in the daemon: exported as autostart = false, as for an app added stopped',
+      'start it on the target by hand, or velos start it before the export',
     );
   }
   (await import('../export/missing-apps.js')).reportMissingApps(specs, report);
