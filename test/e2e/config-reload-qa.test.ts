@@ -32,16 +32,22 @@ async function envValue(home: string, name: string, key: string): Promise<string
   return (await withClient(home, (client) => client.configGet(name))).env?.[key];
 }
 
-/** Writes a PM2 process file (ecosystem.json) of one app with `extra` keys; its path. */
-function writeEcosystem(home: string, extra: Record<string, unknown>): string {
+/** Writes `text` to the file `name` in `home`'s folder `project` (made if missing); its path. */
+function writeProjectFile(home: string, name: string, text: string): string {
   const dir = join(home, 'project');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'ecosystem.json');
-  writeFileSync(
-    file,
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Writes a PM2 process file (ecosystem.json) of one app with `extra` keys; its path. */
+function writeEcosystem(home: string, extra: Record<string, unknown>): string {
+  return writeProjectFile(
+    home,
+    'ecosystem.json',
     JSON.stringify({ apps: [{ name: 'eco', script: join(FIXTURES, 'silent.js'), ...extra }] }),
   );
-  return file;
 }
 
 describe('config reload of a PM2 process file', () => {
@@ -72,12 +78,10 @@ describe('config reload of a PM2 process file', () => {
   it('tells the warnings of the apps its --only selection takes, not of the others', async () => {
     const home = shared();
     await clearApps(home);
-    const dir = join(home, 'project');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'ecosystem.json');
     const write = (a: string) =>
-      writeFileSync(
-        file,
+      writeProjectFile(
+        home,
+        'ecosystem.json',
         JSON.stringify({
           apps: [
             { name: 'eco', script: join(FIXTURES, 'silent.js'), env: { A: a }, kill_timout: 3000 },
@@ -85,7 +89,7 @@ describe('config reload of a PM2 process file', () => {
           ],
         }),
       );
-    write('1');
+    const file = write('1');
     const start = await velosOk(['start', file, '--only', 'eco'], { home });
     expect(start.stderr).toContain('"kill_timout"');
     expect(start.stderr).not.toMatch(/frob|vizion/);
@@ -102,15 +106,13 @@ describe('--watch-config across a daemon restart', () => {
   it('applies an edit made while the daemon was down (velos kill, a reboot), not only the next one', async () => {
     const home = createHome();
     writeFileSync(join(home, 'config.toml'), '[reload]\ngrace = "300ms"\n');
-    const dir = join(home, 'project');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'app.toml');
     const write = (value: string) =>
-      writeFileSync(
-        file,
+      writeProjectFile(
+        home,
+        'app.toml',
         `[[apps]]\nname = "w"\nscript = "${join(FIXTURES, 'silent.js')}"\nenv = { V = "${value}" }\n`,
       );
-    write('1');
+    const file = write('1');
     await velosOk(['start', file, '--watch-config'], { home });
     // what `velos kill` sends (and it waits for the daemon to exit), without a CLI process
     await killDaemon(home);
@@ -132,22 +134,20 @@ describe('--watch-config and env_file', () => {
   it("an edit of an app's env_file reloads the file, as an edit of the file does", async () => {
     const home = shared();
     await clearApps(home);
-    const dir = join(home, 'project');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'app.toml');
-    writeFileSync(
-      file,
+    const file = writeProjectFile(
+      home,
+      'app.toml',
       `[[apps]]\nname = "w"\nscript = "${join(FIXTURES, 'silent.js')}"\nenv_file = ".env"\n`,
     );
-    writeFileSync(join(dir, '.env'), 'V=1\n');
+    const envFile = writeProjectFile(home, '.env', 'V=1\n');
     await velosOk(['start', file, '--watch-config'], { home });
     // the defect: the file alone was watched, the new value waited for an edit of it or a config reload
-    writeFileSync(join(dir, '.env'), 'V=2\n');
+    writeProjectFile(home, '.env', 'V=2\n');
     await waitFor(async () => (await envValue(home, 'w', 'V')) === '2', {
       message: 'the edit of .env to apply',
     });
     expect(readLines(join(home, 'daemon.log'))).toContainEqual(
-      expect.stringContaining(`config ${file}: its env_file ${join(dir, '.env')} changed`),
+      expect.stringContaining(`config ${file}: its env_file ${envFile} changed`),
     );
     await clearApps(home);
   });
@@ -157,16 +157,14 @@ describe('config reload during a velos stop', () => {
   it('leaves the app stopped: the stop under way stands, the app only takes the new spec', async () => {
     const home = shared();
     await clearApps(home);
-    const dir = join(home, 'project');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'app.toml');
     // it ignores SIGTERM: a stop takes its whole kill_timeout
     const write = (value: string) =>
-      writeFileSync(
-        file,
+      writeProjectFile(
+        home,
+        'app.toml',
         `[[apps]]\nname = "slow"\nscript = "${join(FIXTURES, 'ignore-sigterm.js')}"\nkill_timeout = "1500ms"\nenv = { V = "${value}" }\n`,
       );
-    write('1');
+    const file = write('1');
     await velosOk(['start', file], { home });
     const [first] = await withClient(home, (client) => client.list());
     const stopping = withClient(home, (client) => client.stop('slow'));
@@ -190,15 +188,13 @@ describe('config reload of an app a start refuses', () => {
   it('is rejected before any step: the running app is not stopped, nothing changes', async () => {
     const home = shared();
     await clearApps(home);
-    const dir = join(home, 'project');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'app.toml');
     const write = (env: string) =>
-      writeFileSync(
-        file,
+      writeProjectFile(
+        home,
+        'app.toml',
         `[[apps]]\nname = "inc"\nscript = "${join(FIXTURES, 'silent.js')}"\ninstances = 2\nincrement_var = "PORT"\nenv = { ${env} }\n`,
       );
-    write('PORT = "3000", V = "1"');
+    const file = write('PORT = "3000", V = "1"');
     await velosOk(['start', file], { home });
     const pids = (await withClient(home, (client) => client.list())).map((p) => p.pid);
     // PORT gone: increment_var has no whole number to raise, which a start refuses
