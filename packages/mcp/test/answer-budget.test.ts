@@ -260,6 +260,39 @@ describe('fitLists', () => {
   });
 });
 
+/**
+ * A log summary of all apps as `analyzeLogs` answers it: 90,000 info lines in 10 templates (`template(id)`),
+ * shared by 1,500 apps of 60 lines each named `appName(n)`, with `extra` keys.
+ */
+function summaryOfManyApps(
+  template: (id: number) => string,
+  appName: (n: number) => string,
+  extra: Record<string, unknown> = {},
+): LogsAnalyzeResult {
+  return {
+    app: 'all',
+    view: 'summary',
+    scanned: { lines: 90_000, files: ['/logs/a.log'] },
+    analyzedLines: 90_000,
+    sampleRate: 1,
+    summary: {
+      lines: 90_000,
+      levels: { info: 90_000 },
+      health: 100,
+      templates: 10,
+      top: Array.from({ length: 10 }, (_, id) => ({ id, template: template(id), count: 10, level: 'info' })),
+      anomalies: [],
+    },
+    apps: Array.from({ length: 1500 }, (_, n) => ({
+      name: appName(n),
+      lines: 60,
+      levels: { info: 60 },
+      health: 100,
+    })),
+    ...extra,
+  } as unknown as LogsAnalyzeResult;
+}
+
 describe('answers in full of a large fleet', () => {
   it('health_check in full keeps the daemon components, then the first processes and reported components that fit', async () => {
     const processes = Array.from({ length: 2000 }, (_, id) =>
@@ -314,34 +347,11 @@ describe('answers in full of a large fleet', () => {
   });
 
   it('log_summary in full over many apps keeps the first apps that fit and its summary whole', async () => {
-    const pattern = (id: number) => ({
-      id,
-      template: `GET /items/<*> took <*>ms ${id}`,
-      count: 10,
-      level: 'info',
-    });
-    const result = {
-      app: 'all',
-      view: 'summary',
-      scanned: { lines: 90_000, files: ['/logs/a.log'] },
-      analyzedLines: 90_000,
-      sampleRate: 1,
-      summary: {
-        lines: 90_000,
-        levels: { info: 90_000 },
-        health: 100,
-        templates: 10,
-        top: Array.from({ length: 10 }, (_, id) => pattern(id)),
-        anomalies: [],
-      },
-      apps: Array.from({ length: 1500 }, (_, n) => ({
-        name: `app-${n}`,
-        lines: 60,
-        levels: { info: 60 },
-        health: 100,
-      })),
-      text: 'a summary for people',
-    } as unknown as LogsAnalyzeResult;
+    const result = summaryOfManyApps(
+      (id) => `GET /items/<*> took <*>ms ${id}`,
+      (n) => `app-${n}`,
+      { text: 'a summary for people' },
+    );
     const control = { analyzeLogs: async () => result };
     const text = await call(control, 'log_summary', { target: 'all', detail: 'full' });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(ANSWER_BYTES_MAX);
@@ -396,32 +406,10 @@ describe('answers in full of a large fleet', () => {
   });
 
   it('log_summary brief over many apps keeps its templates and the first apps that fit', async () => {
-    const result = {
-      app: 'all',
-      view: 'summary',
-      scanned: { lines: 90_000, files: ['/logs/a.log'] },
-      analyzedLines: 90_000,
-      sampleRate: 1,
-      summary: {
-        lines: 90_000,
-        levels: { info: 90_000 },
-        health: 100,
-        templates: 10,
-        top: Array.from({ length: 10 }, (_, id) => ({
-          id,
-          template: `GET /items/<*> ${id}`,
-          count: 10,
-          level: 'info',
-        })),
-        anomalies: [],
-      },
-      apps: Array.from({ length: 1500 }, (_, n) => ({
-        name: `app-with-a-long-name-${n}`,
-        lines: 60,
-        levels: { info: 60 },
-        health: 100,
-      })),
-    } as unknown as LogsAnalyzeResult;
+    const result = summaryOfManyApps(
+      (id) => `GET /items/<*> ${id}`,
+      (n) => `app-with-a-long-name-${n}`,
+    );
     const text = await call({ analyzeLogs: async () => result }, 'log_summary', { target: 'all' });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(ANSWER_BYTES_MAX);
     const answer = JSON.parse(text) as {
