@@ -1,34 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../src/config-loader.js';
-import { isVelosError } from '../src/errors.js';
+import { describe, expect, it } from 'vitest';
 import { appSpecSchema } from '../src/protocol-schemas.js';
 import { specToConfig } from '../src/spec-to-config.js';
 import { formatUmask, parseUmask } from '../src/umask.js';
+import { configFolder, messageOf } from './config-test-helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'velos-core-umask-'));
-const ctx = { baseEnv: { PATH: '/usr/bin' }, cpuCount: 2 };
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let counter = 0;
-function load(name: string, text: string) {
-  counter += 1;
-  const path = join(dir, `${counter}-${name}`);
-  writeFileSync(path, text);
-  return loadConfigFile(path, ctx);
-}
-
-async function messageOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isVelosError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
+const { load } = configFolder('velos-core-umask-');
 
 describe('umask', () => {
   it('reads an octal string or a number up to 0o777, and writes four octal digits', () => {

@@ -1,32 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../src/config-loader.js';
-import { isVelosError } from '../src/errors.js';
+import { describe, expect, it } from 'vitest';
 import { appSpecSchema } from '../src/protocol-schemas.js';
+import { configFolder, messageOf } from './config-test-helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'velos-core-supervision-'));
-const ctx = { baseEnv: { PATH: '/usr/bin' }, cpuCount: 2 };
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const folder = configFolder('velos-core-supervision-');
+const { dir } = folder;
 
 let counter = 0;
 /** Loads one YAML config document holding `apps`. */
 function load(yaml: string) {
   counter += 1;
-  const path = join(dir, `app-${counter}.yaml`);
-  writeFileSync(path, yaml);
-  return loadConfigFile(path, ctx);
-}
-
-async function messageOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isVelosError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error('expected an error');
+  return folder.load(`app-${counter}.yaml`, yaml);
 }
 
 describe('cluster, reload and watch options', () => {
@@ -338,9 +322,11 @@ describe('uid and gid', () => {
     const [spec] = await load('apps:\n  - script: server.js\n    uid: www-data\n    gid: 33\n');
     expect(spec).toMatchObject({ uid: 'www-data', gid: 33 });
     expect(appSpecSchema.safeParse(spec).data).toMatchObject({ uid: 'www-data', gid: 33 });
-    const pm2 = join(dir, 'ecosystem.config.json');
-    writeFileSync(pm2, JSON.stringify({ apps: [{ script: 'server.js', uid: 'nobody', gid: 'nogroup' }] }));
-    expect((await loadConfigFile(pm2, ctx))[0]).toMatchObject({ uid: 'nobody', gid: 'nogroup' });
+    const [pm2] = await folder.load(
+      'ecosystem.config.json',
+      JSON.stringify({ apps: [{ script: 'server.js', uid: 'nobody', gid: 'nogroup' }] }),
+    );
+    expect(pm2).toMatchObject({ uid: 'nobody', gid: 'nogroup' });
   });
 
   it('refuses a value that names no account, and uid in cluster mode', async () => {
