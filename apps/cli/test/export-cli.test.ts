@@ -11,8 +11,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { EXPORT_ENV, FIXTURE_CONFIGS, runExport, warnings } from './export-helpers.js';
-import { BIN, runTool, Scratch } from './startup-helpers.js';
+import { composeConfig, EXPORT_ENV, FIXTURE_CONFIGS, runExport, warnings } from './export-helpers.js';
+import { BIN, Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -245,13 +245,7 @@ describe('velos export: bad input', () => {
       return;
     }
     // Compose reads the env file as written: the $ stays a $
-    const checked = await runTool(
-      scratch,
-      'docker-compose',
-      ['-f', 'compose.yaml', 'config'],
-      run.dir,
-      'docker-compose',
-    );
+    const checked = await composeConfig(scratch, run.dir);
     expect(checked.code, checked.stderr).toBe(0);
     expect(parse(checked.stdout).services.web.environment).toEqual({
       PORT: '3000',

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FIXTURE_CONFIGS, loadSpecs, runExport, unitEnv, warnings } from './export-helpers.js';
-import { runTool, Scratch } from './startup-helpers.js';
+import { composeConfig, FIXTURE_CONFIGS, loadSpecs, runExport, unitEnv, warnings } from './export-helpers.js';
+import { Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -49,13 +49,7 @@ describe('velos export compose', () => {
     expect(run.code, run.stderr).toBe(0);
     expect([...run.files.keys()]).toEqual(['compose.yaml']);
     expect(warnings(run.stderr)).toEqual(COMPOSE_LOSSES[basename(config)]);
-    const checked = await runTool(
-      scratch,
-      'docker-compose',
-      ['-f', 'compose.yaml', 'config', '--quiet'],
-      run.dir,
-      'docker-compose',
-    );
+    const checked = await composeConfig(scratch, run.dir, ['--quiet']);
     expect(checked.stderr).toBe('');
     expect(checked.code).toBe(0);
   });
@@ -229,13 +223,7 @@ describe('velos export of a Python app', () => {
     const text = run.files.get('compose.yaml') ?? '';
     expect(text).toContain('"a\\tb"');
     // a tab in a plain scalar: "found character '\t' that cannot start any token", exit 1
-    const checked = await runTool(
-      scratch,
-      'docker-compose',
-      ['-f', 'compose.yaml', 'config'],
-      run.dir,
-      'docker-compose',
-    );
+    const checked = await composeConfig(scratch, run.dir);
     expect([checked.code, checked.stderr]).toEqual([0, '']);
     const { services } = parse(checked.stdout) as { services: Record<string, Service> };
     expect(services.tsv?.command.at(-1)).toBe('a\tb');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppSpec } from '@velos/core';
 import { loadConfigFile } from '@velos/core/config';
-import { BIN, type Run, type Scratch } from './startup-helpers.js';
+import { BIN, type Run, runTool, type Scratch } from './startup-helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 
@@ -66,6 +66,17 @@ export async function runExport(
     // nothing written (an error)
   }
   return { ...run, dir, files };
+}
+
+/** `docker-compose -f compose.yaml config …extra` run in `dir`: Compose's own reading of the file an export wrote. */
+export function composeConfig(scratch: Scratch, dir: string, extra: string[] = []): Promise<Run> {
+  return runTool(
+    scratch,
+    'docker-compose',
+    ['-f', 'compose.yaml', 'config', ...extra],
+    dir,
+    'docker-compose',
+  );
 }
 
 /** The `app: option` pairs of the warnings (lossy options) an export printed on stderr, sorted. */

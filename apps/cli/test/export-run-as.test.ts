@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { composeDocument } from '../src/export/compose.js';
 import { kubernetesManifests } from '../src/export/kubernetes.js';
 import { LossyReport } from '../src/export/lossy-report.js';
-import { loadSpecs } from './export-helpers.js';
-import { runTool, Scratch } from './startup-helpers.js';
+import { composeConfig, loadSpecs } from './export-helpers.js';
+import { Scratch } from './startup-helpers.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -76,13 +76,7 @@ describe('velos export compose: uid and gid', () => {
       OPTIONS,
     );
     writeFileSync(join(dir, 'compose.yaml'), JSON.stringify(document));
-    const checked = await runTool(
-      scratch,
-      'docker-compose',
-      ['-f', 'compose.yaml', 'config'],
-      dir,
-      'docker-compose',
-    );
+    const checked = await composeConfig(scratch, dir);
     expect(checked.code, checked.stderr).toBe(0);
     expect(checked.stdout).toMatch(/user: www-data:33/);
   });
