@@ -1,14 +1,13 @@
-import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import { checkCommands } from './command-check.js';
-import { metricsUrlProblem } from './metrics/instance-metrics-url.js';
-import { pidFileProblem } from './pid-files.js';
+import { checkStartProblems } from './config/start-problems.js';
 import { isActive } from './process-record.js';
 import type { ProcessTable } from './process-table.js';
 import { resolveRunAs } from './run-as.js';
 
 /**
- * Rejects a start before anything changes: a name twice, bad instances, a running name, a pid_file
- * path holding no regular file (a device, FIFO, directory), then every app
+ * Rejects a start before anything changes: a name twice, bad instances, a running name, a spec a start
+ * refuses (`startProblem`: increment_var, metrics_url, a pid_file holding no regular file), then every app
  * whose script file or interpreter is not there, named together (`checkCommands`).
  */
 export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace = false): void {
@@ -30,11 +29,8 @@ export function checkStartable(specs: AppSpec[], table: ProcessTable, isReplace 
     if (!isReplace) checkNameFree(spec.name, table);
     // an unknown account is a config error; a cwd the user cannot enter fails its spawn, as a missing one
     resolveRunAs(spec);
-    const problem = incrementVarProblem(spec) ?? metricsUrlProblem(spec);
-    if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
-    const pidProblem = pidFileProblem(spec);
-    if (pidProblem)
-      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name} cannot start: ${pidProblem}`);
+    // increment_var, metrics_url {port}, pid_file: worded once, as a config reload refuses them
+    checkStartProblems([spec]);
   }
   checkCommands(specs);
 }

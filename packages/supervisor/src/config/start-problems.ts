@@ -3,17 +3,25 @@ import { metricsUrlProblem } from '../metrics/instance-metrics-url.js';
 import { pidFileProblem } from '../pid-files.js';
 
 /**
- * Refuses, before any step of a reload, the apps it would start or restart whose spec a start refuses
- * (as `checkStartable` words it): an `increment_var` whose variable is no whole number, a `metrics_url`
- * `{port}` without one, a `pid_file` path that holds no regular file. Found by the start instead, the
- * running app had been stopped first and the reload was then rolled back.
+ * Why a start refuses an app's spec, in the words every surface gives (`velos start` and its
+ * `--dry-run`, a config reload or `config set`), or null: an `increment_var` whose variable is no whole
+ * number, a `metrics_url` `{port}` without one, a `pid_file` path that holds no regular file.
+ */
+export function startProblem(spec: AppSpec): string | null {
+  const problem = incrementVarProblem(spec) ?? metricsUrlProblem(spec);
+  if (problem !== null) return problem;
+  const pidProblem = pidFileProblem(spec);
+  return pidProblem === null ? null : `${spec.name} cannot start: ${pidProblem}`;
+}
+
+/**
+ * Refuses (INVALID_ARGUMENT) the first spec a start refuses (`startProblem`): called by `checkStartable`,
+ * and before any step of a reload for the apps it would start or restart (found by the start instead,
+ * the running app had been stopped first and the reload was then rolled back).
  */
 export function checkStartProblems(specs: readonly AppSpec[]): void {
   for (const spec of specs) {
-    const problem = incrementVarProblem(spec) ?? metricsUrlProblem(spec);
-    if (problem) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
-    const pidProblem = pidFileProblem(spec);
-    if (pidProblem)
-      throw new VelosError(ErrorCodes.INVALID_ARGUMENT, `${spec.name} cannot start: ${pidProblem}`);
+    const problem = startProblem(spec);
+    if (problem !== null) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
   }
 }
