@@ -294,6 +294,23 @@ describe('without a daemon', () => {
 });
 
 describe('against a daemon', () => {
+  it('--dry-run refuses an increment_var on no whole number with the line a real start refuses it with', async () => {
+    const home = newHome();
+    writeFileSync(join(home, 'a.js'), '');
+    writeFileSync(
+      join(home, 'inc.toml'),
+      '[[apps]]\nname = "inc"\nscript = "a.js"\nincrement_var = "VELOS_TEST_BASE"\n',
+    );
+    const line =
+      "velos: inc: increment_var VELOS_TEST_BASE: expected VELOS_TEST_BASE in the app's env to be a whole number, got nothing\n";
+    // the defect: the dry run printed the app, exit 0, where the start is refused
+    const dryRun = await velos(['start', 'inc.toml', '--dry-run'], home);
+    expect(dryRun).toEqual({ code: 1, stdout: '', stderr: line });
+    expect(readdirSync(home).sort()).toEqual(['a.js', 'inc.toml']);
+    const start = await velos(['start', 'inc.toml'], home);
+    expect([start.code, start.stderr]).toEqual([1, line]);
+  });
+
   it('list prints a table, full JSON, and the compact --ai form', async () => {
     const home = newHome();
     await startFakeDaemon(home);

@@ -89,6 +89,8 @@ export async function runStart(ctx: CommandContext, input: CommandInput): Promis
   // a dry run refuses what the start would
   await checkAppCommands(specs, target.kind === 'config' ? target.path : undefined);
   if (input.options['dry-run']) {
+    // as the daemon's start refuses (increment_var, metrics_url {port}, pid_file), in its words
+    (await import('@velos/supervisor/spec-tools')).checkStartProblems(specs);
     // env's names only, and the secret flags of args, a command-line script, a probe's headers masked
     ctx.printJson(
       specs.map(({ env, ownEnv: _own, ...spec }) => maskSecrets({ ...spec, envKeys: Object.keys(env) })),
