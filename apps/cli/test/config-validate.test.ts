@@ -213,6 +213,29 @@ describe('velos config validate (CLI-1)', () => {
     });
   });
 
+  it("refuses a metrics_url {port} without increment_var and a pid_file that is a folder, in the start's words", async () => {
+    const file = write(
+      'refused.toml',
+      [
+        '[[apps]]\nname = "scraped"\nscript = "a.js"\nmetrics_url = "http://127.0.0.1:{port}/metrics"',
+        `[[apps]]\nname = "pidded"\nscript = "a.js"\npid_file = "${dir}"\n`,
+      ].join('\n'),
+    );
+    const metrics =
+      'refused.toml: scraped: metrics_url: {port} is the instance\'s increment_var port; set increment_var (e.g. increment_var = "PORT" with PORT in env), or use {instance}';
+    const pid = `refused.toml: pidded cannot start: pid_file ${dir} is a directory, not a regular file (name another path, or leave pid_file out for none)`;
+    // the defect: valid, exit 0, where velos start of the file is refused
+    expect(await validate(file)).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `velos: ${metrics}\nvelos: ${pid}\n`,
+    });
+    expect(JSON.parse((await validate(file, '--json')).stdout).issues).toEqual([
+      { message: metrics, keyPath: ['apps', 0, 'metrics_url'] },
+      { message: pid, keyPath: ['apps', 1, 'pid_file'] },
+    ]);
+  });
+
   it('merges an env profile, and refuses a profile no app has', async () => {
     const file = write(
       'profiles.toml',

@@ -12,7 +12,7 @@ export {
   type NamedCommandSpec,
   nearbyFile,
 } from './command-check.js';
-export { checkStartProblems, startProblem } from './config/start-problems.js';
+export { checkStartProblems, type StartProblem, startProblem } from './config/start-problems.js';
 export { dependencySuggester, orderByDependencies } from './dependencies/dependency-order.js';
 export { runsPython } from './python-output.js';
 export {

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velos/core';
+import { type AppSpec, ErrorCodes, VelosError } from '@velos/core';
 import { type CommandContext, printWarnings } from '../context.js';
 import { isScriptConfig } from '../pm2/ecosystem-file.js';
 import { startEnvironment } from './start.js';
@@ -22,7 +22,8 @@ export interface ConfigValidation {
 
 /**
  * `velos config validate [file]` (CLI-1): checks a config file as `velos start` and `velos config reload`
- * would (schema, env files, alerts, missing scripts, programs, interpreters and cwds, depends_on cycles)
+ * would (schema, env files, alerts, missing scripts, programs, interpreters and cwds, increment_var,
+ * metrics_url and pid_file as a start refuses them, depends_on cycles)
  * without a daemon and without starting anything.
  * Without a file it checks `$VELOS_HOME/config.toml`. An invalid file prints every problem, one line
  * each (the first is the line `velos start` prints), and exits 1.
@@ -74,7 +75,7 @@ async function validate(
     const specs = await specsFromConfigFile(path, input, where, config);
     const alerts = isScriptConfig(path) ? null : await config.loadConfigAlerts(path);
     await checkCommandsOf(specs, path);
-    checkIncrementVars(specs, path);
+    await checkStartProblemsOf(specs, path);
     const { ordered, external } = await checkDependencies(specs).catch((error: unknown) => {
       // the daemon's cycle error names the apps; here it also names the file
       if (error instanceof VelosError)
@@ -140,16 +141,19 @@ async function checkCommandsOf(specs: AppSpec[], path: string): Promise<void> {
 }
 
 /**
- * Refuses the file as `velos start` would when an app's `increment_var` names no whole number in its
- * env (the env it starts with: the file's, its env files' and this shell's), one issue per app.
+ * Refuses the file as `velos start` would when an app's spec is one a start refuses, in the start's
+ * words (`startProblem`: an `increment_var` naming no whole number in the env it starts with, the file's,
+ * its env files' and this shell's; a `metrics_url` `{port}` without one; a `pid_file` that holds no
+ * regular file), one issue per app.
  */
-function checkIncrementVars(specs: AppSpec[], path: string): void {
+async function checkStartProblemsOf(specs: AppSpec[], path: string): Promise<void> {
+  const { startProblem } = await import('@velos/supervisor/spec-tools');
   const label = basename(path);
   const issues = specs.flatMap((spec, i) => {
-    const problem = incrementVarProblem(spec);
+    const problem = startProblem(spec);
     return problem === null
       ? []
-      : [{ message: `${label}: ${problem}`, keyPath: ['apps', i, 'increment_var'] }];
+      : [{ message: `${label}: ${problem.message}`, keyPath: ['apps', i, problem.key] }];
   });
   if (issues.length === 0) return;
   throw new VelosError(ErrorCodes.INVALID_CONFIG, issues[0]!.message, { data: { file: path, issues } });

@@ -2,16 +2,27 @@ import { type AppSpec, ErrorCodes, incrementVarProblem, VelosError } from '@velo
 import { metricsUrlProblem } from '../metrics/instance-metrics-url.js';
 import { pidFileProblem } from '../pid-files.js';
 
+/** Why a start refuses an app's spec: the key at fault and the line every surface says. */
+export interface StartProblem {
+  key: 'increment_var' | 'metrics_url' | 'pid_file';
+  message: string;
+}
+
 /**
  * Why a start refuses an app's spec, in the words every surface gives (`velos start` and its
- * `--dry-run`, a config reload or `config set`), or null: an `increment_var` whose variable is no whole
- * number, a `metrics_url` `{port}` without one, a `pid_file` path that holds no regular file.
+ * `--dry-run`, `velos config validate`, a config reload or `config set`), or null: an `increment_var`
+ * whose variable is no whole number, a `metrics_url` `{port}` without one, a `pid_file` path that holds
+ * no regular file.
  */
-export function startProblem(spec: AppSpec): string | null {
-  const problem = incrementVarProblem(spec) ?? metricsUrlProblem(spec);
-  if (problem !== null) return problem;
+export function startProblem(spec: AppSpec): StartProblem | null {
+  const incrementProblem = incrementVarProblem(spec);
+  if (incrementProblem !== null) return { key: 'increment_var', message: incrementProblem };
+  const metricsProblem = metricsUrlProblem(spec);
+  if (metricsProblem !== null) return { key: 'metrics_url', message: metricsProblem };
   const pidProblem = pidFileProblem(spec);
-  return pidProblem === null ? null : `${spec.name} cannot start: ${pidProblem}`;
+  return pidProblem === null
+    ? null
+    : { key: 'pid_file', message: `${spec.name} cannot start: ${pidProblem}` };
 }
 
 /**
@@ -22,6 +33,6 @@ export function startProblem(spec: AppSpec): string | null {
 export function checkStartProblems(specs: readonly AppSpec[]): void {
   for (const spec of specs) {
     const problem = startProblem(spec);
-    if (problem !== null) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem);
+    if (problem !== null) throw new VelosError(ErrorCodes.INVALID_ARGUMENT, problem.message);
   }
 }
