@@ -127,7 +127,10 @@ describe('velos serve (API-1…4)', () => {
   });
 
   it('answers 504 TIMEOUT while the daemon is stopped, within VELOS_API_READ_TIMEOUT_MS, and 200 once it runs again', async () => {
-    const home = await clearedHome();
+    // a daemon of its own: the stop shows as event-loop lag in the daemon's self-health for a while,
+    // so the shared daemon's /health would answer the next tests 503 (unhealthy)
+    const home = createHome();
+    await velosOk(['ping'], { home });
     const { child, info, exited } = await serve(home, [], { VELOS_API_READ_TIMEOUT_MS: '400' });
     const headers = { authorization: `Bearer ${tokenOf(info.tokenFile!, 'read')}` };
     const daemonPid = readPidFile(home)!;
