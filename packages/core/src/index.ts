@@ -165,6 +165,7 @@ export {
   optionMessage,
   spellOptions,
 } from './option-hint.js';
+export { findOwnEnvOverride, type OwnEnvOverride } from './own-env-override.js';
 export { checkPayloadLimits, formatPayloadPath, PAYLOAD_LIMITS } from './payload-limits.js';
 export {
   EXIT_REASONS,

@@ -1,4 +1,4 @@
-import { fieldError, matchTarget } from '@velos/core';
+import { fieldError, findOwnEnvOverride } from '@velos/core';
 import type { RequestParts, RouteContext } from './route-types.js';
 
 /**
@@ -25,18 +25,14 @@ async function refuseOwnEnvChanges(
   env: Record<string, string>,
   ctx: RouteContext,
 ): Promise<void> {
-  const listed = await ctx.control.list();
-  const names = [...new Set(matchTarget(listed, target, (p) => p).map((p) => p.name))];
-  for (const name of names) {
-    const own = (await ctx.control.configGet(name).catch(() => null))?.ownEnv ?? {};
-    const key = Object.keys(env).find((each) => Object.hasOwn(own, each) && own[each] !== env[each]);
-    if (key === undefined) continue;
-    const changes = JSON.stringify({ changes: { [`env.${key}`]: env[key] } });
-    throw fieldError(
-      `env.${key}`,
-      `${name} sets it in its own env, which wins over a restart's: change it with PUT /api/v1/config/${name} ${changes}`,
-    );
-  }
+  const override = await findOwnEnvOverride(ctx.control, target, env);
+  if (override === null) return;
+  const { name, key } = override;
+  const changes = JSON.stringify({ changes: { [`env.${key}`]: env[key] } });
+  throw fieldError(
+    `env.${key}`,
+    `${name} sets it in its own env, which wins over a restart's: change it with PUT /api/v1/config/${name} ${changes}`,
+  );
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

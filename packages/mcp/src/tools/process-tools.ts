@@ -1,8 +1,8 @@
 import {
   type EnvOptions,
   ErrorCodes,
+  findOwnEnvOverride,
   isVelosError,
-  matchTarget,
   type ProcessInfo,
   startWithFileAlerts,
   TARGET_MAX_CHARS,
@@ -64,12 +64,9 @@ async function updateEnvOf(
   ctx: ToolContext,
 ): Promise<EnvOptions | undefined> {
   if (env === undefined) return undefined;
-  const listed = await ctx.control.list();
-  const names = [...new Set(matchTarget(listed, target, (p) => p).map((p) => p.name))];
-  for (const name of names) {
-    const own = (await ctx.control.configGet(name).catch(() => null))?.ownEnv ?? {};
-    const key = Object.keys(env).find((each) => Object.hasOwn(own, each) && own[each] !== env[each]);
-    if (key === undefined) continue;
+  const override = await findOwnEnvOverride(ctx.control, target, env);
+  if (override !== null) {
+    const { name, key } = override;
     throw invalidArgument(
       `env.${key}: ${name} sets it in its own env, which wins over a restart's: change it with config_set {"env.${key}": ${JSON.stringify(env[key])}}`,
     );
